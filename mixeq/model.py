@@ -1,0 +1,122 @@
+"""``Model``: a formula bound to data, with its matrices and the doors to the rest
+of mixeq (fitting, equations)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from mixeq.design.types import Design, GroupingFactor, PredictorLevel, ReTerm
+from mixeq.spec.types import ModelSpec
+
+
+@dataclass
+class Cluster:
+    """One cluster's rows: ``y_j``, ``X_j`` and ``Z_j`` (Z_j's columns are the
+    term columns of the grouping factor for this level only)."""
+
+    group: str
+    level: str
+    rows: np.ndarray
+    y: pd.Series
+    X: pd.DataFrame
+    Z: pd.DataFrame
+
+
+class Model:
+    """A mixed model: formula + data → X, Z, random-effects terms, predictor levels.
+
+    ``Model("Reaction ~ Days + (Days | Subject)", data=df)``. The caller's data
+    frame is never modified.
+    """
+
+    def __init__(self, formula: str | ModelSpec, data: pd.DataFrame):
+        from mixeq.design.build import build_design
+        from mixeq.spec.parser import parse
+
+        self.spec: ModelSpec = formula if isinstance(formula, ModelSpec) else parse(formula)
+        self.formula: str = self.spec.formula or self.spec.canonical()
+        self.design: Design = build_design(self.spec, data)
+
+    # -- matrices -------------------------------------------------------------
+    @property
+    def y(self) -> pd.Series:
+        return self.design.y
+
+    @property
+    def X(self) -> pd.DataFrame:
+        return self.design.X
+
+    @property
+    def terms(self) -> list[ReTerm]:
+        return self.design.terms
+
+    @cached_property
+    def Z(self) -> sp.csc_matrix:
+        return self.design.Z
+
+    @property
+    def Z_columns(self) -> list[tuple[str, str, str]]:
+        return self.design.Z_columns
+
+    @property
+    def groups(self) -> dict[str, GroupingFactor]:
+        return self.design.groups
+
+    @property
+    def levels(self) -> dict[str, PredictorLevel]:
+        return self.design.levels
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The rows used (after dropping missing values), as a new frame."""
+        return self.design.data
+
+    @property
+    def nobs(self) -> int:
+        return len(self.design.y)
+
+    @property
+    def dropped_rows(self) -> int:
+        return self.design.dropped_rows
+
+    @property
+    def dropped_columns(self) -> list[str]:
+        return self.design.dropped_columns
+
+    def cluster(self, level, group: str | None = None) -> Cluster:
+        from mixeq.design.cluster import extract_cluster
+
+        return extract_cluster(self, level, group)
+
+    def summary_dict(self) -> dict:
+        from mixeq.design.report import design_facts
+
+        return design_facts(self)
+
+    # -- the doors to the rest of mixeq --------------------------------------
+    def fit(self, reml: bool = True, **options):
+        """Fit by REML (default) or ML; see :func:`mixeq.fit`."""
+        from mixeq.fit import fit_model
+
+        return fit_model(self, reml=reml, **options)
+
+    def equations(self, form: str = "multilevel", format: str = "latex", **options):
+        """The model written in one notation; see :func:`mixeq.equations`."""
+        from mixeq.equations import render
+
+        return render(self, form=form, format=format, **options)
+
+    def verify(self):
+        """Check with SymPy that every notation of this model is the same model."""
+        from mixeq.equations import verify
+
+        return verify(self)
+
+    def __repr__(self) -> str:
+        q = sum(t.q for t in self.terms)
+        return (f"Model({self.spec.canonical()!r}, n={self.nobs}, "
+                f"p={self.X.shape[1]}, q={q})")
