@@ -27,6 +27,7 @@ class ReTerm:
     levels: list[str]
     columns: list[str]
     matrix: np.ndarray
+    model_spec: object = None  # formulaic ModelSpec of the left side, to rebuild it on new data
 
     @property
     def nlevels(self) -> int:
@@ -129,6 +130,7 @@ class Design:
     dropped_rows: int = 0
     dropped_index: list = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
+    x_model_spec: object = None  # formulaic ModelSpec of the fixed part, to rebuild X on new data
 
     @property
     def Z(self) -> sp.csc_matrix:
