@@ -1,0 +1,5 @@
+import sys
+
+from mixeq.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``mixeq`` command line: one module per sub-command."""
