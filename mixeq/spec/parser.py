@@ -1,0 +1,227 @@
+"""Parse an lme4 formula into a data-free :class:`ModelSpec`.
+
+The formula is cut, at top level, into the response, the fixed part and the
+random-effects terms ``(expr | group)``. formulaic parses the fixed part and the
+left side of every bar; this module handles what formulaic does not know: the
+bars, ``||`` (uncorrelated terms) and ``/`` (nesting) in grouping factors.
+"""
+from __future__ import annotations
+
+import re
+
+from formulaic import Formula
+
+from mixeq.errors import FormulaSyntaxError
+from mixeq.spec.scan import Piece, depths, find_top, is_wrapped, split_top
+from mixeq.spec.types import ModelSpec, RandomTerm
+
+_NAME = re.compile(r"^(?:[A-Za-z_.][A-Za-z0-9_.]*|`[^`]+`)$")
+_CALL = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*\(.*\)$", re.S)
+
+
+def parse(formula: str) -> ModelSpec:
+    """``parse("Reaction ~ Days + (Days | Subject)")`` → ModelSpec (no data needed)."""
+    if isinstance(formula, ModelSpec):
+        return formula
+    if not isinstance(formula, str):
+        raise FormulaSyntaxError(
+            f"a formula must be a string like 'y ~ x + (1 | g)', not {type(formula).__name__}")
+    depths(formula, formula)  # balance check with positions
+    response, rhs = _split_tilde(formula)
+    fixed_pieces, random_terms = _split_rhs(rhs, formula)
+    intercept, fixed = _parse_fixed(fixed_pieces, formula, rhs)
+    return ModelSpec(response=response.text, intercept=intercept, fixed=fixed,
+                     random=tuple(random_terms), formula=formula.strip())
+
+
+# -- the tilde ---------------------------------------------------------------
+def _split_tilde(formula: str) -> tuple[Piece, Piece]:
+    whole = Piece(formula, 0)
+    tildes = find_top(whole, "~", formula)
+    if not tildes:
+        raise FormulaSyntaxError(
+            "no '~' in the formula: write the response first, e.g. 'y ~ x + (1 | g)'",
+            formula, 0)
+    if len(tildes) > 1:
+        raise FormulaSyntaxError("more than one '~' in the formula", formula, tildes[1])
+    t = tildes[0]
+    response = Piece(formula[:t], 0).strip()
+    rhs = Piece(formula[t + 1:], t + 1).strip()
+    if not response.text:
+        raise FormulaSyntaxError(
+            "the response (left of '~') is missing: write 'y ~ ...'", formula, t)
+    if not rhs.text:
+        raise FormulaSyntaxError(
+            "nothing after '~': write at least 'y ~ 1'", formula, t + 1)
+    for bad in ("|", "+"):
+        if find_top(response, bad, formula):
+            raise FormulaSyntaxError(
+                f"unexpected '{bad}' in the response; the response is one variable or "
+                "expression such as log(y)", formula, response.start + response.text.index(bad))
+    return response, rhs
+
+
+# -- right-hand side: fixed pieces and bar terms ------------------------------
+def _split_rhs(rhs: Piece, formula: str) -> tuple[list[tuple[str, Piece]], list[RandomTerm]]:
+    bars = find_top(rhs, "|", formula)
+    if bars:
+        raise FormulaSyntaxError(
+            "a '|' outside parentheses: random-effects terms must be written in "
+            "parentheses, e.g. '(1 + x | g)'", formula, rhs.start + bars[0])
+    fixed: list[tuple[str, Piece]] = []
+    random_terms: list[RandomTerm] = []
+    for sign, piece in split_top(rhs, "+-", formula):
+        piece = piece.strip()
+        if not piece.text:
+            if sign or fixed or random_terms:
+                raise FormulaSyntaxError(
+                    "an operator with nothing after it", formula, piece.start)
+            continue
+        if _has_bar(piece, formula):
+            piece = _unwrap_redundant(piece, formula)
+            if not is_wrapped(piece, formula) or not _bar_at_depth_one(piece, formula):
+                raise FormulaSyntaxError(
+                    "a random-effects term '( ... | g)' must be added on its own, not "
+                    "multiplied, nested or interacted: write 'x + (1 + x | g)'",
+                    formula, piece.start)
+            if sign == "-":
+                raise FormulaSyntaxError(
+                    "a random-effects term cannot be subtracted; remove the term instead",
+                    formula, piece.start - 1)
+            random_terms.extend(_parse_bar(piece, formula))
+        else:
+            fixed.append((sign, piece))
+    return fixed, random_terms
+
+
+def _unwrap_redundant(piece: Piece, formula: str) -> Piece:
+    """``((1 | g))`` → ``(1 | g)``."""
+    while is_wrapped(piece, formula):
+        inner = Piece(piece.text[1:-1], piece.start + 1).strip()
+        if not is_wrapped(inner, formula):
+            break
+        piece = inner
+    return piece
+
+
+def _has_bar(piece: Piece, formula: str) -> bool:
+    return "|" in piece.text
+
+
+def _bar_at_depth_one(piece: Piece, formula: str) -> bool:
+    inner = Piece(piece.text[1:-1], piece.start + 1)
+    return bool(find_top(inner, "|", formula))
+
+
+def _parse_bar(piece: Piece, formula: str) -> list[RandomTerm]:
+    inner = Piece(piece.text[1:-1], piece.start + 1)
+    bars = find_top(inner, "|", formula)
+    double = len(bars) >= 2 and bars[1] == bars[0] + 1
+    if len(bars) > (2 if double else 1):
+        raise FormulaSyntaxError(
+            "more than one '|' in a random-effects term; write one term per grouping "
+            "factor: '(1 | g1) + (1 | g2)'", formula, inner.start + bars[2 if double else 1])
+    cut = bars[0]
+    lhs = Piece(inner.text[:cut], inner.start).strip()
+    rhs = Piece(inner.text[cut + (2 if double else 1):],
+                inner.start + cut + (2 if double else 1)).strip()
+    op = "||" if double else "|"
+    if not lhs.text:
+        raise FormulaSyntaxError(
+            f"nothing left of '{op}': write '(1 {op} g)' for a random intercept",
+            formula, inner.start + cut)
+    if not rhs.text:
+        raise FormulaSyntaxError(
+            f"no grouping factor right of '{op}': write '(1 {op} g)' with g a column",
+            formula, inner.start + cut + len(op))
+    intercept, terms = _parse_lhs(lhs, formula)
+    if not intercept and not terms:
+        raise FormulaSyntaxError(
+            "the left side of the bar has no terms ('0 | g' fits nothing): write "
+            "'(1 | g)' or '(0 + x | g)'", formula, lhs.start)
+    groups = _parse_group(rhs, formula)
+    out = []
+    for group in groups:
+        if double:
+            if intercept:
+                out.append(RandomTerm(True, (), group))
+            out.extend(RandomTerm(False, (t,), group) for t in terms)
+        else:
+            out.append(RandomTerm(intercept, terms, group))
+    return out
+
+
+def _parse_lhs(lhs: Piece, formula: str) -> tuple[bool, tuple[str, ...]]:
+    parsed = _formulaic(lhs.text, formula, lhs.start, "left side of the bar")
+    intercept = any(str(t) == "1" for t in parsed)
+    terms = tuple(term_text(t) for t in parsed if str(t) != "1")
+    return intercept, terms
+
+
+def _parse_group(rhs: Piece, formula: str) -> list[tuple[str, ...]]:
+    """``a/b`` → [(a,), (b, a)] as lme4 writes ``a`` and ``b:a``; ``a:b`` → [(a, b)]."""
+    text = rhs.text
+    if is_wrapped(rhs, formula):
+        return _parse_group(Piece(text[1:-1], rhs.start + 1).strip(), formula)
+    for bad in "+*-^":
+        hits = find_top(rhs, bad, formula)
+        if hits:
+            raise FormulaSyntaxError(
+                f"'{bad}' is not allowed in a grouping factor; use ':' for an interaction, "
+                "'/' for nesting, or separate terms '(1 | g1) + (1 | g2)'",
+                formula, rhs.start + hits[0])
+    levels = []
+    for _, part in split_top(rhs, "/", formula):
+        part = part.strip()
+        names = []
+        for _, name in split_top(part, ":", formula):
+            name = name.strip()
+            if not _NAME.match(name.text):
+                raise FormulaSyntaxError(
+                    f"'{name.text}' is not a grouping factor: write a column name "
+                    "(or `a name with spaces` in backticks)", formula, name.start)
+            names.append(name.text.strip("`"))
+        levels.append(tuple(names))
+    groups, outer = [], ()
+    for names in levels:
+        outer = names + outer if outer else names
+        groups.append(outer)
+    return groups
+
+
+# -- fixed part ---------------------------------------------------------------
+def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
+                 rhs: Piece) -> tuple[bool, tuple[str, ...]]:
+    if not pieces:
+        return True, ()
+    text = "".join(
+        (f" {sign} " if i or sign == "-" else "") + p.text for i, (sign, p) in enumerate(pieces))
+    parsed = _formulaic(text, formula, pieces[0][1].start, "fixed part")
+    intercept = any(str(t) == "1" for t in parsed)
+    return intercept, tuple(term_text(t) for t in parsed if str(t) != "1")
+
+
+def _formulaic(text: str, formula: str, start: int, where: str):
+    try:
+        return list(Formula(text))
+    except Exception as exc:  # formulaic's parser errors → ours, with a position
+        message = str(exc).splitlines()[0].strip() if str(exc) else type(exc).__name__
+        raise FormulaSyntaxError(
+            f"cannot parse the {where} '{text.strip()}': {message}", formula, start) from None
+
+
+def term_text(term) -> str:
+    """A formulaic term as text that parses back to the same term."""
+    return ":".join(_factor_text(f) for f in term.factors)
+
+
+def _factor_text(factor) -> str:
+    expr = str(factor.expr)
+    if _NAME.match(expr) or _CALL.match(expr) or getattr(factor, "eval_method", None) is None:
+        return expr
+    method = getattr(factor.eval_method, "value", factor.eval_method)
+    if method == "python":
+        return "{" + expr + "}"
+    if method == "lookup" and not _NAME.match(expr):
+        return f"`{expr}`"
+    return expr
