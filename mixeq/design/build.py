@@ -1,0 +1,55 @@
+"""spec + data → Design (lme4's ``lFormula``: model frame, X, random-effects terms)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from mixeq.design.fixed import fixed_matrix
+from mixeq.design.grouping import assign_hierarchy, grouping_factor
+from mixeq.design.levels import predictor_levels
+from mixeq.design.missing import complete_rows
+from mixeq.design.random import lme4_order, random_term
+from mixeq.design.response import response_vector
+from mixeq.design.types import Design
+from mixeq.design.variables import check_columns
+from mixeq.errors import DataError
+from mixeq.spec.types import ModelSpec
+
+
+def build_design(spec: ModelSpec, data) -> Design:
+    """Build X, y and the random-effects terms of ``spec`` on ``data``.
+
+    ``data`` is not modified: rows with missing values in the variables used are
+    left out of a copy (and counted), grouping variables are made factors.
+    """
+    data = _as_frame(data)
+    used = check_columns(spec, data)
+    columns = list(dict.fromkeys(c for names in used.values() for c in names))
+    complete = complete_rows(data, columns)
+    frame = complete.data
+    y = response_vector(spec.response, frame)
+    X, x_spec, dropped_cols = fixed_matrix(spec.fixed_formula(), frame)
+    groups = {}
+    for term in spec.random:
+        if term.group_name not in groups:
+            groups[term.group_name] = grouping_factor(frame, term.group, term.canonical())
+    assign_hierarchy(groups)
+    terms = lme4_order([random_term(t, frame, groups[t.group_name]) for t in spec.random])
+    predictors = [c for c in dict.fromkeys(used["fixed"] + used["random"])
+                  if c not in used["response"]]
+    return Design(
+        y=y, X=X, terms=terms, groups=groups,
+        levels=predictor_levels(predictors, frame, groups),
+        data=frame, dropped_rows=complete.dropped, dropped_index=complete.dropped_index,
+        dropped_columns=dropped_cols, x_model_spec=x_spec,
+    )
+
+
+def _as_frame(data) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    try:
+        return pd.DataFrame(data)
+    except Exception:
+        raise DataError(
+            f"data must be a pandas DataFrame (or something pd.DataFrame() accepts), "
+            f"not {type(data).__name__}") from None

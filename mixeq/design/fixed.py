@@ -1,0 +1,68 @@
+"""The fixed-effects model matrix X (formulaic materialises it; lme4's names)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from formulaic import model_matrix
+
+from mixeq.design.names import r_column_name
+from mixeq.errors import DataError, MixeqWarning
+
+RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
+
+
+def build_matrix(rhs: str, data: pd.DataFrame, what: str) -> tuple[pd.DataFrame, object]:
+    """formulaic model matrix of ``rhs`` on ``data`` with lme4 column names."""
+    try:
+        mm = model_matrix(rhs, data, na_action="ignore", output="pandas")
+    except Exception as exc:
+        raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
+    frame = pd.DataFrame(np.asarray(mm, dtype=float), index=data.index,
+                         columns=[r_column_name(c) for c in mm.columns])
+    values = frame.to_numpy()
+    if not np.isfinite(values).all():
+        bad = frame.columns[~np.isfinite(values).all(axis=0)].tolist()
+        raise DataError(
+            f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
+            "(a transformation such as log() of zero or a negative number?)")
+    return frame, mm.model_spec
+
+
+def fixed_matrix(rhs: str, data: pd.DataFrame) -> tuple[pd.DataFrame, object, list[str]]:
+    """X with aliased columns dropped (and named in a warning), as lme4 does."""
+    X, spec = build_matrix(rhs, data, "fixed-effects model matrix")
+    keep = independent_columns(X.to_numpy())
+    dropped = [c for c, k in zip(X.columns, keep) if not k]
+    if dropped:
+        warnings.warn(
+            f"fixed-effect model matrix is rank deficient so dropping {len(dropped)} "
+            f"column{'s' if len(dropped) > 1 else ''}: {', '.join(dropped)} (aliased with "
+            "earlier columns; remove the redundant term to silence this)",
+            MixeqWarning, stacklevel=4)
+        X = X.loc[:, keep]
+    return X, spec, dropped
+
+
+def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
+    """Columns that are not (numerically) combinations of the columns before them.
+
+    Like R's ``qr(X, tol = 1e-7)`` with its limited pivoting: a column whose part
+    orthogonal to the kept columns is below ``tol`` of its own norm is aliased.
+    """
+    n, p = X.shape
+    keep = np.zeros(p, dtype=bool)
+    basis = np.empty((n, 0))
+    for j in range(p):
+        col = X[:, j]
+        norm = np.linalg.norm(col)
+        if norm == 0:
+            continue
+        resid = col - basis @ (basis.T @ col)
+        resid = resid - basis @ (basis.T @ resid)
+        rnorm = np.linalg.norm(resid)
+        if rnorm > tol * norm:
+            keep[j] = True
+            basis = np.column_stack([basis, resid / rnorm])
+    return keep

@@ -1,0 +1,86 @@
+"""Grouping factors: codes and levels as lme4 makes them, and their nesting."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mixeq.design.types import GroupingFactor
+from mixeq.errors import GroupingFactorError
+
+
+def factor_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and labels of a column used as a factor (R's ``factor()``).
+
+    A categorical keeps its category order; anything else gets its sorted
+    distinct values (numbers numerically). Unused levels are dropped.
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cat = col.cat.remove_unused_categories()
+    else:
+        cat = pd.Categorical(col, categories=_sorted_unique(col))
+        cat = pd.Series(cat, index=col.index)
+    codes = cat.cat.codes.to_numpy().astype(np.int64)
+    return codes, [str(v) for v in cat.cat.categories]
+
+
+def _sorted_unique(col: pd.Series) -> list:
+    values = pd.unique(col.dropna())
+    try:
+        return sorted(values)
+    except TypeError:  # mixed types: sort by text
+        return sorted(values, key=str)
+
+
+def interaction(data: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Codes of ``a:b:…``: levels ordered with the first factor slowest, unused
+    combinations dropped (as lme4 evaluates ``factor(a:b)``)."""
+    codes, labels = factor_codes(data[names[0]])
+    for name in names[1:]:
+        c2, l2 = factor_codes(data[name])
+        combined = codes * len(l2) + c2
+        used, codes = np.unique(combined, return_inverse=True)
+        labels = [f"{labels[u // len(l2)]}:{l2[u % len(l2)]}" for u in used]
+    return codes.astype(np.int64), labels
+
+
+def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str) -> GroupingFactor:
+    codes, levels = interaction(data, group)
+    name = ":".join(group)
+    n = len(codes)
+    if len(levels) < 2:
+        raise GroupingFactorError(
+            f"grouping factor '{name}' in {term} has {len(levels)} level"
+            f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
+            f"least two clusters: remove the term, or model '{name}' as a fixed effect")
+    if len(levels) >= n:
+        raise GroupingFactorError(
+            f"grouping factor '{name}' in {term} has as many levels ({len(levels)}) as "
+            f"observations ({n}): every cluster has one observation, so its variance "
+            "cannot be told from the residual variance; remove the term or group more coarsely")
+    return GroupingFactor(name=name, codes=codes, levels=levels)
+
+
+def is_nested(inner: GroupingFactor, outer: GroupingFactor) -> bool:
+    """Every level of ``inner`` lies within a single level of ``outer``."""
+    pairs = np.unique(inner.codes * outer.nlevels + outer.codes)
+    return pairs.size == inner.nlevels
+
+
+def assign_hierarchy(groups: dict[str, GroupingFactor]) -> None:
+    """Set ``nested_in`` and ``level`` (2 = finest; +1 per factor nested inside)."""
+    names = list(groups)
+    within = {a: [b for b in names if b != a and is_nested(groups[a], groups[b])]
+              for a in names}
+    strictly = {a: tuple(b for b in within[a] if a not in within[b]) for a in names}
+    for name in names:
+        groups[name].nested_in = strictly[name]
+    depth: dict[str, int] = {}
+
+    def level(name: str) -> int:
+        if name not in depth:
+            inner = [a for a in names if name in strictly[a]]
+            depth[name] = 2 + max((level(a) - 1 for a in inner), default=0)
+        return depth[name]
+
+    for name in names:
+        groups[name].level = level(name)

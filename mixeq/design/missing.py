@@ -1,0 +1,40 @@
+"""Dropping rows with missing values in the variables a model uses."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mixeq.errors import DataError, MixeqWarning
+
+
+@dataclass
+class Complete:
+    data: pd.DataFrame
+    dropped: int
+    dropped_index: list
+    by_column: dict[str, int]
+
+
+def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
+    """A new frame holding the rows with no missing value in ``columns``.
+
+    Warns with the count (and the columns responsible) when rows are dropped,
+    as lme4's ``na.action = na.omit`` does silently — we say it.
+    """
+    missing = data[columns].isna()
+    bad = missing.any(axis=1)
+    by_column = {c: int(n) for c, n in missing.sum().items() if n}
+    kept = data.loc[~bad].copy()
+    dropped = int(bad.sum())
+    if dropped:
+        detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())
+        warnings.warn(
+            f"dropped {dropped} of {len(data)} rows with missing values in: {detail}",
+            MixeqWarning, stacklevel=4)
+    if len(kept) == 0:
+        raise DataError(
+            f"no complete rows: every row has a missing value in one of {', '.join(columns)}; "
+            "fill or drop the missing values, or remove those variables from the formula")
+    return Complete(kept, dropped, list(data.index[bad]), by_column)
