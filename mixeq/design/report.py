@@ -1,0 +1,58 @@
+"""Plain facts about a model's design, for the CLI and for JSON."""
+from __future__ import annotations
+
+
+def design_facts(model) -> dict:
+    Z = model.Z
+    return {
+        "formula": model.formula,
+        "canonical": model.spec.canonical(),
+        "nobs": model.nobs,
+        "dropped_rows": model.dropped_rows,
+        "dropped_columns": model.dropped_columns,
+        "X_shape": list(model.X.shape),
+        "Z_shape": list(Z.shape),
+        "Z_nnz": int(Z.nnz),
+        "X_columns": list(model.X.columns),
+        "Z_columns": [list(c) for c in model.Z_columns],
+        "terms": [
+            {"term": t.spec.canonical(), "group": t.group, "columns": t.columns,
+             "nlevels": t.nlevels, "q": t.q}
+            for t in model.terms
+        ],
+        "groups": {
+            g.name: {"nlevels": g.nlevels, "level": g.level, "nested_in": list(g.nested_in)}
+            for g in model.groups.values()
+        },
+        "levels": {name: lev.as_dict() for name, lev in model.levels.items()},
+    }
+
+
+def design_text(facts: dict) -> str:
+    lines = [
+        f"formula      {facts['canonical']}",
+        f"observations {facts['nobs']}"
+        + (f" ({facts['dropped_rows']} rows with missing values dropped)"
+           if facts["dropped_rows"] else ""),
+        f"X            {facts['X_shape'][0]} x {facts['X_shape'][1]}: "
+        + ", ".join(facts["X_columns"]),
+    ]
+    if facts["dropped_columns"]:
+        lines.append(f"             aliased, dropped: {', '.join(facts['dropped_columns'])}")
+    lines.append(f"Z            {facts['Z_shape'][0]} x {facts['Z_shape'][1]}, "
+                 f"{facts['Z_nnz']} non-zeros")
+    for t in facts["terms"]:
+        lines.append(f"  {t['term']:<32} {t['nlevels']} levels x "
+                     f"{len(t['columns'])} column(s) ({', '.join(t['columns'])}) = {t['q']}")
+    if facts["groups"]:
+        lines.append("grouping factors")
+        for name, g in facts["groups"].items():
+            nest = f", nested in {', '.join(g['nested_in'])}" if g["nested_in"] else ""
+            lines.append(f"  {name:<20} {g['nlevels']} levels, level {g['level']}{nest}")
+    if facts["levels"]:
+        lines.append("predictors")
+        for name, lev in facts["levels"].items():
+            where = ("varies within clusters (level 1)" if lev["group"] is None
+                     else f"constant within {lev['group']} (level {lev['level']})")
+            lines.append(f"  {name:<20} {where}")
+    return "\n".join(lines)
