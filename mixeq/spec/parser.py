@@ -203,11 +203,18 @@ def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
 
 def _formulaic(text: str, formula: str, start: int, where: str):
     try:
-        return list(Formula(text))
+        return list(Formula(_r_powers(text, formula, start)))
     except Exception as exc:  # formulaic's parser errors → ours, with a position
         message = str(exc).splitlines()[0].strip() if str(exc) else type(exc).__name__
         raise FormulaSyntaxError(
             f"cannot parse the {where} '{text.strip()}': {message}", formula, start) from None
+
+
+def _r_powers(text: str, formula: str, start: int) -> str:
+    """R's ``I(x^2)`` means a power: inside brackets ``^`` becomes ``**``
+    (at top level ``^`` stays formulaic's interaction power, ``(a + b)^2``)."""
+    d = depths(text, formula, start)
+    return "".join("**" if ch == "^" and d[i] > 0 else ch for i, ch in enumerate(text))
 
 
 def term_text(term) -> str:
