@@ -32,8 +32,17 @@ def apply_factors(df: pd.DataFrame, factors: dict[str, list[str]]) -> pd.DataFra
     out = df.copy()
     for col, levels in factors.items():
         if col in out.columns:
-            out[col] = pd.Categorical(out[col].astype(str), categories=levels)
+            out[col] = pd.Categorical(_labels(out[col]), categories=levels)
     return out
+
+
+def _labels(col: pd.Series) -> pd.Series:
+    """Values as text; whole floats (integers read next to missing values) lose '.0'."""
+    if pd.api.types.is_float_dtype(col):
+        whole = col.dropna().eq(col.dropna().round()).all()
+        if whole:
+            return col.map(lambda v: v if pd.isna(v) else str(int(v)))
+    return col.map(lambda v: v if pd.isna(v) else str(v))
 
 
 def read_factors(path: str) -> dict[str, dict[str, list[str]]]:

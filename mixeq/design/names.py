@@ -10,9 +10,10 @@ _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
 
 def r_column_name(name: str) -> str:
     """``Intercept`` → ``(Intercept)``; ``recipe[T.B]:temperature[T.185]`` →
-    ``recipeB:temperature185``; ``f[a]`` → ``fa``; others unchanged."""
+    ``recipeB:temperature185``; ``f[a]`` → ``fa``; ``I(x ** 2)`` → ``I(x^2)``; others unchanged."""
     if name == "Intercept":
         return "(Intercept)"
+    name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     return ":".join(_LEVEL.sub(r"\1", part) for part in _split_interaction(name))
 
 

@@ -1,11 +1,15 @@
 """X and Z against lme4's, for every reference model (tests/data/reference)."""
+import json
 import warnings
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import mixeq
-from conftest import REFERENCE_IDS, load_dataset, load_reference
+from conftest import DATA, REFERENCE_IDS, load_dataset, load_reference
+from mixeq.datasets import apply_factors
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +92,40 @@ def test_X_values_for_the_factor_model(models):
     x = m.X.iloc[row]
     assert x["(Intercept)"] == 1 and x["temperature225"] == 1 and x["recipeB"] == 0
     assert x.sum() == 2
+
+
+# -- more lme4 references (tests/data/reference_extra, made with tools/make_references.R) --
+EXTRA = sorted((DATA / "reference_extra").glob("*.json"))
+
+
+def _extra_model(path):
+    ref = json.loads(path.read_text())
+    df = apply_factors(pd.read_csv(DATA / Path(ref["dataset_file"]).name), ref.get("factors") or {})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = mixeq.Model(ref["formula"], df)
+    return ref, model, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("path", EXTRA, ids=[p.stem for p in EXTRA])
+def test_extra_references_X_and_Z_match_lme4(path):
+    ref, m, _ = _extra_model(path)
+    assert list(m.X.columns) == ref["X_colnames"]
+    assert list(m.Z.shape) == ref["Z_dim"] and m.Z.nnz == ref["Z_nnz"]
+    head = ref["Z_colnames_head"]
+    assert [lev for _, lev, _ in m.Z_columns[:len(head)]] == head
+    assert m.nobs == ref["nobs"]
+    assert m.dropped_columns == (ref.get("X_dropped") or [])
+    assert [n for t in m.terms for n in t.theta_names()] == ref["theta_names"]
+
+
+def test_extra_reference_missing_rows_counted():
+    ref, m, messages = _extra_model(DATA / "reference_extra" / "sleepstudy_missing.json")
+    assert m.dropped_rows == ref["rows_in_data"] - ref["nobs"] == 8
+    assert any("dropped 8 of 180 rows" in msg for msg in messages)
+
+
+def test_extra_reference_rank_deficient_reports_the_dropped_column():
+    ref, m, messages = _extra_model(DATA / "reference_extra" / "cake_rank_deficient.json")
+    assert m.dropped_columns == ref["X_dropped"] and ref["X_dropped"]
+    assert any("rank deficient" in msg and ref["X_dropped"][0] in msg for msg in messages)
