@@ -82,6 +82,7 @@ def test_rank_deficient_X_drops_aliased_columns_with_a_message():
     assert m.dropped_columns == ["Days2"]
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_transform_producing_undefined_values():
     df = load_dataset("sleepstudy")
     with pytest.raises(DataError, match="infinite or undefined.*np.log\\(Days\\)"):
