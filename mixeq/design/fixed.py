@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from formulaic import model_matrix
 
 from mixeq.design.names import r_column_name
@@ -48,21 +49,16 @@ def fixed_matrix(rhs: str, data: pd.DataFrame) -> tuple[pd.DataFrame, object, li
 def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
     """Columns that are not (numerically) combinations of the columns before them.
 
-    Like R's ``qr(X, tol = 1e-7)`` with its limited pivoting: a column whose part
-    orthogonal to the kept columns is below ``tol`` of its own norm is aliased.
+    Like R's ``qr(X, tol = 1e-7)`` with its limited pivoting: in a QR
+    decomposition without pivoting, |R_jj| is the norm of column j's part
+    orthogonal to the columns before it; below ``tol`` of the column's own norm,
+    the column is aliased.
     """
-    n, p = X.shape
-    keep = np.zeros(p, dtype=bool)
-    basis = np.empty((n, 0))
-    for j in range(p):
-        col = X[:, j]
-        norm = np.linalg.norm(col)
-        if norm == 0:
-            continue
-        resid = col - basis @ (basis.T @ col)
-        resid = resid - basis @ (basis.T @ resid)
-        rnorm = np.linalg.norm(resid)
-        if rnorm > tol * norm:
-            keep[j] = True
-            basis = np.column_stack([basis, resid / rnorm])
-    return keep
+    if X.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
+    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
+    R = scipy.linalg.qr(X, mode="r", check_finite=False)[0]
+    diag = np.abs(np.diag(R))
+    if diag.size < X.shape[1]:  # fewer rows than columns
+        diag = np.concatenate([diag, np.zeros(X.shape[1] - diag.size)])
+    return (norms > 0) & (diag > tol * norms)

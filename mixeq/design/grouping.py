@@ -62,8 +62,9 @@ def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str) -> Gr
 
 def is_nested(inner: GroupingFactor, outer: GroupingFactor) -> bool:
     """Every level of ``inner`` lies within a single level of ``outer``."""
-    pairs = np.unique(inner.codes * outer.nlevels + outer.codes)
-    return pairs.size == inner.nlevels
+    seen = np.empty(inner.nlevels, dtype=np.int64)
+    seen[inner.codes] = outer.codes  # one outer level per inner level (any one)
+    return bool(np.array_equal(seen[inner.codes], outer.codes))
 
 
 def assign_hierarchy(groups: dict[str, GroupingFactor]) -> None:
