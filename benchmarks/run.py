@@ -1,0 +1,143 @@
+"""Benchmark mixeq against lme4, mixedlm and statsmodels' MixedLM.
+
+    python benchmarks/run.py                   # everything (several minutes)
+    python benchmarks/run.py --quick           # fewer repeats
+    python benchmarks/run.py --models sleepstudy,insteval --engines mixeq,lme4
+    python benchmarks/run.py --json out.json --markdown out.md
+
+Each (model, engine) runs in its own process: median times over repeats of
+"design" (building the model) and "fit", their total, the process's peak
+resident memory, and the objective reached. Engines that are not installed, or
+cannot express a model, are skipped with the reason.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.cases import BY_NAME, CASES  # noqa: E402
+from benchmarks.lme4_runner import lme4_unavailable, run_lme4  # noqa: E402
+from benchmarks.report import (results_markdown, results_table,  # noqa: E402
+                               targets_markdown, targets_table)
+from benchmarks.subprocess_run import run_child  # noqa: E402
+from benchmarks.targets import faster_targets, objective_targets, speed_targets  # noqa: E402
+
+ENGINES = ("mixeq", "mixedlm", "statsmodels", "lme4")
+
+
+def repeats(case, quick: bool) -> tuple[int, float]:
+    """(max repeats, time budget in seconds) for one model."""
+    if case.small:
+        return (30, 2.0) if quick else (300, 10.0)
+    return (1, 0.0) if quick else (5, 20.0)
+
+
+def run_python_engine(engine, case, quick, timeout):
+    max_rep, budget = repeats(case, quick)
+    cmd = [sys.executable, "-m", "benchmarks.worker", "--case", case.name, "--engine", engine,
+           "--max-repeats", str(max_rep), "--budget", str(budget)]
+    if engine == "mixeq":
+        cmd.append("--tracemalloc")
+    return run_child(cmd, str(ROOT), timeout)
+
+
+def run_one(engine, case, quick, timeout, tmpdir):
+    if engine == "lme4":
+        reason = lme4_unavailable()
+        if reason:
+            return {"skipped": reason}, None, 0.0
+        max_rep, budget = repeats(case, quick)
+        child = run_lme4(case, tmpdir, max_rep, budget, timeout)
+    else:
+        child = run_python_engine(engine, case, quick, timeout)
+    return child.payload, child.peak_rss_mb, child.wall_s
+
+
+def reference_objective(case):
+    if case.reference is None:
+        return None
+    path = ROOT / "tests" / "data" / "reference" / f"{case.reference}.json"
+    ref = json.loads(path.read_text())
+    return ref["REMLcrit"] if case.reml else ref["deviance"]
+
+
+def progress(rec) -> str:
+    if "total_s" in rec:
+        return (f"{rec['case']:>18} {rec['engine']:>11}: total {rec['total_s'] * 1000:9.2f} ms"
+                f" ({rec['repeats']} runs), peak RSS {rec['peak_rss_mb']:.0f} MB,"
+                f" objective {rec['objective']:.6f}")
+    return f"{rec['case']:>18} {rec['engine']:>11}: {rec.get('skipped') or rec.get('error')}"
+
+
+def run_all(cases, engines, quick, timeout) -> list[dict]:
+    records = []
+    with tempfile.TemporaryDirectory(prefix="mixeq-bench-") as tmp:
+        for case in cases:
+            for engine in engines:
+                try:
+                    payload, peak, wall = run_one(engine, case, quick, timeout, Path(tmp))
+                except Exception as exc:  # a benchmark never stops on one model
+                    payload, peak, wall = {"error": f"{type(exc).__name__}: {exc}"}, None, 0.0
+                rec = {"case": case.name, "engine": engine, **payload,
+                       "peak_rss_mb": peak, "process_wall_s": wall}
+                records.append(rec)
+                print(progress(rec), flush=True)
+    return records
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--models", default=",".join(c.name for c in CASES),
+                    help="comma-separated: " + ", ".join(c.name for c in CASES))
+    ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated: "
+                    + ", ".join(ENGINES))
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds per model and engine (default 600, 180 with --quick)")
+    ap.add_argument("--json", help="write all records to this JSON file")
+    ap.add_argument("--markdown", help="write the tables as Markdown to this file")
+    args = ap.parse_args(argv)
+    unknown = [m for m in args.models.split(",") if m not in BY_NAME]
+    unknown += [e for e in args.engines.split(",") if e not in ENGINES]
+    if unknown:
+        ap.error(f"unknown model or engine: {', '.join(unknown)}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cases = [BY_NAME[m] for m in args.models.split(",")]
+    engines = args.engines.split(",")
+    timeout = args.timeout or (180.0 if args.quick else 600.0)
+    print(f"mixeq benchmark on {platform.machine()} ({platform.python_version()}),"
+          f" {'quick' if args.quick else 'full'} run, started {time.strftime('%H:%M:%S')}",
+          flush=True)
+    records = run_all(cases, engines, args.quick, timeout)
+    targets = (speed_targets(records) + faster_targets(records, [c.name for c in cases])
+               + objective_targets(records, cases, reference_objective))
+    print("\nMedian times; 'vs mixeq' = this engine's total / mixeq's total;"
+          " RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc peak.\n")
+    print(results_table(records))
+    print("\nTargets\n")
+    print(targets_table(targets))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"records": records,
+                                               "targets": [t.__dict__ for t in targets]},
+                                              indent=1))
+    if args.markdown:
+        Path(args.markdown).write_text(results_markdown(records) + "\n\n"
+                                       + targets_markdown(targets) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
