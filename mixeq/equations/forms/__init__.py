@@ -1,0 +1,1 @@
+"""One module per notation; each builds a :class:`~mixeq.equations.tree.Document`."""

@@ -1,0 +1,64 @@
+"""Pieces several forms share: distributions, index sentences, sums."""
+from __future__ import annotations
+
+from mixeq.equations.symbolic import Covariance, SymbolicModel
+from mixeq.equations.tree import (Block, Call, Dots, Matrix, Mul, Num, Relation, Row,
+                                  Sentence, Sym, add, column, mul)
+
+
+def residual_row(sm: SymbolicModel, name="residual") -> Row:
+    return Row(Relation(sm.residual(), "~", Call("N", (Num(0), sm.sigma2()))), name=name)
+
+
+def covariance_rows(sm: SymbolicModel, cov: Covariance) -> list[Row]:
+    effects = [r.symbol for r in cov.effects]
+    if len(effects) == 1:
+        return [Row(Relation(effects[0], "~", Call("N", (Num(0), cov.matrix[0][0]))),
+                    name=f"random:{cov.group}")]
+    vec = Matrix(tuple((e,) for e in effects), paren=True)
+    zeros = Matrix(tuple((Num(0),) for _ in effects), paren=True)
+    return [Row(Relation(vec, "~", Call("N", (zeros, cov.symbol))), name=f"random:{cov.group}"),
+            Row(Relation(cov.symbol, "=", Matrix(tuple(tuple(r) for r in cov.matrix))),
+                name=f"cov:{cov.group}")]
+
+
+def distribution_block(sm: SymbolicModel, title="Distributions") -> Block:
+    rows = [residual_row(sm)]
+    for cov in sm.covariances:
+        rows.extend(covariance_rows(sm, cov))
+    return Block(title, rows)
+
+
+def index_sentences(sm: SymbolicModel) -> list[Sentence]:
+    i = Sym(sm.obs_letter)
+    if not sm.groups:
+        return [Sentence((i, " = 1, …, ", Sym("n"), ": observations"))]
+    out = []
+    finest = sm.groups_at(2)
+    within = " and ".join(g.name for g in finest)
+    out.append(Sentence((i, f": observation within {within}",)))
+    for g in sm.groups.values():
+        text = f": {g.name}"
+        if g.nlevels:
+            text += f" ({g.count.base} = {g.nlevels})"
+        if len(sm.groups) > 1 and g.nested_in:
+            text += ", nested in " + ", ".join(g.nested_in)
+        out.append(Sentence((Sym(g.letter), " = 1, …, ", g.count, text)))
+    return out
+
+
+def coef_times(coef, part_expr):
+    return coef if part_expr is None else mul(coef, part_expr)
+
+
+def equation(lhs, terms) -> Relation:
+    return Relation(lhs, "=", add(*terms))
+
+
+def dotted_vector(entries_for_row, last, name=""):
+    """A column vector (e_1, e_2, ⋮, e_n) built from a row-indexed entry maker."""
+    return column(entries_for_row("1"), entries_for_row("2"), Dots("v"),
+                  entries_for_row(last), name=name)
+
+
+__all__ = ["Mul", "Num"]

@@ -1,0 +1,45 @@
+"""Plain sentences: where each column of Z_j comes from and why it repeats X_j."""
+from __future__ import annotations
+
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import Block, Document, Num, Sentence, Sym
+
+
+def build(sm: SymbolicModel) -> Document:
+    if not sm.random:
+        text = [Sentence(("This formula has no random-effects terms: ", Sym("Z"),
+                          " is empty and the model is the linear model y = Xβ + ε, "
+                          "one coefficient per column of X.",))]
+        return Document("explain", [Block("", [], text)], sm.notes())
+    sentences = []
+    for g in sm.groups.values():
+        effects = [r for r in sm.random if r.group == g.name]
+        Zj = Sym("Z", g.tokens)
+        for k, r in enumerate(effects, start=1):
+            sentences.append(column_sentence(sm, g, Zj, k, r))
+        if len({r.term for r in effects}) > 1:
+            sentences.append(Sentence((
+                f"The random effects of {g.name} come from separate terms "
+                f"({', '.join(sm.info.terms[t].spec.canonical() for t in sorted({r.term for r in effects}))}), "
+                "so they are uncorrelated: the off-diagonal entries of their covariance "
+                "matrix are 0.",)))
+    return Document("explain", [Block("", [], sentences)], sm.notes())
+
+
+def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
+    term = sm.info.terms[r.term].spec.canonical()
+    entry = sm.atoms_expr(r.atoms) or Num(1)
+    what = "intercept" if not r.atoms else "slope of " + " × ".join(a.key for a in r.atoms)
+    head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term}: ", r.symbol,
+            f" is {g.name} {g.letter}'s own deviation in the {what}.")
+    match = next((f for f in sm.fixed if {a.key for a in f.atoms} == {a.key for a in r.atoms}),
+                 None)
+    if match is not None:
+        pos = sm.fixed.index(match) + 1
+        tail = (f" It repeats column {pos} of ", Sym("X", g.tokens), " because that "
+                "coefficient varies by cluster: X carries its average effect ",
+                match.symbol, ", Z carries each cluster's deviation from it.")
+    else:
+        tail = (" X has no such column, so the model has no average effect for it: "
+                "the cluster deviations vary around 0.",)
+    return Sentence(head + tail)

@@ -1,0 +1,134 @@
+"""Gelman–Hill / equatiomatic varying-coefficient notation.
+
+One grouping factor: y_i ~ N(α_j[i] + β_1j[i] x_i, σ²) and the varying
+coefficients' joint distribution (α_j, β_1j)' ~ N(mean, Σ), the level-2
+predictors in the mean. Several grouping factors: every factor adds its own
+zero-mean effects to the linear predictor (a^{plate}_{j[i]} + a^{sample}_{k[i]}).
+"""
+from __future__ import annotations
+
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import (Block, Call, Document, Matrix, Num, Pow, Relation, Row,
+                                  Sentence, Sym, add, mul)
+
+
+class GHNames:
+    """Atoms written with Gelman–Hill indices: x_i, m_j[i] (or m_j at group level)."""
+
+    def __init__(self, sm: SymbolicModel):
+        self.sm = sm
+
+    def atom(self, a, group_level: bool = False) -> Sym:
+        sm = self.sm
+        lev = sm.atom_levels[a.var]
+        name = sm.opts.names.get(a.var, a.var)
+        if lev.level == 1:
+            return Sym(name, (sm.obs_letter,), kind="var", label=a.label)
+        letter = sm.groups[lev.group].letter
+        token = letter if group_level else f"{letter}[{sm.obs_letter}]"
+        return Sym(name, (token,), kind="var", label=a.label)
+
+    def atoms(self, atoms, group_level: bool = False):
+        ordered = sorted(atoms, key=lambda a: -self.sm.level_of(a))
+        return mul(*(self.atom(a, group_level) for a in ordered)) if ordered else None
+
+
+def build(sm: SymbolicModel) -> Document:
+    if len(sm.groups) == 1 and sm.nlevels == 2:
+        return _single(sm)
+    return _additive(sm)
+
+
+def _single(sm: SymbolicModel) -> Document:
+    names = GHNames(sm)
+    g = next(iter(sm.groups.values()))
+    i = sm.obs_letter
+    varying = [n for n in sm.level_nodes(1) if n.random]
+    mean_terms, counter = [], 1
+    vsyms, means = [], []
+    for node in sm.level_nodes(1):
+        part = sm.part(1, node.path[0])
+        if node in varying:
+            sym = _varying_sym(node.path[0], g.letter)
+            vsyms.append(sym)
+            indexed = sym.with_sub((*sym.sub[:-1], f"{g.letter}[{i}]"))
+            mean_terms.append(mul(indexed, names.atoms(part.atoms)))
+            gam = [mul(Sym("gamma", (str(k),), _sup(sym), kind="greek"),
+                       names.atoms(p.atoms, group_level=True))
+                   for k, (_, p) in enumerate(node.children)]
+            means.append(add(*gam) if gam else Num(0))
+        else:
+            for _, p in node.children:  # a non-varying coefficient: plain β_k
+                beta = Sym("beta", (str(0 if not part.atoms and not p.atoms else counter),),
+                           kind="greek")
+                if part.atoms or p.atoms:
+                    counter += 1
+                mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
+    y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
+    rows = [Row(Relation(y, "~", Call("N", (add(*mean_terms), sm.sigma2()))), name="gh")]
+    cov = sm.covariances[0]
+    remark = Sentence((f"for {g.name} ", Sym(g.letter), " = 1, …, ", g.count))
+    if len(vsyms) == 1:
+        rows.append(Row(Relation(vsyms[0], "~", Call("N", (means[0], _var(vsyms[0])))),
+                        remark=remark, name="gh-group"))
+    else:
+        sigma = Matrix(tuple(tuple(_entry(cov.matrix[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
+                                   for b in range(len(vsyms))) for a in range(len(vsyms))))
+        rows.append(Row(Relation(Matrix(tuple((s,) for s in vsyms), paren=True), "~",
+                                 Call("N", (Matrix(tuple((m,) for m in means), paren=True),
+                                            sigma))), remark=remark, name="gh-group"))
+    return Document("gelman-hill", [Block("", rows)], sm.notes())
+
+
+def _varying_sym(p: int, letter: str) -> Sym:
+    if p == 0:
+        return Sym("alpha", (letter,), kind="greek")
+    return Sym("beta", (str(p), letter), kind="greek")
+
+
+def _sup(sym: Sym):
+    return Sym(sym.base, sym.sub[:-1], kind="greek")
+
+
+def _var(sym: Sym):
+    return Pow(Sym("sigma", (_sup(sym),), kind="greek"), Num(2))
+
+
+def _entry(tau, a: Sym, b: Sym):
+    if isinstance(tau, Num):
+        return tau
+    if a == b:
+        return _var(a)
+    return Sym("sigma", (_sup(a), _sup(b)), kind="greek")
+
+
+def _additive(sm: SymbolicModel) -> Document:
+    names = GHNames(sm)
+    i = sm.obs_letter
+    terms = []
+    for k, f in enumerate(sorted(sm.fixed, key=lambda f: f.path)):
+        terms.append(mul(Sym("beta", (str(k),), kind="greek"), names.atoms(f.atoms)))
+    rows_after = []
+    for letter_pos, g in enumerate(sm.groups.values()):
+        effects = [r for r in sm.random if r.group == g.name]
+        if not effects:
+            continue
+        a = "abcdfgh"[letter_pos]
+        syms = [Sym(a, (r.label, g.letter)) for r in effects]
+        for r, s in zip(effects, syms):
+            terms.append(mul(s.with_sub((r.label, f"{g.letter}[{i}]")),
+                             names.atoms(r.atoms)))
+        cov = next(c for c in sm.covariances if c.group == g.name)
+        remark = Sentence((f"for {g.name} ", Sym(g.letter), " = 1, …, ", g.count))
+        if len(syms) == 1:
+            rows_after.append(Row(Relation(syms[0], "~", Call("N", (Num(0), _var(syms[0])))),
+                                  remark=remark))
+        else:
+            sigma = Matrix(tuple(tuple(_entry(cov.matrix[x][y], syms[min(x, y)], syms[max(x, y)])
+                                       for y in range(len(syms))) for x in range(len(syms))))
+            zeros = Matrix(tuple((Num(0),) for _ in syms), paren=True)
+            rows_after.append(Row(Relation(Matrix(tuple((s,) for s in syms), paren=True), "~",
+                                           Call("N", (zeros, sigma))), remark=remark))
+    y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
+    rows = [Row(Relation(y, "~", Call("N", (add(*terms), sm.sigma2()))), name="gh")]
+    return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes())

@@ -1,0 +1,185 @@
+"""One cluster in matrix form: Y_j = X_j β + Z_j b_j + ε_j, written out."""
+from __future__ import annotations
+
+import numpy as np
+
+from mixeq.equations.forms.common import covariance_rows
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Mul, Num, Pow,
+                                  Relation, Row, Sentence, Sym, add, column, mul)
+from mixeq.errors import RenderError
+
+
+def check_applies(sm: SymbolicModel):
+    if sm.crossed:
+        names = " and ".join(g.name for g in sm.groups.values())
+        raise RenderError(f"form='matrix' writes one cluster's matrices, but {names} are "
+                          "crossed: a cluster of one factor meets many levels of the other. "
+                          "Use form='stacked' (y = Xβ + Zb + ε over all clusters).")
+
+
+def cluster_tokens(sm: SymbolicModel) -> tuple:
+    return sm.upper_tokens(1)
+
+
+def last_row(sm: SymbolicModel):
+    tokens = cluster_tokens(sm)
+    return Sym("n", tokens) if tokens else "n"
+
+
+def row_labels(sm: SymbolicModel) -> list:
+    return ["1", "2", None, last_row(sm)]
+
+
+def x_entry(sm: SymbolicModel, f, row):
+    return sm.atoms_expr(f.atoms, row) or Num(1)
+
+
+def z_effects(sm: SymbolicModel) -> list[list]:
+    """Random effects by grouping factor, finest first (each gets Z and b)."""
+    return [[r for r in sm.random if r.group == g.name]
+            for g in sorted(sm.groups.values(), key=lambda g: g.level)
+            if any(r.group == g.name for r in sm.random)]
+
+
+def symbolic_rows(sm: SymbolicModel, make) -> tuple:
+    rows = []
+    for label in row_labels(sm):
+        rows.append(None if label is None else make(label))
+    width = max(len(r) for r in rows if r is not None)
+    return tuple(tuple(Dots("v") for _ in range(width)) if r is None else tuple(r)
+                 for r in rows)
+
+
+def names(sm: SymbolicModel):
+    tokens = cluster_tokens(sm)
+    groups = z_effects(sm)
+    several = len(groups) > 1
+
+    def zb(effects):
+        g = sm.groups[effects[0].group]
+        sup = f"({g.level})" if several else None
+        return Sym("Z", tokens, sup), Sym("b", g.tokens, sup)
+
+    return {"Y": Sym("Y" if tokens else "y", tokens), "X": Sym("X", tokens),
+            "beta": Sym("beta", kind="greek"), "eps": Sym("epsilon", tokens, kind="greek"),
+            "zb": [(effects, *zb(effects)) for effects in groups]}
+
+
+def build(sm: SymbolicModel) -> Document:
+    check_applies(sm)
+    n = names(sm)
+    rhs = [mul(n["X"], n["beta"])] + [mul(Z, b) for _, Z, b in n["zb"]] + [n["eps"]]
+    rows = [Row(Relation(n["Y"], "=", add(*rhs)), name="matrix")]
+    data = cluster_numbers(sm) if sm.opts.cluster is not None else None
+    rows += definition_rows(sm, n, data)
+    dist = [Row(Relation(n["eps"], "~", Call("N", (Num(0), mul(sm.sigma2(), identity(sm))))),
+                name="residual")]
+    for effects, _, b in n["zb"]:
+        cov = next(c for c in sm.covariances if c.group == effects[0].group)
+        if len(effects) == 1:
+            dist.append(Row(Relation(b, "~", Call("N", (Num(0), cov.matrix[0][0])))))
+        else:
+            dist.extend(covariance_rows(sm, cov)[1:])
+            dist.insert(1, Row(Relation(b, "~", Call("N", (Num(0), cov.symbol)))))
+    blocks = [Block("", rows), Block("", dist)]
+    if data is not None:
+        blocks.append(Block("", [], [data["sentence"]]))
+    return Document("matrix", blocks, sm.notes())
+
+
+def identity(sm: SymbolicModel):
+    last = last_row(sm)
+    return Sym("I", (last,))
+
+
+def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
+    if data is None:
+        y = symbolic_rows(sm, lambda r: [sm.response(r)])
+        X = symbolic_rows(sm, lambda r: [x_entry(sm, f, r) for f in sm.fixed])
+        eps = symbolic_rows(sm, lambda r: [sm.residual(r)])
+    else:
+        y, X = data["y"], data["X"]
+        eps = symbolic_rows(sm, lambda r: [sm.residual(r)])
+    rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y"),
+            Row(Relation(n["X"], "=", Matrix(X, name="X")), name="X"),
+            Row(Relation(n["beta"], "=", column(*(f.symbol for f in sm.fixed), name="beta")),
+                name="beta")]
+    for k, (effects, Z, b) in enumerate(n["zb"]):
+        if data is None:
+            zrows = symbolic_rows(sm, lambda r, e=effects: [
+                sm.atoms_expr(x.atoms, r) or Num(1) for x in e])
+        else:
+            zrows = data["Z"][k]
+        rows.append(Row(Relation(Z, "=", Matrix(zrows, name=f"Z{k}")), name=f"Z{k}"))
+        rows.append(Row(Relation(b, "=", column(*(r.symbol for r in effects), name=f"b{k}")),
+                        name=f"b{k}"))
+    rows.append(Row(Relation(n["eps"], "=", Matrix(eps, name="eps")), name="eps"))
+    return rows
+
+
+# -- the numbers of one cluster -------------------------------------------------------
+def cluster_numbers(sm: SymbolicModel) -> dict:
+    model = sm.info.model
+    if model is None:
+        raise RenderError("cluster= needs data: pass a mixeq.Model (or --data) to show "
+                          "a cluster's numbers")
+    finest = sorted(sm.groups.values(), key=lambda g: g.level)
+    if not finest:
+        raise RenderError("cluster= needs a grouping factor; this model has none")
+    group = sm.opts.group or finest[0].name
+    label = str(sm.opts.cluster)
+    rows = cluster_rows(model, group, label)
+    take = shown_rows(len(rows), sm.opts.max_rows)
+    X = model.X.iloc[rows]
+    y = model.y.iloc[rows]
+    digits = sm.opts.digits
+    Xv = numeric_rows(X.to_numpy(dtype=float), take, digits)
+    yv = numeric_rows(y.to_numpy(dtype=float)[:, None], take, digits)
+    Zs = []
+    for effects in z_effects(sm):
+        cols = []
+        for r in effects:
+            term = model.terms[r.term]
+            cols.append(term.matrix[rows, term.columns.index(r.column)])
+        Zs.append(numeric_rows(np.column_stack(cols), take, digits))
+    sentence = Sentence((f"{group} = {label}: ", Sym("n", cluster_tokens(sm)),
+                         f" = {len(rows)} rows" + ("" if len(take) == len(rows) else
+                                                  f", rows {take[0] + 1}–{take[len(take)//2 - 1] + 1} and "
+                                                  f"{take[-(len(take) - len(take)//2)] + 1}–{take[-1] + 1} shown"),))
+    return {"y": yv, "X": Xv, "Z": Zs, "sentence": sentence, "rows": rows}
+
+
+def cluster_rows(model, group: str, label: str) -> np.ndarray:
+    term = next((t for t in model.terms if t.group == group), None)
+    if term is None:
+        raise RenderError(f"group={group!r} is not a grouping factor of the model; "
+                          f"choose one of {sorted({t.group for t in model.terms})}")
+    levels = [str(v) for v in term.levels]
+    if label not in levels:
+        near = ", ".join(levels[:5])
+        raise RenderError(f"cluster={label!r} is not a level of {group}; its levels "
+                          f"include {near}")
+    return np.flatnonzero(term.codes == levels.index(label))
+
+
+def shown_rows(n: int, max_rows: int) -> list[int]:
+    if n <= max_rows:
+        return list(range(n))
+    head = max_rows // 2
+    tail = max_rows - head
+    return list(range(head)) + list(range(n - tail, n))
+
+
+def numeric_rows(values: np.ndarray, take: list[int], digits: int) -> tuple:
+    out = []
+    n = values.shape[0]
+    for k, r in enumerate(take):
+        if k and r != take[k - 1] + 1:
+            out.append(tuple(Dots("v") for _ in range(values.shape[1])))
+        out.append(tuple(Num(float(v), digits) for v in values[r]))
+    del n
+    return tuple(out)
+
+
+__all__ = ["build", "Kron", "Pow", "Mul"]

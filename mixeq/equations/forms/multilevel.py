@@ -1,0 +1,34 @@
+"""Raudenbush–Bryk level-1 / level-2 (/ level-3) equations."""
+from __future__ import annotations
+
+from mixeq.equations.forms.common import (coef_times, distribution_block, equation,
+                                          index_sentences)
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import Block, Document, Row
+
+LEVEL_NAMES = {1: "Level 1", 2: "Level 2", 3: "Level 3", 4: "Level 4"}
+
+
+def level1_row(sm: SymbolicModel) -> Row:
+    terms = [coef_times(coef, sm.atoms_expr(part.atoms)) for coef, part in sm.level1_terms()]
+    terms.append(sm.residual())
+    return Row(equation(sm.response(), terms), name="level1")
+
+
+def node_rows(sm: SymbolicModel, level: int) -> list[Row]:
+    """Equations of level ``level`` (≥ 2): one per coefficient of level - 1."""
+    rows = []
+    for node in sm.level_nodes(level - 1):
+        terms = [coef_times(sym, sm.atoms_expr(part.atoms)) for sym, part in node.children]
+        terms += [r.symbol for r in node.random]
+        rows.append(Row(equation(node.symbol, terms), name=f"level{level}"))
+    return rows
+
+
+def build(sm: SymbolicModel) -> Document:
+    blocks = [Block(LEVEL_NAMES[1] if sm.nlevels > 1 else "", [level1_row(sm)])]
+    for level in range(2, sm.nlevels + 1):
+        blocks.append(Block(LEVEL_NAMES[level], node_rows(sm, level)))
+    blocks.append(Block("", distribution_block(sm).rows))
+    blocks.append(Block("", [], index_sentences(sm)))
+    return Document("multilevel", blocks, sm.notes())

@@ -1,0 +1,54 @@
+"""One observation written out term by term: y_1j = 1·γ_00 + x_1j·γ_10 + … + ε_1j."""
+from __future__ import annotations
+
+from mixeq.equations.forms.matrix import cluster_numbers
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, add
+
+
+def observation_relation(sm: SymbolicModel, row):
+    """Row ``row`` of X_j β + Z_j b_j + ε_j, in X's and Z's column order."""
+    row = str(row)
+    terms = [Mul((sm.atoms_expr(f.atoms, row) or Num(1), f.symbol), dot=True) for f in sm.fixed]
+    terms += [Mul((sm.atoms_expr(r.atoms, row) or Num(1), r.symbol), dot=True)
+              for r in sm.random]
+    terms.append(sm.residual(row))
+    return Relation(sm.response(row), "=", add(*terms))
+
+
+def numeric_relation(sm: SymbolicModel, data: dict, row: int):
+    """The same row with the cluster's numbers in place of the predictors."""
+    r = data["rows"][row - 1]
+    model = sm.info.model
+    digits = sm.opts.digits
+    xs = model.X.iloc[r]
+    terms = [Mul((Num(float(xs[f.column]), digits), f.symbol), dot=True) for f in sm.fixed]
+    for eff in sm.random:
+        term = model.terms[eff.term]
+        value = float(term.matrix[r, term.columns.index(eff.column)])
+        terms.append(Mul((Num(value, digits), eff.symbol), dot=True))
+    terms.append(sm.residual(str(row)))
+    return Relation(Num(float(model.y.iloc[r]), digits), "=", add(*terms))
+
+
+def build(sm: SymbolicModel) -> Document:
+    row = sm.opts.row
+    rows = [Row(observation_relation(sm, row), name="observation")]
+    sentences = [Sentence(("Row ", str(row), " of ", Sym_X(sm), " times β, plus row ",
+                           str(row), " of Z times b, plus the residual.",))]
+    if sm.opts.cluster is not None and not sm.crossed and isinstance(row, int):
+        data = cluster_numbers(sm)
+        if not 1 <= row <= len(data["rows"]):
+            from mixeq.errors import RenderError
+
+            raise RenderError(f"row={row}: cluster {sm.opts.cluster} has "
+                              f"{len(data['rows'])} rows")
+        rows.append(Row(numeric_relation(sm, data, row), name="numbers"))
+        sentences.append(data["sentence"])
+    return Document("observation", [Block("", rows), Block("", [], sentences)], sm.notes())
+
+
+def Sym_X(sm: SymbolicModel):
+    from mixeq.equations.tree import Sym
+
+    return Sym("X", sm.upper_tokens(1))

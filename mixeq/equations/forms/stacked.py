@@ -1,0 +1,128 @@
+"""All clusters stacked: y = Xβ + Zb + ε, G, the marginal model and lme4's Λ_θ."""
+from __future__ import annotations
+
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Num, Relation,
+                                  Row, Sentence, Sym, Transpose, add, column, mul)
+
+
+def term_groups(sm: SymbolicModel) -> list[tuple[int, list]]:
+    """(term index, its random effects) in Z's order."""
+    out: dict[int, list] = {}
+    for r in sm.random:
+        out.setdefault(r.term, []).append(r)
+    return list(out.items())
+
+
+def block_diag(blocks_for, count) -> Matrix:
+    """diag(B_1, …, B_J) drawn with dots."""
+    zero = Num(0)
+    first, second, last = blocks_for("1"), blocks_for("2"), blocks_for(count)
+    return Matrix(((first, zero, Dots("h"), zero),
+                   (zero, second, Dots("h"), zero),
+                   (Dots("v"), Dots("v"), Dots("d"), Dots("v")),
+                   (zero, zero, Dots("h"), last)))
+
+
+def build(sm: SymbolicModel) -> Document:
+    y, X, b, Z = Sym("y"), Sym("X"), Sym("b"), Sym("Z")
+    beta, eps = Sym("beta", kind="greek"), Sym("epsilon", kind="greek")
+    n = Sym("n")
+    I_n = Sym("I", (n,))
+    sigma2 = sm.sigma2()
+    if not sm.random:
+        rows = [Row(Relation(y, "=", add(mul(X, beta), eps)), name="stacked"),
+                Row(Relation(eps, "~", Call("N", (Num(0), mul(sigma2, I_n))))),
+                Row(Relation(y, "~", Call("N", (mul(X, beta), mul(sigma2, I_n)))),
+                    name="marginal")]
+        return Document("stacked", [Block("", rows), Block("", [], dims(sm))], sm.notes())
+    terms = term_groups(sm)
+    several = len(terms) > 1
+    rows = [Row(Relation(y, "=", add(mul(X, beta), mul(Z, b), eps)), name="stacked")]
+    zparts, bparts, gparts, lparts = [], [], [], []
+    theta = iter(range(1, 10_000))
+    for pos, (t, effects) in enumerate(terms):
+        g = sm.groups[effects[0].group]
+        tag = f"({pos + 1})" if several else None
+        count = g.count
+        Zt = Sym("Z", (), tag)
+        zparts.append(Zt)
+        bparts.append(Transpose(Sym("b", (), tag)) if several else None)
+        T = term_cov(sm, effects)
+        gparts.append(mul(T, Sym("I", (count,))) if not isinstance(T, Matrix)
+                      else Kron(Sym("I", (count,)), T))
+        L = lambda_block(effects, theta)
+        lparts.append(mul(L, Sym("I", (count,))) if not isinstance(L, Matrix)
+                      else Kron(Sym("I", (count,)), L))
+        blocks = block_diag(lambda lev, e=effects, s=tag: Sym("Z", (lev,), s), count)
+        what = ", ".join(r.column for r in effects)
+        rows.append(Row(Relation(Zt if several else Z, "=", blocks), name=f"Z{pos}",
+                        remark=Sentence((f"one block per level of {g.name}: "
+                                         f"columns {what}",))))
+        bvec = column(Sym("b", ("1",), tag), Sym("b", ("2",), tag), Dots("v"),
+                      Sym("b", (count,), tag))
+        rows.append(Row(Relation(Sym("b", (), tag), "=", bvec), name=f"b{pos}",
+                        remark=Sentence(("with ", Sym("b", (Sym(g.letter),), tag), " = ",
+                                         column(*(r.symbol for r in effects)) if len(effects) > 1
+                                         else effects[0].symbol))))
+    if several:
+        rows.insert(1, Row(Relation(Z, "=", Matrix((tuple(zparts),))), name="Z"))
+        rows.insert(2, Row(Relation(b, "=", Transpose(Matrix((tuple(bparts),), paren=True))),
+                           name="b"))
+    G = Sym("G")
+    dist = [Row(Relation(b, "~", Call("N", (Num(0), G))), name="b~"),
+            Row(Relation(G, "=", gparts[0] if not several else diag(gparts)), name="G"),
+            Row(Relation(eps, "~", Call("N", (Num(0), mul(sigma2, I_n)))), name="residual"),
+            Row(Relation(y, "~", Call("N", (mul(X, beta), add(mul(Z, G, Transpose(Z)),
+                                                               mul(sigma2, I_n))))),
+                name="marginal")]
+    Lam, u = Sym("Lambda", (Sym("theta", kind="greek"),), kind="greek"), Sym("u")
+    q = Sym("q")
+    lme4 = [Row(Relation(b, "=", mul(Lam, u)), name="lme4"),
+            Row(Relation(u, "~", Call("N", (Num(0), mul(sigma2, Sym("I", (q,))))))),
+            Row(Relation(Lam, "=", lparts[0] if not several else diag(lparts)), name="Lambda"),
+            Row(Relation(G, "=", mul(sigma2, Lam, Transpose(Lam))))]
+    blocks = [Block("", rows), Block("", dist), Block("lme4", lme4),
+              Block("", [], dims(sm))]
+    return Document("stacked", blocks, sm.notes())
+
+
+def diag(parts) -> Call:
+    return Call("diag", tuple(parts))
+
+
+def term_cov(sm: SymbolicModel, effects):
+    cov = next(c for c in sm.covariances if c.group == effects[0].group)
+    pos = [cov.effects.index(r) for r in effects]
+    sub = [[cov.matrix[a][b] for b in pos] for a in pos]
+    return sub[0][0] if len(sub) == 1 else Matrix(tuple(tuple(r) for r in sub))
+
+
+def lambda_block(effects, theta):
+    """lme4's lower-triangular relative covariance factor of one term: θ column by column."""
+    k = len(effects)
+    cells = [[Num(0)] * k for _ in range(k)]
+    for c in range(k):
+        for r in range(c, k):
+            cells[r][c] = Sym("theta", (str(next(theta)),), kind="greek")
+    return cells[0][0] if k == 1 else Matrix(tuple(tuple(r) for r in cells))
+
+
+def dims(sm: SymbolicModel) -> list[Sentence]:
+    p = len(sm.fixed)
+    out = [Sentence((Sym("X"), f": n × {p}, one column per fixed coefficient ("
+                     + ", ".join(f.column for f in sm.fixed) + ")",))]
+    model = sm.info.model
+    if model is not None:
+        out.append(Sentence((Sym("n"), f" = {model.nobs} observations",)))
+    for t, effects in term_groups(sm):
+        g = sm.groups[effects[0].group]
+        k = len(effects)
+        size = f"{g.nlevels} × {k} = {g.nlevels * k}" if g.nlevels else f"{g.count.base} × {k}"
+        out.append(Sentence((f"term {sm.info.terms[t].spec.canonical()}: ", g.count,
+                             f" levels of {g.name}, {k} column(s) each: {size} columns of ",
+                             Sym("Z"))))
+    if model is not None and sm.random:
+        out.append(Sentence((Sym("q"), f" = {sum(t.q for t in model.terms)} columns of ",
+                             Sym("Z"), " in all")))
+    return out

@@ -1,0 +1,218 @@
+"""LaTeX (amsmath ``aligned``/``bmatrix``, valid in KaTeX and MathJax) for the
+display tree."""
+from __future__ import annotations
+
+from mixeq.equations.options import Options
+from mixeq.equations.tree import (Add, Block, Call, Document, Dots, Kron, Matrix, Mul, Neg,
+                                  Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose)
+
+_ESCAPE = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
+           "{": r"\{", "}": r"\}", "~": r"\sim ", "^": r"\hat{}", "\\": r"\backslash "}
+_TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                "\\": r"\textbackslash{}"}
+_GREEK = {"epsilon": r"\varepsilon"}
+_RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
+_DOTS = {"v": r"\vdots", "h": r"\cdots", "d": r"\ddots", "l": r"\ldots"}
+
+
+def escape(text: str, table=_ESCAPE) -> str:
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def simple_token(t) -> bool:
+    """Tokens written side by side (β_{0j}); others are separated by commas."""
+    if isinstance(t, Sym):
+        return t.kind == "greek" and not t.sub and t.sup is None
+    return isinstance(t, str) and (len(t) == 1 or t.startswith("(") or "[" in t)
+
+
+def format_number(value: float, digits: int | None) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if digits is None:
+        return f"{value:.6g}"
+    return f"{value:.{digits}f}"
+
+
+class LatexWriter:
+    def __init__(self, opts: Options):
+        self.opts = opts
+
+    # -- nodes ------------------------------------------------------------------
+    def node(self, n) -> str:
+        method = getattr(self, "_" + type(n).__name__.lower(), None)
+        if method is None:
+            raise TypeError(f"no LaTeX for {type(n).__name__}")
+        return method(n)
+
+    def _sym(self, s: Sym) -> str:
+        out = self._base(s)
+        if s.sub:
+            out += "_{" + self._subscript(s.sub) + "}"
+        if s.sup is not None:
+            sup = s.sup if not isinstance(s.sup, str) else s.sup
+            if isinstance(sup, str):
+                text = sup if len(sup) == 1 else r"\text{" + escape(sup, _TEXT_ESCAPE) + "}"
+            else:
+                text = self.node(sup)
+            out += "^{" + text + "}"
+        return out
+
+    def _base(self, s: Sym) -> str:
+        if s.kind == "greek":
+            return _GREEK.get(s.base, "\\" + s.base)
+        name = s.base if s.label is None else f"{s.base}_{s.label}"
+        if s.kind == "var":
+            style = self.opts.variables
+            if len(name) == 1 and name.isalpha() and style != "operatorname":
+                return name
+            if style == "italic":
+                return r"\mathit{" + escape(name) + "}"
+            return r"\operatorname{" + escape(name) + "}"
+        if s.kind == "text":
+            return r"\text{" + escape(name, _TEXT_ESCAPE) + "}"
+        return name if len(name) == 1 else r"\mathrm{" + escape(name) + "}"
+
+    def _subscript(self, tokens) -> str:
+        parts = [self.node(t) if isinstance(t, Sym) else escape(str(t)) for t in tokens]
+        simple = all(simple_token(t) for t in tokens)
+        return "".join(parts) if simple else ",".join(parts)
+
+    def _num(self, n: Num) -> str:
+        return format_number(n.value, n.digits if n.digits is not None else None)
+
+    def _text(self, t: Text) -> str:
+        return r"\text{" + escape(t.text, _TEXT_ESCAPE) + "}"
+
+    def _dots(self, d: Dots) -> str:
+        return _DOTS[d.kind]
+
+    def _add(self, a: Add) -> str:
+        out = ""
+        for k, term in enumerate(a.terms):
+            sign, body = self._signed(term)
+            if k == 0:
+                out = ("-" if sign < 0 else "") + body
+            else:
+                out += (" - " if sign < 0 else " + ") + body
+        return out
+
+    def _signed(self, term) -> tuple[int, str]:
+        if isinstance(term, Neg):
+            return -1, self._factor(term.arg)
+        if isinstance(term, Num) and term.value < 0:
+            return -1, self._num(Num(-term.value, term.digits))
+        if isinstance(term, Mul) and isinstance(term.factors[0], Num) \
+                and term.factors[0].value < 0:
+            first = Num(-term.factors[0].value, term.factors[0].digits)
+            return -1, self._mul(Mul((first, *term.factors[1:]), term.dot))
+        return 1, self.node(term)
+
+    def _factor(self, f) -> str:
+        text = self.node(f)
+        if isinstance(f, (Add, Neg)) or (isinstance(f, Num) and f.value < 0):
+            return r"\left(" + text + r"\right)"
+        return text
+
+    def _mul(self, m: Mul) -> str:
+        sep = r" \cdot " if m.dot else " "
+        return sep.join(self._factor(f) for f in m.factors)
+
+    def _neg(self, n: Neg) -> str:
+        return "-" + self._factor(n.arg)
+
+    def _pow(self, p: Pow) -> str:
+        base = self._factor(p.base)
+        if isinstance(p.base, Sym) and p.base.sub:
+            base = "{" + base + "}"
+        return base + "^{" + self.node(p.exp) + "}"
+
+    def _call(self, c: Call) -> str:
+        name = c.name if len(c.name) == 1 else r"\operatorname{" + c.name + "}"
+        return name + r"\left(" + ", ".join(self.node(a) for a in c.args) + r"\right)"
+
+    def _matrix(self, m: Matrix) -> str:
+        env = "pmatrix" if m.paren else "bmatrix"
+        rows = [" & ".join(self.node(e) for e in row) for row in m.rows]
+        return rf"\begin{{{env}}} " + r" \\ ".join(rows) + rf" \end{{{env}}}"
+
+    def _transpose(self, t: Transpose) -> str:
+        inner = self.node(t.arg)
+        if isinstance(t.arg, (Add, Mul)):
+            inner = r"\left(" + inner + r"\right)"
+        return inner + r"^{\prime}"
+
+    def _kron(self, k: Kron) -> str:
+        return self._factor(k.left) + r" \otimes " + self._factor(k.right)
+
+    def _relation(self, r: Relation) -> str:
+        return self.node(r.lhs) + " " + _RELATIONS[r.rel] + " " + self.node(r.rhs)
+
+    def _sentence(self, s: Sentence) -> str:
+        out = ""
+        for part in s.parts:
+            out += escape(part, _TEXT_ESCAPE) if isinstance(part, str) \
+                else "$" + self.node(part) + "$"
+        return r"\text{" + out + "}"
+
+    # -- layout ---------------------------------------------------------------------
+    def row_lines(self, row: Row, labelled: bool, label: str) -> list[str]:
+        rel = row.relation
+        head = ("&" + (r"\text{" + escape(label, _TEXT_ESCAPE) + "}" if label else "")
+                + " & ") if labelled else ""
+        if not isinstance(rel, Relation):
+            line = head + "& " + self.node(rel)
+            return [line + self._remark(row)]
+        chunks = self._chunks(rel.rhs)
+        lhs = self.node(rel.lhs)
+        first = f"{head}{lhs} &{_RELATIONS[rel.rel]} {chunks[0]}"
+        cont = ("& & " if labelled else "") + r"&\quad "
+        lines = [first] + [cont + c for c in chunks[1:]]
+        lines[-1] += self._remark(row)
+        return lines
+
+    def _remark(self, row: Row) -> str:
+        if row.remark is None:
+            return ""
+        return r",\quad " + self.node(row.remark)
+
+    def _chunks(self, rhs) -> list[str]:
+        wrap = self.opts.wrap
+        if not (wrap and isinstance(rhs, Add) and len(rhs.terms) > wrap):
+            return [self.node(rhs)]
+        terms = list(rhs.terms)
+        chunks = [self._add(Add(tuple(terms[:wrap])))]
+        for start in range(wrap, len(terms), wrap):
+            pieces = []
+            for term in terms[start:start + wrap]:
+                sign, body = self._signed(term)
+                pieces.append(("- " if sign < 0 else "+ ") + body)
+            chunks.append(" ".join(pieces))
+        return chunks
+
+    def document(self, doc: Document) -> str:
+        labelled = any(b.title for b in doc.blocks if b.rows)
+        lines: list[tuple[bool, str]] = []  # (starts a new block, text)
+        for block in doc.blocks:
+            new = []
+            for k, row in enumerate(block.rows):
+                label = (block.title + ":") if (k == 0 and block.title) else ""
+                new.extend(self.row_lines(row, labelled, row.label or label))
+            for sentence in block.sentences:
+                new.append(("& & " if labelled else "") + "&" + self._sentence(sentence))
+            lines.extend((n == 0 and bool(lines), text) for n, text in enumerate(new))
+        out = lines[0][1] if lines else ""
+        for gap, text in lines[1:]:
+            out += (" \\\\[4pt]\n" if gap else " \\\\\n") + text
+        return "\\begin{aligned}\n" + out + "\n\\end{aligned}"
+
+
+def to_latex(doc: Document, opts: Options) -> str:
+    return LatexWriter(opts).document(doc)
+
+
+def node_latex(node, opts: Options) -> str:
+    return LatexWriter(opts).node(node)
+
+
+__all__ = ["Block", "to_latex", "node_latex", "Call", "Kron", "Transpose"]

@@ -1,0 +1,93 @@
+"""Rendering options: symbols, index letters, variable names and styles."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.errors import RenderError
+
+# Coefficient letters from level 1 upwards, by number of levels.
+COEF_LETTERS = {1: ("beta",), 2: ("beta", "gamma"), 3: ("pi", "beta", "gamma"),
+                4: ("pi", "beta", "gamma", "delta")}
+
+SYMBOL_SETS = {
+    # Raudenbush–Bryk with capital U (the default)
+    "default": {"residual": "epsilon", "random": {2: ("U", "V", "W", "Q"),
+                                                  3: ("u", "v", "w"), 4: ("h",)}},
+    # HLM software: r_ij residual, u_0j random effects
+    "hlm": {"residual": "r", "random": {2: ("u", "v", "w", "q"), 3: ("u", "v"), 4: ("h",)}},
+}
+THREE_LEVEL_RANDOM = {2: ("r", "s", "t"), 3: ("u", "v", "w"), 4: ("h",)}
+
+
+@dataclass
+class Options:
+    """Everything a user can change about the notation.
+
+    ``symbols``: ``"default"`` (β/γ, U, ε), ``"hlm"`` (r_ij residual, u_0j random
+    effects) or a dict with keys ``residual`` and ``random`` (a letter, or
+    ``{level: letters}``). ``indices``: the observation index then one letter per
+    grouping factor. ``names``: display names for variables. ``variables``:
+    ``"auto"`` (one letter italic, longer names upright), ``"operatorname"`` or
+    ``"italic"``. ``wrap``: most terms on one line of a long sum (0: never wrap).
+    ``row``: the row written out by the observation form. ``digits``: decimals
+    of estimates. ``cluster``: the cluster whose numbers the matrix form shows.
+    ``levels``: the level of each predictor when there is no data.
+    """
+
+    symbols: object = "default"
+    indices: tuple = ("i", "j", "k", "l", "h", "g")
+    names: dict = field(default_factory=dict)
+    variables: str = "auto"
+    wrap: int = 0
+    row: object = 1
+    digits: int = 2
+    cluster: object = None
+    group: str | None = None
+    levels: dict | None = None
+    use_estimates: bool = False
+    max_rows: int = 6
+
+    def __post_init__(self):
+        if self.variables not in ("auto", "operatorname", "italic"):
+            raise RenderError(f"variables={self.variables!r}: choose 'auto', "
+                              "'operatorname' or 'italic'")
+        if isinstance(self.indices, str):
+            self.indices = tuple(self.indices)
+        if len(self.indices) < 2 or len(set(self.indices)) != len(self.indices):
+            raise RenderError("indices must be distinct letters: the observation "
+                              "index first, then one per grouping factor, e.g. 'ijk'")
+        if isinstance(self.symbols, str) and self.symbols not in SYMBOL_SETS:
+            raise RenderError(f"symbols={self.symbols!r}: choose one of "
+                              f"{sorted(SYMBOL_SETS)} or pass a dict "
+                              "{'residual': 'e', 'random': 'u'}")
+
+    def residual(self) -> str:
+        if isinstance(self.symbols, dict):
+            return self.symbols.get("residual", "epsilon")
+        return SYMBOL_SETS[self.symbols]["residual"]
+
+    def random_letters(self, level: int, nlevels: int) -> tuple:
+        if isinstance(self.symbols, dict) and "random" in self.symbols:
+            given = self.symbols["random"]
+            if isinstance(given, str):
+                return (given, *[c for c in "UVWQ" if c != given])
+            return tuple(given.get(level, ("U",)))
+        if self.symbols == "default" and nlevels >= 3:
+            return THREE_LEVEL_RANDOM.get(level, ("h",))
+        return SYMBOL_SETS[self.symbols]["random"].get(level, ("h",))
+
+    def coef_letters(self, nlevels: int) -> tuple:
+        if nlevels not in COEF_LETTERS:
+            raise RenderError(f"{nlevels} levels: the multilevel notation is written "
+                              "for up to 4 levels; use form='composite' or 'stacked'")
+        return COEF_LETTERS[nlevels]
+
+
+KNOWN = set(Options.__dataclass_fields__)
+
+
+def make_options(options: dict) -> Options:
+    unknown = set(options) - KNOWN
+    if unknown:
+        raise RenderError(f"unknown option(s) {sorted(unknown)}; known: {sorted(KNOWN)}")
+    return Options(**options)

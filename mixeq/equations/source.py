@@ -1,0 +1,222 @@
+"""What the equations need to know about a model, whatever was passed:
+a formula, a ModelSpec, a Model (data known) or a fitted result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.equations.atoms import Atom, atoms_of_column, atoms_of_term, variables_in
+from mixeq.errors import RenderError
+from mixeq.spec.types import ModelSpec, RandomTerm
+
+
+@dataclass
+class TermInfo:
+    """One random-effects term: its grouping factor and term columns."""
+
+    spec: RandomTerm
+    group: str
+    columns: list[str]
+    atoms: list[tuple[Atom, ...]]
+    nlevels: int | None = None
+
+
+@dataclass
+class GroupFacts:
+    name: str
+    level: int
+    nested_in: tuple[str, ...] = ()
+    nlevels: int | None = None
+
+
+@dataclass
+class AtomLevel:
+    """Level of a predictor: 1, or constant within ``group`` (level 2, 3 …)."""
+
+    level: int
+    group: str | None
+    how: str  # "data", "given", "assumed"
+    reason: str = ""
+
+
+@dataclass
+class ModelInfo:
+    spec: ModelSpec
+    x_columns: list[str]
+    x_atoms: list[tuple[Atom, ...]]
+    terms: list[TermInfo]
+    groups: dict[str, GroupFacts]
+    atom_levels: dict[str, AtomLevel] = field(default_factory=dict)
+    model: object = None
+    fit: object = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.model is not None
+
+
+def model_info(obj, levels: dict | None = None) -> ModelInfo:
+    """Collect columns, terms, grouping factors and predictor levels of ``obj``."""
+    fit = None
+    if hasattr(obj, "model") and hasattr(obj, "fixef"):
+        fit, obj = obj, obj.model
+    if isinstance(obj, str):
+        from mixeq.spec.parser import parse
+
+        obj = parse(obj)
+    if isinstance(obj, ModelSpec):
+        info = _from_spec(obj)
+    elif hasattr(obj, "spec") and hasattr(obj, "design"):
+        info = _from_model(obj)
+    else:
+        raise RenderError(f"cannot write equations for a {type(obj).__name__}: pass a "
+                          "formula string, a ModelSpec, a mixeq.Model or a fit")
+    info.fit = fit
+    info.atom_levels = _atom_levels(info, levels)
+    return info
+
+
+def _from_spec(spec: ModelSpec) -> ModelInfo:
+    x_columns = (["(Intercept)"] if spec.intercept else []) + list(spec.fixed)
+    terms = []
+    for r in spec.random:
+        cols = (["(Intercept)"] if r.intercept else []) + list(r.terms)
+        terms.append(TermInfo(r, r.group_name, cols, [atoms_of_term(c) for c in cols]))
+    return ModelInfo(spec, x_columns, [atoms_of_term(c) for c in x_columns], terms,
+                     _groups_from_spec(spec))
+
+
+def _groups_from_spec(spec: ModelSpec) -> dict[str, GroupFacts]:
+    factors = {r.group_name: set(r.group) for r in spec.random}
+    inside = {g: tuple(h for h in factors if factors[h] < factors[g]) for g in factors}
+    nested_in = {g: tuple(h for h in factors if factors[h] < factors[g]) for g in factors}
+
+    def depth(g: str) -> int:  # longest chain of factors nested inside g
+        finer = [h for h in factors if g in nested_in[h]]
+        return 0 if not finer else 1 + max(depth(h) for h in finer)
+
+    del inside
+    return {g: GroupFacts(g, 2 + depth(g), nested_in[g]) for g in factors}
+
+
+def _from_model(model) -> ModelInfo:
+    spec = model.spec
+    data_cols = list(model.data.columns)
+    candidates = data_cols + [t for t in spec.fixed] + [t for r in spec.random for t in r.terms]
+    x_columns = list(model.X.columns)
+    terms = []
+    for t in model.terms:
+        terms.append(TermInfo(t.spec, t.group, list(t.columns),
+                              [atoms_of_column(c, candidates) for c in t.columns],
+                              t.nlevels))
+    groups = _groups_from_spec(spec)
+    for name, facts in groups.items():
+        g = model.groups.get(name) if hasattr(model, "groups") else None
+        if g is not None:
+            facts.level = int(getattr(g, "level", facts.level))
+            facts.nested_in = tuple(getattr(g, "nested_in", facts.nested_in))
+            facts.nlevels = g.nlevels
+    return ModelInfo(spec, x_columns, [atoms_of_column(c, candidates) for c in x_columns],
+                     terms, groups, model=model)
+
+
+# -- levels of predictors ----------------------------------------------------
+def _all_atoms(info: ModelInfo) -> list[Atom]:
+    seen: dict[str, Atom] = {}
+    for atoms in [*info.x_atoms, *(a for t in info.terms for a in t.atoms)]:
+        for a in atoms:
+            seen.setdefault(a.var, a)
+    return list(seen.values())
+
+
+def _atom_levels(info: ModelInfo, given: dict | None) -> dict[str, AtomLevel]:
+    given = dict(given or {})
+    unknown = [v for v in given if v not in {a.var for a in _all_atoms(info)}]
+    if unknown:
+        raise RenderError(f"levels= names {unknown}, which the formula does not use; "
+                          f"predictors: {sorted(a.var for a in _all_atoms(info))}")
+    out = {}
+    for atom in _all_atoms(info):
+        if atom.var in given:
+            out[atom.var] = _given_level(atom.var, given[atom.var], info)
+        elif info.has_data:
+            out[atom.var] = _data_level(atom, info)
+        else:
+            out[atom.var] = _assumed_level(atom, info)
+    return _demote_random_slopes(out, info)
+
+
+def _given_level(var: str, value, info: ModelInfo) -> AtomLevel:
+    if value is None or value == 1:
+        return AtomLevel(1, None, "given")
+    if isinstance(value, int):
+        at = [g for g, f in info.groups.items() if f.level == value]
+        if not at:
+            raise RenderError(f"levels={{{var!r}: {value}}}: the model has no level {value}")
+        return AtomLevel(value, at[0], "given")
+    if value not in info.groups:
+        raise RenderError(f"levels={{{var!r}: {value!r}}}: {value!r} is not a grouping "
+                          f"factor of the model; choose one of {sorted(info.groups)} "
+                          "or None for level 1")
+    return AtomLevel(info.groups[value].level, value, "given")
+
+
+def _data_level(atom: Atom, info: ModelInfo) -> AtomLevel:
+    model = info.model
+    names = variables_in(atom, list(model.data.columns)) or [atom.var]
+    levels = getattr(model, "levels", {}) or {}
+    best: AtomLevel | None = None
+    for name in names:  # a transform is as low as its lowest variable
+        pl = levels.get(name)
+        cands = [] if pl is None else [g for g in (*pl.constant_within, pl.group)
+                                       if g in info.groups]
+        if not cands:
+            return AtomLevel(1, None, "data")
+        g = max(cands, key=lambda h: info.groups[h].level)
+        found = AtomLevel(info.groups[g].level, g, "data")
+        if best is None or found.level < best.level:
+            best = found
+    return best or AtomLevel(1, None, "data")
+
+
+def _assumed_level(atom: Atom, info: ModelInfo) -> AtomLevel:
+    """Without data: a grouping variable is constant within its factor; a
+    predictor with a random slope is level 1; one that interacts with a
+    random-slope predictor is level 2 (a cross-level interaction); others level 1."""
+    owners = [g for g in info.groups if atom.var in g.split(":")]
+    if owners:
+        g = min(owners, key=lambda h: info.groups[h].level)
+        return AtomLevel(info.groups[g].level, g, "assumed", "part of the grouping factor")
+    slope_groups = _slope_groups(info)
+    if atom.var in slope_groups:
+        return AtomLevel(1, None, "assumed", "has a random slope")
+    for atoms in info.x_atoms:
+        names = {a.var for a in atoms}
+        partners = [v for v in names if v in slope_groups and v != atom.var]
+        if atom.var in names and partners:
+            g = min(slope_groups[partners[0]], key=lambda h: info.groups[h].level)
+            return AtomLevel(info.groups[g].level, g, "assumed",
+                             f"interacts with the random slope of {partners[0]}")
+    return AtomLevel(1, None, "assumed", "no random slope, no cross-level interaction")
+
+
+def _slope_groups(info: ModelInfo) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in info.terms:
+        for atoms in t.atoms:
+            for a in atoms:
+                out.setdefault(a.var, []).append(t.group)
+    return out
+
+
+def _demote_random_slopes(levels: dict[str, AtomLevel], info: ModelInfo) -> dict:
+    """A predictor with a random slope on factor g varies within g's clusters as
+    far as the model is concerned: it is level 1 in the equations."""
+    for t in info.terms:
+        glevel = info.groups[t.group].level
+        for atoms in t.atoms:
+            for a in atoms:
+                cur = levels[a.var]
+                if cur.level >= glevel and cur.level > 1:
+                    levels[a.var] = AtomLevel(1, None, cur.how,
+                                              f"has a random slope on {t.group}")
+    return levels

@@ -1,0 +1,316 @@
+"""The symbolic model: one object naming every coefficient, random effect,
+index, level and variance parameter, from which every form is written.
+
+A column of X is a product of atoms; splitting its atoms by level gives its
+*path* ``(p, q, …)``: the index of its level-1 part (the slot of the level-1
+equation), of its level-2 part, and so on. The fixed coefficient of the
+column is the top-level letter with the path as subscript (γ_pq), a level-1
+coefficient is β_pj (or π_pjk with three levels), and a random effect of a
+grouping factor at level l attaches to the coefficient whose equation sits at
+level l.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.equations.atoms import Atom
+from mixeq.equations.options import Options
+from mixeq.equations.source import AtomLevel, ModelInfo
+from mixeq.equations.tree import Num, Pow, Sym, mul
+from mixeq.errors import RenderError
+
+GREEK_RESIDUALS = {"epsilon", "eta"}
+
+
+@dataclass
+class Group:
+    name: str
+    letter: str
+    level: int
+    nested_in: tuple[str, ...]
+    nlevels: int | None
+    random_letter: str
+    tokens: tuple  # index of a quantity of this grouping factor: (j,) or (j, k)
+
+    @property
+    def count(self) -> Sym:
+        return Sym(self.letter.upper())
+
+
+@dataclass
+class Part:
+    """Product of the atoms of one column that live at one level."""
+
+    level: int
+    index: int
+    atoms: tuple[Atom, ...]
+
+
+@dataclass
+class FixedCoef:
+    column: str
+    atoms: tuple[Atom, ...]
+    path: tuple[int, ...]
+    symbol: Sym
+
+
+@dataclass
+class RandomEffect:
+    term: int
+    group: str
+    column: str
+    atoms: tuple[Atom, ...]
+    path: tuple[int, ...]
+    symbol: Sym
+
+    @property
+    def label(self) -> str:
+        return "".join(str(p) for p in self.path) if max(self.path, default=0) < 10 \
+            else ",".join(str(p) for p in self.path)
+
+
+@dataclass
+class Node:
+    """A coefficient with its own equation one level up (β_pj = γ_p0 + … + U_pj)."""
+
+    level: int
+    path: tuple[int, ...]
+    symbol: Sym
+    children: list = field(default_factory=list)  # (coefficient Sym, Part)
+    random: list = field(default_factory=list)    # RandomEffect
+
+
+@dataclass
+class Covariance:
+    group: str
+    effects: list[RandomEffect]
+    matrix: list[list[object]]
+    symbol: Sym
+
+
+class SymbolicModel:
+    """Every name of the model, built once from a :class:`ModelInfo`."""
+
+    def __init__(self, info: ModelInfo, opts: Options):
+        self.info, self.opts = info, opts
+        self.spec = info.spec
+        self.atom_levels: dict[str, AtomLevel] = info.atom_levels
+        self._build_groups()
+        self.letters = opts.coef_letters(self.nlevels)
+        self._build_parts()
+        self._build_fixed()
+        self._build_random()
+        self._build_nodes()
+        self._build_covariances()
+
+    # -- grouping factors and indices ---------------------------------------
+    def _build_groups(self):
+        facts = sorted(self.info.groups.values(), key=lambda f: f.level)
+        order = {g: n for n, g in enumerate(self.spec.group_names)}
+        facts.sort(key=lambda f: (f.level, order.get(f.name, 99)))
+        letters = list(self.opts.indices)
+        if len(facts) + 1 > len(letters):
+            raise RenderError(f"{len(facts)} grouping factors but only {len(letters) - 1} "
+                              "index letters; pass indices='ijklmn…'")
+        self.obs_letter = letters[0]
+        self.nlevels = 1 + len({f.level for f in facts})
+        distinct = sorted({f.level for f in facts})
+        rank = {lev: n + 2 for n, lev in enumerate(distinct)}  # make levels 2, 3 … dense
+        self.groups: dict[str, Group] = {}
+        used: dict[int, int] = {}
+        for f, letter in zip(facts, letters[1:]):
+            lev = rank[f.level]
+            pos = used.get(lev, 0)
+            used[lev] = pos + 1
+            rl = self.opts.random_letters(lev, self.nlevels)
+            self.groups[f.name] = Group(f.name, letter, lev, f.nested_in, f.nlevels,
+                                        rl[pos] if pos < len(rl) else f"{rl[0]}{pos}", ())
+        for g in self.groups.values():
+            upper = sorted((self.groups[h] for h in g.nested_in if h in self.groups),
+                           key=lambda h: h.level)
+            g.tokens = (g.letter, *(h.letter for h in upper))
+        for name, lev in self.atom_levels.items():
+            if lev.group is not None and lev.group in self.groups:
+                self.atom_levels[name] = AtomLevel(self.groups[lev.group].level, lev.group,
+                                                   lev.how, lev.reason)
+
+    def groups_at(self, level: int) -> list[Group]:
+        return [g for g in self.groups.values() if g.level == level]
+
+    def upper_tokens(self, level: int) -> tuple:
+        """Index tokens of everything above ``level``: (j,), (j, k) or ("(jk)",)."""
+        out = []
+        for lev in range(level + 1, self.nlevels + 1):
+            gs = self.groups_at(lev)
+            if len(gs) == 1:
+                out.append(gs[0].letter)
+            elif gs:
+                out.append("(" + "".join(g.letter for g in gs) + ")")
+        return tuple(out)
+
+    def obs_tokens(self, row=None) -> tuple:
+        return (self.obs_letter if row is None else row, *self.upper_tokens(1))
+
+    @property
+    def crossed(self) -> bool:
+        return any(len(self.groups_at(lev)) > 1 for lev in range(2, self.nlevels + 1))
+
+    # -- atoms and parts -----------------------------------------------------
+    def level_of(self, atom: Atom) -> int:
+        return self.atom_levels[atom.var].level
+
+    def atom_sym(self, atom: Atom, row=None) -> Sym:
+        lev = self.atom_levels[atom.var]
+        tokens = self.obs_tokens(row) if lev.level == 1 else self.groups[lev.group].tokens
+        return Sym(self.opts.names.get(atom.var, atom.var), tokens, kind="var",
+                   label=atom.label)
+
+    def atoms_expr(self, atoms, row=None):
+        """Product of atoms, highest level first (m_j x_ij); 1 when empty."""
+        ordered = sorted(atoms, key=lambda a: -self.level_of(a))
+        return mul(*(self.atom_sym(a, row) for a in ordered)) if ordered else None
+
+    def _build_parts(self):
+        self.parts: dict[int, dict[frozenset, Part]] = {
+            lev: {frozenset(): Part(lev, 0, ())} for lev in range(1, self.nlevels + 1)}
+        for atoms in [*self.info.x_atoms, *(a for t in self.info.terms for a in t.atoms)]:
+            for lev in range(1, self.nlevels + 1):
+                mine = tuple(a for a in atoms if self.level_of(a) == lev)
+                key = frozenset(a.key for a in mine)
+                table = self.parts[lev]
+                if key not in table:
+                    table[key] = Part(lev, len(table), mine)
+
+    def path_of(self, atoms, upto: int) -> tuple[int, ...]:
+        return tuple(self.parts[lev][frozenset(a.key for a in atoms
+                                               if self.level_of(a) == lev)].index
+                     for lev in range(1, upto + 1))
+
+    def part(self, level: int, index: int) -> Part:
+        return next(p for p in self.parts[level].values() if p.index == index)
+
+    def subscript(self, path) -> tuple:
+        wide = any(p >= 10 for lev in self.parts.values() for p in
+                   (x.index for x in lev.values()))
+        return (",".join(map(str, path)),) if wide else tuple(str(p) for p in path)
+
+    # -- coefficients ----------------------------------------------------------
+    def coef_sym(self, level: int, path) -> Sym:
+        return Sym(self.letters[level - 1], (*self.subscript(path), *self.upper_tokens(level)),
+                   kind="greek")
+
+    def _build_fixed(self):
+        self.fixed = []
+        seen = set()
+        for col, atoms in zip(self.info.x_columns, self.info.x_atoms):
+            path = self.path_of(atoms, self.nlevels)
+            if path in seen:
+                raise RenderError(f"X column {col!r} repeats the predictors of another "
+                                  "column; the equations cannot tell them apart")
+            seen.add(path)
+            self.fixed.append(FixedCoef(col, atoms, path, self.coef_sym(self.nlevels, path)))
+
+    def _build_random(self):
+        self.random: list[RandomEffect] = []
+        for t_index, term in enumerate(self.info.terms):
+            g = self.groups[term.group]
+            for col, atoms in zip(term.columns, term.atoms):
+                path = self.path_of(atoms, g.level - 1)
+                sym = Sym(g.random_letter, (*self.subscript(path), *g.tokens),
+                          kind="greek" if g.random_letter in GREEK_RESIDUALS else "plain")
+                self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym))
+
+    def _build_nodes(self):
+        self.nodes: dict[tuple, Node] = {}
+        for f in self.fixed:
+            for lev in range(1, self.nlevels):
+                self._node(f.path[:lev])
+        for r in self.random:
+            for lev in range(1, len(r.path) + 1):
+                self._node(r.path[:lev])
+            self.nodes[r.path].random.append(r)
+        for path, node in self.nodes.items():
+            lev = len(path) + 1
+            kids = [(f.symbol, f.path) for f in self.fixed
+                    if lev == self.nlevels and f.path[:-1] == path]
+            kids += [(n.symbol, n.path) for n in self.nodes.values()
+                     if len(n.path) == lev and n.path[:-1] == path]
+            kids.sort(key=lambda k: k[1])
+            node.children = [(sym, self.part(lev, p[-1])) for sym, p in kids]
+
+    def _node(self, path):
+        if path not in self.nodes:
+            self.nodes[path] = Node(len(path), path, self.coef_sym(len(path), path))
+        return self.nodes[path]
+
+    def level_nodes(self, level: int) -> list[Node]:
+        return sorted((n for n in self.nodes.values() if n.level == level),
+                      key=lambda n: n.path)
+
+    def level1_terms(self) -> list[tuple[Sym, Part]]:
+        """(coefficient, level-1 part) pairs of the level-1 equation."""
+        if self.nlevels == 1:
+            return [(f.symbol, self.part(1, f.path[0])) for f in self.fixed]
+        return [(n.symbol, self.part(1, n.path[0])) for n in self.level_nodes(1)]
+
+    # -- variances -------------------------------------------------------------
+    def _build_covariances(self):
+        self.covariances: list[Covariance] = []
+        chain = len(self.groups) > 1 and not self.crossed
+        for g in self.groups.values():
+            effects = [r for r in self.random if r.group == g.name]
+            if not effects:
+                continue
+            if chain:  # RB's three-level notation: T_π, τ_π00; T_β, τ_β00
+                tag = Sym(self.letters[g.level - 2], kind="greek")
+                mat, entry = Sym("T", (tag,)), (lambda a, b: Sym("tau", (tag, a, b), kind="greek"))
+            else:
+                sup = g.name if len(self.groups) > 1 else None
+                mat = Sym("T", (), sup)
+                entry = (lambda a, b, sup=sup: Sym("tau", (a, b), sup, kind="greek"))
+            short = all(len(r.label) == 1 for r in effects)
+            labels = {id(r): (r.label if short else str(k)) for k, r in enumerate(effects)}
+            matrix = []
+            for a, ra in enumerate(effects):
+                row = []
+                for b, rb in enumerate(effects):
+                    if ra.term != rb.term:
+                        row.append(Num(0))
+                        continue
+                    lo, hi = (ra, rb) if a <= b else (rb, ra)
+                    row.append(entry(labels[id(lo)], labels[id(hi)]))
+                matrix.append(row)
+            self.covariances.append(Covariance(g.name, effects, matrix, mat))
+
+    # -- other names -----------------------------------------------------------
+    def response(self, row=None) -> Sym:
+        name = self.spec.response
+        return Sym(self.opts.names.get(name, name), self.obs_tokens(row), kind="var")
+
+    def residual(self, row=None) -> Sym:
+        letter = self.opts.residual()
+        return Sym(letter, self.obs_tokens(row),
+                   kind="greek" if letter in GREEK_RESIDUALS else "plain")
+
+    @staticmethod
+    def sigma2():
+        return Pow(Sym("sigma", kind="greek"), Num(2))
+
+    def z_terms(self) -> list[tuple[RandomEffect, object]]:
+        """(random effect, its predictor product at level 1) in Z's order."""
+        return [(r, self.atoms_expr(r.atoms)) for r in self.random]
+
+    def fixed_term_expr(self, f: FixedCoef, row=None):
+        """γ_pq × level-L part × … × level-1 part (composite order)."""
+        return mul(f.symbol, self.atoms_expr(f.atoms, row))
+
+    def notes(self) -> list[str]:
+        assumed = {v: lv for v, lv in self.atom_levels.items() if lv.how == "assumed"}
+        if not assumed:
+            return []
+        said = []
+        for v, lv in assumed.items():
+            where = "level 1" if lv.level == 1 else f"level {lv.level} ({lv.group})"
+            said.append(f"{v}: {where}, {lv.reason}" if lv.reason else f"{v}: {where}")
+        return ["Levels assumed (no data): " + "; ".join(said)
+                + ". Pass data or levels={...} to state them."]

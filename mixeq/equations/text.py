@@ -1,0 +1,256 @@
+"""Unicode text for the display tree: sub/superscripts where Unicode has them,
+matrices drawn over several lines with ⎡ ⎢ ⎣ brackets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mixeq.equations.latex import format_number, simple_token
+from mixeq.equations.options import Options
+from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg, Num,
+                                  Pow, Relation, Row, Sentence, Sym, Text, Transpose)
+
+GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+         "pi": "π", "tau": "τ", "sigma": "σ", "mu": "μ", "theta": "θ", "Lambda": "Λ",
+         "Sigma": "Σ", "rho": "ρ", "omega": "ω", "psi": "ψ", "eta": "η", "lambda": "λ"}
+SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
+SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
+RELATIONS = {"=": "=", "~": "∼", ",": ",", "in": "∈"}
+DOTS = {"v": "⋮", "h": "⋯", "d": "⋱", "l": "…"}
+
+
+@dataclass
+class Box:
+    lines: list[str]
+    baseline: int = 0
+
+    @property
+    def width(self) -> int:
+        return max((len(s) for s in self.lines), default=0)
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+
+def text_box(s: str) -> Box:
+    return Box([s], 0)
+
+
+def hcat(*boxes: Box) -> Box:
+    boxes = [b for b in boxes if b.lines]
+    above = max(b.baseline for b in boxes)
+    below = max(b.height - b.baseline - 1 for b in boxes)
+    lines = [""] * (above + below + 1)
+    for b in boxes:
+        w = b.width
+        top = above - b.baseline
+        for r in range(len(lines)):
+            k = r - top
+            cell = b.lines[k] if 0 <= k < b.height else ""
+            lines[r] += cell.ljust(w)
+    return Box([ln.rstrip() if False else ln for ln in lines], above)
+
+
+def script(text: str, table: dict, mark: str) -> str:
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    return mark + (text if len(text) == 1 else "(" + text + ")")
+
+
+def delimit(box: Box, left: str, right: str) -> Box:
+    if box.height == 1:
+        return hcat(text_box(left), box, text_box(right))
+    glyphs = {"[": "⎡⎢⎣", "]": "⎤⎥⎦", "(": "⎛⎜⎝", ")": "⎞⎟⎠"}
+
+    def column(ch):
+        top, mid, bot = glyphs[ch]
+        return Box([top] + [mid] * (box.height - 2) + [bot], box.baseline)
+
+    return hcat(column(left), text_box(" ") if False else Box([" "] * box.height, box.baseline),
+                box, Box([" "] * box.height, box.baseline), column(right))
+
+
+class TextWriter:
+    def __init__(self, opts: Options):
+        self.opts = opts
+
+    def node(self, n) -> Box:
+        return getattr(self, "_" + type(n).__name__.lower())(n)
+
+    def flat(self, n) -> str:
+        return " ".join(s.strip() for s in self.node(n).lines)
+
+    def _sym(self, s: Sym) -> Box:
+        if s.kind == "greek":
+            out = GREEK.get(s.base, s.base)
+        else:
+            out = s.base if s.label is None else f"{s.base}_{s.label}"
+        if s.sub:
+            parts = [self.flat(t) if isinstance(t, Sym) else str(t) for t in s.sub]
+            simple = all(simple_token(t) for t in s.sub)
+            out += script("".join(parts) if simple else ",".join(parts), SUB, "_")
+        if s.sup is not None:
+            sup = s.sup if isinstance(s.sup, str) else self.flat(s.sup)
+            out += script(sup, SUP, "^")
+        return text_box(out)
+
+    def _num(self, n: Num) -> Box:
+        return text_box(format_number(n.value, n.digits))
+
+    def _text(self, t: Text) -> Box:
+        return text_box(t.text)
+
+    def _dots(self, d: Dots) -> Box:
+        return text_box(DOTS[d.kind])
+
+    def _signed(self, term) -> tuple[int, Box]:
+        if isinstance(term, Neg):
+            return -1, self._factor(term.arg)
+        if isinstance(term, Num) and term.value < 0:
+            return -1, self._num(Num(-term.value, term.digits))
+        if isinstance(term, Mul) and isinstance(term.factors[0], Num) \
+                and term.factors[0].value < 0:
+            first = Num(-term.factors[0].value, term.factors[0].digits)
+            return -1, self._mul(Mul((first, *term.factors[1:]), term.dot))
+        return 1, self.node(term)
+
+    def terms_box(self, terms, leading: bool = False) -> Box:
+        pieces = []
+        for k, term in enumerate(terms):
+            sign, body = self._signed(term)
+            if k == 0 and not leading:
+                pieces += [text_box("-")] if sign < 0 else []
+            else:
+                pieces.append(text_box(" - " if sign < 0 else " + ")
+                              if k else text_box("- " if sign < 0 else "+ "))
+            pieces.append(body)
+        return hcat(*pieces)
+
+    def _add(self, a: Add) -> Box:
+        return self.terms_box(a.terms)
+
+    def _factor(self, f) -> Box:
+        box = self.node(f)
+        if isinstance(f, (Add, Neg)) or (isinstance(f, Num) and f.value < 0):
+            return delimit(box, "(", ")")
+        return box
+
+    def _mul(self, m: Mul) -> Box:
+        sep = text_box("·" if m.dot else " ")
+        pieces = []
+        for k, f in enumerate(m.factors):
+            if k:
+                pieces.append(sep)
+            pieces.append(self._factor(f))
+        return hcat(*pieces)
+
+    def _neg(self, n: Neg) -> Box:
+        return hcat(text_box("-"), self._factor(n.arg))
+
+    def _pow(self, p: Pow) -> Box:
+        base = self._factor(p.base)
+        exp = self.flat(p.exp)
+        if base.height == 1:
+            return text_box(base.lines[0] + script(exp, SUP, "^"))
+        return hcat(base, text_box("^" + exp))
+
+    def _call(self, c: Call) -> Box:
+        pieces = []
+        for k, a in enumerate(c.args):
+            if k:
+                pieces.append(text_box(", "))
+            pieces.append(self.node(a))
+        return hcat(text_box(c.name), delimit(hcat(*pieces), "(", ")"))
+
+    def _matrix(self, m: Matrix) -> Box:
+        cells = [[self.node(e) for e in row] for row in m.rows]
+        ncol = max(len(r) for r in cells)
+        widths = [max(r[c].width for r in cells if c < len(r)) for c in range(ncol)]
+        lines = []
+        for row in cells:
+            h = max(b.height for b in row)
+            for k in range(h):
+                parts = []
+                for c, b in enumerate(row):
+                    s = b.lines[k] if k < b.height else ""
+                    pad = widths[c] - len(s)
+                    parts.append(" " * (pad // 2) + s + " " * (pad - pad // 2))
+                lines.append("  ".join(parts))
+        body = Box(lines, (len(lines) - 1) // 2)
+        return delimit(body, "(", ")") if m.paren else delimit(body, "[", "]")
+
+    def _transpose(self, t: Transpose) -> Box:
+        box = self._factor(t.arg) if not isinstance(t.arg, Mul) else \
+            delimit(self.node(t.arg), "(", ")")
+        if box.height == 1:
+            return text_box(box.lines[0] + "′")
+        lines = [ln.ljust(box.width) for ln in box.lines]
+        lines[0] += "′"
+        return Box(lines, box.baseline)
+
+    def _kron(self, k: Kron) -> Box:
+        return hcat(self._factor(k.left), text_box(" ⊗ "), self._factor(k.right))
+
+    def _relation(self, r: Relation) -> Box:
+        return hcat(self.node(r.lhs), text_box(f" {RELATIONS[r.rel]} "), self.node(r.rhs))
+
+    def _sentence(self, s: Sentence) -> Box:
+        return hcat(*(text_box(p) if isinstance(p, str) else self.node(p) for p in s.parts))
+
+    def sentence(self, s: Sentence) -> str:
+        return "".join(p if isinstance(p, str) else self.flat(p) for p in s.parts)
+
+    # -- layout -----------------------------------------------------------------------
+    def document(self, doc: Document) -> str:
+        rows = [(b, k, r) for b in doc.blocks for k, r in enumerate(b.rows)]
+        labels = {id(r): (r.label or (b.title + ":" if k == 0 and b.title else ""))
+                  for b, k, r in rows}
+        lw = max((len(v) for v in labels.values()), default=0)
+        lhs_w = max((self.node(r.relation.lhs).width for _, _, r in rows
+                     if isinstance(r.relation, Relation)), default=0)
+        out = []
+        for block in doc.blocks:
+            if out and (block.rows or block.sentences):
+                out.append("")
+            for row in block.rows:
+                out.extend(self._row(row, labels[id(row)], lw, lhs_w))
+            for sentence in block.sentences:
+                out.append(("- " + self.sentence(sentence)))
+        return "\n".join(ln.rstrip() for ln in out)
+
+    def _row(self, row: Row, label: str, lw: int, lhs_w: int) -> list[str]:
+        pad = (label.ljust(lw) + "  ") if lw else ""
+        rel = row.relation
+        remark = [text_box(",  "), self.node(row.remark)] if row.remark is not None else []
+        if not isinstance(rel, Relation):
+            box = hcat(text_box(pad), self.node(rel), *remark)
+            return box.lines
+        lhs = self.node(rel.lhs)
+        lhs = hcat(text_box(" " * (lhs_w - lhs.width)), lhs) if lhs.width < lhs_w else lhs
+        head = hcat(text_box(pad), lhs, text_box(f" {RELATIONS[rel.rel]} "))
+        chunks = self._chunks(rel.rhs)
+        first = hcat(head, chunks[0], *(remark if len(chunks) == 1 else []))
+        lines = list(first.lines)
+        for k, chunk in enumerate(chunks[1:], start=1):
+            tail = remark if k == len(chunks) - 1 else []
+            box = hcat(text_box(" " * (head.width + 2)), chunk, *tail)
+            lines.extend(box.lines)
+        return lines
+
+    def _chunks(self, rhs) -> list[Box]:
+        wrap = self.opts.wrap
+        if not (wrap and isinstance(rhs, Add) and len(rhs.terms) > wrap):
+            return [self.node(rhs)]
+        terms = list(rhs.terms)
+        out = [self.terms_box(terms[:wrap])]
+        for start in range(wrap, len(terms), wrap):
+            out.append(self.terms_box(terms[start:start + wrap], leading=True))
+        return out
+
+
+def to_text(doc: Document, opts: Options) -> str:
+    return TextWriter(opts).document(doc)
+
+
+def node_text(node, opts: Options) -> str:
+    return "\n".join(TextWriter(opts).node(node).lines)

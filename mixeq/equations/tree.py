@@ -1,0 +1,202 @@
+"""The display tree every form builds and every format renders.
+
+Forms (multilevel, composite, matrix, …) build these nodes from the symbolic
+model; the format modules (:mod:`latex`, :mod:`text`) turn them into strings.
+No form writes LaTeX or Unicode by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "pi", "tau", "sigma", "mu",
+    "theta", "Lambda", "Sigma", "rho", "omega", "psi", "eta", "lambda",
+}
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A symbol with subscript tokens: ``Sym("gamma", ("0", "1"))`` is γ₀₁.
+
+    ``kind`` is ``greek`` (base is a Greek letter's name), ``var`` (a data
+    variable, shown upright or italic by the format's options), ``plain``
+    (a one-letter mathematical symbol such as X, T, n) or ``text``.
+    ``sub`` tokens are strings or nested :class:`Sym` (``n_j`` in ``y_{n_j j}``).
+    """
+
+    base: str
+    sub: tuple = ()
+    sup: Union[str, "Sym", None] = None
+    kind: str = "plain"
+    label: str | None = None  # a dummy's level: recipe_B
+
+    @property
+    def key(self) -> str:
+        """Identity used by SymPy: base, label, subscript, superscript."""
+        sub = ",".join(t.key if isinstance(t, Sym) else str(t) for t in self.sub)
+        sup = self.sup.key if isinstance(self.sup, Sym) else (self.sup or "")
+        lab = f"[{self.label}]" if self.label else ""
+        return f"{self.base}{lab}_{{{sub}}}^{{{sup}}}"
+
+    def with_sub(self, sub: tuple) -> "Sym":
+        return Sym(self.base, tuple(sub), self.sup, self.kind, self.label)
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    digits: int | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words inside an equation (``for school j = 1, …, J``)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Dots:
+    """``v`` vertical, ``h`` horizontal (centred), ``d`` diagonal, ``l`` low (…)."""
+
+    kind: str = "h"
+
+
+@dataclass(frozen=True)
+class Add:
+    terms: tuple
+
+
+@dataclass(frozen=True)
+class Mul:
+    """A product; ``dot`` shows the multiplication sign (1·γ₀₀)."""
+
+    factors: tuple
+    dot: bool = False
+
+
+@dataclass(frozen=True)
+class Pow:
+    base: object
+    exp: object
+
+
+@dataclass(frozen=True)
+class Neg:
+    arg: object
+
+
+@dataclass(frozen=True)
+class Call:
+    """``N(0, σ²)``: a named function of arguments."""
+
+    name: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A bracketed matrix (``bmatrix``) or column vector; ``name`` tags it for checks."""
+
+    rows: tuple
+    name: str = ""
+    paren: bool = False
+
+
+@dataclass(frozen=True)
+class Transpose:
+    arg: object
+
+
+@dataclass(frozen=True)
+class Kron:
+    left: object
+    right: object
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``lhs rel rhs`` with rel one of ``=``, ``~``, ``,`` (a list)."""
+
+    lhs: object
+    rel: str
+    rhs: object
+
+
+@dataclass(frozen=True)
+class Row:
+    """One displayed line: a relation, an optional label (``Level 1:``) and a
+    trailing remark (``for school j = 1, …, J``)."""
+
+    relation: object
+    label: str = ""
+    remark: object = None
+    name: str = ""
+
+
+@dataclass
+class Block:
+    """A titled group of rows (``Level 2``), or of sentences when ``sentences``."""
+
+    title: str
+    rows: list = field(default_factory=list)
+    sentences: list = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """What one form produces: blocks of rows plus notes for the reader."""
+
+    form: str
+    blocks: list
+    notes: list = field(default_factory=list)
+
+    def rows(self, name: str | None = None) -> list:
+        out = [r for b in self.blocks for r in b.rows]
+        return [r for r in out if name is None or r.name == name]
+
+    def row(self, name: str) -> Row:
+        found = self.rows(name)
+        if not found:
+            raise KeyError(name)
+        return found[0]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Prose with inline math: ``parts`` alternate ``str`` and tree nodes."""
+
+    parts: tuple
+
+
+def add(*terms) -> object:
+    flat = []
+    for t in terms:
+        if t is None:
+            continue
+        if isinstance(t, Add):
+            flat.extend(t.terms)
+        else:
+            flat.append(t)
+    if not flat:
+        return Num(0)
+    return flat[0] if len(flat) == 1 else Add(tuple(flat))
+
+
+def mul(*factors, dot: bool = False) -> object:
+    flat = []
+    for f in factors:
+        if f is None:
+            continue
+        if isinstance(f, Mul) and not f.dot:
+            flat.extend(f.factors)
+        else:
+            flat.append(f)
+    if not flat:
+        return Num(1)
+    return flat[0] if len(flat) == 1 else Mul(tuple(flat), dot)
+
+
+def column(*entries, name: str = "") -> Matrix:
+    return Matrix(tuple((e,) for e in entries), name=name)

@@ -1,0 +1,198 @@
+"""Proof, not assumption: the forms of a model are the same model.
+
+SymPy substitutes the level-2 (and level-3) equations into level 1 and compares
+with the composite equation; the composite, with i = 1, must equal row 1 of
+X_j β + Z_j b_j + ε_j as the matrix form writes it, and the observation form.
+With data, every column of X and of each Z term is rebuilt from the
+predictors the equations name and compared with the model's matrices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from mixeq.equations.forms import composite, matrix, multilevel, observation
+from mixeq.equations.render import symbolic_model
+from mixeq.equations.sympy_bridge import to_sympy
+from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.tree import Matrix, Relation
+from mixeq.errors import MixeqError
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"[{'ok' if self.ok else 'FAILED'}] {self.name}" + (f": {self.detail}"
+                                                                 if self.detail else "")
+
+
+@dataclass
+class VerifyReport:
+    formula: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        head = f"{self.formula}: {'all forms agree' if self.ok else 'FORMS DISAGREE'}"
+        return "\n".join([head, *("  " + str(c) for c in self.checks)])
+
+
+def verify(obj, **options) -> VerifyReport:
+    options.pop("use_estimates", None)
+    options.pop("cluster", None)
+    sm = symbolic_model(obj, **options)
+    report = VerifyReport(sm.spec.canonical())
+    for name, check in [("level equations substituted give the composite", _multilevel),
+                        ("composite equals row 1 of the matrix form", _matrix),
+                        ("composite equals the observation form", _observation),
+                        ("covariance matrices are symmetric", _symmetric)]:
+        report.checks.append(_run(name, check, sm))
+    if sm.info.has_data:
+        report.checks.append(_run("columns of X rebuilt from the equations' predictors",
+                                  _x_columns, sm))
+        report.checks.append(_run("columns of Z rebuilt from the equations' predictors",
+                                  _z_columns, sm))
+    return report
+
+
+def _run(name: str, check, sm: SymbolicModel) -> Check:
+    try:
+        ok, detail = check(sm)
+    except MixeqError as exc:  # a form that does not apply
+        return Check(name, True, f"not applicable ({str(exc).split(':')[0]})")
+    return Check(name, ok, detail)
+
+
+def _rhs(rel: Relation, index_map=None):
+    return to_sympy(rel.rhs, index_map)
+
+
+def _composite(sm: SymbolicModel, index_map=None):
+    rel = composite.composite_relation(sm)
+    return to_sympy(rel.lhs, index_map), to_sympy(rel.rhs, index_map)
+
+
+def _zero(expr) -> bool:
+    return sympy.expand(expr) == 0
+
+
+def _multilevel(sm: SymbolicModel):
+    doc = multilevel.build(sm)
+    expr = _rhs(doc.row("level1").relation)
+    subs = {}
+    for level in range(2, sm.nlevels + 1):
+        for row in doc.rows(f"level{level}"):
+            subs[to_sympy(row.relation.lhs)] = _rhs(row.relation)
+    for _ in range(sm.nlevels):
+        expr = expr.xreplace(subs)
+    _, comp = _composite(sm)
+    diff = sympy.expand(expr - comp)
+    return diff == 0, f"{len(subs)} coefficient equation(s) substituted" if diff == 0 \
+        else f"difference {diff}"
+
+
+def _matrix(sm: SymbolicModel):
+    doc = matrix.build(sm)
+    one = {sm.obs_letter: "1"}
+    x_row, beta = _first_row(doc, "X"), _vector(doc, "beta")
+    total = sum(a * b for a, b in zip(x_row, beta))
+    k = 0
+    while doc.rows(f"Z{k}"):
+        total += sum(a * b for a, b in zip(_first_row(doc, f"Z{k}"), _vector(doc, f"b{k}")))
+        k += 1
+    total += _first_row(doc, "eps")[0]
+    y1 = _first_row(doc, "Y")[0]
+    lhs, rhs = _composite(sm, one)
+    ok = len(x_row) == len(beta) and _zero(rhs - total) and _zero(lhs - y1)
+    return ok, f"X_j has {len(x_row)} columns, {k} Z block(s)" if ok else \
+        f"difference {sympy.expand(rhs - total)}"
+
+
+def _first_row(doc, name: str) -> list:
+    return [to_sympy(e) for e in doc.row(name).relation.rhs.rows[0]]
+
+
+def _vector(doc, name: str) -> list:
+    return [to_sympy(row[0]) for row in doc.row(name).relation.rhs.rows]
+
+
+def _observation(sm: SymbolicModel):
+    rel = observation.observation_relation(sm, "1")
+    lhs, rhs = _composite(sm, {sm.obs_letter: "1"})
+    ok = _zero(to_sympy(rel.rhs) - rhs) and _zero(to_sympy(rel.lhs) - lhs)
+    return ok, f"{len(sm.fixed)} fixed and {len(sm.random)} random terms" if ok else \
+        f"difference {sympy.expand(to_sympy(rel.rhs) - rhs)}"
+
+
+def _symmetric(sm: SymbolicModel):
+    for cov in sm.covariances:
+        M = to_sympy(Matrix(tuple(tuple(r) for r in cov.matrix)))
+        if M != M.T:
+            return False, f"T of {cov.group} is not symmetric"
+    return True, f"{len(sm.covariances)} grouping factor(s)"
+
+
+# -- with data: the columns themselves --------------------------------------------
+def atom_values(atom, data):
+    if atom.var not in data.columns:
+        return None
+    col = data[atom.var]
+    if atom.label is not None:
+        return (col.astype(str) == atom.label).to_numpy(dtype=float)
+    try:
+        return col.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def product_values(atoms, data):
+    out = np.ones(len(data))
+    for a in atoms:
+        v = atom_values(a, data)
+        if v is None:
+            return None
+        out = out * v
+    return out
+
+
+def _x_columns(sm: SymbolicModel):
+    model = sm.info.model
+    checked, skipped = 0, []
+    for f in sm.fixed:
+        v = product_values(f.atoms, model.data)
+        if v is None:
+            skipped.append(f.column)
+            continue
+        if not np.allclose(v, model.X[f.column].to_numpy(dtype=float)):
+            return False, f"column {f.column} differs from the product of its predictors"
+        checked += 1
+    return True, f"{checked} column(s) equal" + (f"; not checked (transforms or contrasts): "
+                                                 f"{', '.join(skipped)}" if skipped else "")
+
+
+def _z_columns(sm: SymbolicModel):
+    model = sm.info.model
+    checked, skipped = 0, []
+    for r in sm.random:
+        term = model.terms[r.term]
+        v = product_values(r.atoms, model.data)
+        if v is None:
+            skipped.append(r.column)
+            continue
+        if not np.allclose(v, term.matrix[:, term.columns.index(r.column)]):
+            return False, f"column {r.column} of {term.group} differs"
+        checked += 1
+    return True, f"{checked} term column(s) equal" + (
+        f"; not checked: {', '.join(skipped)}" if skipped else "")
