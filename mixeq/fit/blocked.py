@@ -1,0 +1,189 @@
+"""Blocked Cholesky factor for large models (Bates et al. 2015; MixedModels.jl's
+``updateL!``), for the augmented matrix of [Z₁ Z_R X y]:
+
+    L = [ L₁₁                 ]   L₁₁: block diagonal, one k₁ × k₁ block per level
+        [ L_R1   L_RR         ]   L_R1 = Λ_Rᵀ W (sparse, pattern of Z_RᵀZ₁); L_RR dense
+        [ L_F1   L_FR   L_FF  ]   F = [X y]: dense, p + 1 rows
+
+Term 1 is the term with most levels (``model.terms`` is in lme4's order). With
+N_l = λ₁ L_l⁻ᵀ per level, W = (Z_RᵀZ₁)·diag(N_l) and L_F1 = (FᵀZ₁)·diag(N_l).
+The cross-products are formed once in ``__init__``; nothing per θ touches the n
+rows, and nothing loops over levels in Python.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import solve_triangular
+from scipy.linalg.lapack import dpotrf
+
+from mixeq.fit.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
+from mixeq.fit.criterion import Factorization, criterion
+from mixeq.fit.pairs import cross_blocks
+from mixeq.fit.theta import ThetaLayout
+
+
+class BlockedFactor:
+    name = "blocked"
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, terms, layout: ThetaLayout):
+        self.n, self.p = X.shape
+        self.terms, self.layout = terms, layout
+        F = np.column_stack([X, y])
+        t1 = terms[0]
+        self.k1, self.n1 = t1.ncols, t1.nlevels
+        A11, AF1 = level_blocks(t1, F)
+        self.A11 = A11                              # (n1, k1, k1)
+        self.AF1 = AF1.transpose(0, 2, 1).copy()    # (n1, f, k1)
+        self.AFF = F.T @ F
+        self.rest = terms[1:]
+        self.has_rest = bool(self.rest)
+        if self.has_rest:
+            self._init_rest(F, t1)
+
+    def _init_rest(self, F, t1) -> None:
+        ZR = sp.hstack([t.Z() for t in self.rest], format="csc")
+        self.qR = ZR.shape[1]
+        self.ARR = (ZR.T @ ZR).toarray()
+        self.AFR = np.asarray(ZR.T @ F).T.copy()
+        self.cross = cross_blocks((ZR.T @ t1.Z()).tocsr(), self.n1, self.k1)
+        self.rest_scalar = all(t.ncols == 1 for t in self.rest)
+        col_theta, slices, start = [], [], 0
+        for i, t in enumerate(self.rest, start=1):
+            col_theta.append(np.full(t.q, self.layout.offsets[i]))
+            slices.append((slice(start, start + t.q), t.nlevels, t.ncols, i))
+            start += t.q
+        self.col_theta = np.concatenate(col_theta)
+        self.slices = slices
+        self.diag_R = np.arange(self.qR) * (self.qR + 1)
+
+    # -- Λ_R applied to the dense blocks ------------------------------------
+    def _lam_rows(self, M: np.ndarray, lams, transpose: bool) -> np.ndarray:
+        """Λ_Rᵀ M (transpose=True) or Λ_R M, term by term on M's rows."""
+        out = np.empty_like(M)
+        for sl, nl, k, i in self.slices:
+            lam = lams[i].T if transpose else lams[i]
+            block = M[sl].reshape(nl, k, -1)
+            out[sl] = np.matmul(lam, block).reshape(nl * k, -1)
+        return out
+
+    # -- the factor ------------------------------------------------------------
+    def _factor(self, theta: np.ndarray):
+        """Every block of L at θ; None when a diagonal block is not positive definite."""
+        lams = self.layout.lambdas(theta)
+        lam1 = lams[0]
+        if self.k1 == 1:
+            t = lam1[0, 0]
+            L1 = np.sqrt(self.A11 * (t * t) + 1.0)
+            N = t / L1
+            ld = 2.0 * float(np.log(L1).sum())
+            WF1 = self.AF1 * N
+        else:
+            S = np.matmul(lam1.T, np.matmul(self.A11, lam1)) + np.eye(self.k1)
+            L1 = chol_stack(S)
+            ld = logdet_stack(L1)
+            N = np.matmul(lam1, inv_lower_stack(L1).transpose(0, 2, 1))
+            WF1 = np.matmul(self.AF1, N)
+        f = self.AF1.shape[1]
+        WF1 = WF1.transpose(1, 0, 2).reshape(f, -1)      # (f, q1)
+        SF = self.AFF - WF1 @ WF1.T
+        parts = {"lams": lams, "L1": L1, "N": N, "WF1": WF1}
+        if self.has_rest:
+            LRR, LFR, ldR = self._rest(theta, lams, N, WF1)
+            if LRR is None:
+                return None
+            ld += ldR
+            SF -= LFR @ LFR.T
+            parts.update(LRR=LRR, LFR=LFR)
+        LFF, info = dpotrf(SF, lower=1, clean=1)
+        if info != 0:
+            return None
+        parts.update(LFF=LFF, ld=ld)
+        return parts
+
+    def _rest(self, theta, lams, N, WF1):
+        cb, k1 = self.cross, self.k1
+        if k1 == 1:
+            Wv = cb.values * N[cb.levels, 0]
+        else:
+            Wv = np.einsum("ba,bac->bc", cb.values, N[cb.levels])
+        W = cb.W
+        W.data = Wv.ravel()[cb.perm]
+        M = self.ARR.copy()
+        if cb.P is not None:
+            NN = N * N if k1 == 1 else np.matmul(N, N.transpose(0, 2, 1))
+            M.flat[cb.targets] -= cb.P @ NN.ravel()
+        else:
+            M -= (W @ W.T).toarray()
+        if self.rest_scalar:
+            d = theta[self.col_theta]
+            M *= np.outer(d, d)
+        else:
+            M = np.tril(M) + np.tril(M, -1).T
+            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
+        M.flat[self.diag_R] += 1.0
+        # M's lower triangle is valid; in Fortran order (M.T) that is the upper one
+        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
+            return None, None, 0.0
+        LRR = U.T                                        # C-ordered lower factor
+        C = self.AFR - (W @ WF1.T).T                     # (f, qR)
+        if self.rest_scalar:
+            C = C * theta[self.col_theta]
+        else:
+            C = self._lam_rows(C.T, lams, True).T
+        LFR = solve_triangular(LRR, C.T, lower=True, check_finite=False).T
+        return LRR, LFR, 2.0 * float(np.log(U.diagonal()).sum())
+
+    # -- what the optimiser and the result need ------------------------------
+    def objective(self, theta: np.ndarray, reml: bool) -> float:
+        parts = self._factor(theta)
+        if parts is None:
+            return np.inf
+        LFF, p = parts["LFF"], self.p
+        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
+        return criterion(parts["ld"], ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
+
+    def factorization(self, theta: np.ndarray) -> Factorization:
+        parts = self._factor(theta)
+        LFF, p = parts["LFF"], self.p
+        rx = LFF[:p, :p]
+        beta = solve_triangular(rx, LFF[p, :p], lower=True, trans="T")
+        u = []
+        c1 = parts["WF1"][p] - parts["WF1"][:p].T @ beta          # (q1,)
+        if self.has_rest:
+            LFR = parts["LFR"]
+            cR = LFR[p] - LFR[:p].T @ beta
+            uR = solve_triangular(parts["LRR"], cR, lower=True, trans="T", check_finite=False)
+            lam_uR = self._lam_u(uR, parts["lams"])
+            c1 = c1 - self.cross.W.T @ lam_uR
+            for sl, nl, k, _ in self.slices:
+                u.append(uR[sl].reshape(nl, k))
+        c1 = c1.reshape(self.n1, self.k1)
+        Li = 1.0 / parts["L1"] if self.k1 == 1 else inv_lower_stack(parts["L1"])
+        u1 = np.einsum("lba,lb->la", Li, c1)                      # L_lᵀ u = c
+        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
+        return Factorization(parts["ld"], ld_x, float(LFF[p, p]) ** 2, beta, [u1, *u], rx)
+
+    def _lam_u(self, uR, lams):
+        """Λ_R u_R (the rows of L_R1 are Λ_Rᵀ W, so L_R1ᵀ u = Wᵀ Λ_R u)."""
+        return self._lam_rows(uR[:, None], lams, False)[:, 0]
+
+    def condvar_u(self, theta: np.ndarray) -> list[np.ndarray]:
+        """Diagonal blocks (levels × k × k) of (L_Z L_Zᵀ)⁻¹, one array per term."""
+        parts = self._factor(theta)
+        k1, n1 = self.k1, self.n1
+        Li = 1.0 / parts["L1"] if k1 == 1 else inv_lower_stack(parts["L1"])
+        inner = np.broadcast_to(np.eye(k1), (n1, k1, k1)).copy()
+        out_rest = []
+        if self.has_rest:
+            LRR = np.ascontiguousarray(parts["LRR"])
+            LR1 = self._lam_rows(self.cross.W.toarray(), parts["lams"], True)
+            G = solve_triangular(LRR, LR1, lower=True, check_finite=False).reshape(self.qR, n1, k1)
+            inner += np.einsum("ila,ilb->lab", G, G)
+            Rinv = solve_triangular(LRR, np.eye(self.qR), lower=True, check_finite=False)
+            for sl, nl, k, _ in self.slices:
+                cols = Rinv[:, sl].reshape(self.qR, nl, k)
+                out_rest.append(np.einsum("ila,ilb->lab", cols, cols))
+        first = np.matmul(Li.transpose(0, 2, 1), np.matmul(inner, Li))
+        return [first, *out_rest]

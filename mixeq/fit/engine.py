@@ -1,0 +1,74 @@
+"""``fit_model``: choose the factorisation, minimise the criterion, wrap the result."""
+from __future__ import annotations
+
+import numpy as np
+
+from mixeq.errors import FitError
+from mixeq.fit.blocked import BlockedFactor
+from mixeq.fit.dense import DenseFactor
+from mixeq.fit.optimize import minimize
+from mixeq.fit.result import FitResult
+from mixeq.fit.theta import ThetaLayout
+
+DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
+
+
+def make_factor(model, factor: str = "auto"):
+    """The per-θ factorisation for this model: ``"dense"``, ``"blocked"`` or ``"auto"``."""
+    X = np.ascontiguousarray(model.X.to_numpy(dtype=float))
+    y = model.y.to_numpy(dtype=float)
+    terms = list(model.terms)
+    layout = ThetaLayout.from_terms(terms)
+    if factor == "auto":
+        dim = sum(t.q for t in terms) + X.shape[1] + 1
+        factor = "dense" if dim <= DENSE_LIMIT or not terms else "blocked"
+    if factor == "dense":
+        return DenseFactor(X, y, terms, layout), layout
+    if factor == "blocked":
+        if not terms:
+            raise FitError("the blocked factor needs at least one random-effects term; use factor='dense'")
+        return BlockedFactor(X, y, terms, layout), layout
+    raise FitError(f"unknown factor {factor!r}; choose 'auto', 'dense' or 'blocked'")
+
+
+def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
+              factor: str = "auto", **options) -> FitResult:
+    """Fit ``model`` by REML (default) or ML.
+
+    ``start``: θ to start from (default lme4's: 1 on the diagonal, 0 off it);
+    ``factor``: ``"auto"`` (dense for small q, blocked otherwise), ``"dense"`` or
+    ``"blocked"``; further options go to the optimiser (``ftol_rel``,
+    ``ftol_abs``, ``xtol_abs``, ``initial_step``, ``maxeval``).
+    """
+    n, p = model.X.shape
+    if n <= p:
+        raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
+                       "use fewer fixed-effect terms or more data")
+    fac, layout = make_factor(model, factor)
+    theta0 = _start(start, layout)
+    lower = layout.lower_bounds()
+    reml = bool(reml)
+
+    def objective(theta):
+        return fac.objective(theta, reml)
+
+    summary = minimize(objective, theta0, lower, fac.name, optimizer, **options)
+    if not np.isfinite(summary.objective):
+        raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix is "
+                       "probably singular, or the response is constant")
+    fz = fac.factorization(summary.theta)
+    return FitResult(model, reml, fac, layout, summary, fz)
+
+
+def _start(start, layout: ThetaLayout) -> np.ndarray:
+    if start is None:
+        return layout.start()
+    theta = np.asarray(start, dtype=float).ravel()
+    if theta.size != layout.size:
+        raise FitError(f"start has {theta.size} values but the model has {layout.size} θ "
+                       f"parameters ({', '.join(layout.names)})")
+    low = layout.lower_bounds()
+    if np.any(theta < low) or not np.all(np.isfinite(theta)):
+        raise FitError("start must be finite and ≥ 0 for the diagonal elements of λ "
+                       f"({', '.join(n for n, d in zip(layout.names, layout.diagonal) if d)})")
+    return theta

@@ -1,0 +1,118 @@
+"""Minimising the profiled criterion over θ with nlopt's BOBYQA (Powell's
+bound-constrained quadratic-model method, the optimiser lme4 uses by default),
+then lme4's boundary check: θ elements that end near 0 are tried at exactly 0."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mixeq.errors import FitError
+
+BOUNDARY_TOL = 1e-5  # lme4's lmerControl(boundary.tol = 1e-5)
+
+
+@dataclass
+class OptimizerSummary:
+    """What the optimiser did (MixedModels.jl's OptSummary, lme4's @optinfo)."""
+
+    backend: str
+    factor: str
+    start: np.ndarray
+    lower: np.ndarray
+    theta: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    objective: float = np.nan
+    evaluations: int = 0
+    seconds: float = 0.0
+    return_code: str = ""
+    converged: bool = True
+    options: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "backend": self.backend, "factor": self.factor,
+            "start": self.start.tolist(), "lower": self.lower.tolist(),
+            "theta": self.theta.tolist(), "objective": self.objective,
+            "evaluations": self.evaluations, "seconds": self.seconds,
+            "return_code": self.return_code, "converged": self.converged,
+            "options": dict(self.options),
+        }
+
+
+DEFAULTS = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-10,
+            "initial_step": 0.5, "maxeval": 10_000}
+
+
+def minimize(objective, start: np.ndarray, lower: np.ndarray, factor_name: str,
+             optimizer: str = "bobyqa", **options) -> OptimizerSummary:
+    """Minimise ``objective(θ)`` from ``start`` subject to ``θ ≥ lower``."""
+    opts = {**DEFAULTS, **options}
+    summary = OptimizerSummary(backend=f"nlopt:{optimizer}", factor=factor_name,
+                               start=start.copy(), lower=lower.copy(), options=opts)
+    t0 = time.perf_counter()
+    if start.size == 0:
+        theta, value, count, code = start, float(objective(start)), 1, "no θ: nothing to optimise"
+    else:
+        theta, value, count, code = _nlopt(objective, start, lower, optimizer, opts)
+    theta, value, extra = _boundary(objective, theta, value, lower)
+    summary.theta, summary.objective = theta, value
+    summary.evaluations = count + extra
+    summary.seconds = time.perf_counter() - t0
+    summary.return_code = code
+    summary.converged = np.isfinite(value) and code not in ("MAXEVAL_REACHED", "FAILURE")
+    return summary
+
+
+_ALGORITHMS = {"bobyqa": "LN_BOBYQA", "newuoa": "LN_NEWUOA_BOUND",
+               "neldermead": "LN_NELDERMEAD", "cobyla": "LN_COBYLA", "sbplx": "LN_SBPLX"}
+
+_CODES = {1: "SUCCESS", 2: "STOPVAL_REACHED", 3: "FTOL_REACHED", 4: "XTOL_REACHED",
+          5: "MAXEVAL_REACHED", 6: "MAXTIME_REACHED"}
+
+
+def _nlopt(objective, start, lower, optimizer, opts):
+    import nlopt
+
+    if optimizer not in _ALGORITHMS:
+        raise FitError(f"unknown optimizer {optimizer!r}; choose one of {sorted(_ALGORITHMS)}")
+    n = start.size
+    algorithm = getattr(nlopt, _ALGORITHMS[optimizer])
+    if algorithm == nlopt.LN_NEWUOA_BOUND and n < 2:
+        algorithm = nlopt.LN_BOBYQA
+    opt = nlopt.opt(algorithm, n)
+    opt.set_lower_bounds(lower)
+    count = [0]
+
+    def f(x, grad):
+        count[0] += 1
+        return objective(x)
+
+    opt.set_min_objective(f)
+    opt.set_ftol_rel(opts["ftol_rel"])
+    opt.set_ftol_abs(opts["ftol_abs"])
+    opt.set_xtol_abs(opts["xtol_abs"])
+    opt.set_maxeval(int(opts["maxeval"]))
+    opt.set_initial_step(np.full(n, float(opts["initial_step"])))
+    try:
+        theta = opt.optimize(start)
+    except (nlopt.RoundoffLimited, RuntimeError, ValueError) as exc:
+        raise FitError(f"the optimiser stopped with an error ({exc}); try optimizer='neldermead' "
+                       "or rescale the predictors") from exc
+    code = _CODES.get(opt.last_optimize_result(), str(opt.last_optimize_result()))
+    return np.asarray(theta, dtype=float), float(opt.last_optimum_value()), count[0], code
+
+
+def _boundary(objective, theta, value, lower):
+    """lme4's boundary check: put each θ within BOUNDARY_TOL of its bound on the
+    bound if the objective is no worse there."""
+    extra = 0
+    near = np.flatnonzero(np.isfinite(lower) & (theta - lower < BOUNDARY_TOL) & (theta != lower))
+    if near.size:
+        trial = theta.copy()
+        trial[near] = lower[near]
+        extra = 1
+        v = float(objective(trial))
+        if v <= value:
+            theta, value = trial, v
+    return theta, value, extra

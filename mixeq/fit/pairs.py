@@ -1,0 +1,102 @@
+"""Sparse structure of Z_Rᵀ Z_1 (later terms against the first term) and the
+fixed sparse operator that forms W Wᵀ from the per-level k × k products NNᵀ.
+
+Z_Rᵀ Z_1 is stored by blocks: one row of Z_Rᵀ against one level of term 1 holds
+a k₁-vector. Right-multiplying by the block-diagonal Λ₁ L₁₁⁻ᵀ acts level by
+level, so the block pattern never changes with θ. Then
+(W Wᵀ)[r, s] = Σ_l A[r, l] N_l N_lᵀ A[s, l]ᵀ is linear in the entries of the
+N_l N_lᵀ: a sparse matrix P (targets × levels·k₁²) built once turns one θ's
+update of the dense (2,2) block into a single sparse mat-vec.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+MAX_PAIR_ENTRIES = 40_000_000
+
+
+@dataclass
+class CrossBlocks:
+    """Z_Rᵀ Z_1 by blocks, with W's sparse pattern and the pair operator."""
+
+    rows: np.ndarray       # (nb,) row of Z_Rᵀ of each block
+    levels: np.ndarray     # (nb,) level of term 1 of each block
+    values: np.ndarray     # (nb, k1)
+    W: sp.csr_matrix       # qR × q1 pattern of W; data refreshed per θ
+    perm: np.ndarray       # W.data = (block values).ravel()[perm]
+    P: sp.csr_matrix | None  # pair operator (None: too many pairs, use W Wᵀ)
+    targets: np.ndarray    # flat positions (r·qR + s, r ≥ s) that P's rows fill
+
+
+def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
+    qR = AR1.shape[0]
+    coo = AR1.tocoo()
+    coo.sum_duplicates()
+    lev = coo.col // k1
+    key = lev.astype(np.int64) * qR + coo.row
+    ukey, inv = np.unique(key, return_inverse=True)
+    nb = len(ukey)
+    levels = (ukey // qR).astype(np.intp)
+    rows = (ukey % qR).astype(np.intp)
+    values = np.zeros((nb, k1))
+    values[inv, coo.col % k1] = coo.data
+
+    er = np.repeat(rows, k1)
+    ec = (levels[:, None] * k1 + np.arange(k1)).ravel()
+    order = np.arange(1, nb * k1 + 1, dtype=float)
+    W = sp.csr_matrix((order, (er, ec)), shape=(qR, n1 * k1))
+    perm = W.data.astype(np.intp) - 1
+    W.data = np.zeros_like(W.data)
+
+    P, targets = _pair_operator(rows, levels, values, n1, k1, qR)
+    return CrossBlocks(rows, levels, values, W, perm, P, targets)
+
+
+def _pair_operator(rows, levels, values, n1, k1, qR):
+    nb = len(rows)
+    counts = np.bincount(levels, minlength=n1)
+    first = np.cumsum(counts) - counts
+    # block b pairs with the blocks of its level up to and including itself
+    # (blocks are sorted by level, then row, so those have row ≤ its row)
+    npairs = np.arange(nb) - first[levels] + 1
+    total = int(npairs.sum())
+    if total * k1 * k1 > MAX_PAIR_ENTRIES:
+        return None, np.zeros(0, dtype=np.intp)
+    b1 = np.repeat(np.arange(nb), npairs)
+    start = np.cumsum(npairs) - npairs
+    b2 = first[levels[b1]] + (np.arange(total) - start[b1])
+    flat = rows[b1].astype(np.int64) * qR + rows[b2]
+    targets, tinv = _unique_positions(flat, qR * qR)
+    # columns of P are (level, a, c); pairs come grouped by level, so P is built
+    # in CSC order directly: column (l, a, c) holds the pairs of level l
+    kk = k1 * k1
+    pair_counts = np.bincount(levels[b1], minlength=n1)
+    pair_first = np.cumsum(pair_counts) - pair_counts
+    lev = levels[b1]
+    within = np.arange(total) - pair_first[lev]
+    data = np.empty(total * kk)
+    indices = np.empty(total * kk, dtype=np.intp)
+    for a in range(k1):
+        for c in range(k1):
+            pos = pair_first[lev] * kk + (a * k1 + c) * pair_counts[lev] + within
+            data[pos] = values[b1, a] * values[b2, c]
+            indices[pos] = tinv
+    col_counts = np.repeat(pair_counts, kk)
+    indptr = np.concatenate([[0], np.cumsum(col_counts)])
+    P = sp.csc_matrix((data, indices, indptr), shape=(len(targets), n1 * kk))
+    return P, targets
+
+
+def _unique_positions(flat: np.ndarray, size: int):
+    """Sorted distinct values of ``flat`` (all below ``size``) and each one's rank."""
+    if size <= 50_000_000:
+        mark = np.zeros(size, dtype=bool)
+        mark[flat] = True
+        targets = np.flatnonzero(mark)
+        rank = np.cumsum(mark, dtype=np.intp) - 1
+        return targets, rank[flat]
+    targets, inv = np.unique(flat, return_inverse=True)
+    return targets, inv

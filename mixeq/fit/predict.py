@@ -1,0 +1,74 @@
+"""Predictions on new data: X and each term's matrix rebuilt with the formulaic
+model specs kept on the design; levels not seen in the fit get no random effect."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mixeq.design.names import r_column_name
+from mixeq.errors import DataError, UnknownColumnError
+
+
+def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str) -> np.ndarray:
+    if model_spec is None:  # intercept-only left side
+        return np.ones((len(data), 1))
+    try:
+        mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas")
+    except Exception as exc:  # formulaic: missing column, unseen category …
+        raise DataError(f"cannot build the {what} for the new data: {exc}") from None
+    frame = pd.DataFrame(np.asarray(mm, dtype=float), columns=[r_column_name(c) for c in mm.columns])
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"the new data do not give the {what} column(s) {', '.join(missing)}")
+    return frame[columns].to_numpy()
+
+
+def _group_codes(data: pd.DataFrame, group: tuple[str, ...], levels: list[str]) -> np.ndarray:
+    """Each row's level of ``a:b:…`` among the fitted ``levels`` (−1: not seen)."""
+    labels = data[group[0]].astype(str)
+    for name in group[1:]:
+        labels = labels + ":" + data[name].astype(str)
+    return pd.Index(levels).get_indexer(labels.to_numpy())
+
+
+def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = True) -> pd.Series:
+    """Predicted response for ``newdata`` (default: the data fitted)."""
+    model = fit.model
+    if newdata is None:
+        values = fit.fitted if include_random else model.X.to_numpy() @ fit.fixef.to_numpy()
+        return pd.Series(np.asarray(values), index=model.data.index, name="predicted")
+    if not isinstance(newdata, pd.DataFrame):
+        raise DataError(f"newdata must be a pandas DataFrame, not {type(newdata).__name__}")
+    needed = _needed_columns(model, include_random)
+    absent = [c for c in needed if c not in newdata.columns]
+    if absent:
+        raise UnknownColumnError(
+            f"newdata lacks column(s) {', '.join(absent)} used by the model; add them "
+            "(or predict with include_random=False if only grouping columns are missing)")
+    X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix")
+    out = X @ fit.fixef.to_numpy()
+    if include_random:
+        for term, b in zip(model.terms, fit._b):
+            codes = _group_codes(newdata, term.spec.group, term.levels)
+            M = _matrix(term.model_spec, newdata, list(term.columns), f"term {term.spec.canonical()}")
+            known = codes >= 0
+            contrib = np.einsum("ik,ik->i", M[known], b[codes[known]])
+            out[known] += contrib
+    return pd.Series(out, index=newdata.index, name="predicted")
+
+
+def _needed_columns(model, include_random: bool) -> list[str]:
+    import re
+
+    names = set()
+    spec = model.spec
+    candidates = list(spec.fixed)
+    if include_random:
+        for t in spec.random:
+            candidates += list(t.terms)
+            names.update(t.group)
+    for term in candidates:
+        for tok in re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", term):
+            if tok in model.data.columns:
+                names.add(tok)
+    return sorted(names)

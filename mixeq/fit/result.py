@@ -1,0 +1,185 @@
+"""``FitResult``: a fitted linear mixed model, with lme4's accessors.
+
+Everything beyond θ, β and the factor's numbers is computed on first use, so a
+fit costs the optimisation and nothing else.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from math import log
+
+import numpy as np
+import pandas as pd
+from scipy.linalg import solve_triangular
+
+from mixeq.fit.components import condvar_arrays, ranef_frames, varcorr_frame
+from mixeq.fit.criterion import Factorization, sigma_hat
+
+SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
+
+
+class FitResult:
+    """A linear mixed model fitted by REML (``reml=True``) or ML."""
+
+    def __init__(self, model, reml: bool, factor, layout, summary, fz: Factorization):
+        self.model = model
+        self.reml = bool(reml)
+        self._factor = factor
+        self._layout = layout
+        self.optimizer_summary = summary
+        self._fz = fz
+        self.theta = np.asarray(summary.theta, dtype=float)
+        self.theta_names = list(layout.names)
+        self.objective = float(summary.objective)
+        self.nobs = int(model.nobs)
+        self.sigma = sigma_hat(fz.pwrss, self.nobs, len(fz.beta), self.reml)
+
+    # -- fixed effects ---------------------------------------------------------
+    @cached_property
+    def fixef(self) -> pd.Series:
+        return pd.Series(self._fz.beta, index=list(self.model.X.columns), name="Estimate")
+
+    @cached_property
+    def vcov(self) -> pd.DataFrame:
+        p = len(self._fz.beta)
+        rinv = solve_triangular(self._fz.rx, np.eye(p), lower=True) if p else np.zeros((0, 0))
+        cols = list(self.model.X.columns)
+        return pd.DataFrame(self.sigma ** 2 * rinv.T @ rinv, index=cols, columns=cols)
+
+    @cached_property
+    def stderr(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.vcov.to_numpy())), index=self.fixef.index,
+                         name="Std. Error")
+
+    @cached_property
+    def tvalues(self) -> pd.Series:
+        return (self.fixef / self.stderr).rename("t value")
+
+    # -- random effects ----------------------------------------------------------
+    @cached_property
+    def _lambdas(self) -> list[np.ndarray]:
+        return self._layout.lambdas(self.theta)
+
+    def term_covariances(self) -> list[np.ndarray]:
+        """σ² λ_t λ_tᵀ: the k × k covariance of each term's random effects."""
+        return [self.sigma ** 2 * lam @ lam.T for lam in self._lambdas]
+
+    @cached_property
+    def varcorr(self) -> pd.DataFrame:
+        """As lme4's ``as.data.frame(VarCorr(m))``: grp, var1, var2, vcov, sdcor."""
+        return varcorr_frame(self.model.terms, self.term_covariances(), self.sigma)
+
+    @cached_property
+    def _b(self) -> list[np.ndarray]:
+        """Conditional modes per term (levels × k): b = Λ u."""
+        return [u @ lam.T for u, lam in zip(self._fz.u, self._lambdas)]
+
+    @cached_property
+    def ranef(self) -> dict[str, pd.DataFrame]:
+        """Conditional modes per grouping factor (levels × term columns)."""
+        return ranef_frames(self.model.terms, self._b)
+
+    @cached_property
+    def ranef_condvar(self) -> dict[str, np.ndarray]:
+        """Conditional covariance (levels × k × k) of each level's random effects
+        given the data, σ² Λ (LLᵀ)⁻¹ Λᵀ's diagonal blocks (lme4's condVar)."""
+        blocks = self._factor.condvar_u(self.theta)
+        scaled = [self.sigma ** 2 * np.matmul(lam, np.matmul(blk, lam.T))
+                  for blk, lam in zip(blocks, self._lambdas)]
+        return condvar_arrays(self.model.terms, scaled)
+
+    @cached_property
+    def ranef_se(self) -> dict[str, pd.DataFrame]:
+        """Conditional standard deviations of the modes, shaped like ``ranef``."""
+        out = {}
+        for group, frame in self.ranef.items():
+            v = np.diagonal(self.ranef_condvar[group], axis1=1, axis2=2)
+            out[group] = pd.DataFrame(np.sqrt(np.clip(v, 0, None)), index=frame.index,
+                                      columns=frame.columns)
+        return out
+
+    @property
+    def ngroups(self) -> dict[str, int]:
+        return {t.group: t.nlevels for t in self.model.terms}
+
+    # -- fitted values -------------------------------------------------------------
+    @cached_property
+    def fitted(self) -> pd.Series:
+        values = self.model.X.to_numpy() @ self._fz.beta
+        for term, b in zip(self.model.terms, self._b):
+            values = values + np.einsum("ik,ik->i", term.matrix, b[term.codes])
+        return pd.Series(values, index=self.model.y.index, name="fitted")
+
+    @cached_property
+    def residuals(self) -> pd.Series:
+        return (self.model.y - self.fitted).rename("residuals")
+
+    def predict(self, newdata: pd.DataFrame | None = None, include_random: bool = True) -> pd.Series:
+        """Predictions; levels not in the fit (and ``include_random=False``) use
+        the population (fixed-effects) prediction."""
+        from mixeq.fit.predict import predict
+
+        return predict(self, newdata, include_random)
+
+    # -- likelihood ---------------------------------------------------------------
+    @property
+    def npar(self) -> int:
+        """Parameters counted by lme4's AIC: β, θ and σ."""
+        return len(self._fz.beta) + len(self.theta) + 1
+
+    @property
+    def loglik(self) -> float:
+        """Log-likelihood (ML fits) or log restricted likelihood (REML fits), as lme4's logLik."""
+        return -0.5 * self.objective
+
+    @property
+    def deviance(self) -> float | None:
+        """−2 log-likelihood of an ML fit; None for REML fits (see ``reml_criterion``)."""
+        return None if self.reml else self.objective
+
+    @property
+    def reml_criterion(self) -> float | None:
+        """lme4's REMLcrit; None for ML fits."""
+        return self.objective if self.reml else None
+
+    @property
+    def aic(self) -> float:
+        return self.objective + 2.0 * self.npar
+
+    @property
+    def bic(self) -> float:
+        return self.objective + self.npar * log(self.nobs)
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.optimizer_summary.converged)
+
+    @property
+    def singular(self) -> bool:
+        """lme4's isSingular: a diagonal element of some λ at (or near) zero."""
+        diag = self._layout.diagonal
+        return bool(np.any(self.theta[diag] < SINGULAR_TOL))
+
+    # -- refits and reports --------------------------------------------------------
+    def refit(self, reml: bool) -> "FitResult":
+        """The same model fitted by the other criterion (returns self if already so)."""
+        if bool(reml) == self.reml:
+            return self
+        from mixeq.fit.engine import fit_model
+
+        return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
+
+    def summary(self) -> str:
+        from mixeq.fit.summary import summary_text
+
+        return summary_text(self)
+
+    def to_reference_dict(self) -> dict:
+        from mixeq.fit.export import reference_dict
+
+        return reference_dict(self)
+
+    def __repr__(self) -> str:
+        crit = "REML criterion" if self.reml else "deviance"
+        return (f"<FitResult {self.model.spec.canonical()!r}: {crit} {self.objective:.4f}, "
+                f"σ {self.sigma:.4g}, {len(self.theta)} θ, n={self.nobs}>")

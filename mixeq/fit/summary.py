@@ -1,0 +1,114 @@
+"""Text of ``FitResult.summary()``, laid out as lme4's ``summary(merMod)``."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _num(x: float, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits, R-style (no exponent unless huge/tiny)."""
+    if x is None or not np.isfinite(x):
+        return "NA"
+    if x == 0:
+        return "0"
+    mag = int(np.floor(np.log10(abs(x))))
+    if mag >= 15 or mag < -5:
+        return f"{x:.{digits - 1}e}"
+    decimals = max(digits - 1 - mag, 0)
+    return f"{x:.{decimals}f}"
+
+
+def abbreviate(name: str, minlength: int = 6) -> str:
+    """R's abbreviate(): drop lower-case vowels from the right, then lower-case letters."""
+    chars = list(name)
+    for pool in ("aeiou", "abcdefghijklmnopqrstuvwxyz"):
+        i = len(chars) - 1
+        while len(chars) > minlength and i > 0:
+            if chars[i] in pool:
+                del chars[i]
+            i -= 1
+    return "".join(chars)
+
+
+def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """Columns right-aligned except the first ``left``, which are left-aligned."""
+    cols = list(zip(header, *rows))
+    widths = [max(len(c) for c in col) for col in cols]
+    lines = []
+    for row in [header, *rows]:
+        cells = [c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append(" " + " ".join(cells).rstrip())
+    return lines
+
+
+def _random_effects(fit) -> list[str]:
+    rows = []
+    for name, term, cov in zip(_group_labels(fit), fit.model.terms, fit.term_covariances()):
+        sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+        k = len(term.columns)
+        corr = cov / np.outer(sd, sd) if np.all(sd > 0) else np.full((k, k), np.nan)
+        for i, col in enumerate(term.columns):
+            cells = [name if i == 0 else "", col, _num(cov[i, i]), _num(sd[i])]
+            cells += [_num(corr[i, j], 2) if np.isfinite(corr[i, j]) else "NaN" for j in range(i)]
+            rows.append(cells)
+    rows.append(["Residual", "", _num(fit.sigma ** 2), _num(fit.sigma)])
+    ncorr = max(len(r) for r in rows) - 4
+    header = ["Groups", "Name", "Variance", "Std.Dev."] + (["Corr"] + [""] * (ncorr - 1) if ncorr else [])
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]
+    return _table(header, rows, left=2)
+
+
+def _group_labels(fit) -> list[str]:
+    from mixeq.fit.components import unique_group_names
+
+    return unique_group_names(fit.model.terms)
+
+
+def _fixed_effects(fit) -> list[str]:
+    est, se, t = fit.fixef, fit.stderr, fit.tvalues
+    rows = [[name, _num(est[name], 5), _num(se[name], 4), _num(t[name], 3)] for name in est.index]
+    return _table(["", "Estimate", "Std. Error", "t value"], rows)
+
+
+def _correlation(fit) -> list[str]:
+    p = len(fit.fixef)
+    if p < 2:
+        return []
+    if p > 12:
+        return ["", f"Correlation matrix not shown by default, as p = {p} > 12."]
+    v = fit.vcov.to_numpy()
+    sd = np.sqrt(np.diag(v))
+    corr = v / np.outer(sd, sd)
+    names = list(fit.fixef.index)
+    header = [""] + [abbreviate(n) for n in names[:-1]]
+    rows = [[names[i]] + [f"{corr[i, j]:.3f}" for j in range(i)] + [""] * (p - 1 - i)
+            for i in range(1, p)]
+    return ["", "Correlation of Fixed Effects:", *_table(header, rows)]
+
+
+def summary_text(fit) -> str:
+    model = fit.model
+    how = "REML" if fit.reml else "maximum likelihood"
+    lines = [f"Linear mixed model fit by {how} (mixeq)",
+             f"Formula: {model.formula}", ""]
+    if fit.reml:
+        lines.append(f"REML criterion at convergence: {fit.objective:.1f}")
+    else:
+        vals = [fit.aic, fit.bic, fit.loglik, fit.deviance]
+        heads = ["AIC", "BIC", "logLik", "deviance", "df.resid"]
+        cells = [f"{v:.1f}" for v in vals] + [str(fit.nobs - fit.npar)]
+        w = max(len(c) for c in cells + heads) + 1
+        lines += ["".join(h.rjust(w) for h in heads), "".join(c.rjust(w) for c in cells)]
+    if fit.singular:
+        lines.append("boundary (singular) fit: see help('isSingular')")
+    res = (fit.residuals / fit.sigma).to_numpy()
+    q = np.quantile(res, [0, 0.25, 0.5, 0.75, 1])
+    lines += ["", "Scaled residuals:",
+              *_table(["Min", "1Q", "Median", "3Q", "Max"], [[f"{v:.4f}" for v in q]], left=0),
+              "", "Random effects:", *_random_effects(fit)]
+    groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
+    lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",
+              *_fixed_effects(fit), *_correlation(fit)]
+    if not fit.converged:
+        lines += ["", f"optimizer ({fit.optimizer_summary.backend}) convergence code: "
+                      f"{fit.optimizer_summary.return_code}"]
+    return "\n".join(lines) + "\n"

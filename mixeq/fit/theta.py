@@ -1,0 +1,67 @@
+"""The layout of θ, as lme4 lays it out: per random-effects term, the lower
+triangle of its relative covariance factor λ (k × k), column by column
+(``[L11, L21, L22]`` for a 2 × 2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ThetaLayout:
+    """Where each term's λ lives in θ.
+
+    ``sizes[t]`` is term ``t``'s k; ``offsets[t]`` where its elements start;
+    ``rows``/``cols`` the (i, j) of every θ element inside its term's λ.
+    """
+
+    sizes: tuple[int, ...]
+    offsets: tuple[int, ...]
+    rows: np.ndarray
+    cols: np.ndarray
+    names: tuple[str, ...]
+
+    @classmethod
+    def from_terms(cls, terms) -> "ThetaLayout":
+        sizes, offsets, rows, cols, names = [], [], [], [], []
+        start = 0
+        for term in terms:
+            k = term.ncols
+            sizes.append(k)
+            offsets.append(start)
+            for j in range(k):
+                for i in range(j, k):
+                    rows.append(i)
+                    cols.append(j)
+            names.extend(term.theta_names())
+            start += k * (k + 1) // 2
+        return cls(tuple(sizes), tuple(offsets), np.array(rows, dtype=np.intp),
+                   np.array(cols, dtype=np.intp), tuple(names))
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    @property
+    def diagonal(self) -> np.ndarray:
+        """Boolean mask: which θ elements are diagonal elements of some λ."""
+        return self.rows == self.cols
+
+    def start(self) -> np.ndarray:
+        """lme4's starting value: 1 on the diagonal, 0 off it."""
+        return self.diagonal.astype(float)
+
+    def lower_bounds(self) -> np.ndarray:
+        """0 for diagonal elements, −∞ for the others."""
+        return np.where(self.diagonal, 0.0, -np.inf)
+
+    def lambdas(self, theta: np.ndarray) -> list[np.ndarray]:
+        """Each term's λ (lower triangular k × k) for this θ."""
+        out = []
+        for k, off in zip(self.sizes, self.offsets):
+            lam = np.zeros((k, k))
+            m = k * (k + 1) // 2
+            lam[self.rows[off:off + m], self.cols[off:off + m]] = theta[off:off + m]
+            out.append(lam)
+        return out
