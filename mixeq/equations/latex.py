@@ -9,7 +9,10 @@ from mixeq.equations.tree import (Add, Block, Call, Document, Dots, Kron, Matrix
 _ESCAPE = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
            "{": r"\{", "}": r"\}", "~": r"\sim ", "^": r"\hat{}", "\\": r"\backslash "}
 _TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                "\\": r"\textbackslash{}"}
+                "\\": r"\textbackslash{}", "×": r"$\times$", "…": r"$\dots$", "–": "--",
+                "·": r"$\cdot$", "′": "'", "⊗": r"$\otimes$", "σ": r"$\sigma$",
+                "β": r"$\beta$", "γ": r"$\gamma$", "ε": r"$\varepsilon$", "τ": r"$\tau$",
+                "Σ": r"$\Sigma$", "θ": r"$\theta$", "Λ": r"$\Lambda$", "²": r"$^2$"}
 _GREEK = {"epsilon": r"\varepsilon"}
 _RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
 _DOTS = {"v": r"\vdots", "h": r"\cdots", "d": r"\ddots", "l": r"\ldots"}
@@ -22,7 +25,7 @@ def escape(text: str, table=_ESCAPE) -> str:
 def simple_token(t) -> bool:
     """Tokens written side by side (β_{0j}); others are separated by commas."""
     if isinstance(t, Sym):
-        return t.kind == "greek" and not t.sub and t.sup is None
+        return True
     return isinstance(t, str) and (len(t) == 1 or t.startswith("(") or "[" in t)
 
 
@@ -87,6 +90,9 @@ class LatexWriter:
     def _dots(self, d: Dots) -> str:
         return _DOTS[d.kind]
 
+    def _seq(self, q) -> str:
+        return ", ".join(self.node(i) for i in q.items)
+
     def _add(self, a: Add) -> str:
         out = ""
         for k, term in enumerate(a.terms):
@@ -123,7 +129,7 @@ class LatexWriter:
 
     def _pow(self, p: Pow) -> str:
         base = self._factor(p.base)
-        if isinstance(p.base, Sym) and p.base.sub:
+        if isinstance(p.base, Sym) and (p.base.sub or p.base.sup is not None):
             base = "{" + base + "}"
         return base + "^{" + self.node(p.exp) + "}"
 
@@ -140,6 +146,8 @@ class LatexWriter:
         inner = self.node(t.arg)
         if isinstance(t.arg, (Add, Mul)):
             inner = r"\left(" + inner + r"\right)"
+        elif isinstance(t.arg, Sym) and t.arg.sup is not None:
+            inner = "{" + inner + "}"
         return inner + r"^{\prime}"
 
     def _kron(self, k: Kron) -> str:

@@ -126,6 +126,14 @@ class TextWriter:
             pieces.append(body)
         return hcat(*pieces)
 
+    def _seq(self, q) -> Box:
+        pieces = []
+        for k, item in enumerate(q.items):
+            if k:
+                pieces.append(text_box(", "))
+            pieces.append(self.node(item))
+        return hcat(*pieces)
+
     def _add(self, a: Add) -> Box:
         return self.terms_box(a.terms)
 

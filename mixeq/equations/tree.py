@@ -64,6 +64,13 @@ class Dots:
 
 
 @dataclass(frozen=True)
+class Seq:
+    """Items separated by commas: ``1, …, J``."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
 class Add:
     terms: tuple
 
@@ -151,6 +158,7 @@ class Document:
     form: str
     blocks: list
     notes: list = field(default_factory=list)
+    aliases: dict = field(default_factory=dict)  # symbol key → the standard symbol's key
 
     def rows(self, name: str | None = None) -> list:
         out = [r for b in self.blocks for r in b.rows]

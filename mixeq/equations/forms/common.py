@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from mixeq.equations.symbolic import Covariance, SymbolicModel
 from mixeq.equations.tree import (Block, Call, Dots, Matrix, Mul, Num, Relation, Row,
-                                  Sentence, Sym, add, column, mul)
+                                  Sentence, Seq, Sym, add, column, mul)
 
 
 def residual_row(sm: SymbolicModel, name="residual") -> Row:
@@ -29,10 +29,15 @@ def distribution_block(sm: SymbolicModel, title="Distributions") -> Block:
     return Block(title, rows)
 
 
+def index_range(letter: str, count) -> Relation:
+    """``j = 1, …, J``."""
+    return Relation(Sym(letter), "=", Seq((Num(1), Dots("l"), count)))
+
+
 def index_sentences(sm: SymbolicModel) -> list[Sentence]:
     i = Sym(sm.obs_letter)
     if not sm.groups:
-        return [Sentence((i, " = 1, …, ", Sym("n"), ": observations"))]
+        return [Sentence((index_range(sm.obs_letter, Sym("n")), ": observations"))]
     out = []
     finest = sm.groups_at(2)
     within = " and ".join(g.name for g in finest)
@@ -43,7 +48,7 @@ def index_sentences(sm: SymbolicModel) -> list[Sentence]:
             text += f" ({g.count.base} = {g.nlevels})"
         if len(sm.groups) > 1 and g.nested_in:
             text += ", nested in " + ", ".join(g.nested_in)
-        out.append(Sentence((Sym(g.letter), " = 1, …, ", g.count, text)))
+        out.append(Sentence((index_range(g.letter, g.count), text)))
     return out
 
 

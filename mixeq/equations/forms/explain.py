@@ -12,9 +12,13 @@ def build(sm: SymbolicModel) -> Document:
                           "one coefficient per column of X.",))]
         return Document("explain", [Block("", [], text)], sm.notes())
     sentences = []
+    several = len(sm.groups) > 1
     for g in sm.groups.values():
         effects = [r for r in sm.random if r.group == g.name]
-        Zj = Sym("Z", g.tokens)
+        if sm.crossed:  # the stacked form's block of this factor
+            Zj = Sym("Z", (), g.name)
+        else:  # the matrix form of one finest cluster
+            Zj = Sym("Z", sm.upper_tokens(1), f"({g.level})" if several else None)
         for k, r in enumerate(effects, start=1):
             sentences.append(column_sentence(sm, g, Zj, k, r))
         if len({r.term for r in effects}) > 1:
@@ -36,7 +40,8 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
                  None)
     if match is not None:
         pos = sm.fixed.index(match) + 1
-        tail = (f" It repeats column {pos} of ", Sym("X", g.tokens), " because that "
+        X = Sym("X", () if sm.crossed else sm.upper_tokens(1))
+        tail = (f" It repeats column {pos} of ", X, " because that "
                 "coefficient varies by cluster: X carries its average effect ",
                 match.symbol, ", Z carries each cluster's deviation from it.")
     else:

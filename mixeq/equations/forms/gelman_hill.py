@@ -7,6 +7,7 @@ zero-mean effects to the linear predictor (a^{plate}_{j[i]} + a^{sample}_{k[i]})
 """
 from __future__ import annotations
 
+from mixeq.equations.forms.common import index_range
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import (Block, Call, Document, Matrix, Num, Pow, Relation, Row,
                                   Sentence, Sym, add, mul)
@@ -45,7 +46,7 @@ def _single(sm: SymbolicModel) -> Document:
     i = sm.obs_letter
     varying = [n for n in sm.level_nodes(1) if n.random]
     mean_terms, counter = [], 1
-    vsyms, means = [], []
+    vsyms, means, aliases = [], [], {}
     for node in sm.level_nodes(1):
         part = sm.part(1, node.path[0])
         if node in varying:
@@ -53,9 +54,11 @@ def _single(sm: SymbolicModel) -> Document:
             vsyms.append(sym)
             indexed = sym.with_sub((*sym.sub[:-1], f"{g.letter}[{i}]"))
             mean_terms.append(mul(indexed, names.atoms(part.atoms)))
-            gam = [mul(Sym("gamma", (str(k),), _sup(sym), kind="greek"),
-                       names.atoms(p.atoms, group_level=True))
-                   for k, (_, p) in enumerate(node.children)]
+            gam = []
+            for k, (child, p) in enumerate(node.children):
+                g_sym = Sym("gamma", (str(k),), _sup(sym), kind="greek")
+                aliases[g_sym.key] = child.key
+                gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
             means.append(add(*gam) if gam else Num(0))
         else:
             for _, p in node.children:  # a non-varying coefficient: plain β_k
@@ -63,11 +66,18 @@ def _single(sm: SymbolicModel) -> Document:
                            kind="greek")
                 if part.atoms or p.atoms:
                     counter += 1
+                aliases[beta.key] = _.key
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
     rows = [Row(Relation(y, "~", Call("N", (add(*mean_terms), sm.sigma2()))), name="gh")]
     cov = sm.covariances[0]
-    remark = Sentence((f"for {g.name} ", Sym(g.letter), " = 1, …, ", g.count))
+    for a, sa in enumerate(vsyms):
+        for b, sb in enumerate(vsyms):
+            e = _entry(cov.matrix[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
+            base = e.base if isinstance(e, Pow) else e
+            if isinstance(base, Sym) and isinstance(cov.matrix[a][b], Sym):
+                aliases[base.key] = cov.matrix[a][b].key
+    remark = Sentence((f"for {g.name} ", index_range(g.letter, g.count)))
     if len(vsyms) == 1:
         rows.append(Row(Relation(vsyms[0], "~", Call("N", (means[0], _var(vsyms[0])))),
                         remark=remark, name="gh-group"))
@@ -77,7 +87,7 @@ def _single(sm: SymbolicModel) -> Document:
         rows.append(Row(Relation(Matrix(tuple((s,) for s in vsyms), paren=True), "~",
                                  Call("N", (Matrix(tuple((m,) for m in means), paren=True),
                                             sigma))), remark=remark, name="gh-group"))
-    return Document("gelman-hill", [Block("", rows)], sm.notes())
+    return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases)
 
 
 def _varying_sym(p: int, letter: str) -> Sym:
@@ -87,7 +97,7 @@ def _varying_sym(p: int, letter: str) -> Sym:
 
 
 def _sup(sym: Sym):
-    return Sym(sym.base, sym.sub[:-1], kind="greek")
+    return Sym(sym.base, sym.sub[:-1], kind=sym.kind)
 
 
 def _var(sym: Sym):
@@ -105,9 +115,11 @@ def _entry(tau, a: Sym, b: Sym):
 def _additive(sm: SymbolicModel) -> Document:
     names = GHNames(sm)
     i = sm.obs_letter
-    terms = []
+    terms, aliases = [], {}
     for k, f in enumerate(sorted(sm.fixed, key=lambda f: f.path)):
-        terms.append(mul(Sym("beta", (str(k),), kind="greek"), names.atoms(f.atoms)))
+        beta = Sym("beta", (str(k),), kind="greek")
+        aliases[beta.key] = f.symbol.key
+        terms.append(mul(beta, names.atoms(f.atoms)))
     rows_after = []
     for letter_pos, g in enumerate(sm.groups.values()):
         effects = [r for r in sm.random if r.group == g.name]
@@ -119,7 +131,13 @@ def _additive(sm: SymbolicModel) -> Document:
             terms.append(mul(s.with_sub((r.label, f"{g.letter}[{i}]")),
                              names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
-        remark = Sentence((f"for {g.name} ", Sym(g.letter), " = 1, …, ", g.count))
+        for x, sx in enumerate(syms):
+            for y in range(len(syms)):
+                e = _entry(cov.matrix[x][y], syms[min(x, y)], syms[max(x, y)])
+                base = e.base if isinstance(e, Pow) else e
+                if isinstance(base, Sym) and isinstance(cov.matrix[x][y], Sym):
+                    aliases[base.key] = cov.matrix[x][y].key
+        remark = Sentence((f"for {g.name} ", index_range(g.letter, g.count)))
         if len(syms) == 1:
             rows_after.append(Row(Relation(syms[0], "~", Call("N", (Num(0), _var(syms[0])))),
                                   remark=remark))
@@ -131,4 +149,4 @@ def _additive(sm: SymbolicModel) -> Document:
                                            Call("N", (zeros, sigma))), remark=remark))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
     rows = [Row(Relation(y, "~", Call("N", (add(*terms), sm.sigma2()))), name="gh")]
-    return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes())
+    return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes(), aliases)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from mixeq.equations.forms.matrix import cluster_numbers
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, add
+from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, Sym, add
 
 
 def observation_relation(sm: SymbolicModel, row):
@@ -34,8 +34,7 @@ def numeric_relation(sm: SymbolicModel, data: dict, row: int):
 def build(sm: SymbolicModel) -> Document:
     row = sm.opts.row
     rows = [Row(observation_relation(sm, row), name="observation")]
-    sentences = [Sentence(("Row ", str(row), " of ", Sym_X(sm), " times β, plus row ",
-                           str(row), " of Z times b, plus the residual.",))]
+    sentences = [Sentence(row_sentence(sm, row))]
     if sm.opts.cluster is not None and not sm.crossed and isinstance(row, int):
         data = cluster_numbers(sm)
         if not 1 <= row <= len(data["rows"]):
@@ -48,7 +47,12 @@ def build(sm: SymbolicModel) -> Document:
     return Document("observation", [Block("", rows), Block("", [], sentences)], sm.notes())
 
 
-def Sym_X(sm: SymbolicModel):
-    from mixeq.equations.tree import Sym
-
-    return Sym("X", sm.upper_tokens(1))
+def row_sentence(sm: SymbolicModel, row) -> tuple:
+    tokens = () if sm.crossed else sm.upper_tokens(1)
+    X, beta = Sym("X", tokens), Sym("beta", kind="greek")
+    if not sm.random:
+        return (f"Row {row} of ", X, " times ", beta, ", plus the residual.")
+    Z, b = (Sym("Z"), Sym("b")) if sm.crossed or len(sm.groups) > 1 else \
+        (Sym("Z", tokens), Sym("b", tokens))
+    return (f"Row {row} of ", X, " times ", beta, f", plus row {row} of ", Z, " times ", b,
+            ", plus the residual.")

@@ -119,9 +119,10 @@ def dims(sm: SymbolicModel) -> list[Sentence]:
         g = sm.groups[effects[0].group]
         k = len(effects)
         size = f"{g.nlevels} × {k} = {g.nlevels * k}" if g.nlevels else f"{g.count.base} × {k}"
+        count = f" = {g.nlevels}" if g.nlevels else ""
         out.append(Sentence((f"term {sm.info.terms[t].spec.canonical()}: ", g.count,
-                             f" levels of {g.name}, {k} column(s) each: {size} columns of ",
-                             Sym("Z"))))
+                             f"{count} levels of {g.name}, {k} column(s) each: {size} "
+                             "columns of ", Sym("Z"))))
     if model is not None and sm.random:
         out.append(Sentence((Sym("q"), f" = {sum(t.q for t in model.terms)} columns of ",
                              Sym("Z"), " in all")))

@@ -1,0 +1,103 @@
+"""``mixeq explain FORMULA [--data F] --form … --format …``: one model in every notation."""
+from __future__ import annotations
+
+import warnings
+
+from mixeq.cli.common import read_data
+from mixeq.equations import FORMATS, FORMS, render, verify
+from mixeq.errors import MixeqError, RenderError
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "explain", help="write a model as multilevel, composite, matrix … equations",
+        description="Write a mixed model in the notations of textbooks and papers: "
+        "multilevel (Raudenbush-Bryk), gelman-hill, composite, matrix, stacked, "
+        "observation, explain. With --data the level of each predictor comes from the data.")
+    p.add_argument("formula", help="lme4 formula, e.g. 'y ~ x * m + (1 + x | school)'")
+    p.add_argument("--data", help="CSV file: levels of predictors, a cluster's numbers")
+    p.add_argument("--form", default="multilevel", choices=[*FORMS, "all"],
+                   help="which notation (default multilevel; 'all' for every form)")
+    p.add_argument("--format", default="text", choices=list(FORMATS),
+                   help="output format (default text)")
+    p.add_argument("--cluster", help="with --data: show this cluster's numbers (matrix, "
+                   "observation forms)")
+    p.add_argument("--group", help="grouping factor of --cluster (default: the finest)")
+    p.add_argument("--row", type=int, default=1, help="row written out by --form observation")
+    p.add_argument("--use-estimates", action="store_true",
+                   help="with --data: fit the model (REML) and show the estimates")
+    p.add_argument("--digits", type=int, default=2, help="decimals of numbers (default 2)")
+    p.add_argument("--symbols", default="default", choices=["default", "hlm"],
+                   help="default: U_0j, ε_ij; hlm: u_0j, r_ij")
+    p.add_argument("--level", action="append", default=[], metavar="VAR=GROUP",
+                   help="state a predictor's level without data (m=school, x=1)")
+    p.add_argument("--name", action="append", default=[], metavar="VAR=NAME",
+                   help="display a variable under another name")
+    p.add_argument("--variables", default="auto", choices=["auto", "operatorname", "italic"])
+    p.add_argument("--wrap", type=int, default=0, help="at most N terms per line")
+    p.add_argument("--verify", action="store_true",
+                   help="also prove with SymPy that the forms are the same model")
+    return p
+
+
+def _pairs(items: list[str], what: str) -> dict:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise RenderError(f"--{what} {item!r}: write VAR=VALUE, e.g. m=school")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _levels(items: list[str]) -> dict | None:
+    if not items:
+        return None
+    return {k: (None if v in ("1", "", "none", "None") else v)
+            for k, v in _pairs(items, "level").items()}
+
+
+def _subject(args):
+    if not args.data:
+        if args.use_estimates or args.cluster:
+            raise RenderError("--use-estimates and --cluster need --data FILE.csv")
+        return args.formula
+    from mixeq.model import Model
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Model(args.formula, read_data(args.data))
+        if not args.use_estimates:
+            return model
+        try:
+            return model.fit()
+        except (ImportError, AttributeError) as exc:
+            raise RenderError(f"fitting is not available here ({exc}); "
+                              "drop --use-estimates") from None
+
+
+def run(args) -> int:
+    subject = _subject(args)
+    options = dict(symbols=args.symbols, digits=args.digits, wrap=args.wrap,
+                   names=_pairs(args.name, "name"), levels=_levels(args.level),
+                   variables=args.variables, row=args.row,
+                   use_estimates=args.use_estimates)
+    if args.cluster is not None:
+        options.update(cluster=args.cluster, group=args.group)
+    forms = FORMS if args.form == "all" else (args.form,)
+    chunks = []
+    for form in forms:
+        try:
+            text = str(render(subject, form=form, format=args.format, **options))
+        except MixeqError as exc:
+            if args.form != "all":
+                raise
+            text = f"({exc})"
+        chunks.append(f"== {form} ==\n{text}" if len(forms) > 1 else text)
+    print("\n\n".join(chunks))
+    if args.verify:
+        report = verify(subject.model if hasattr(subject, "fixef") else subject,
+                        levels=options["levels"], symbols=args.symbols)
+        print("\n" + str(report))
+        return 0 if report.ok else 1
+    return 0

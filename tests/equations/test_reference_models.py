@@ -1,0 +1,114 @@
+"""The models of the issue render in every form and format, pass verify() and
+render in KaTeX; their equations say what a teacher expects."""
+from __future__ import annotations
+
+import pytest
+
+from mixeq.equations import FORMATS, FORMS, render, verify
+from mixeq.errors import RenderError
+
+from .helpers import MODELS, assert_katex_renders, model
+
+APPLIES = {(m, f) for m in MODELS for f in FORMS} - {("penicillin_crossed", "matrix")}
+
+
+@pytest.mark.parametrize("model_id", list(MODELS))
+def test_verify_passes_with_data(model_id):
+    report = verify(model(model_id))
+    assert report.ok, str(report)
+    names = [c.name for c in report.checks]
+    assert "columns of X rebuilt from the equations' predictors" in names
+    assert all("not checked" not in c.detail for c in report.checks), str(report)
+
+
+@pytest.mark.parametrize("model_id", list(MODELS))
+def test_verify_passes_from_formula_alone(model_id):
+    assert verify(MODELS[model_id][0]).ok
+
+
+@pytest.mark.parametrize("model_id", list(MODELS))
+def test_every_form_and_format_renders(model_id):
+    for form in FORMS:
+        for fmt in FORMATS:
+            if (model_id, form) not in APPLIES:
+                continue
+            out = str(render(model(model_id), form=form, format=fmt))
+            assert out.strip(), (form, fmt)
+
+
+def test_katex_renders_every_latex_output():
+    named = {}
+    for model_id in MODELS:
+        for form in FORMS:
+            if (model_id, form) in APPLIES:
+                named[f"{model_id}/{form}"] = render(model(model_id), form=form).latex
+                named[f"{model_id}/{form}/formula"] = render(MODELS[model_id][0], form=form).latex
+    named["textbook/matrix/cluster"] = render(model("textbook"), "matrix", cluster="s001").latex
+    named["textbook/observation/cluster"] = render(model("textbook"), "observation",
+                                                   cluster="s001").latex
+    assert_katex_renders(named)
+
+
+def test_crossed_matrix_form_names_the_form_that_applies():
+    with pytest.raises(RenderError, match="crossed.*form='stacked'"):
+        render(model("penicillin_crossed"), "matrix")
+
+
+def test_textbook_levels_from_data():
+    text = render(model("textbook"), "multilevel", "text").text
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ mⱼ + U₀ⱼ" in text
+    assert "β₁ⱼ = γ₁₀ + γ₁₁ mⱼ + U₁ⱼ" in text
+    assert "yᵢⱼ = β₀ⱼ + β₁ⱼ xᵢⱼ + εᵢⱼ" in text
+    assert "assumed" not in text  # levels come from the data
+
+
+def test_random_slope_without_level2_predictor():
+    latex = render(model("sleepstudy_slope"), "multilevel").latex
+    assert r"\beta_{0j} &= \gamma_{00} + U_{0j}" in latex
+    assert r"\beta_{1j} &= \gamma_{10} + U_{1j}" in latex
+    assert r"\tau_{01} & \tau_{11}" in latex
+
+
+def test_random_intercept_model():
+    text = render(model("dyestuff"), "multilevel", "text").text
+    assert "Yieldᵢⱼ = β₀ⱼ + εᵢⱼ" in text
+    assert "U₀ⱼ ∼ N(0, τ₀₀)" in text
+
+
+def test_uncorrelated_terms_have_zero_covariance():
+    latex = render(model("sleepstudy_uncorrelated"), "multilevel").latex
+    assert r"\tau_{00} & 0 \\ 0 & \tau_{11}" in latex
+    stacked = render(model("sleepstudy_uncorrelated"), "stacked", "text").text
+    assert "G = diag(τ₀₀ I_J, τ₁₁ I_J)" in stacked
+
+
+def test_nested_model_has_three_levels():
+    text = render(model("pastes_nested"), "multilevel", "text").text
+    assert "strengthᵢⱼₖ = π₀ⱼₖ + εᵢⱼₖ" in text
+    assert "π₀ⱼₖ = β₀₀ₖ + r₀ⱼₖ" in text
+    assert "β₀₀ₖ = γ₀₀₀ + u₀₀ₖ" in text
+    assert "Level 3:" in text
+
+
+def test_crossed_model_is_cross_classified():
+    text = render(model("penicillin_crossed"), "multilevel", "text").text
+    assert "diameterᵢ₍ⱼₖ₎ = β₀₍ⱼₖ₎ + εᵢ₍ⱼₖ₎" in text
+    assert "β₀₍ⱼₖ₎ = γ₀₀ + U₀ⱼ + V₀ₖ" in text
+    stacked = render(model("penicillin_crossed"), "stacked", "text").text
+    assert "Z = [Z⁽¹⁾  Z⁽²⁾]" in stacked
+
+
+def test_factor_predictor_has_one_coefficient_per_dummy():
+    sm_text = render(model("cake_factor"), "multilevel", "text").text
+    # recipe is constant within recipe:replicate: level 2; temperature varies: level 1
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ recipe_Bⱼ + γ₀₂ recipe_Cⱼ + U₀ⱼ" in sm_text
+    assert "β₅ⱼ = γ₅₀ + γ₅₁ recipe_Bⱼ + γ₅₂ recipe_Cⱼ" in sm_text
+    beta = render(model("cake_factor"), "matrix").tree.row("beta").relation.rhs
+    assert len(beta.rows) == 18  # lme4's 18 columns of X
+
+
+def test_matrix_form_follows_x_column_order():
+    doc = render(model("textbook"), "matrix", "text")
+    assert "β = ⎢ γ₁₀ ⎥" in doc.text
+    rows = doc.tree.row("beta").relation.rhs.rows
+    assert [r[0].sub for r in rows] == [("0", "0"), ("1", "0"), ("0", "1"), ("1", "1")]
