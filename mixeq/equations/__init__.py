@@ -12,7 +12,7 @@ from mixeq.equations.render import FORMS, render, symbolic_model
 
 def verify(obj, **options):
     """Prove with SymPy that the forms of ``obj`` are the same model."""
-    from mixeq.equations.verify import verify as _verify
+    from mixeq.equations.proof import verify as _verify
 
     return _verify(obj, **options)
 

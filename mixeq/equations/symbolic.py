@@ -306,7 +306,7 @@ class SymbolicModel:
 
     def notes(self) -> list[str]:
         assumed = {v: lv for v, lv in self.atom_levels.items() if lv.how == "assumed"}
-        if not assumed:
+        if not assumed or not self.groups:
             return []
         said = []
         for v, lv in assumed.items():

@@ -69,7 +69,8 @@ def names(sm: SymbolicModel):
 def build(sm: SymbolicModel) -> Document:
     check_applies(sm)
     n = names(sm)
-    rhs = [mul(n["X"], n["beta"])] + [mul(Z, b) for _, Z, b in n["zb"]] + [n["eps"]]
+    rhs = ([mul(n["X"], n["beta"])] if sm.fixed else []) + \
+        [mul(Z, b) for _, Z, b in n["zb"]] + [n["eps"]]
     rows = [Row(Relation(n["Y"], "=", add(*rhs)), name="matrix")]
     data = cluster_numbers(sm) if sm.opts.cluster is not None else None
     rows += definition_rows(sm, n, data)
@@ -101,10 +102,11 @@ def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
     else:
         y, X = data["y"], data["X"]
         eps = symbolic_rows(sm, lambda r: [sm.residual(r)])
-    rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y"),
-            Row(Relation(n["X"], "=", Matrix(X, name="X")), name="X"),
-            Row(Relation(n["beta"], "=", column(*(f.symbol for f in sm.fixed), name="beta")),
-                name="beta")]
+    rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y")]
+    if sm.fixed:
+        rows += [Row(Relation(n["X"], "=", Matrix(X, name="X")), name="X"),
+                 Row(Relation(n["beta"], "=", column(*(f.symbol for f in sm.fixed),
+                                                     name="beta")), name="beta")]
     for k, (effects, Z, b) in enumerate(n["zb"]):
         if data is None:
             zrows = symbolic_rows(sm, lambda r, e=effects: [

@@ -38,7 +38,8 @@ def build(sm: SymbolicModel) -> Document:
         return Document("stacked", [Block("", rows), Block("", [], dims(sm))], sm.notes())
     terms = term_groups(sm)
     several = len(terms) > 1
-    rows = [Row(Relation(y, "=", add(mul(X, beta), mul(Z, b), eps)), name="stacked")]
+    Xb = mul(X, beta) if sm.fixed else None
+    rows = [Row(Relation(y, "=", add(Xb, mul(Z, b), eps)), name="stacked")]
     zparts, bparts, gparts, lparts = [], [], [], []
     theta = iter(range(1, 10_000))
     for pos, (t, effects) in enumerate(terms):
@@ -73,7 +74,7 @@ def build(sm: SymbolicModel) -> Document:
     dist = [Row(Relation(b, "~", Call("N", (Num(0), G))), name="b~"),
             Row(Relation(G, "=", gparts[0] if not several else diag(gparts)), name="G"),
             Row(Relation(eps, "~", Call("N", (Num(0), mul(sigma2, I_n)))), name="residual"),
-            Row(Relation(y, "~", Call("N", (mul(X, beta), add(mul(Z, G, Transpose(Z)),
+            Row(Relation(y, "~", Call("N", (Xb or Num(0), add(mul(Z, G, Transpose(Z)),
                                                                mul(sigma2, I_n))))),
                 name="marginal")]
     Lam, u = Sym("Lambda", (Sym("theta", kind="greek"),), kind="greek"), Sym("u")
@@ -111,7 +112,8 @@ def lambda_block(effects, theta):
 def dims(sm: SymbolicModel) -> list[Sentence]:
     p = len(sm.fixed)
     out = [Sentence((Sym("X"), f": n × {p}, one column per fixed coefficient ("
-                     + ", ".join(f.column for f in sm.fixed) + ")",))]
+                     + ", ".join(f.column for f in sm.fixed) + ")",))] if p else \
+        [Sentence(("No fixed effects: the model has no ", Sym("X"), " β term."))]
     model = sm.info.model
     if model is not None:
         out.append(Sentence((Sym("n"), f" = {model.nobs} observations",)))

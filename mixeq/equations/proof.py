@@ -106,7 +106,7 @@ def _multilevel(sm: SymbolicModel):
 def _matrix(sm: SymbolicModel):
     doc = matrix.build(sm)
     one = {sm.obs_letter: "1"}
-    x_row, beta = _first_row(doc, "X"), _vector(doc, "beta")
+    x_row, beta = (_first_row(doc, "X"), _vector(doc, "beta")) if sm.fixed else ([], [])
     total = sum(a * b for a, b in zip(x_row, beta))
     k = 0
     while doc.rows(f"Z{k}"):

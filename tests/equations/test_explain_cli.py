@@ -1,0 +1,52 @@
+"""``mixeq explain`` on the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mixeq.cli.main import main
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_explain_default_is_multilevel_text(capsys):
+    assert main(["explain", "y ~ x * m + (1 + x | school)"]) == 0
+    out = capsys.readouterr().out
+    assert "Level 2:" in out and "β₁ⱼ = γ₁₀ + γ₁₁ mⱼ + U₁ⱼ" in out
+
+
+def test_explain_with_data_cluster_and_verify(capsys):
+    code = main(["explain", "y ~ x * m + (1 + x | school)", "--data", str(DATA / "seedlike.csv"),
+                 "--form", "observation", "--cluster", "s001", "--verify"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2.25 = 1·γ₀₀ + 2.14·γ₁₀ + 0.25·γ₀₁ + 0.54·γ₁₁" in out
+    assert "all forms agree" in out
+    assert "assumed" not in out
+
+
+def test_explain_all_forms_in_latex(capsys):
+    assert main(["explain", "Reaction ~ Days + (Days || Subject)", "--form", "all",
+                 "--format", "latex"]) == 0
+    out = capsys.readouterr().out
+    for form in ("multilevel", "gelman-hill", "composite", "matrix", "stacked",
+                 "observation", "explain"):
+        assert f"== {form} ==" in out
+    assert out.count(r"\begin{aligned}") == 7
+
+
+def test_explain_form_that_does_not_apply_is_a_clear_error(capsys):
+    code = main(["explain", "diameter ~ 1 + (1 | plate) + (1 | sample)", "--form", "matrix"])
+    err = capsys.readouterr().err
+    assert code == 1 and "form='stacked'" in err and "Traceback" not in err
+
+
+def test_explain_levels_and_names_without_data(capsys):
+    assert main(["explain", "y ~ x + w + (1 | g)", "--level", "w=g", "--level", "x=1",
+                 "--name", "w=MEANSES", "--symbols", "hlm"]) == 0
+    out = capsys.readouterr().out
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ MEANSESⱼ + u₀ⱼ" in out and "assumed" not in out
+
+
+def test_cluster_without_data_is_an_error(capsys):
+    assert main(["explain", "y ~ x + (1 | g)", "--cluster", "a"]) == 1
+    assert "--data" in capsys.readouterr().err

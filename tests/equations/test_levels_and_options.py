@@ -1,0 +1,115 @@
+"""Levels of predictors without data, and the notation options."""
+from __future__ import annotations
+
+import pytest
+
+from mixeq.equations import render, symbolic_model
+from mixeq.errors import RenderError
+
+TEXTBOOK = "y ~ x * m + (1 + x | school)"
+
+
+def test_without_data_cross_level_partner_is_assumed_level2_and_said_so():
+    eq = render(TEXTBOOK, "multilevel", "text")
+    assert "β₁ⱼ = γ₁₀ + γ₁₁ mⱼ + U₁ⱼ" in eq.text
+    assert eq.notes and "assumed" in eq.notes[0] and "m: level 2 (school)" in eq.notes[0]
+    assert "assumed" in eq.markdown
+
+
+def test_without_data_a_fixed_only_predictor_is_level1():
+    text = render("y ~ x + z + (1 | g)", "multilevel", "text").text
+    assert "yᵢⱼ = β₀ⱼ + β₁ⱼ xᵢⱼ + β₂ⱼ zᵢⱼ + εᵢⱼ" in text
+    assert "β₁ⱼ = γ₁₀\n" in text  # a slope without random effect: β_1j = γ_10
+
+
+def test_levels_option_states_levels_and_removes_the_note():
+    eq = render("y ~ x + w + (1 | g)", "multilevel", "text", levels={"w": "g", "x": None})
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ wⱼ + U₀ⱼ" in eq.text
+    assert eq.notes == []
+
+
+def test_levels_option_rejects_unknown_group_and_variable():
+    with pytest.raises(RenderError, match="not a grouping factor"):
+        render(TEXTBOOK, levels={"m": "class"})
+    with pytest.raises(RenderError, match="does not use"):
+        render(TEXTBOOK, levels={"q": "school"})
+
+
+def test_grouping_variable_in_fixed_part_is_constant_within_its_factor():
+    sm = symbolic_model("angle ~ recipe + (1 | recipe:replicate)")
+    assert sm.atom_levels["recipe"].level == 2
+
+
+def test_level2_predictor_with_random_slope_is_treated_as_level1():
+    sm = symbolic_model("y ~ m + (1 + m | g)", levels={"m": "g"})
+    assert sm.atom_levels["m"].level == 1
+
+
+def test_symbol_set_hlm_and_names():
+    text = render(TEXTBOOK, "multilevel", "text", symbols="hlm",
+                  names={"x": "SES", "m": "MEANSES"}).text
+    assert "yᵢⱼ = β₀ⱼ + β₁ⱼ SESᵢⱼ + rᵢⱼ" in text
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ MEANSESⱼ + u₀ⱼ" in text
+
+
+def test_custom_symbols_dict():
+    text = render(TEXTBOOK, "composite", "text", symbols={"residual": "e", "random": "u"}).text
+    assert "+ u₀ⱼ + u₁ⱼ xᵢⱼ + eᵢⱼ" in text
+
+
+def test_index_letters():
+    latex = render(TEXTBOOK, "composite", indices="ist").latex
+    assert r"y_{is} &= \gamma_{00} + \gamma_{01} m_{s}" in latex
+
+
+def test_variable_styles():
+    assert r"\operatorname{x}_{ij}" in render(TEXTBOOK, variables="operatorname").latex
+    assert r"\mathit{Days}_{ij}" in render("Reaction ~ Days + (Days | Subject)",
+                                           variables="italic").latex
+    assert r"\operatorname{Days}_{ij}" in render("Reaction ~ Days + (Days | Subject)").latex
+
+
+def test_wrap_breaks_long_sums_in_every_format():
+    eq = render(TEXTBOOK, "composite", wrap=3)
+    assert r"&\quad + \gamma_{11} m_{j} x_{ij} + U_{0j} + U_{1j} x_{ij} \\" in eq.latex
+    lines = eq.text.splitlines()
+    assert lines[0].rstrip().endswith("γ₁₀ xᵢⱼ") and lines[1].strip().startswith("+ γ₁₁")
+
+
+def test_bad_options_raise_render_errors():
+    with pytest.raises(RenderError, match="unknown form"):
+        render(TEXTBOOK, form="matrixx")
+    with pytest.raises(RenderError, match="unknown format"):
+        render(TEXTBOOK, format="pdf")
+    with pytest.raises(RenderError, match="unknown option"):
+        render(TEXTBOOK, colour="red")
+    with pytest.raises(RenderError, match="symbols"):
+        render(TEXTBOOK, symbols="greekish")
+    with pytest.raises(RenderError, match="needs data"):
+        render(TEXTBOOK, "matrix", cluster="s001")
+    with pytest.raises(RenderError, match="fitted model"):
+        render(TEXTBOOK, use_estimates=True)
+
+
+def test_linear_model_degenerates_in_every_form():
+    assert "yᵢ = β₀ + β₁ xᵢ + εᵢ" in render("y ~ x", "multilevel", "text").text
+    assert "yᵢ = β₀ + β₁ xᵢ + εᵢ" in render("y ~ x", "composite", "text").text
+    assert "y = X β + ε" in render("y ~ x", "stacked", "text").text
+    assert "y = X β + ε" in render("y ~ x", "matrix", "text").text
+    assert "yᵢ ∼ N(β₀ + β₁ xᵢ, σ²)" in render("y ~ x", "gelman-hill", "text").text
+    assert "Z is empty" in render("y ~ x", "explain", "text").text
+    assert render("y ~ x", "multilevel").notes == []
+
+
+def test_equation_object_displays_itself():
+    eq = render(TEXTBOOK)
+    assert str(eq) == eq.latex and eq.latex.startswith(r"\begin{aligned}")
+    assert eq._repr_latex_().startswith("$$") and eq._repr_markdown_().startswith("$$")
+    assert str(render(TEXTBOOK, format="text")) == render(TEXTBOOK).text
+    assert eq.tree.row("level1").relation.rel == "="
+    assert repr(eq) == "Equation(form='multilevel', format='latex')"
+
+
+def test_render_does_not_accept_other_objects():
+    with pytest.raises(RenderError, match="cannot write equations for a int"):
+        render(3)

@@ -1,0 +1,58 @@
+"""verify() proves the forms equal — and notices when they are not."""
+from __future__ import annotations
+
+from mixeq.equations import verify
+from mixeq.equations.forms import matrix, multilevel
+from mixeq.equations.tree import Matrix
+
+TEXTBOOK = "y ~ x * m + (1 + x | school)"
+
+
+def test_report_lists_named_checks_and_is_truthy():
+    report = verify(TEXTBOOK)
+    assert report.ok and bool(report)
+    assert [c.name for c in report.checks][:2] == [
+        "level equations substituted give the composite",
+        "composite equals row 1 of the matrix form"]
+    assert "all forms agree" in str(report)
+
+
+def test_a_level2_equation_missing_a_term_is_caught(monkeypatch):
+    original = multilevel.node_rows
+
+    def drop_cross_level(sm, level):
+        rows = original(sm, level)
+        rel = rows[-1].relation
+        short = type(rel.rhs)(rel.rhs.terms[:1] + rel.rhs.terms[2:])  # drop γ_11 m_j
+        rows[-1] = type(rows[-1])(type(rel)(rel.lhs, rel.rel, short), name=rows[-1].name)
+        return rows
+
+    monkeypatch.setattr(multilevel, "node_rows", drop_cross_level)
+    report = verify(TEXTBOOK)
+    assert not report.ok
+    failed = [c for c in report.checks if not c.ok]
+    assert failed[0].name == "level equations substituted give the composite"
+    assert "gamma" in failed[0].detail
+
+
+def test_a_beta_vector_out_of_x_order_is_caught(monkeypatch):
+    original = matrix.definition_rows
+
+    def reversed_beta(sm, names, data):
+        rows = original(sm, names, data)
+        for k, row in enumerate(rows):
+            if row.name == "beta":
+                rel = row.relation
+                flipped = Matrix(tuple(reversed(rel.rhs.rows)), name="beta")
+                rows[k] = type(row)(type(rel)(rel.lhs, rel.rel, flipped), name="beta")
+        return rows
+
+    monkeypatch.setattr(matrix, "definition_rows", reversed_beta)
+    report = verify(TEXTBOOK)
+    assert [c.ok for c in report.checks][:2] == [True, False]
+
+
+def test_crossed_matrix_form_is_reported_not_applicable():
+    report = verify("diameter ~ 1 + (1 | plate) + (1 | sample)")
+    check = report.checks[1]
+    assert check.ok and check.detail.startswith("not applicable")
