@@ -11,7 +11,9 @@ def _ms(value) -> str:
 
 
 def _mb(value) -> str:
-    return "-" if value is None else f"{value:.0f}"
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
 def _row(cells, widths) -> str:

@@ -29,7 +29,8 @@ from benchmarks.lme4_runner import lme4_unavailable, run_lme4  # noqa: E402
 from benchmarks.report import (results_markdown, results_table,  # noqa: E402
                                targets_markdown, targets_table)
 from benchmarks.subprocess_run import run_child  # noqa: E402
-from benchmarks.targets import faster_targets, objective_targets, speed_targets  # noqa: E402
+from benchmarks.targets import (faster_targets, lme4_ratio_targets,  # noqa: E402
+                               objective_targets, speed_targets)
 
 ENGINES = ("mixeq", "mixedlm", "statsmodels", "lme4")
 
@@ -62,12 +63,21 @@ def run_one(engine, case, quick, timeout, tmpdir):
     return child.payload, child.peak_rss_mb, child.wall_s
 
 
-def reference_objective(case):
+def _reference(case) -> dict | None:
     if case.reference is None:
         return None
     path = ROOT / "tests" / "data" / "reference" / f"{case.reference}.json"
-    ref = json.loads(path.read_text())
-    return ref["REMLcrit"] if case.reml else ref["deviance"]
+    return json.loads(path.read_text())
+
+
+def reference_objective(case):
+    ref = _reference(case)
+    return None if ref is None else ref["REMLcrit"] if case.reml else ref["deviance"]
+
+
+def reference_seconds(case):
+    ref = _reference(case)
+    return None if ref is None else ref.get("lme4_seconds")
 
 
 def progress(rec) -> str:
@@ -123,6 +133,7 @@ def main(argv=None) -> int:
           flush=True)
     records = run_all(cases, engines, args.quick, timeout)
     targets = (speed_targets(records) + faster_targets(records, [c.name for c in cases])
+               + lme4_ratio_targets(records, cases, reference_seconds)
                + objective_targets(records, cases, reference_objective))
     print("\nMedian times; 'vs mixeq' = this engine's total / mixeq's total;"
           " RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc peak.\n")

@@ -74,3 +74,25 @@ def objective_targets(records, cases, reference_objective) -> list[Target]:
         out.append(Target(desc, f"{ours['objective']:.6f} vs {ref:.6f} ({rel:+.1e})",
                           "PASS" if rel <= OBJECTIVE_RTOL else "MISS"))
     return out
+
+
+def lme4_ratio_targets(records, cases, reference_seconds, factor: float = 10.0) -> list[Target]:
+    """Issue 4's title: at least ten times faster than lme4 (this run's lme4 and,
+    for the given references, the lme4 time recorded in them)."""
+    out = []
+    for case in cases:
+        ours = _find(records, case.name, "mixeq")
+        theirs = _find(records, case.name, "lme4")
+        recorded = reference_seconds(case)
+        for label, seconds in (("lme4 in this run", theirs and theirs["total_s"]),
+                               ("lme4 time in the reference JSON", recorded)):
+            if seconds is None:
+                continue
+            desc = f"{case.name}: >= {factor:g}x faster than {label}"
+            if ours is None:
+                out.append(Target(desc, "mixeq not measured", "n/a"))
+                continue
+            ratio = seconds / ours["total_s"]
+            out.append(Target(desc, f"{seconds:.3g} s / {ours['total_s']:.3g} s = {ratio:.1f}x",
+                              "PASS" if ratio >= factor else "MISS"))
+    return out
