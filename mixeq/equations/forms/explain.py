@@ -33,7 +33,8 @@ def build(sm: SymbolicModel) -> Document:
 def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
     term = sm.info.terms[r.term].spec.canonical()
     entry = sm.atoms_expr(r.atoms) or Num(1)
-    what = "intercept" if not r.atoms else "slope of " + " × ".join(a.key for a in r.atoms)
+    shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
+    what = "intercept" if not r.atoms else "slope of " + " × ".join(shown)
     head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term}: ", r.symbol,
             f" is {g.name} {g.letter}'s own deviation in the {what}.")
     match = next((f for f in sm.fixed if {a.key for a in f.atoms} == {a.key for a in r.atoms}),
