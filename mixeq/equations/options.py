@@ -32,6 +32,8 @@ class Options:
     ``row``: the row written out by the observation form. ``digits``: decimals
     of estimates. ``cluster``: the cluster whose numbers the matrix form shows.
     ``levels``: the level of each predictor when there is no data.
+    ``equations_only``: leave out distributions and index sentences (multilevel,
+    composite), e.g. to feed the equations to a reader.
     """
 
     symbols: object = "default"
@@ -46,6 +48,7 @@ class Options:
     levels: dict | None = None
     use_estimates: bool = False
     max_rows: int = 6
+    equations_only: bool = False
 
     def __post_init__(self):
         if self.variables not in ("auto", "operatorname", "italic"):

@@ -113,3 +113,9 @@ def test_equation_object_displays_itself():
 def test_render_does_not_accept_other_objects():
     with pytest.raises(RenderError, match="cannot write equations for a int"):
         render(3)
+
+
+def test_equations_only_leaves_out_distributions():
+    latex = render(TEXTBOOK, "multilevel", equations_only=True).latex
+    assert r"\sim" not in latex and r"\text{$i$" not in latex
+    assert r"\beta_{1j} &= \gamma_{10} + \gamma_{11} m_{j} + U_{1j}" in latex

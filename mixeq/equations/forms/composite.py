@@ -16,7 +16,7 @@ def composite_relation(sm: SymbolicModel, row=None):
 
 
 def build(sm: SymbolicModel) -> Document:
-    blocks = [Block("", [Row(composite_relation(sm), name="composite")]),
-              Block("", distribution_block(sm).rows),
-              Block("", [], index_sentences(sm))]
+    blocks = [Block("", [Row(composite_relation(sm), name="composite")])]
+    if not sm.opts.equations_only:
+        blocks += [Block("", distribution_block(sm).rows), Block("", [], index_sentences(sm))]
     return Document("composite", blocks, sm.notes())

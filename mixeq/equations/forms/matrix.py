@@ -12,7 +12,8 @@ from mixeq.errors import RenderError
 
 def check_applies(sm: SymbolicModel):
     if sm.crossed:
-        names = " and ".join(g.name for g in sm.groups.values())
+        lev = next(lev for lev in range(2, sm.nlevels + 1) if len(sm.groups_at(lev)) > 1)
+        names = " and ".join(g.name for g in sm.groups_at(lev))
         raise RenderError(f"form='matrix' writes one cluster's matrices, but {names} are "
                           "crossed: a cluster of one factor meets many levels of the other. "
                           "Use form='stacked' (y = Xβ + Zb + ε over all clusters).")

@@ -29,6 +29,7 @@ def build(sm: SymbolicModel) -> Document:
     blocks = [Block(LEVEL_NAMES[1] if sm.nlevels > 1 else "", [level1_row(sm)])]
     for level in range(2, sm.nlevels + 1):
         blocks.append(Block(LEVEL_NAMES[level], node_rows(sm, level)))
-    blocks.append(Block("", distribution_block(sm).rows))
-    blocks.append(Block("", [], index_sentences(sm)))
+    if not sm.opts.equations_only:
+        blocks.append(Block("", distribution_block(sm).rows))
+        blocks.append(Block("", [], index_sentences(sm)))
     return Document("multilevel", blocks, sm.notes())
