@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,6 +106,13 @@ def run_all(cases, engines, quick, timeout) -> list[dict]:
     return records
 
 
+def describe_machine() -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip() or "?"
+    return (f"mixeq {commit}, Python {platform.python_version()}, {os.cpu_count()} cores,"
+            f" load average {os.getloadavg()[0]:.2f}")
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -128,15 +137,16 @@ def main(argv=None) -> int:
     cases = [BY_NAME[m] for m in args.models.split(",")]
     engines = args.engines.split(",")
     timeout = args.timeout or (180.0 if args.quick else 600.0)
-    print(f"mixeq benchmark on {platform.machine()} ({platform.python_version()}),"
-          f" {'quick' if args.quick else 'full'} run, started {time.strftime('%H:%M:%S')}",
-          flush=True)
+    print(f"mixeq benchmark ({describe_machine()}), {'quick' if args.quick else 'full'} run,"
+          f" started {time.strftime('%H:%M:%S')}", flush=True)
     records = run_all(cases, engines, args.quick, timeout)
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     targets = (speed_targets(records) + faster_targets(records, [c.name for c in cases])
                + lme4_ratio_targets(records, cases, reference_seconds)
                + objective_targets(records, cases, reference_objective))
-    print("\nMedian times; 'vs mixeq' = this engine's total / mixeq's total;"
-          " RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc peak.\n")
+    print("\nMedian times (best = fastest total); 'vs mixeq' = this engine's median total /"
+          " mixeq's; RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc"
+          " peak (mixeq only).\n")
     print(results_table(records))
     print("\nTargets\n")
     print(targets_table(targets))

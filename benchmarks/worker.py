@@ -17,6 +17,15 @@ from benchmarks.engines import engine
 from benchmarks.measure import current_rss_mb, repeat_timed, traced_peak_mb
 
 
+def package_version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def one_run(eng, case, frame):
     t0 = time.perf_counter()
     built = eng.design(case, frame)
@@ -48,7 +57,8 @@ def measure(eng, case, max_repeats: int, budget: float, trace: bool) -> dict:
     timings, outcome = repeat_timed(lambda: one_run(eng, case, frame), max_repeats, budget)
     result = timings.medians(design_separate=eng.SEPARATE_DESIGN)
     result.update(objective=outcome.objective, converged=outcome.converged,
-                  info=outcome.info, rss_before_mb=rss_before, nobs=len(frame))
+                  info=outcome.info, rss_before_mb=rss_before, nobs=len(frame),
+                  version=package_version(eng.NAME))
     if trace:
         result["traced_peak_mb"] = traced_peak_mb(lambda: one_run(eng, case, frame))
     return result

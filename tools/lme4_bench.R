@@ -72,7 +72,8 @@ main <- function() {
                 lme4_version = as.character(packageVersion("lme4")),
                 blas = La_library()),
     rss_before_mb = rss_before,
-    nobs = nobs(m)
+    nobs = nobs(m),
+    version = as.character(packageVersion("lme4"))
   )
   out$fit_s <- out$total_s - out$design_s
   cat("\n", toJSON(out, auto_unbox = TRUE, digits = NA, null = "null"), "\n", sep = "")
