@@ -1,0 +1,68 @@
+"""Bad options and degenerate models give clear mixeq errors; OLS without random terms."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mixeq
+from conftest import load_dataset
+from fit.helpers import reference_model
+
+
+def test_bad_start_and_options():
+    model = reference_model("sleepstudy_slope_reml")
+    with pytest.raises(mixeq.FitError, match="3 θ parameters"):
+        model.fit(start=[1.0])
+    with pytest.raises(mixeq.FitError, match="≥ 0"):
+        model.fit(start=[-1.0, 0.0, 1.0])
+    with pytest.raises(mixeq.FitError, match="unknown optimizer"):
+        model.fit(optimizer="magic")
+    with pytest.raises(mixeq.FitError, match="unknown factor"):
+        model.fit(factor="sparse")
+
+
+def test_a_start_value_is_used_and_reaches_the_same_optimum():
+    model = reference_model("sleepstudy_slope_reml")
+    default = model.fit()
+    fit = model.fit(start=[0.5, 0.1, 0.3])
+    np.testing.assert_array_equal(fit.optimizer_summary.start, [0.5, 0.1, 0.3])
+    np.testing.assert_allclose(fit.objective, default.objective, rtol=1e-9)
+
+
+def test_other_optimizers_reach_the_optimum():
+    model = reference_model("dyestuff")
+    base = model.fit()
+    for name in ["newuoa", "neldermead"]:
+        fit = model.fit(optimizer=name)
+        assert fit.optimizer_summary.backend == f"nlopt:{name}"
+        np.testing.assert_allclose(fit.objective, base.objective, rtol=1e-7)
+
+
+def test_no_random_terms_is_ordinary_least_squares():
+    df = load_dataset("sleepstudy")
+    fit = mixeq.fit("Reaction ~ Days", df, reml=False)
+    X = np.column_stack([np.ones(len(df)), df["Days"]])
+    beta, rss = np.linalg.lstsq(X, df["Reaction"], rcond=None)[:2]
+    n = len(df)
+    np.testing.assert_allclose(fit.fixef.to_numpy(), beta, rtol=1e-10)
+    np.testing.assert_allclose(fit.sigma, np.sqrt(rss[0] / n), rtol=1e-10)
+    np.testing.assert_allclose(fit.loglik, -0.5 * n * (np.log(2 * np.pi * rss[0] / n) + 1), rtol=1e-10)
+    reml = mixeq.fit("Reaction ~ Days", df)
+    np.testing.assert_allclose(reml.sigma, np.sqrt(rss[0] / (n - 2)), rtol=1e-10)
+    assert reml.varcorr["grp"].tolist() == ["Residual"]
+    assert "Residual" in reml.summary()
+
+
+def test_constant_response_is_a_fit_error():
+    df = pd.DataFrame({"y": [1.0] * 12, "x": np.arange(12.0), "g": list("abc") * 4})
+    with pytest.raises(mixeq.MixeqError):
+        mixeq.fit("y ~ x + (1 | g)", df)
+
+
+def test_the_users_data_is_not_changed():
+    df = load_dataset("sleepstudy")
+    before = df.copy()
+    fit = mixeq.fit("Reaction ~ Days + (Days | Subject)", df)
+    fit.predict(df)
+    pd.testing.assert_frame_equal(df, before)

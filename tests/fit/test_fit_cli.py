@@ -1,0 +1,54 @@
+"""``mixeq fit``: summary text and JSON with the reference keys."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from conftest import DATA, load_reference
+from mixeq.cli.main import main
+
+KEYS = ["fixef", "fixef_se", "theta", "sigma", "logLik", "deviance", "REMLcrit", "AIC", "BIC",
+        "varcorr", "ranef", "nobs", "ngrps"]
+
+
+def test_json_has_the_reference_keys_and_values(capsys):
+    ref = load_reference("sleepstudy_slope_ml")
+    code = main(["fit", ref["formula"], "--data", str(DATA / "sleepstudy.csv"), "--ml", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(KEYS) <= set(out)
+    assert out["REML"] is False and out["REMLcrit"] is None
+    np.testing.assert_allclose(out["deviance"], ref["deviance"], rtol=1e-6)
+    np.testing.assert_allclose(list(out["fixef"].values()), list(ref["fixef"].values()), rtol=1e-4)
+    assert out["varcorr"]["grp"] == ref["varcorr"]["grp"]
+    assert out["ranef"]["Subject"]["levels"] == ref["ranef"]["Subject"]["levels"]
+    assert out["ngrps"] == ref["ngrps"] and out["nobs"] == ref["nobs"]
+
+
+def test_text_summary(capsys):
+    code = main(["fit", "Yield ~ 1 + (1 | Batch)", "--data", str(DATA / "Dyestuff.csv")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "REML criterion at convergence: 319.7" in out
+    assert "Number of obs: 30, groups:  Batch, 6" in out
+
+
+def test_levels_file_sets_the_reference_level(tmp_path: Path, capsys):
+    levels = tmp_path / "levels.json"
+    levels.write_text(json.dumps({"recipe": ["C", "B", "A"]}))
+    code = main(["fit", "angle ~ recipe + (1 | replicate)", "--data", str(DATA / "cake.csv"),
+                 "--levels", str(levels), "--json"])
+    assert code == 0
+    assert list(json.loads(capsys.readouterr().out)["fixef"]) == ["(Intercept)", "recipeB", "recipeA"]
+
+
+def test_errors_are_reported_not_raised(tmp_path: Path, capsys):
+    assert main(["fit", "Reaction ~ Days + (Days | Subj)", "--data", str(DATA / "sleepstudy.csv")]) == 1
+    assert "Subject" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    assert main(["fit", "Reaction ~ Days + (1 | Subject)", "--data", str(DATA / "sleepstudy.csv"),
+                 "--levels", str(bad)]) == 1
+    assert "JSON object" in capsys.readouterr().err
