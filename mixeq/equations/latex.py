@@ -3,7 +3,7 @@ display tree."""
 from __future__ import annotations
 
 from mixeq.equations.options import Options
-from mixeq.equations.tree import (Add, Block, Call, Document, Dots, Kron, Matrix, Mul, Neg,
+from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg,
                                   Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose)
 
 _ESCAPE = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
@@ -222,5 +222,3 @@ def to_latex(doc: Document, opts: Options) -> str:
 def node_latex(node, opts: Options) -> str:
     return LatexWriter(opts).node(node)
 
-
-__all__ = ["Block", "to_latex", "node_latex", "Call", "Kron", "Transpose"]

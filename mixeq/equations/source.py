@@ -87,14 +87,12 @@ def _from_spec(spec: ModelSpec) -> ModelInfo:
 
 def _groups_from_spec(spec: ModelSpec) -> dict[str, GroupFacts]:
     factors = {r.group_name: set(r.group) for r in spec.random}
-    inside = {g: tuple(h for h in factors if factors[h] < factors[g]) for g in factors}
     nested_in = {g: tuple(h for h in factors if factors[h] < factors[g]) for g in factors}
 
     def depth(g: str) -> int:  # longest chain of factors nested inside g
         finer = [h for h in factors if g in nested_in[h]]
         return 0 if not finer else 1 + max(depth(h) for h in finer)
 
-    del inside
     return {g: GroupFacts(g, 2 + depth(g), nested_in[g]) for g in factors}
 
 

@@ -48,7 +48,7 @@ def hcat(*boxes: Box) -> Box:
             k = r - top
             cell = b.lines[k] if 0 <= k < b.height else ""
             lines[r] += cell.ljust(w)
-    return Box([ln.rstrip() if False else ln for ln in lines], above)
+    return Box(lines, above)
 
 
 def script(text: str, table: dict, mark: str) -> str:
@@ -66,8 +66,8 @@ def delimit(box: Box, left: str, right: str) -> Box:
         top, mid, bot = glyphs[ch]
         return Box([top] + [mid] * (box.height - 2) + [bot], box.baseline)
 
-    return hcat(column(left), text_box(" ") if False else Box([" "] * box.height, box.baseline),
-                box, Box([" "] * box.height, box.baseline), column(right))
+    space = Box([" "] * box.height, box.baseline)
+    return hcat(column(left), space, box, space, column(right))
 
 
 class TextWriter:

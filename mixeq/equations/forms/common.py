@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from mixeq.equations.symbolic import Covariance, SymbolicModel
-from mixeq.equations.tree import (Block, Call, Dots, Matrix, Mul, Num, Relation, Row,
-                                  Sentence, Seq, Sym, add, column, mul)
+from mixeq.equations.tree import (Block, Call, Dots, Matrix, Num, Relation, Row, Sentence,
+                                  Seq, Sym, add, mul)
 
 
 def residual_row(sm: SymbolicModel, name="residual") -> Row:
@@ -59,11 +59,3 @@ def coef_times(coef, part_expr):
 def equation(lhs, terms) -> Relation:
     return Relation(lhs, "=", add(*terms))
 
-
-def dotted_vector(entries_for_row, last, name=""):
-    """A column vector (e_1, e_2, ⋮, e_n) built from a row-indexed entry maker."""
-    return column(entries_for_row("1"), entries_for_row("2"), Dots("v"),
-                  entries_for_row(last), name=name)
-
-
-__all__ = ["Mul", "Num"]

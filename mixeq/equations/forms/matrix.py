@@ -5,8 +5,8 @@ import numpy as np
 
 from mixeq.equations.forms.common import covariance_rows
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Mul, Num, Pow,
-                                  Relation, Row, Sentence, Sym, add, column, mul)
+from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Relation, Row,
+                                  Sentence, Sym, add, column, mul)
 from mixeq.errors import RenderError
 
 
@@ -147,9 +147,7 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
             cols.append(term.matrix[rows, term.columns.index(r.column)])
         Zs.append(numeric_rows(np.column_stack(cols), take, digits))
     sentence = Sentence((f"{group} = {label}: ", Sym("n", cluster_tokens(sm)),
-                         f" = {len(rows)} rows" + ("" if len(take) == len(rows) else
-                                                  f", rows {take[0] + 1}–{take[len(take)//2 - 1] + 1} and "
-                                                  f"{take[-(len(take) - len(take)//2)] + 1}–{take[-1] + 1} shown"),))
+                         f" = {len(rows)} rows" + shown_text(take, len(rows))))
     return {"y": yv, "X": Xv, "Z": Zs, "sentence": sentence, "rows": rows}
 
 
@@ -166,6 +164,13 @@ def cluster_rows(model, group: str, label: str) -> np.ndarray:
     return np.flatnonzero(term.codes == levels.index(label))
 
 
+def shown_text(take: list[int], n: int) -> str:
+    if len(take) == n:
+        return ""
+    head = len(take) // 2
+    return f", rows 1–{head} and {take[head] + 1}–{n} shown"
+
+
 def shown_rows(n: int, max_rows: int) -> list[int]:
     if n <= max_rows:
         return list(range(n))
@@ -176,13 +181,8 @@ def shown_rows(n: int, max_rows: int) -> list[int]:
 
 def numeric_rows(values: np.ndarray, take: list[int], digits: int) -> tuple:
     out = []
-    n = values.shape[0]
     for k, r in enumerate(take):
         if k and r != take[k - 1] + 1:
             out.append(tuple(Dots("v") for _ in range(values.shape[1])))
         out.append(tuple(Num(float(v), digits) for v in values[r]))
-    del n
     return tuple(out)
-
-
-__all__ = ["build", "Kron", "Pow", "Mul"]
