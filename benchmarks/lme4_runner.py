@@ -28,11 +28,12 @@ def lme4_unavailable() -> str | None:
     return None
 
 
-def run_lme4(case, tmpdir: Path, max_repeats: int, budget: float, timeout: float) -> ChildResult:
+def run_lme4(case, tmpdir: Path, max_repeats: int, budget: float, timeout: float,
+             threads: int | None = None) -> ChildResult:
     csv, factors = csv_for_r(case.dataset, tmpdir)
     job = {"csv": str(csv), "formula": case.formula, "reml": case.reml,
            "factors": factors or {}, "max_repeats": max_repeats,
            "budget_seconds": budget, "warm_up_case": case.small}
     job_path = tmpdir / f"{case.name}.job.json"
     job_path.write_text(json.dumps(job))
-    return run_child(["Rscript", str(SCRIPT), str(job_path)], str(ROOT), timeout)
+    return run_child(["Rscript", str(SCRIPT), str(job_path)], str(ROOT), timeout, threads)

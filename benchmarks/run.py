@@ -44,24 +44,24 @@ def repeats(case, quick: bool) -> tuple[int, float]:
     return (1, 0.0) if quick else (5, 20.0)
 
 
-def run_python_engine(engine, case, quick, timeout):
+def run_python_engine(engine, case, quick, timeout, threads):
     max_rep, budget = repeats(case, quick)
     cmd = [sys.executable, "-m", "benchmarks.worker", "--case", case.name, "--engine", engine,
            "--max-repeats", str(max_rep), "--budget", str(budget)]
     if engine == "mixeq":
         cmd.append("--tracemalloc")
-    return run_child(cmd, str(ROOT), timeout)
+    return run_child(cmd, str(ROOT), timeout, threads)
 
 
-def run_one(engine, case, quick, timeout, tmpdir):
+def run_one(engine, case, quick, timeout, tmpdir, threads):
     if engine == "lme4":
         reason = lme4_unavailable()
         if reason:
             return {"skipped": reason}, None, 0.0
         max_rep, budget = repeats(case, quick)
-        child = run_lme4(case, tmpdir, max_rep, budget, timeout)
+        child = run_lme4(case, tmpdir, max_rep, budget, timeout, threads)
     else:
-        child = run_python_engine(engine, case, quick, timeout)
+        child = run_python_engine(engine, case, quick, timeout, threads)
     return child.payload, child.peak_rss_mb, child.wall_s
 
 
@@ -90,13 +90,14 @@ def progress(rec) -> str:
     return f"{rec['case']:>18} {rec['engine']:>11}: {rec.get('skipped') or rec.get('error')}"
 
 
-def run_all(cases, engines, quick, timeout) -> list[dict]:
+def run_all(cases, engines, quick, timeout, threads) -> list[dict]:
     records = []
     with tempfile.TemporaryDirectory(prefix="mixeq-bench-") as tmp:
         for case in cases:
             for engine in engines:
                 try:
-                    payload, peak, wall = run_one(engine, case, quick, timeout, Path(tmp))
+                    payload, peak, wall = run_one(engine, case, quick, timeout, Path(tmp),
+                                                  threads)
                 except Exception as exc:  # a benchmark never stops on one model
                     payload, peak, wall = {"error": f"{type(exc).__name__}: {exc}"}, None, 0.0
                 rec = {"case": case.name, "engine": engine, **payload,
@@ -122,6 +123,9 @@ def parse_args(argv):
                     + ", ".join(ENGINES))
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds per model and engine (default 600, 180 with --quick)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="cap every engine's thread pools (BLAS, OpenMP, rayon) at this"
+                         " number (default: each library's own default)")
     ap.add_argument("--json", help="write all records to this JSON file")
     ap.add_argument("--markdown", help="write the tables as Markdown to this file")
     args = ap.parse_args(argv)
@@ -139,7 +143,9 @@ def main(argv=None) -> int:
     timeout = args.timeout or (180.0 if args.quick else 600.0)
     print(f"mixeq benchmark ({describe_machine()}), {'quick' if args.quick else 'full'} run,"
           f" started {time.strftime('%H:%M:%S')}", flush=True)
-    records = run_all(cases, engines, args.quick, timeout)
+    if args.threads:
+        print(f"thread pools capped at {args.threads} for every engine", flush=True)
+    records = run_all(cases, engines, args.quick, timeout, args.threads)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     targets = (speed_targets(records) + faster_targets(records, [c.name for c in cases])
                + lme4_ratio_targets(records, cases, reference_seconds)

@@ -37,11 +37,25 @@ def _wait(pid: int, start: float, timeout_s: float):
         time.sleep(0.02)
 
 
-def run_child(cmd: list[str], cwd: str, timeout_s: float) -> ChildResult:
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "RAYON_NUM_THREADS")
+
+
+def child_environment(threads: int | None) -> dict[str, str]:
+    """This process's environment, with every engine's thread pools capped
+    at ``threads`` when it is given (BLAS, OpenMP, Rust's rayon)."""
+    env = dict(os.environ)
+    if threads:
+        env.update({name: str(threads) for name in THREAD_VARIABLES})
+    return env
+
+
+def run_child(cmd: list[str], cwd: str, timeout_s: float,
+              threads: int | None = None) -> ChildResult:
     """Run ``cmd``; its last stdout line holding a JSON object is the result."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, env=child_environment(threads))
     out: list[str] = []
     err: list[str] = []
     readers = [_drain(proc.stdout, out), _drain(proc.stderr, err)]
