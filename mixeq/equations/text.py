@@ -87,7 +87,8 @@ class TextWriter:
             out = s.base if s.label is None else f"{s.base}_{s.label}"
         if s.sub:
             parts = [self.flat(t) if isinstance(t, Sym) else str(t) for t in s.sub]
-            simple = all(simple_token(t) for t in s.sub)
+            simple = all(simple_token(t) and not (isinstance(t, Sym) and t.sub)
+                         for t in s.sub)
             out += script("".join(parts) if simple else ",".join(parts), SUB, "_")
         if s.sup is not None:
             sup = s.sup if isinstance(s.sup, str) else self.flat(s.sup)

@@ -112,3 +112,20 @@ def test_matrix_form_follows_x_column_order():
     assert "β = ⎢ γ₁₀ ⎥" in doc.text
     rows = doc.tree.row("beta").relation.rhs.rows
     assert [r[0].sub for r in rows] == [("0", "0"), ("1", "0"), ("0", "1"), ("1", "1")]
+
+
+def test_nested_matrix_form_shows_one_cask_with_both_blocks():
+    text = render(model("pastes_nested"), "matrix", "text", cluster="a:A").text
+    assert "Yⱼₖ = Xⱼₖ β + Zⱼₖ⁽²⁾ bⱼₖ⁽²⁾ + Zⱼₖ⁽³⁾ bₖ⁽³⁾ + εⱼₖ" in text
+    assert "62.80" in text and "62.60" in text  # the two strengths of cask a in batch A
+    assert "nⱼₖ = 2 rows" in text
+
+
+def test_matrix_cluster_of_a_coarser_factor_is_refused():
+    with pytest.raises(RenderError, match="finest grouping factor"):
+        render(model("pastes_nested"), "matrix", cluster="A", group="batch")
+
+
+def test_matrix_cluster_must_be_a_level():
+    with pytest.raises(RenderError, match="not a level of school"):
+        render(model("textbook"), "matrix", cluster="s999")

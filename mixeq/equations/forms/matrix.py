@@ -102,7 +102,7 @@ def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
         eps = symbolic_rows(sm, lambda r: [sm.residual(r)])
     else:
         y, X = data["y"], data["X"]
-        eps = symbolic_rows(sm, lambda r: [sm.residual(r)])
+        eps = data["eps"]
     rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y")]
     if sm.fixed:
         rows += [Row(Relation(n["X"], "=", Matrix(X, name="X")), name="X"),
@@ -131,6 +131,10 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
     if not finest:
         raise RenderError("cluster= needs a grouping factor; this model has none")
     group = sm.opts.group or finest[0].name
+    if group in sm.groups and sm.groups[group].level != 2:
+        raise RenderError(f"form='matrix' writes one cluster of the finest grouping factor "
+                          f"({finest[0].name}), not of {group}; pass a level of "
+                          f"{finest[0].name} as cluster=")
     label = str(sm.opts.cluster)
     rows = cluster_rows(model, group, label)
     take = shown_rows(len(rows), sm.opts.max_rows)
@@ -148,7 +152,20 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
         Zs.append(numeric_rows(np.column_stack(cols), take, digits))
     sentence = Sentence((f"{group} = {label}: ", Sym("n", cluster_tokens(sm)),
                          f" = {len(rows)} rows" + shown_text(take, len(rows))))
-    return {"y": yv, "X": Xv, "Z": Zs, "sentence": sentence, "rows": rows}
+    eps = numeric_rows(np.zeros((len(rows), 1)), take, digits)
+    eps = tuple(r if isinstance(r[0], Dots) else (sm.residual(str(take[k] + 1)),)
+                for k, r in zip(_row_positions(eps), eps))
+    return {"y": yv, "X": Xv, "Z": Zs, "eps": eps, "sentence": sentence, "rows": rows}
+
+
+def _row_positions(rows: tuple) -> list[int]:
+    """Index into ``take`` of each displayed row (dots rows keep the previous index)."""
+    out, k = [], -1
+    for r in rows:
+        if not isinstance(r[0], Dots):
+            k += 1
+        out.append(max(k, 0))
+    return out
 
 
 def cluster_rows(model, group: str, label: str) -> np.ndarray:
