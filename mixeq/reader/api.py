@@ -1,0 +1,59 @@
+"""``read_equations(text)``: hand-written multilevel equations → the model in
+every form, plus what is wrong with them."""
+from __future__ import annotations
+
+from mixeq.reader import diagnostics as D
+from mixeq.reader.assemble import build_spec, predictor_levels
+from mixeq.reader.build import build_structure
+from mixeq.reader.covariance import blocks
+from mixeq.reader.document import looks_like_latex, read_document
+from mixeq.reader.drawn import undraw
+from mixeq.reader.legend import read_legend
+from mixeq.reader.render import render_form
+from mixeq.reader.result import ReadResult
+
+
+def _read_model(text: str, group_map: dict[str, str]):
+    legend, cleaned = read_legend(text)
+    mapping = {**legend, **group_map}
+    doc = read_document(undraw(cleaned))
+    structure = build_structure(doc)
+    if structure is None:
+        return doc, None, {}, mapping
+    spec = build_spec(structure, blocks(structure, doc), mapping)
+    return doc, spec, predictor_levels(structure, mapping), mapping
+
+
+def read_equations(text: str, group_map: dict[str, str] | None = None, data=None,
+                   format: str | None = None, render: bool = True) -> ReadResult:
+    """Read level-1/level-2 equations (LaTeX, plain text or Unicode).
+
+    ``group_map`` names the grouping factor of an index letter (``{"j": "school"}``);
+    ``data`` (a DataFrame) matches variable names to its columns and checks each
+    predictor's level; ``format`` is the format of the composite and matrix forms
+    (default: LaTeX for LaTeX input, text otherwise). Never raises on bad input:
+    every problem is a diagnostic.
+    """
+    if not isinstance(text, str):
+        raise TypeError("read_equations expects the equations as a string")
+    fmt = format or ("latex" if looks_like_latex(text) else "text")
+    try:
+        doc, spec, levels, mapping = _read_model(text, dict(group_map or {}))
+    except RecursionError:
+        diag = D.Diagnostic(D.PARSE_ERROR, None, "",
+                            "the equations are nested too deeply to read.")
+        return ReadResult(None, None, None, None, [diag], format=fmt)
+    diagnostics = list(doc.diagnostics)
+    notes: list[str] = []
+    if spec is not None and data is not None:
+        from mixeq.reader.data_check import check_data
+
+        spec, levels, extra = check_data(spec, levels, mapping, data)
+        diagnostics.extend(extra)
+    diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+    composite = matrix = None
+    if spec is not None and render:
+        composite = render_form(spec, "composite", fmt, levels, notes)
+        matrix = render_form(spec, "matrix", fmt, levels, notes) if spec.random else None
+    return ReadResult(spec, spec.canonical() if spec is not None else None, composite, matrix,
+                      diagnostics, levels, mapping, fmt, notes)

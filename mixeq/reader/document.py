@@ -1,0 +1,126 @@
+"""Read a whole input: tokenize, split into equations, parse each, and sort
+them by what they say (level-1 equation, coefficient equations, distributions,
+covariance matrices). Parse failures become diagnostics."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.reader import diagnostics as D
+from mixeq.reader import vocabulary as V
+from mixeq.reader.lines import Statement, split_statements
+from mixeq.reader.parser import ParseError, parse_statement
+from mixeq.reader.symbols import COEF, ERROR, SymInfo, classify
+from mixeq.reader.syntax import Call, Group, Num, Relation, Sym
+from mixeq.reader.terms import Monomial, expand
+from mixeq.reader.tokens import tokenize
+
+
+@dataclass
+class Equation:
+    """A parsed model equation ``lhs = rhs`` with the right side expanded."""
+
+    statement: Statement
+    tree: Relation
+    lhs: SymInfo
+    monomials: list[Monomial]
+
+    @property
+    def line(self) -> int:
+        return self.statement.line
+
+    @property
+    def text(self) -> str:
+        return self.statement.text
+
+
+@dataclass
+class Document:
+    source: str
+    latex: bool
+    level1_candidates: list[Equation] = field(default_factory=list)
+    definitions: list[Equation] = field(default_factory=list)
+    distributions: list[tuple[Statement, Relation]] = field(default_factory=list)
+    covariance_defs: dict[str, object] = field(default_factory=dict)
+    zero_covariances: list[tuple[object, object]] = field(default_factory=list)
+    diagnostics: list[D.Diagnostic] = field(default_factory=list)
+
+
+def looks_like_latex(text: str) -> bool:
+    return "\\" in text or "{" in text
+
+
+def _column(source: str, offset: int) -> int:
+    return offset - (source.rfind("\n", 0, offset) + 1) + 1
+
+
+def _parse_failure(doc: Document, st: Statement, err: ParseError) -> None:
+    line = doc.source.count("\n", 0, err.offset) + 1
+    col = _column(doc.source, err.offset)
+    doc.diagnostics.append(D.Diagnostic(
+        D.PARSE_ERROR, line, st.text,
+        f"cannot read this equation: {err.message} (line {line}, column {col}).",
+        None, col))
+
+
+def _is_zero(node) -> bool:
+    if isinstance(node, Num):
+        try:
+            return float(node.value) == 0.0
+        except ValueError:
+            return False
+    return False
+
+
+def _sort_equation(doc: Document, st: Statement, tree) -> None:
+    if not isinstance(tree, Relation):
+        doc.diagnostics.append(D.Diagnostic(
+            D.NOT_AN_EQUATION, st.line, st.text,
+            "this line has no '=' or '~', so it is neither an equation nor a distribution; "
+            "write 'left side = right side' or delete the line."))
+        return
+    if tree.op == "~":
+        doc.distributions.append((st, tree))
+        return
+    lhs, rhs = tree.lhs, tree.rhs
+    if isinstance(lhs, Call) and lhs.func.lower() == "cov" and _is_zero(rhs) and len(lhs.args) == 2:
+        doc.zero_covariances.append((lhs.args[0], lhs.args[1]))
+        return
+    if not isinstance(lhs, Sym):
+        doc.diagnostics.append(D.Diagnostic(
+            D.NOT_AN_EQUATION, st.line, st.text,
+            "the left side of this equation is not a single symbol: write the outcome "
+            "(y_ij) or a coefficient (β_0j) on the left."))
+        return
+    if lhs.name in V.COVARIANCE_NAMES and isinstance(rhs, (Group, Call)):
+        doc.covariance_defs[lhs.name] = rhs
+        return
+    if lhs.name in V.VARIANCE_NAMES or (lhs.sub is None and lhs.name in V.INDEX_LETTERS):
+        if lhs.name == "tau" and _is_zero(rhs) and lhs.sub is not None:
+            doc.zero_covariances.append((lhs, None))
+        return  # σ² = …, τ_00 = …, j = 1, …, J: not model equations
+    info = classify(lhs)
+    if info.role == ERROR:
+        doc.diagnostics.append(D.Diagnostic(
+            D.NOT_AN_EQUATION, st.line, st.text,
+            f"'{info.written}' is an error term; it belongs on the right side of an equation, "
+            "not on the left."))
+        return
+    try:
+        monomials = expand(rhs)
+    except ParseError as err:
+        _parse_failure(doc, st, err)
+        return
+    eq = Equation(st, tree, info, monomials)
+    (doc.definitions if info.role == COEF else doc.level1_candidates).append(eq)
+
+
+def read_document(source: str) -> Document:
+    doc = Document(source, looks_like_latex(source))
+    for st in split_statements(source, tokenize(source)):
+        try:
+            tree = parse_statement(st)
+        except ParseError as err:
+            _parse_failure(doc, st, err)
+            continue
+        _sort_equation(doc, st, tree)
+    return doc

@@ -1,0 +1,48 @@
+"""Index legends such as ``j = 1, …, J: school`` (mixeq's own output writes them
+under the equations) name the grouping factor of each index letter. They are
+read, then blanked out (keeping line numbers) before the equations are parsed."""
+from __future__ import annotations
+
+import re
+
+_LEGEND = re.compile(
+    r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*(?P<name>[^,$]+?)"
+    r"(?:,\s*nested in .*)?\s*$")
+_NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:", re.IGNORECASE)
+_TEXT_COMMAND = re.compile(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def _clean(fragment: str) -> str:
+    out = fragment.replace("\\ldots", "…").replace("\\dots", "…").replace("$", "")
+    return out.replace("\\_", "_")
+
+
+def _match(fragment: str) -> tuple[str, str] | None:
+    m = _LEGEND.match(_clean(fragment))
+    if not m:
+        return None
+    name = m.group("name").strip()
+    if name.startswith("observation"):
+        return m.group("letter"), ""
+    if not re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.:]*", name):
+        return None
+    return m.group("letter"), name
+
+
+def read_legend(text: str) -> tuple[dict[str, str], str]:
+    """(index letter → grouping factor name, text with legend and note lines blanked)."""
+    mapping: dict[str, str] = {}
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        found = [_match(inner) for inner in _TEXT_COMMAND.findall(line)]
+        if not found or not any(found):
+            found = [_match(line)] if "\\" not in line else []
+        hits = [f for f in found if f]
+        for letter, name in hits:
+            if name:
+                mapping.setdefault(letter, name)
+        if hits and "\\text" not in line:
+            lines[k] = " " * len(line)
+        elif _NOTE.match(line):
+            lines[k] = " " * len(line)
+    return mapping, "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Split a document's tokens into equations: one per line or per ``\\\\``,
+outside matrices; continuation lines (starting with ``+``/``-``, or without a
+relation sign) are joined to the equation before them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mixeq.reader import tokens as T
+
+
+@dataclass
+class Statement:
+    """The tokens of one equation, with its line number (1-based) and text."""
+
+    tokens: list[T.Token]
+    line: int
+    text: str
+    start: int
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _pieces(tokens: list[T.Token]) -> list[list[T.Token]]:
+    pieces: list[list[T.Token]] = [[]]
+    matrix_depth = 0
+    for tok in tokens:
+        if tok.kind == T.BEGIN:
+            matrix_depth += 1
+        elif tok.kind == T.END:
+            matrix_depth = max(0, matrix_depth - 1)
+        if matrix_depth == 0 and tok.kind in (T.NEWLINE, T.ROWSEP):
+            pieces.append([])
+        elif matrix_depth == 0 and tok.kind in (T.AMP, T.TEXT):
+            continue  # alignment marks and \text{…} remarks
+        elif matrix_depth > 0 and tok.kind == T.NEWLINE:
+            continue
+        else:
+            pieces[-1].append(tok)
+    return [_drop_label(p) for p in pieces if p]
+
+
+def _drop_label(piece: list[T.Token]) -> list[T.Token]:
+    """``Level 1: y_ij = …`` → ``y_ij = …`` (a label before a colon)."""
+    for k, tok in enumerate(piece):
+        if tok.kind in (T.EQ, T.SIM):
+            return piece
+        if tok.kind == T.COLON:
+            return piece[k + 1:]
+    return piece
+
+
+_RELATIONS = (T.EQ, T.SIM)
+_OPEN_ENDS = (T.PLUS, T.MINUS, T.TIMES, T.EQ, T.SIM, T.LPAREN, T.LBRACK, T.LBRACE, T.COMMA)
+
+
+def _is_continuation(piece: list[T.Token], previous: list[T.Token] | None) -> bool:
+    if previous is None:
+        return False
+    if piece[0].kind in (T.PLUS, T.MINUS, T.TIMES, T.RPAREN, T.RBRACK, T.RBRACE):
+        return True
+    if previous[-1].kind in _OPEN_ENDS:
+        return True
+    return False
+
+
+def split_statements(text: str, tokens: list[T.Token]) -> list[Statement]:
+    merged: list[list[T.Token]] = []
+    for piece in _pieces(tokens):
+        if not piece:
+            continue
+        if _is_continuation(piece, merged[-1] if merged else None):
+            merged[-1] = merged[-1] + piece
+        else:
+            merged.append(piece)
+    statements = []
+    for piece in merged:
+        start, end = piece[0].start, piece[-1].end
+        statements.append(Statement(piece, _line_of(text, start), text[start:end], start))
+    return statements

@@ -1,0 +1,29 @@
+"""The composite equation and the matrix form of the model read, through the
+equations renderers (``mixeq.equations.render``)."""
+from __future__ import annotations
+
+from mixeq.errors import MixeqError
+from mixeq.spec.types import ModelSpec
+
+
+def renderer_levels(levels: dict[str, dict]) -> dict[str, object]:
+    """Our levels table in the renderer's ``levels=`` spelling (group or None)."""
+    return {name: (info["group"] if info["level"] != 1 else None) for name, info in levels.items()}
+
+
+def render_form(spec: ModelSpec, form: str, fmt: str, levels: dict[str, dict],
+                notes: list[str]) -> str | None:
+    try:
+        from mixeq.equations import render
+    except ImportError:  # the renderers are not installed
+        notes.append("the equation renderers are not available")
+        return None
+    try:
+        eq = render(spec, form=form, format=fmt, levels=renderer_levels(levels))
+    except MixeqError as exc:
+        notes.append(f"{form} form: {exc}")
+        return None
+    except Exception as exc:  # a renderer bug must not hide the diagnostics
+        notes.append(f"{form} form could not be rendered ({type(exc).__name__}: {exc})")
+        return None
+    return getattr(eq, fmt if fmt != "markdown" else "markdown", None) or str(eq)

@@ -1,0 +1,69 @@
+"""Expand the right side of an equation into monomials: each a sign, the
+coefficients and error terms in it, its variables (with powers) and numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.reader.parser import ParseError
+from mixeq.reader.symbols import COEF, ERROR, SymInfo, classify
+from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
+
+
+@dataclass
+class Monomial:
+    sign: int = 1
+    coefs: list[SymInfo] = field(default_factory=list)
+    errors: list[SymInfo] = field(default_factory=list)
+    variables: list[SymInfo] = field(default_factory=list)
+    numbers: list[Num] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+    def times(self, other: "Monomial") -> "Monomial":
+        return Monomial(self.sign * other.sign, self.coefs + other.coefs,
+                        self.errors + other.errors, self.variables + other.variables,
+                        self.numbers + other.numbers, min(self.start, other.start),
+                        max(self.end, other.end))
+
+    @property
+    def is_zero(self) -> bool:
+        return any(_is_zero(n) for n in self.numbers)
+
+
+def _is_zero(num: Num) -> bool:
+    try:
+        return float(num.value) == 0.0
+    except ValueError:
+        return False
+
+
+def expand(node) -> list[Monomial]:
+    """Distribute products over sums; raises ParseError for vectors and
+    functions, which cannot stand in a model equation's right side."""
+    if isinstance(node, Sym):
+        info = classify(node)
+        mono = Monomial(start=node.start, end=node.end)
+        {COEF: mono.coefs, ERROR: mono.errors}.get(info.role, mono.variables).append(info)
+        return [mono]
+    if isinstance(node, Num):
+        return [Monomial(numbers=[node], start=node.start, end=node.end)]
+    if isinstance(node, Sum):
+        out = []
+        for sign, term in node.terms:
+            for mono in expand(term):
+                mono.sign *= sign
+                out.append(mono)
+        return out
+    if isinstance(node, Prod):
+        result = [Monomial(start=node.start, end=node.start)]
+        for factor in node.factors:
+            result = [a.times(b) for a in result for b in expand(factor)]
+        return result
+    if isinstance(node, Group) and node.is_single and not node.transposed:
+        return expand(node.rows[0][0])
+    if isinstance(node, Group):
+        raise ParseError("a vector or matrix cannot be a term of a model equation", node.start)
+    if isinstance(node, Call):
+        raise ParseError(f"the function {node.func}(…) cannot be a term of a model equation",
+                         node.start)
+    raise ParseError("this cannot be a term of a model equation", getattr(node, "start", 0))

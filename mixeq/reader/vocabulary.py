@@ -1,0 +1,70 @@
+"""Word lists the reader needs: LaTeX commands, Greek letters, and which
+symbol names play which part in multilevel equations."""
+from __future__ import annotations
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
+    "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi",
+    "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
+    "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi",
+    "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+}
+
+UNICODE_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
+    "ϵ": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota",
+    "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
+    "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta",
+    "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+    "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+
+# Unicode sub/superscript characters and what they stand for.
+SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₐₑₒₓₕₚₛₜᵣᵤᵥ₍₎", "0123456789ijklmnaeoxhpstruv()"))
+SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻", "0123456789T'-"))
+
+# Commands that only change spacing or layout: dropped.
+IGNORED_COMMANDS = {
+    "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "nonumber",
+    "notag", "limits", "nolimits", "hline", "left", "right", "bigl", "bigr",
+    "big", "Big", "bigg", "Bigg", "Bigl", "Bigr", "biggl", "biggr", "middle",
+    "enspace", "thinspace", "medspace", "thickspace", "negthinspace", "relax",
+}
+# Commands with one braced argument that is dropped with them.
+IGNORED_WITH_ARGUMENT = {"label", "tag", "hspace", "vspace", "phantom", "hphantom", "vphantom"}
+# Commands whose braced argument is a name: \mathrm{Days} is the name Days.
+NAME_WRAPPERS = {
+    "text", "mathrm", "operatorname", "mathit", "textit", "mathbf", "boldsymbol",
+    "bm", "mathsf", "texttt", "textrm", "mathcal", "mathbb", "mathnormal",
+    "textbf", "emph", "mbox", "textsf", "mathtt", "pmb", "vec",
+}
+# Accents over a name: \bar{X} is the cluster mean of X, the others only decorate.
+ACCENTS = {"bar": "_bar", "overline": "_bar", "hat": "", "widehat": "", "tilde": "",
+           "widetilde": "", "dot": "", "ddot": "", "underline": "", "check": "", "breve": ""}
+TIMES_COMMANDS = {"cdot", "times", "ast", "bullet", "cdotp"}
+SIM_COMMANDS = {"sim", "thicksim", "backsim"}
+DOTS_COMMANDS = {"ldots", "cdots", "dots", "vdots", "ddots", "dotsc", "dotsb"}
+BAR_COMMANDS = {"mid", "vert", "lvert", "rvert", "Vert"}
+PRIME_COMMANDS = {"prime", "top", "intercal", "mathsf{T}", "T"}
+FUNCTION_COMMANDS = {"log", "ln", "exp", "operatorname", "sqrt", "diag", "Var", "Cov"}
+MATRIX_ENVIRONMENTS = {
+    "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix",
+    "smallmatrix", "array",
+}
+
+# Names that act as functions when followed by "(".
+DISTRIBUTIONS = {"N", "MVN", "Normal", "normal", "MN", "NID", "Gaussian"}
+FUNCTIONS = DISTRIBUTIONS | {"diag", "Diag", "Var", "var", "Cov", "cov", "log", "ln", "exp"}
+
+# Roles of symbol names (after Greek names are spelled out).
+COEFFICIENT_NAMES = {"beta": "beta", "b": "beta", "B": "beta", "gamma": "gamma", "g": "gamma",
+                     "pi": "pi", "p": "pi", "varpi": "pi", "delta": "delta"}
+ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "v": "v", "V": "v", "e": "e",
+               "epsilon": "e", "varepsilon": "e", "eps": "e", "zeta": "zeta", "eta": "eta",
+               "nu": "nu", "xi": "xi"}
+# Plain-text spellings that glue the name to its subscript: b0j, g01, u0j, eij.
+GLUED_PREFIXES = ("beta", "gamma", "pi", "eps", "b", "g", "p", "u", "U", "r", "v", "V", "e")
+COVARIANCE_NAMES = {"T", "Tau", "Sigma", "G", "Omega", "Psi", "D", "Phi", "tau", "Sigmab"}
+VARIANCE_NAMES = {"sigma", "tau", "omega", "psi", "phi", "theta"}
+INDEX_LETTERS = set("ijklmnJKLMNtsh")
