@@ -27,6 +27,10 @@ def estimate_values(sm: SymbolicModel) -> tuple[dict, float]:
                 entry = cov.matrix[a][b]
                 if isinstance(entry, Sym):
                     values[entry.key] = Num(float(covs[ea.term][pos[a], pos[b]]), digits)
+    theta = getattr(fit, "theta", None)
+    if theta is not None:  # lme4's order: term by term, lower triangle column by column
+        for k, value in enumerate(np.asarray(theta, dtype=float), start=1):
+            values[Sym("theta", (str(k),), kind="greek").key] = Num(float(value), digits)
     return values, float(fit.sigma) ** 2
 
 
@@ -55,5 +59,6 @@ def apply_estimates(doc: Document, sm: SymbolicModel) -> Document:
     values, sigma2 = estimate_values(sm)
     out = substitute(doc, values, sigma2, sm.opts.digits, getattr(doc, "aliases", {}))
     out.notes = list(doc.notes) + ["Estimates substituted: fixed effects, variances and "
-                                   f"covariances of the random effects, σ² = {sigma2:.{sm.opts.digits}f}."]
+                                   "covariances of the random effects (and θ), "
+                                   f"σ² = {sigma2:.{sm.opts.digits}f}."]
     return out

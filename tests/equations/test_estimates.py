@@ -69,3 +69,14 @@ def test_uncorrelated_model_keeps_zeros_with_estimates():
     fit = LmeFit("sleepstudy_uncorrelated", "sleepstudy_uncorrelated")
     latex = render(fit, "multilevel", use_estimates=True, digits=1).latex
     assert r"& 0 \\ 0 &" in latex
+
+
+def test_a_real_fit_shows_estimates_close_to_lme4():
+    fit = model("sleepstudy_slope").fit()
+    text = render(fit, "multilevel", "text", use_estimates=True, digits=1).text
+    # lme4 (REML): fixef 251.405, 10.467; VarCorr 612.10, 35.07, 9.60; sigma^2 654.94
+    for number in ("251.4", "10.5", "612.1", "35.1", "9.6", "654.9"):
+        assert number in text
+    stacked = render(fit, "stacked", "text", use_estimates=True, digits=3).text
+    # lme4's theta: 0.967, 0.015, 0.231
+    assert "0.967" in stacked and "0.015" in stacked and "0.231" in stacked
