@@ -43,7 +43,9 @@ def build(sm: SymbolicModel) -> Document:
             raise RenderError(f"row={row}: cluster {sm.opts.cluster} has "
                               f"{len(data['rows'])} rows")
         rows.append(Row(numeric_relation(sm, data, row), name="numbers"))
-        sentences.append(data["sentence"])
+        group = sm.opts.group or min(sm.groups.values(), key=lambda g: g.level).name
+        sentences.append(Sentence((f"{group} = {sm.opts.cluster}: row {row} of its "
+                                   f"{len(data['rows'])} rows, with its numbers.",)))
     return Document("observation", [Block("", rows), Block("", [], sentences)], sm.notes())
 
 
