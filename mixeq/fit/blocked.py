@@ -19,6 +19,7 @@ from scipy.linalg.lapack import dpotrf
 
 from mixeq.fit.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
 from mixeq.fit.criterion import Factorization, criterion
+from mixeq.fit.firstterm import FirstTerm
 from mixeq.fit.pairs import cross_blocks
 from mixeq.fit.theta import ThetaLayout
 
@@ -35,6 +36,8 @@ class BlockedFactor:
         A11, AF1 = level_blocks(t1, F)
         self.A11 = A11                              # (n1, k1, k1)
         self.AF1 = AF1.transpose(0, 2, 1).copy()    # (n1, f, k1)
+        self.first = FirstTerm(A11, AF1)
+        self.AF1_flat_T = AF1.reshape(-1, F.shape[1])  # (q1, f): Z₁ᵀ[X y]
         self.AFF = F.T @ F
         self.rest = terms[1:]
         self.has_rest = bool(self.rest)
@@ -137,12 +140,140 @@ class BlockedFactor:
 
     # -- what the optimiser and the result need ------------------------------
     def objective(self, theta: np.ndarray, reml: bool) -> float:
-        parts = self._factor(theta)
-        if parts is None:
+        """The criterion at θ. Uses G_l = N_l N_lᵀ = λ S_l⁻¹ λᵀ throughout, so
+        that W·W_F1ᵀ = Z_RᵀZ₁ diag(G_l) Z₁ᵀF needs no per-level factor."""
+        lams = self.layout.lambdas(theta)
+        ld, G = self.first.gram(lams[0])
+        SF = self.AFF - self.first.f_update(G)
+        if self.has_rest:
+            rest = self._rest_objective(theta, lams, self.first.full(G))
+            if rest is None:
+                return np.inf
+            ldR, LFR = rest
+            ld += ldR
+            SF -= LFR @ LFR.T
+        LFF, info = dpotrf(SF, lower=1, clean=0)
+        if info != 0:
             return np.inf
-        LFF, p = parts["LFF"], self.p
+        p = self.p
         ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
-        return criterion(parts["ld"], ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
+        return criterion(ld, ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
+
+    def _rest_objective(self, theta, lams, G):
+        cb = self.cross
+        if self.k1 == 1:
+            Wv = cb.values * G[cb.levels, 0]
+            G = G[:, 0, 0]
+        else:
+            Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
+        M = self._rest_matrix(theta, lams, G, Wv)
+        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
+            return None
+        W = cb.W
+        W.data = Wv.ravel()[cb.perm]
+        C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
+        if self.rest_scalar:
+            C = C * theta[self.col_theta]
+        else:
+            C = self._lam_rows(C.T, lams, True).T
+        LFR = solve_triangular(U, C.T, lower=False, trans="T", check_finite=False).T
+        return 2.0 * float(np.log(U.diagonal()).sum()), LFR
+
+    def _rest_matrix(self, theta, lams, G, Wv):
+        """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
+        cb = self.cross
+        M = self.ARR.copy()
+        if cb.P is not None:
+            M.flat[cb.targets] -= cb.P @ G.ravel()
+        else:  # too many pairs to keep P: form the product with sparse algebra
+            W = cb.W
+            W.data = Wv.ravel()[cb.perm]
+            M -= (W @ cb.A.T).toarray()
+        if self.rest_scalar:
+            d = theta[self.col_theta]
+            M *= np.outer(d, d)
+        else:
+            M = np.tril(M) + np.tril(M, -1).T
+            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
+        M.flat[self.diag_R] += 1.0
+        # M's lower triangle is valid; in Fortran order (M.T) that is the upper one
+        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
+            return None, None, 0.0
+        LRR = U.T                                        # C-ordered lower factor
+        C = self.AFR - (W @ WF1.T).T                     # (f, qR)
+        if self.rest_scalar:
+            C = C * theta[self.col_theta]
+        else:
+            C = self._lam_rows(C.T, lams, True).T
+        LFR = solve_triangular(LRR, C.T, lower=True, check_finite=False).T
+        return LRR, LFR, 2.0 * float(np.log(U.diagonal()).sum())
+
+    # -- what the optimiser and the result need ------------------------------
+    def objective(self, theta: np.ndarray, reml: bool) -> float:
+        """The criterion at θ. Uses G_l = N_l N_lᵀ = λ S_l⁻¹ λᵀ throughout, so
+        that W·W_F1ᵀ = Z_RᵀZ₁ diag(G_l) Z₁ᵀF needs no per-level factor."""
+        lams = self.layout.lambdas(theta)
+        ld, G = self.first.gram(lams[0])
+        SF = self.AFF - self.first.f_update(G)
+        if self.has_rest:
+            rest = self._rest_objective(theta, lams, self.first.full(G))
+            if rest is None:
+                return np.inf
+            ldR, LFR = rest
+            ld += ldR
+            SF -= LFR @ LFR.T
+        LFF, info = dpotrf(SF, lower=1, clean=0)
+        if info != 0:
+            return np.inf
+        p = self.p
+        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
+        return criterion(ld, ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
+
+    def _rest_objective(self, theta, lams, G):
+        cb = self.cross
+        if self.k1 == 1:
+            Wv = cb.values * G[cb.levels, 0]
+            G = G[:, 0, 0]
+        else:
+            Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
+        M = self._rest_matrix(theta, lams, G, Wv)
+        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
+            return None
+        W = cb.W
+        W.data = Wv.ravel()[cb.perm]
+        C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
+        if self.rest_scalar:
+            C = C * theta[self.col_theta]
+        else:
+            C = self._lam_rows(C.T, lams, True).T
+        LFR = solve_triangular(U, C.T, lower=False, trans="T", check_finite=False).T
+        return 2.0 * float(np.log(U.diagonal()).sum()), LFR
+
+    def _rest_matrix(self, theta, lams, G, Wv):
+        """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
+        cb = self.cross
+        M = self.ARR.copy()
+        if cb.P is not None:
+            M.flat[cb.targets] -= cb.P @ G.ravel()
+        else:
+            W = cb.W
+            W.data = Wv.ravel()[cb.perm]
+            A = sp.csr_matrix((np.repeat(cb.values.ravel()[cb.perm] * 0 + 1, 1), W.indices, W.indptr),
+                              shape=W.shape)
+            A.data = np.zeros_like(A.data)
+            A.data = _values_in_csr_order(cb)
+            M -= (W @ A.T).toarray()
+        if self.rest_scalar:
+            d = theta[self.col_theta]
+            M *= np.outer(d, d)
+        else:
+            M = np.tril(M) + np.tril(M, -1).T
+            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
+        M.flat[self.diag_R] += 1.0
+        return M
 
     def factorization(self, theta: np.ndarray) -> Factorization:
         parts = self._factor(theta)
@@ -187,3 +318,4 @@ class BlockedFactor:
                 out_rest.append(np.einsum("ila,ilb->lab", cols, cols))
         first = np.matmul(Li.transpose(0, 2, 1), np.matmul(inner, Li))
         return [first, *out_rest]
+

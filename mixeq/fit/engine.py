@@ -21,7 +21,9 @@ def make_factor(model, factor: str = "auto"):
     layout = ThetaLayout.from_terms(terms)
     if factor == "auto":
         dim = sum(t.q for t in terms) + X.shape[1] + 1
-        factor = "dense" if dim <= DENSE_LIMIT or not terms else "blocked"
+        # one term: the blocked factor is closed-form per level and cheapest
+        small = dim <= DENSE_LIMIT and len(terms) > 1
+        factor = "dense" if small or not terms else "blocked"
     if factor == "dense":
         return DenseFactor(X, y, terms, layout), layout
     if factor == "blocked":
@@ -44,6 +46,10 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     if n <= p:
         raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
                        "use fewer fixed-effect terms or more data")
+    y = model.y.to_numpy(dtype=float)
+    if y.size and np.ptp(y) == 0:
+        raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
+                       f"{n} rows used: there is no variation to model")
     fac, layout = make_factor(model, factor)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
@@ -57,6 +63,9 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
         raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix is "
                        "probably singular, or the response is constant")
     fz = fac.factorization(summary.theta)
+    if fz.pwrss <= 1e-24 * float(y @ y):
+        raise FitError("the fixed effects reproduce the response exactly (zero residual "
+                       "variance): remove predictors that are copies of the response")
     return FitResult(model, reml, fac, layout, summary, fz)
 
 

@@ -29,6 +29,7 @@ class CrossBlocks:
     perm: np.ndarray       # W.data = (block values).ravel()[perm]
     P: sp.csr_matrix | None  # pair operator (None: too many pairs, use W Wᵀ)
     targets: np.ndarray    # flat positions (r·qR + s, r ≥ s) that P's rows fill
+    A: sp.csr_matrix       # Z_Rᵀ Z_1 itself, in W's pattern
 
 
 def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
@@ -50,9 +51,11 @@ def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
     W = sp.csr_matrix((order, (er, ec)), shape=(qR, n1 * k1))
     perm = W.data.astype(np.intp) - 1
     W.data = np.zeros_like(W.data)
+    A = W.copy()
+    A.data = values.ravel()[perm]
 
     P, targets = _pair_operator(rows, levels, values, n1, k1, qR)
-    return CrossBlocks(rows, levels, values, W, perm, P, targets)
+    return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
 
 
 def _pair_operator(rows, levels, values, n1, k1, qR):

@@ -1,0 +1,88 @@
+"""The first term's part of the criterion, per θ, in closed form per level.
+
+For term 1 (k₁ × k₁ blocks, one per level) with S_l = λᵀ A_l λ + I:
+log|L₁₁|² = Σ_l log det S_l, and its contribution to the [X y] block is
+Σ_l F_lᵀ G_l F_l with G_l = λ S_l⁻¹ λᵀ (F_l: the level's k₁ × f block of Z₁ᵀ[X y]).
+That is linear in the entries of the G_l, so a dense matrix ``BF`` built once
+turns it into one mat-vec per θ. For k₁ = 1 and 2 the per-level arithmetic is a
+couple of small matrix products over all levels at once (G is kept as its
+distinct entries, one row per entry); larger k₁ use stacked Cholesky factors.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mixeq.fit.blocks import chol_stack, inv_lower_stack
+
+MAX_BF_ENTRIES = 20_000_000
+
+
+class FirstTerm:
+    def __init__(self, A11: np.ndarray, AF1: np.ndarray):
+        """A11: (levels, k, k) = Σ m mᵀ per level; AF1: (levels, k, f) = Σ m [x y]ᵀ."""
+        self.nl, self.k, _ = A11.shape
+        self.f = f = AF1.shape[2]
+        self.A11 = A11
+        k = self.k
+        outer = None
+        if self.nl * k * k * f * f <= MAX_BF_ENTRIES:
+            outer = np.einsum("lai,lbj->ablij", AF1, AF1).reshape(k, k, self.nl, f * f)
+        if k == 1:
+            self.a = A11[:, 0, 0].copy()
+            self.BF = None if outer is None else outer[0, 0]
+        elif k == 2:
+            self.abc = np.stack([A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1]])  # (3, levels)
+            self.BF = None if outer is None else np.concatenate(
+                [outer[0, 0], outer[1, 0] + outer[0, 1], outer[1, 1]])
+        else:
+            self.BF = None if outer is None else outer.transpose(2, 0, 1, 3).reshape(-1, f * f)
+        self.AF1 = AF1
+
+    def gram(self, lam: np.ndarray):
+        """log Σ det S_l and G in this term's compact form (see ``full``)."""
+        k = self.k
+        if k == 1:
+            t2 = float(lam[0, 0]) ** 2
+            s = self.a * t2 + 1.0
+            return float(np.log(s).sum()), t2 / s
+        if k == 2:
+            t0, t1, t2 = float(lam[0, 0]), float(lam[1, 0]), float(lam[1, 1])
+            # rows S00, S10, S11 of S = λᵀAλ (+ I below), from rows a, b, c of A
+            coef = np.array([[t0 * t0, 2.0 * t0 * t1, t1 * t1],
+                             [0.0, t0 * t2, t1 * t2],
+                             [0.0, 0.0, t2 * t2]])
+            S = coef @ self.abc
+            S[0] += 1.0
+            S[2] += 1.0
+            det = S[0] * S[2] - S[1] * S[1]
+            inv = S[::-1] / det          # rows s11, s10, s00 over det → S⁻¹ (10 entry negated)
+            # rows G00, G10, G11 of λ S⁻¹ λᵀ from rows i00 = s11, −i10 = s10, i11 = s00 (÷ det)
+            gcoef = np.array([[t0 * t0, 0.0, 0.0],
+                              [t0 * t1, -t0 * t2, 0.0],
+                              [t1 * t1, -2.0 * t1 * t2, t2 * t2]])
+            return float(np.log(det).sum()), gcoef @ inv
+        S = np.matmul(lam.T, np.matmul(self.A11, lam)) + np.eye(k)
+        L = chol_stack(S)
+        ld = 2.0 * float(np.log(np.diagonal(L, axis1=1, axis2=2)).sum())
+        N = np.matmul(lam, inv_lower_stack(L).transpose(0, 2, 1))
+        return ld, np.matmul(N, N.transpose(0, 2, 1))
+
+    def full(self, G) -> np.ndarray:
+        """G as a (levels × k × k) stack."""
+        if self.k == 1:
+            return G[:, None, None]
+        if self.k == 2:
+            out = np.empty((self.nl, 2, 2))
+            out[:, 0, 0] = G[0]
+            out[:, 1, 0] = G[1]
+            out[:, 0, 1] = G[1]
+            out[:, 1, 1] = G[2]
+            return out
+        return G
+
+    def f_update(self, G) -> np.ndarray:
+        """Σ_l F_lᵀ G_l F_l (f × f)."""
+        f = self.f
+        if self.BF is not None:
+            return (G.reshape(-1) @ self.BF).reshape(f, f)
+        return np.einsum("lai,lab,lbj->ij", self.AF1, self.full(G), self.AF1)
