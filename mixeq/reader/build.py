@@ -32,6 +32,7 @@ class Builder:
         self.error_uses: dict[tuple, list] = {}
         self.flagged: set[int] = set()  # symbol offsets already remarked on
         self.level1: Equation | None = None
+        self.factor_of: dict[str, str] = {}
 
     # -- helpers --------------------------------------------------------------
     def remark(self, code: str, eq: Equation | None, message: str, corrected: str | None = None,
@@ -118,6 +119,10 @@ class Builder:
                             seen.append(c)
         self.s.clusters = seen
         self.level1_names = {v.base for m in self.level1.monomials for v in m.variables}
+        self.factor_of = factor_dummies(
+            v.base for eq in [self.level1, *self.doc.definitions]
+            for m in eq.monomials for v in m.variables)
+        self.level1_names |= {self.factor_of.get(n, n) for n in self.level1_names}
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> Structure | None:
@@ -164,9 +169,9 @@ class Builder:
         obs = self.s.observation
         has_obs = obs is not None and obs in v.letters
         clusters = tuple(c for c in v.letters if c in self.s.clusters)
-        if owner is not None and (has_obs or v.base in self.level1_names):
+        if owner is not None and (has_obs or self.factor_of.get(v.base, v.base) in self.level1_names):
             target = owner.letters or tuple(self.s.clusters[:1])
-            if v.base in self.level1_names:
+            if self.factor_of.get(v.base, v.base) in self.level1_names:
                 bar = (f"\\bar{{{v.base}}}_{{{Index((), target).text()}}}" if self.doc.latex
                        else f"{v.base}bar_{Index((), target).text()}")
                 self.remark(D.LEVEL1_IN_LEVEL2, eq,
@@ -194,10 +199,11 @@ class Builder:
         return v
 
     def register(self, v: SymInfo, eq: Equation, level1: bool, letters) -> None:
-        p = self.s.predictors.get(v.base)
+        name = self.factor_of.get(v.base, v.base)
+        p = self.s.predictors.get(name)
         if p is None:
-            self.s.predictors[v.base] = Predictor(v.base, len(self.s.predictors), level1,
-                                                  self.cluster_order(letters))
+            self.s.predictors[name] = Predictor(name, len(self.s.predictors), level1,
+                                                self.cluster_order(letters))
         elif level1 and not p.level1:
             p.level1, p.letters = True, ()
 
@@ -278,7 +284,7 @@ class Builder:
                     "if the coefficient is the same in every cluster.",
                     f"{lhs} = {gamma} + {u}", at=coef.sym.start)
         self.add_fixed(here, coef, eq)
-        self.s.random.append(RandomEffect(_term(here), letters, coef, eq, {("missing", coef.key)}))
+        self.s.random.append(RandomEffect(self.term(here), letters, coef, eq, {("missing", coef.key)}))
 
     def check_numbering(self, coef: SymInfo, eq: Equation, owner: Owner | None, numbers) -> None:
         if owner is None or not owner.numbers or not coef.numbers:
@@ -341,13 +347,22 @@ class Builder:
                         self.fix(eq, [Edit(err.sym.start, err.sym.end, new)]), at=err.sym.start)
         self.error_uses.setdefault(err.key, []).append((err, eq))
         keys = {err.key, (ERROR, err.base, numbers, group)}
-        self.s.random.append(RandomEffect(_term(here), self.cluster_order(group), err, eq, keys))
+        self.s.random.append(RandomEffect(self.term(here), self.cluster_order(group), err, eq, keys))
 
     # -- fixed effects -----------------------------------------------------------
+    def term(self, variables: tuple[SymInfo, ...]) -> tuple[tuple[str, int], ...]:
+        powers: dict[str, int] = {}
+        for v in variables:
+            name = self.factor_of.get(v.base, v.base)
+            powers[name] = powers.get(name, 0) + v.power
+        return tuple(powers.items())
+
     def add_fixed(self, here: tuple, coef: SymInfo | None, eq: Equation) -> None:
-        term = _term(here)
+        term = self.term(here)
         for other in self.s.fixed:
             if other.term == term:
+                if any(v.base in self.factor_of for v in here):
+                    return  # another dummy of the same factor
                 name = term_name(term) or "the intercept"
                 self.remark(D.DUPLICATE_TERM, eq,
                             f"{name} already has a fixed coefficient "
@@ -431,11 +446,15 @@ def _corrected_numbers(numbers: tuple[str, ...], depth: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _term(variables: tuple[SymInfo, ...]) -> tuple[tuple[str, int], ...]:
-    powers: dict[str, int] = {}
-    for v in variables:
-        powers[v.base] = powers.get(v.base, 0) + v.power
-    return tuple(powers.items())
+def factor_dummies(names) -> dict[str, str]:
+    """``recipe_B``, ``recipe_C`` → both are dummies of the factor ``recipe``
+    (mixeq writes a factor's columns as factor_level); needs two of them."""
+    by_prefix: dict[str, set[str]] = {}
+    for name in names:
+        if "_" in name.strip("_"):
+            prefix = name.rsplit("_", 1)[0]
+            by_prefix.setdefault(prefix, set()).add(name)
+    return {n: prefix for prefix, ns in by_prefix.items() if len(ns) >= 2 for n in ns}
 
 
 def term_name(term: tuple[tuple[str, int], ...]) -> str:

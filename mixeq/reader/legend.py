@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 _LEGEND = re.compile(
-    r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*(?P<name>[^,$]+?)"
-    r"(?:,\s*nested in .*)?\s*$")
+    r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*(?P<name>[^,$()]+?)"
+    r"\s*(?:\([^)]*\))?(?:,\s*nested in .*)?\s*$")
 _NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:", re.IGNORECASE)
 _TEXT_COMMAND = re.compile(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}")
 

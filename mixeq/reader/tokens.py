@@ -134,8 +134,22 @@ class _Scanner:
                                  and text[j] not in V.SUPERSCRIPT_CHARS
                                  and text[j] not in V.UNICODE_GREEK):
             j += 1
+        j = self._underscore_parts(j)
         self.i = max(j, start + 1)
         self.emit(NAME, text[start:self.i], start, self.i)
+
+    def _underscore_parts(self, j: int) -> int:
+        """Text output writes a factor's dummy as ``recipe_Bⱼ``: an ``_part``
+        followed by a Unicode subscript belongs to the name."""
+        text = self.text
+        while j < len(text) and text[j] == "_":
+            k = j + 1
+            while k < len(text) and text[k].isascii() and (text[k].isalnum() or text[k] == "_"):
+                k += 1
+            if k == j + 1 or k >= len(text) or text[k] not in V.SUBSCRIPT_CHARS:
+                return j
+            j = k
+        return j
 
     def number(self) -> None:
         start, text = self.i, self.text

@@ -1,0 +1,130 @@
+"""With data: match the equations' variable names to columns (exactly, else
+case-insensitively when that is unambiguous) and check each predictor's level
+against the data (a level-2 predictor must be constant within its clusters)."""
+from __future__ import annotations
+
+import difflib
+import re
+
+import numpy as np
+import pandas as pd
+
+from mixeq.reader import diagnostics as D
+from mixeq.spec.types import ModelSpec, RandomTerm
+
+_POWER = re.compile(r"^I\((?P<name>.+) \*\* (?P<p>\d+)\)$")
+
+
+class _Columns:
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+        self.columns = [str(c) for c in data.columns]
+        self.diagnostics: list[D.Diagnostic] = []
+        self.unknown: set[str] = set()
+        self.names_of: dict[str, str] = {}
+        self.reported: set[tuple[str, str]] = set()
+
+    def resolve(self, name: str, what: str) -> str | None:
+        column = self._find(name, what)
+        if column is not None:
+            other = self.names_of.setdefault(column, name)
+            if other != name and (other, name) not in self.reported:
+                self.reported.add((other, name))
+                self.diagnostics.append(D.Diagnostic(
+                    D.SYMBOL_REUSED, None, "",
+                    f"{other} and {name} both name the column {column}; if they are different "
+                    "variables, give them different names (and columns)."))
+        return column
+
+    def _find(self, name: str, what: str) -> str | None:
+        if name in self.columns:
+            return name
+        folded = [c for c in self.columns if c.lower() == name.lower()]
+        if len(folded) == 1:
+            return folded[0]
+        if name not in self.unknown:
+            self.unknown.add(name)
+            close = difflib.get_close_matches(name, self.columns, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            if len(folded) > 1:
+                hint = f" Several columns match it ignoring case: {', '.join(folded)}."
+            if what == "group":
+                code, text = D.UNKNOWN_GROUP_COLUMN, (
+                    f"the cluster index {name} names no column of the data; say which column it "
+                    f"is with --group {name}=COLUMN (group_map={{'{name}': 'COLUMN'}}).{hint}")
+            else:
+                code, text = D.UNKNOWN_COLUMN, (
+                    f"the {what} {name} is not a column of the data; rename it in the equations "
+                    f"or in the data.{hint}")
+            self.diagnostics.append(D.Diagnostic(code, None, "", text))
+        return None
+
+    def term(self, term: str) -> str:
+        parts = []
+        for part in term.split(":"):
+            m = _POWER.match(part)
+            if m:
+                col = self.resolve(m.group("name"), "predictor") or m.group("name")
+                parts.append(f"I({col} ** {m.group('p')})")
+            else:
+                parts.append(self.resolve(part, "predictor") or part)
+        return ":".join(parts)
+
+
+def _varies_within(data: pd.DataFrame, column: str, groups: list[str]) -> bool:
+    frame = data[[column, *groups]].dropna()
+    if frame.empty:
+        return False
+    grouped = frame.groupby(groups, observed=True, sort=False)[column]
+    if pd.api.types.is_numeric_dtype(frame[column]):
+        spread = (grouped.max() - grouped.min()).to_numpy(dtype=float)
+        scale = 1e-8 * (1.0 + float(np.nanmax(np.abs(frame[column].to_numpy(dtype=float)))))
+        return bool(np.nanmax(spread) > scale)
+    return bool(grouped.nunique().max() > 1)
+
+
+def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str],
+               data: pd.DataFrame):
+    """(spec with column names, levels with column names, diagnostics)."""
+    cols = _Columns(data)
+    response = cols.resolve(spec.response, "outcome") or spec.response
+    fixed = tuple(dict.fromkeys(cols.term(t) for t in spec.fixed))
+    random = []
+    for r in spec.random:
+        group = tuple(cols.resolve(g, "group") or g for g in r.group)
+        random.append(RandomTerm(r.intercept, tuple(cols.term(t) for t in r.terms), group))
+    new = ModelSpec(response, spec.intercept, fixed, tuple(random))
+    new = ModelSpec(new.response, new.intercept, new.fixed, new.random, new.canonical())
+    new_levels: dict[str, dict] = {}
+    slopes = {(t, r.group) for r in random for t in r.terms}
+    for name, info in levels.items():
+        col = cols.resolve(name, "predictor")
+        info = dict(info)
+        if info.get("group"):
+            info["group"] = ":".join(cols.resolve(g, "group") or g for g in info["group"].split(":"))
+        new_levels[col or name] = info
+        if col is None:
+            continue
+        _check_level(cols, data, col, info, random, slopes)
+    return new, new_levels, cols.diagnostics
+
+
+def _check_level(cols: _Columns, data, col: str, info: dict, random, slopes) -> None:
+    if info["level"] != 1 and info.get("group"):
+        groups = info["group"].split(":")
+        if all(g in cols.columns for g in groups) and _varies_within(data, col, groups):
+            cols.diagnostics.append(D.Diagnostic(
+                D.LEVEL2_VARIES, None, "",
+                f"{col} is written as a level-2 predictor (constant within {info['group']}), but "
+                f"in the data it varies within {info['group']}: it is a level-1 predictor, so it "
+                f"belongs in the level-1 equation with the observation index."))
+        return
+    for r in random:
+        groups = list(r.group)
+        if (col, r.group) in slopes and all(g in cols.columns for g in groups) \
+                and not _varies_within(data, col, groups):
+            cols.diagnostics.append(D.Diagnostic(
+                D.LEVEL1_CONSTANT, None, "",
+                f"{col} has a random slope over {r.group_name}, but in the data it is constant "
+                f"within {r.group_name}, so its slope cannot vary between clusters: drop its "
+                "random effect, or write it as a level-2 predictor."))
