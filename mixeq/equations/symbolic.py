@@ -216,7 +216,9 @@ class SymbolicModel:
             g = self.groups[term.group]
             for col, atoms in zip(term.columns, term.atoms):
                 path = self.path_of(atoms, g.level - 1)
+                twice = any(r.group == term.group and r.path == path for r in self.random)
                 sym = Sym(g.random_letter, (*self.subscript(path), *g.tokens),
+                          f"({t_index + 1})" if twice else None,
                           kind="greek" if g.random_letter in GREEK_RESIDUALS else "plain")
                 self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym))
 
@@ -268,7 +270,8 @@ class SymbolicModel:
                 sup = g.name if len(self.groups) > 1 else None
                 mat = Sym("T", (), sup)
                 entry = (lambda a, b, sup=sup: Sym("tau", (a, b), sup, kind="greek"))
-            short = all(len(r.label) == 1 for r in effects)
+            short = all(len(r.label) == 1 for r in effects) and \
+                len({r.label for r in effects}) == len(effects)
             labels = {id(r): (r.label if short else str(k)) for k, r in enumerate(effects)}
             matrix = []
             for a, ra in enumerate(effects):

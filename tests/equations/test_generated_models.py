@@ -22,7 +22,7 @@ STRUCTURES = ["single", "nested", "crossed"]
 
 
 def build_formula(draw_bool, draw_subset, structure: str) -> str:
-    fixed = draw_subset(LEVEL1 + LEVEL2)
+    fixed = draw_subset(LEVEL1 + LEVEL2 + ["f", "I(x ** 2)"])
     if "x" in fixed and "m" in fixed and draw_bool():
         fixed.append("x:m")
     if "x" in fixed and "z" in fixed and draw_bool():
@@ -31,12 +31,14 @@ def build_formula(draw_bool, draw_subset, structure: str) -> str:
     terms = []
     groups = {"single": ["g"], "nested": ["g/h"], "crossed": ["g", "k"]}[structure]
     for group in groups:
-        slopes = draw_subset(LEVEL1)
+        slopes = draw_subset(LEVEL1 + ["m"])
         bar = "||" if slopes and draw_bool() else "|"
         lhs = " + ".join((["1"] if draw_bool() or not slopes else ["0"]) + slopes)
         if group == "g/h":
             slopes, bar, lhs = [], "|", "1"
         terms.append(f"({lhs} {bar} {group})")
+    if structure == "single" and draw_bool() and draw_bool():
+        terms.append("(1 | g)")  # a second term on the same factor
     return "y ~ " + " + ".join((rhs or ["1"]) + terms)
 
 
@@ -62,6 +64,8 @@ def small_data(seed: int) -> pd.DataFrame:
         "m": rng.normal(size=ng)[g], "w": rng.normal(size=ng)[g],
         "g": [f"g{v}" for v in g], "h": [("a", "b", "c")[r % 3] for r in range(n)],
         "k": [f"k{r % 4}" for r in range(n)],
+        "f": pd.Categorical([("lo", "mid", "hi")[r % 3] for r in range(n)],
+                            categories=["lo", "mid", "hi"]),
     })
 
 

@@ -119,3 +119,8 @@ def test_equations_only_leaves_out_distributions():
     latex = render(TEXTBOOK, "multilevel", equations_only=True).latex
     assert r"\sim" not in latex and r"\text{$i$" not in latex
     assert r"\beta_{1j} &= \gamma_{10} + \gamma_{11} m_{j} + U_{1j}" in latex
+
+
+def test_two_terms_with_the_same_column_on_one_factor_get_distinct_symbols():
+    text = render("y ~ x + (1 | g) + (1 + x | g)", "multilevel", "text").text
+    assert "β₀ⱼ = γ₀₀ + U₀ⱼ + U₀ⱼ⁽²⁾" in text
