@@ -137,6 +137,8 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
                           f"{finest[0].name} as cluster=")
     label = str(sm.opts.cluster)
     rows = cluster_rows(model, group, label)
+    if len(sm.groups) == 1:  # one grouping factor: the rows of Model.cluster
+        rows = model.cluster(label, group).rows
     take = shown_rows(len(rows), sm.opts.max_rows)
     X = model.X.iloc[rows]
     y = model.y.iloc[rows]
