@@ -346,7 +346,7 @@ class Builder:
                         "; ".join(problems) + f": write {show(err, good) if err.base != 'e' else new}.",
                         self.fix(eq, [Edit(err.sym.start, err.sym.end, new)]), at=err.sym.start)
         self.error_uses.setdefault(err.key, []).append((err, eq))
-        keys = {err.key, (ERROR, err.base, numbers, group)}
+        keys = {err.key, (ERROR, err.base, numbers, group, err.key[-1])}
         self.s.random.append(RandomEffect(self.term(here), self.cluster_order(group), err, eq, keys))
 
     # -- fixed effects -----------------------------------------------------------

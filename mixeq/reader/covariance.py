@@ -5,7 +5,7 @@ become separate lme4 terms (``(1 | j) + (0 + x | j)`` for a diagonal T)."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.document import Document
+from mixeq.reader.document import Document, covariance_name
 from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.reader.symbols import ERROR, classify, parse_index
 from mixeq.reader.syntax import Call, Group, Num, Sym
@@ -24,8 +24,8 @@ def _zero(node) -> bool:
 def _pattern(node, doc: Document, size: int):
     """n×n matrix of True (may be non-zero) / False (written 0) / None (empty
     cell), or None when the covariance is not written out."""
-    if isinstance(node, Sym) and node.name in doc.covariance_defs:
-        node = doc.covariance_defs[node.name]
+    if isinstance(node, Sym) and covariance_name(node) in doc.covariance_defs:
+        node = doc.covariance_defs[covariance_name(node)]
     if isinstance(node, Call) and node.func.lower() == "diag":
         return [[i == j for j in range(size)] for i in range(size)]
     if isinstance(node, Group) and not node.is_single:

@@ -45,6 +45,14 @@ class Document:
     diagnostics: list[D.Diagnostic] = field(default_factory=list)
 
 
+def covariance_name(sym: Sym) -> str:
+    """T, T^g, T_π: the name a covariance matrix is referred to by."""
+    parts = [sym.name]
+    for script in (sym.sub, sym.sup):
+        parts.append(script.raw.replace(" ", "") if script is not None else "")
+    return "|".join(parts)
+
+
 def looks_like_latex(text: str) -> bool:
     return "\\" in text or "{" in text
 
@@ -92,7 +100,7 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
             "(y_ij) or a coefficient (β_0j) on the left."))
         return
     if lhs.name in V.COVARIANCE_NAMES and isinstance(rhs, (Group, Call)):
-        doc.covariance_defs[lhs.name] = rhs
+        doc.covariance_defs[covariance_name(lhs)] = rhs
         return
     if lhs.name in V.VARIANCE_NAMES or (lhs.sub is None and lhs.name in V.INDEX_LETTERS):
         if lhs.name == "tau" and _is_zero(rhs) and lhs.sub is not None:

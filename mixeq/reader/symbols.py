@@ -52,7 +52,9 @@ class SymInfo:
 
     @property
     def key(self) -> tuple:
-        return (self.role, self.base, self.index.numbers, self.index.letters)
+        """Identity: U_0j and U_0j^(2) (a second intercept on j) differ."""
+        sup = self.sym.sup.raw if self.role == ERROR and self.sym.sup is not None else ""
+        return (self.role, self.base, self.index.numbers, self.index.letters, sup)
 
     @property
     def written(self) -> str:
@@ -97,6 +99,16 @@ def _unglue(sym: Sym) -> Sym:
     return sym
 
 
+def _formulaic_name(name: str) -> str:
+    """Display spellings of formulaic terms back to formulaic's: I(x^2) → I(x ** 2)."""
+    if not (name.startswith("I(") and name.endswith(")")):
+        return name
+    inner = re.sub(r"\s*(\*\*|\^)\s*", " ** ", name[2:-1].strip())
+    inner = re.sub(r"\s*([*/+-])\s*", r" \1 ", inner).replace(" *  * ", " ** ")
+    inner = re.sub(r"\s+", " ", inner)
+    return f"I({inner})"
+
+
 def classify(sym: Sym) -> SymInfo:
     sym = _unglue(sym)
     index = parse_index(sym.sub.raw) if sym.sub is not None else Index()
@@ -105,6 +117,9 @@ def classify(sym: Sym) -> SymInfo:
     if sym.name in V.ERROR_NAMES:
         return SymInfo(ERROR, V.ERROR_NAMES[sym.name], index, sym)
     power = 1
+    name = _formulaic_name(sym.name)
+    if name != sym.name:
+        sym = Sym(name, sym.start, sym.end, sym.sub, sym.sup)
     if sym.sup is not None and sym.sup.raw.isdigit():
         power = int(sym.sup.raw)
     return SymInfo(VAR, sym.name, index, sym, power)

@@ -23,6 +23,8 @@ _SINGLE = {
     "]": RBRACK, "{": LBRACE, "}": RBRACE, ",": COMMA, ";": SEMI, ":": COLON,
     "&": AMP, "|": BAR, "…": DOTS, "⋯": DOTS, "⋮": DOTS, "⋱": DOTS,
 }
+_ESCAPES = (("\\_", "_"), ("\\hat{}", "^"), ("\\textasciicircum{}", "^"), ("\\^{}", "^"),
+            ("\\ ", " "), ("\\,", " "), ("\\&", "&"), ("\\%", "%"))
 _SKIPPED = set(" \t\r\f\v$\u00a0\u2009\u200a\u2002\u2003")
 
 
@@ -135,8 +137,25 @@ class _Scanner:
                                  and text[j] not in V.UNICODE_GREEK):
             j += 1
         j = self._underscore_parts(j)
+        j = self._call_name(j)
         self.i = max(j, start + 1)
         self.emit(NAME, text[start:self.i], start, self.i)
+
+    def _call_name(self, j: int) -> int:
+        """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``."""
+        text = self.text
+        if j >= len(text) or text[j] != "(":
+            return j
+        depth = 0
+        for k in range(j, len(text)):
+            if text[k] == "\n":
+                return j
+            depth += text[k] == "("
+            depth -= text[k] == ")"
+            if depth == 0:
+                after = k + 1
+                return after if after < len(text) and text[after] in V.SUBSCRIPT_CHARS else j
+        return j
 
     def _underscore_parts(self, j: int) -> int:
         """Text output writes a factor's dummy as ``recipe_Bⱼ``: an ``_part``
@@ -292,7 +311,9 @@ class _Scanner:
         group = self.read_braced()
         if group is None:
             return  # \mathbf T: the next token is the name
-        content = group[0].replace("\\_", "_").strip()
+        content = group[0].strip()
+        for escaped, plain in _ESCAPES:
+            content = content.replace(escaped, plain)
         plain = content.replace("_", "").replace(".", "")
         if content and plain.isalnum() and not content[0].isdigit() and "__" not in content:
             self.emit(NAME, content, start, self.i)
@@ -300,6 +321,9 @@ class _Scanner:
             self.emit(NAME, content[1:], start, self.i)
         elif content and content.replace(".", "").isdigit():
             self.emit(NUMBER, content, start, self.i)
+        elif word in ("operatorname", "mathrm") and content and "\\" not in content \
+                and "$" not in content:
+            self.emit(NAME, content, start, self.i)  # a formulaic term: I(x ** 2)
         elif word in ("text", "mbox", "textrm", "textit", "textbf", "emph", "textsf"):
             self.emit(TEXT, content, start, self.i)
         else:

@@ -22,7 +22,7 @@ UNICODE_GREEK = {
 
 # Unicode sub/superscript characters and what they stand for.
 SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₐₑₒₓₕₚₛₜᵣᵤᵥ₍₎", "0123456789ijklmnaeoxhpstruv()"))
-SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻", "0123456789T'-"))
+SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻⁽⁾", "0123456789T'-()"))
 
 # Commands that only change spacing or layout: dropped.
 IGNORED_COMMANDS = {

@@ -1,0 +1,102 @@
+"""Round trip: a model rendered in the multilevel form (LaTeX and text, from the
+formula alone and with data) and read back is the same ModelSpec, with no remark."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mixeq
+from conftest import load_dataset
+from mixeq.equations import render
+from mixeq.reader import read_equations
+
+# The models of the equations issue (tests/equations/helpers.py MODELS).
+MODELS = {
+    "textbook": ("y ~ x * m + (1 + x | school)", "seedlike"),
+    "sleepstudy_slope": ("Reaction ~ Days + (Days | Subject)", "sleepstudy"),
+    "dyestuff": ("Yield ~ 1 + (1 | Batch)", "Dyestuff"),
+    "sleepstudy_uncorrelated": ("Reaction ~ Days + (Days || Subject)", "sleepstudy"),
+    "pastes_nested": ("strength ~ 1 + (1 | batch/cask)", "Pastes"),
+    "penicillin_crossed": ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin"),
+    "cake_factor": ("angle ~ recipe * temperature + (1 | recipe:replicate)", "cake"),
+}
+FORMATS = ["latex", "text"]
+
+
+def round_trip(obj, spec, fmt, **options):
+    text = getattr(render(obj, form="multilevel", format=fmt, **options), fmt)
+    result = read_equations(text, render=False)
+    assert result.spec == spec, f"{spec.canonical()} read back as {result.formula}\n{text}"
+    assert result.diagnostics == [], "\n".join(map(str, result.diagnostics)) + "\n" + text
+    return result
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("model_id", sorted(MODELS))
+def test_reference_models_from_the_formula(model_id, fmt):
+    spec = mixeq.parse(MODELS[model_id][0])
+    round_trip(spec, spec, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("model_id", sorted(MODELS))
+def test_reference_models_with_data(model_id, fmt):
+    formula, dataset = MODELS[model_id]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = mixeq.Model(formula, load_dataset(dataset))
+    round_trip(model, mixeq.parse(formula), fmt)
+
+
+def test_textbook_levels_come_back():
+    spec = mixeq.parse(MODELS["textbook"][0])
+    result = round_trip(spec, spec, "latex")
+    assert result.levels == {"x": {"level": 1, "group": None},
+                             "m": {"level": 2, "group": "school"}}
+
+
+def test_hlm_symbols_u_and_r_read_back():
+    spec = mixeq.parse(MODELS["textbook"][0])
+    for fmt in FORMATS:
+        round_trip(spec, spec, fmt, symbols="hlm")
+
+
+def test_nested_levels_are_three():
+    spec = mixeq.parse("y ~ x + w + (1 | g/h)")
+    text = render(spec, form="multilevel", format="latex", levels={"w": "g", "x": None}).latex
+    result = read_equations(text, render=False)
+    assert result.spec == spec and not result.diagnostics
+    assert result.levels["w"] == {"level": 3, "group": "g"}
+
+
+# -- generated formulas (the shapes of tests/equations/test_generated_models.py) --
+LEVEL1, LEVEL2 = ["x", "z"], ["m", "w"]
+
+
+@st.composite
+def formulas(draw):
+    fixed = [v for v in LEVEL1 + LEVEL2 if draw(st.booleans())]
+    if {"x", "m"} <= set(fixed) and draw(st.booleans()):
+        fixed.append("x:m")
+    if draw(st.booleans()) and "x" in fixed:
+        fixed.append("I(x ** 2)")
+    rhs = ([] if draw(st.booleans()) else ["0"]) + fixed
+    structure = draw(st.sampled_from(["single", "nested", "crossed"]))
+    groups = {"single": ["g"], "nested": ["g/h"], "crossed": ["g", "k"]}[structure]
+    terms = []
+    for group in groups:
+        slopes = [v for v in LEVEL1 if draw(st.booleans())] if group != "g/h" else []
+        bar = "||" if slopes and draw(st.booleans()) else "|"
+        lhs = " + ".join((["1"] if draw(st.booleans()) or not slopes else ["0"]) + slopes)
+        terms.append(f"({lhs} {bar} {group})")
+    return "y ~ " + " + ".join((rhs or ["1"]) + terms)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas(), st.sampled_from(FORMATS))
+def test_generated_formulas_round_trip(formula, fmt):
+    spec = mixeq.parse(formula)
+    round_trip(spec, spec, fmt)
