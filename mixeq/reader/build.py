@@ -68,6 +68,8 @@ class Builder:
     # -- setup ------------------------------------------------------------------
     def choose_level1(self) -> bool:
         cands = self.doc.level1_candidates
+        if not cands and any(d.code == D.PARSE_ERROR for d in self.doc.diagnostics):
+            return False  # the level-1 equation is probably the one that failed to parse
         if not cands:
             self.remark(D.NO_LEVEL1, None,
                         "there is no level-1 equation (outcome = coefficients × predictors + "
@@ -108,7 +110,17 @@ class Builder:
         self.s.response = lhs.base
         self.s.observation = letters[0] if letters else None
         self.s.clusters = letters[1:]
-        seen = [*self.s.clusters]
+        if not self.s.clusters:
+            self.s.clusters = self.implied_clusters()
+        self.level1_names = {v.base for m in self.level1.monomials for v in m.variables}
+        self.factor_of = factor_dummies(
+            v.base for eq in [self.level1, *self.doc.definitions]
+            for m in eq.monomials for v in m.variables)
+        self.level1_names |= {self.factor_of.get(n, n) for n in self.level1_names}
+
+    def implied_clusters(self) -> list[str]:
+        """Cluster indices when the outcome carries none (y_i = β_0j + …)."""
+        seen: list[str] = []
         for eq in [self.level1, *self.doc.definitions]:
             for mono in eq.monomials:
                 for info in [*mono.coefs, *mono.errors, eq.lhs]:
@@ -117,12 +129,7 @@ class Builder:
                     for c in info.letters:
                         if c != self.s.observation and c not in seen:
                             seen.append(c)
-        self.s.clusters = seen
-        self.level1_names = {v.base for m in self.level1.monomials for v in m.variables}
-        self.factor_of = factor_dummies(
-            v.base for eq in [self.level1, *self.doc.definitions]
-            for m in eq.monomials for v in m.variables)
-        self.level1_names |= {self.factor_of.get(n, n) for n in self.level1_names}
+        return seen
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> Structure | None:
@@ -232,8 +239,11 @@ class Builder:
                           stack: list, mono: Monomial) -> None:
         depth = len(stack)
         numbers = _corrected_numbers(coef.numbers, depth)
-        self.coef_uses.setdefault((coef.base, coef.numbers), []).append((coef, eq, owner))
-        self.check_numbering(coef, eq, owner, numbers)
+        uses = self.coef_uses.setdefault((coef.base, coef.numbers), [])
+        uses.append((coef, eq, owner, bool(mono.variables)))
+        if len(uses) == 1:
+            self.check_numbering(coef, eq, owner, numbers)
+        self.check_coefficient_index(coef, eq)
         d = self.lookup(coef, eq)
         if d is None:
             letters = tuple(c for c in coef.letters if c in self.s.clusters)
@@ -285,6 +295,20 @@ class Builder:
                     f"{lhs} = {gamma} + {u}", at=coef.sym.start)
         self.add_fixed(here, coef, eq)
         self.s.random.append(RandomEffect(self.term(here), letters, coef, eq, {("missing", coef.key)}))
+
+    def check_coefficient_index(self, coef: SymInfo, eq: Equation) -> None:
+        obs, clusters = self.s.observation, self.s.clusters
+        wrong = [c for c in coef.letters if c not in clusters]
+        if not wrong or not clusters or coef.sym.start in self.flagged:
+            return
+        good = Index(coef.numbers, self.cluster_order(
+            [c for c in coef.letters if c in clusters] or clusters[:1]))
+        reason = (f"the observation index {obs}" if obs in wrong
+                  else f"the index {''.join(wrong)}, which the outcome does not carry")
+        self.remark(D.COEFFICIENT_WRONG_INDEX, eq,
+                    f"{show(coef)} carries {reason}; a coefficient varies over clusters "
+                    f"({', '.join(clusters)}): write {show(coef, good)}.",
+                    self.fix(eq, [reindex(coef, good, self.doc.latex)]), at=coef.sym.start)
 
     def check_numbering(self, coef: SymInfo, eq: Equation, owner: Owner | None, numbers) -> None:
         if owner is None or not owner.numbers or not coef.numbers:
@@ -361,8 +385,8 @@ class Builder:
         term = self.term(here)
         for other in self.s.fixed:
             if other.term == term:
-                if any(v.base in self.factor_of for v in here):
-                    return  # another dummy of the same factor
+                if any(v.base in self.factor_of or v.sym.start in self.flagged for v in here):
+                    return  # another dummy of the same factor, or already remarked on
                 name = term_name(term) or "the intercept"
                 self.remark(D.DUPLICATE_TERM, eq,
                             f"{name} already has a fixed coefficient "
@@ -403,12 +427,13 @@ class Builder:
 
     def reused_symbols(self) -> None:
         for uses in self.coef_uses.values():
-            for coef, eq, owner in uses[1:]:
+            for coef, eq, owner, has_variables in uses[1:]:
                 if coef.sym.start in self.flagged:
                     continue
                 taken = {u[0].numbers for us in self.coef_uses.values() for u in us}
                 prefix = owner.numbers if owner else ()
-                new = next((prefix + (str(k),) for k in range(1, 10)
+                start = 1 if has_variables else 0
+                new = next((prefix + (str(k),) for k in range(start, 10)
                             if prefix + (str(k),) not in taken), coef.numbers)
                 good = Index(new, coef.letters)
                 self.remark(D.SYMBOL_REUSED, eq,

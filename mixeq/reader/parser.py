@@ -33,6 +33,10 @@ _CLOSERS = {T.LPAREN: T.RPAREN, T.LBRACK: T.RBRACK, T.LBRACE: T.RBRACE}
 def _describe(tok: T.Token | None) -> str:
     if tok is None:
         return "the end of the equation"
+    if tok.kind == T.UNKNOWN and tok.value.startswith("{ "):
+        return "'{' without its closing '}'"
+    if tok.kind == T.UNKNOWN and tok.value.startswith("\\"):
+        return f"the command {tok.value}, which mixeq does not read in model equations"
     if tok.kind == T.UNKNOWN:
         return f"'{tok.value}', which is not part of the equation language"
     if tok.kind in (T.SUB, T.SUP):

@@ -192,6 +192,10 @@ class _Scanner:
         digits and lower-case letters (``x_ij``, ``b_0j``)."""
         self.skip_spaces()
         braced = self.read_braced()
+        if braced is None and self.peek() == "{":
+            self.emit(UNKNOWN, "{ without its closing }", self.i, self.i + 1)
+            self.i += 1
+            return
         if braced is not None:
             content, a, b = braced
             self.emit(kind, content, start, self.i, (a, b), True)
