@@ -11,12 +11,11 @@ COEF_LETTERS = {1: ("beta",), 2: ("beta", "gamma"), 3: ("pi", "beta", "gamma"),
 
 SYMBOL_SETS = {
     # Raudenbush–Bryk with capital U (the default)
-    "default": {"residual": "epsilon", "random": {2: ("U", "V", "W", "Q"),
-                                                  3: ("u", "v", "w"), 4: ("h",)}},
-    # HLM software: r_ij residual, u_0j random effects
-    "hlm": {"residual": "r", "random": {2: ("u", "v", "w", "q"), 3: ("u", "v"), 4: ("h",)}},
+    "default": {"residual": "epsilon", "random": {2: ("U", "V", "W", "Q")}},
+    # HLM software: r_ij residual, u_0j random effects; e, r, u with three levels
+    "hlm": {"residual": "r", "random": {2: ("u", "v", "w", "q")}},
 }
-THREE_LEVEL_RANDOM = {2: ("r", "s", "t"), 3: ("u", "v", "w"), 4: ("h",)}
+THREE_LEVEL_RANDOM = {2: ("r", "s", "t"), 3: ("u", "v"), 4: ("w",), 5: ("q",), 6: ("o",)}
 
 
 @dataclass
@@ -64,26 +63,29 @@ class Options:
                               f"{sorted(SYMBOL_SETS)} or pass a dict "
                               "{'residual': 'e', 'random': 'u'}")
 
-    def residual(self) -> str:
+    def residual(self, nlevels: int = 2) -> str:
         if isinstance(self.symbols, dict):
             return self.symbols.get("residual", "epsilon")
+        if self.symbols == "hlm" and nlevels >= 3:
+            return "e"
         return SYMBOL_SETS[self.symbols]["residual"]
 
     def random_letters(self, level: int, nlevels: int) -> tuple:
         if isinstance(self.symbols, dict) and "random" in self.symbols:
             given = self.symbols["random"]
-            if isinstance(given, str):
+            if isinstance(given, str) and nlevels < 3:
                 return (given, *[c for c in "UVWQ" if c != given])
-            return tuple(given.get(level, ("U",)))
-        if self.symbols == "default" and nlevels >= 3:
-            return THREE_LEVEL_RANDOM.get(level, ("h",))
-        return SYMBOL_SETS[self.symbols]["random"].get(level, ("h",))
+            if isinstance(given, dict) and level in given:
+                return tuple(given[level])
+        if nlevels >= 3:
+            return THREE_LEVEL_RANDOM.get(level, (f"e{level}",))
+        name = "default" if isinstance(self.symbols, dict) else self.symbols
+        return SYMBOL_SETS[name]["random"][2]
 
     def coef_letters(self, nlevels: int) -> tuple:
-        if nlevels not in COEF_LETTERS:
-            raise RenderError(f"{nlevels} levels: the multilevel notation is written "
-                              "for up to 4 levels; use form='composite' or 'stacked'")
-        return COEF_LETTERS[nlevels]
+        if nlevels in COEF_LETTERS:
+            return COEF_LETTERS[nlevels]
+        return ("pi", "beta", "gamma", "delta", "eta", "zeta", "kappa", "lambda")[:nlevels]
 
 
 KNOWN = set(Options.__dataclass_fields__)

@@ -291,7 +291,7 @@ class SymbolicModel:
         return Sym(self.opts.names.get(name, name), self.obs_tokens(row), kind="var")
 
     def residual(self, row=None) -> Sym:
-        letter = self.opts.residual()
+        letter = self.opts.residual(self.nlevels)
         return Sym(letter, self.obs_tokens(row),
                    kind="greek" if letter in GREEK_RESIDUALS else "plain")
 

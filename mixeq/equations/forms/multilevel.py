@@ -6,7 +6,6 @@ from mixeq.equations.forms.common import (coef_times, distribution_block, equati
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import Block, Document, Row
 
-LEVEL_NAMES = {1: "Level 1", 2: "Level 2", 3: "Level 3", 4: "Level 4"}
 
 
 def level1_row(sm: SymbolicModel) -> Row:
@@ -26,9 +25,9 @@ def node_rows(sm: SymbolicModel, level: int) -> list[Row]:
 
 
 def build(sm: SymbolicModel) -> Document:
-    blocks = [Block(LEVEL_NAMES[1] if sm.nlevels > 1 else "", [level1_row(sm)])]
+    blocks = [Block("Level 1" if sm.nlevels > 1 else "", [level1_row(sm)])]
     for level in range(2, sm.nlevels + 1):
-        blocks.append(Block(LEVEL_NAMES[level], node_rows(sm, level)))
+        blocks.append(Block(f"Level {level}", node_rows(sm, level)))
     if not sm.opts.equations_only:
         blocks.append(Block("", distribution_block(sm).rows))
         blocks.append(Block("", [], index_sentences(sm)))

@@ -35,7 +35,13 @@ def build(sm: SymbolicModel) -> Document:
     row = sm.opts.row
     rows = [Row(observation_relation(sm, row), name="observation")]
     sentences = [Sentence(row_sentence(sm, row))]
-    if sm.opts.cluster is not None and not sm.crossed and isinstance(row, int):
+    if sm.opts.cluster is not None and sm.crossed:
+        from mixeq.errors import RenderError
+
+        raise RenderError("cluster= shows one cluster's numbers, but the grouping factors "
+                          "are crossed; drop cluster= (row= picks the row) or use "
+                          "form='stacked'")
+    if sm.opts.cluster is not None and isinstance(row, int):
         data = cluster_numbers(sm)
         if not 1 <= row <= len(data["rows"]):
             from mixeq.errors import RenderError
