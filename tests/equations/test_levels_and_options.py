@@ -124,3 +124,14 @@ def test_equations_only_leaves_out_distributions():
 def test_two_terms_with_the_same_column_on_one_factor_get_distinct_symbols():
     text = render("y ~ x + (1 | g) + (1 + x | g)", "multilevel", "text").text
     assert "β₀ⱼ = γ₀₀ + U₀ⱼ + U₀ⱼ⁽²⁾" in text
+
+
+def test_four_nested_levels_render_with_distinct_letters_and_verify():
+    from mixeq.equations import verify
+
+    formula = "y ~ x + (1 | a/b/c)"
+    text = render(formula, "composite", "text").text
+    first = text.splitlines()[0]
+    assert first.startswith("yᵢⱼₖₗ = δ₀₀₀₀ + δ₁₀₀₀ xᵢⱼₖₗ")
+    assert "w₀₀₀ₗ" in first and "u₀₀ₖₗ" in first and "r₀ⱼₖₗ" in first
+    assert verify(formula).ok
