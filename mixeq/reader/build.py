@@ -383,9 +383,10 @@ class Builder:
 
     def add_fixed(self, here: tuple, coef: SymInfo | None, eq: Equation) -> None:
         term = self.term(here)
+        remarked = any(v.sym.start in self.flagged for v in here)
         for other in self.s.fixed:
             if other.term == term:
-                if any(v.base in self.factor_of or v.sym.start in self.flagged for v in here):
+                if remarked or other.remarked or any(v.base in self.factor_of for v in here):
                     return  # another dummy of the same factor, or already remarked on
                 name = term_name(term) or "the intercept"
                 self.remark(D.DUPLICATE_TERM, eq,
@@ -395,7 +396,7 @@ class Builder:
                             "apart from it: delete one.",
                             at=coef.sym.start if coef else None)
                 return
-        self.s.fixed.append(FixedEffect(term, coef, eq))
+        self.s.fixed.append(FixedEffect(term, coef, eq, remarked))
 
     # -- after the walk --------------------------------------------------------------
     def after_walk(self) -> None:

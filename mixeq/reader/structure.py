@@ -24,6 +24,7 @@ class FixedEffect:
     term: tuple[tuple[str, int], ...]  # ((name, power), …); () is the intercept
     coefficient: SymInfo | None
     equation: Equation
+    remarked: bool = False  # written with a predictor already remarked on
 
 
 @dataclass
