@@ -65,6 +65,29 @@ def _is_continuation(piece: list[T.Token], previous: list[T.Token] | None) -> bo
     return False
 
 
+_OPENERS = (T.LPAREN, T.LBRACK, T.LBRACE, T.BEGIN)
+_CLOSERS = (T.RPAREN, T.RBRACK, T.RBRACE, T.END)
+
+
+def _split_commas(piece: list[T.Token]) -> list[list[T.Token]]:
+    """``β_0j = γ_00 + u_0j, β_1j = γ_10`` → two equations (only when every
+    comma-separated part has its own relation sign)."""
+    parts: list[list[T.Token]] = [[]]
+    depth = 0
+    for tok in piece:
+        if tok.kind in _OPENERS:
+            depth += 1
+        elif tok.kind in _CLOSERS:
+            depth -= 1
+        if tok.kind in (T.COMMA, T.SEMI) and depth == 0:
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    if len(parts) > 1 and all(any(t.kind in _RELATIONS for t in p) for p in parts):
+        return parts
+    return [piece]
+
+
 def split_statements(text: str, tokens: list[T.Token]) -> list[Statement]:
     merged: list[list[T.Token]] = []
     for piece in _pieces(tokens):
@@ -75,7 +98,7 @@ def split_statements(text: str, tokens: list[T.Token]) -> list[Statement]:
         else:
             merged.append(piece)
     statements = []
-    for piece in merged:
+    for piece in [seg for piece in merged for seg in _split_commas(piece)]:
         start, end = piece[0].start, piece[-1].end
         statements.append(Statement(piece, _line_of(text, start), text[start:end], start))
     return statements

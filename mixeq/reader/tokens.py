@@ -226,8 +226,8 @@ class _Scanner:
             elif first:
                 self.i += 1
         else:
-            while self.peek() and (self.peek().isdigit() or self.peek().islower()
-                                   or self.peek() == ",") and self.peek().isascii():
+            while self.peek() and (self.peek().isdigit() or self.peek().islower()) \
+                    and self.peek().isascii():
                 self.i += 1
             if self.i == a and first and first not in " \n":
                 self.i += 1  # one other character: X_J, x_*

@@ -1,0 +1,152 @@
+"""The notations people type: LaTeX habits, plain text, Unicode, composite
+input, three levels, distribution lines and covariance matrices."""
+from __future__ import annotations
+
+import pytest
+
+import mixeq
+from mixeq.reader import read_equations
+from mixeq.reader.symbols import Index, parse_index
+from mixeq.reader.tokens import tokenize
+
+RANDOM_SLOPE = mixeq.parse("y ~ x + w + (1 + x | j)")
+
+
+def spec_of(text: str, **opts):
+    result = read_equations(text, render=False, **opts)
+    assert result.diagnostics == [], "\n".join(map(str, result.diagnostics))
+    return result.spec
+
+
+@pytest.mark.parametrize("text", [
+    # LaTeX with \cdot, \times, juxtaposition, \left( \right), & alignment, \\ and comments
+    r"""\begin{aligned}
+y_{ij} &= \beta_{0j} + \beta_{1j} \cdot x_{ij} + \epsilon_{ij} \\ % level 1
+\beta_{0j} &= \gamma_{00} + \gamma_{01} \times w_{j} + U_{0j} \\
+\beta_{1j} &= \gamma_{10} + U_{1j}
+\end{aligned}""",
+    r"""\begin{equation} y_{ij} = \beta_{0j} + \beta_{1j}\left(x_{ij}\right) + \varepsilon_{ij} \end{equation}
+\begin{align*}
+\beta_{0j} &= \gamma_{00} + \gamma_{01}\,\mathrm{w}_{j} + U_{0j}\\
+\beta_{1j} &= \gamma_{10} + U_{1j}
+\end{align*}""",
+    r"""$$\text{Level 1: } \operatorname{y}_{ij} = \beta_{0j} + \beta_{1j}\,\text{x}_{ij} + e_{ij}$$
+$$\text{Level 2: } \beta_{0j} = \gamma_{00} + \gamma_{01} {w_{j}} + u_{0j}, \quad \beta_{1j} = \gamma_{10} + u_{1j}$$""",
+    # plain text, with and without underscores and stars
+    "y_ij = b0j + b1j*x_ij + e_ij\nb0j = g00 + g01*w_j + u0j\nb1j = g10 + u1j",
+    "Level 1: y_ij = b_0j + b_1j x_ij + r_ij\nLevel 2: b_0j = g_00 + g_01 w_j + u_0j\n"
+    "b_1j = g_10 + u_1j",
+    "y_ij = beta0j + beta1j x_ij + eps_ij\nbeta0j = gamma00 + gamma01 w_j + u0j\n"
+    "beta1j = gamma10 + u1j  # the slope varies",
+    # Unicode Greek with Unicode subscripts
+    "yᵢⱼ = β₀ⱼ + β₁ⱼ·xᵢⱼ + εᵢⱼ\nβ₀ⱼ = γ₀₀ + γ₀₁ wⱼ + U₀ⱼ\nβ₁ⱼ = γ₁₀ + U₁ⱼ",
+    # composite (single-equation) input
+    r"y_{ij} = \gamma_{00} + \gamma_{01} w_{j} + \gamma_{10} x_{ij} + U_{0j} + U_{1j} x_{ij} + \varepsilon_{ij}",
+    # the slope's random part factored out
+    r"y_{ij} = \gamma_{00} + \gamma_{01} w_{j} + (\gamma_{10} + U_{1j}) x_{ij} + U_{0j} + \varepsilon_{ij}",
+    # a continuation line
+    "y_ij = b0j + b1j*x_ij\n     + e_ij\nb0j = g00 + g01*w_j + u0j\nb1j = g10 + u1j",
+])
+def test_the_same_model_in_many_spellings(text):
+    assert spec_of(text) == RANDOM_SLOPE
+
+
+def test_comma_separated_numbers_ten_and_above():
+    text = r"""y_{ij} = \beta_{0j} + \beta_{10,j} x_{ij} + \varepsilon_{ij}
+\beta_{0j} = \gamma_{0,0} + U_{0j}
+\beta_{10,j} = \gamma_{10,0} + U_{10,j}"""
+    assert spec_of(text) == mixeq.parse("y ~ x + (x | j)")
+    assert parse_index("10,j") == Index(("10",), ("j",))
+    assert parse_index("i(jk)") == Index((), ("i", "j", "k"))
+
+
+def test_three_levels_pi_beta_gamma():
+    text = """y_ijk = p0jk + p1jk*a_ijk + e_ijk
+p0jk = b00k + b01k*X_jk + r0jk
+p1jk = b10k
+b00k = g000 + g001*W_k + u00k
+b01k = g010
+b10k = g100 + u10k"""
+    result = read_equations(text, group_map={"j": "school", "k": "district"}, render=False)
+    assert result.diagnostics == []
+    assert result.spec == mixeq.parse(
+        "y ~ a + X + W + (1 + a | district) + (1 | school:district)")
+    assert result.levels == {"a": {"level": 1, "group": None},
+                             "X": {"level": 2, "group": "school:district"},
+                             "W": {"level": 3, "group": "district"}}
+
+
+def test_cross_classified():
+    text = r"""y_{i(jk)} = \beta_{0(jk)} + \varepsilon_{i(jk)}
+\beta_{0(jk)} = \gamma_{00} + U_{0j} + V_{0k}"""
+    spec = read_equations(text, group_map={"j": "plate", "k": "sample"}, render=False).spec
+    assert spec == mixeq.parse("y ~ 1 + (1 | plate) + (1 | sample)")
+
+
+def test_squared_predictor_and_products():
+    text = "y_ij = b0j + b1j*x_ij + b2j*x_ij^2 + b3j*x_ij*z_ij + e_ij\nb0j = g00 + u0j\n" \
+           "b1j = g10\nb2j = g20\nb3j = g30"
+    assert spec_of(text) == mixeq.parse("y ~ x + I(x ** 2) + x:z + (1 | j)")
+
+
+def test_no_intercept_when_gamma00_is_absent():
+    text = "y_ij = b0j + b1j*x_ij + e_ij\nb0j = u0j\nb1j = g10"
+    assert spec_of(text) == mixeq.parse("y ~ 0 + x + (1 | j)")
+
+
+@pytest.mark.parametrize("distribution, expected", [
+    ("", "y ~ x + (1 + x | j)"),
+    (r"\begin{pmatrix} U_{0j} \\ U_{1j} \end{pmatrix} \sim N\left(\begin{pmatrix} 0 \\ 0 "
+     r"\end{pmatrix}, \begin{pmatrix} \tau_{00} & \tau_{01} \\ \tau_{10} & \tau_{11} "
+     r"\end{pmatrix}\right)", "y ~ x + (1 + x | j)"),
+    (r"\begin{pmatrix} U_{0j} \\ U_{1j} \end{pmatrix} \sim N\left(0, \begin{bmatrix} "
+     r"\tau_{00} & 0 \\ 0 & \tau_{11} \end{bmatrix}\right)", "y ~ x + (x || j)"),
+    ("(U_{0j}, U_{1j})' \\sim N(0, T)\nT = \\begin{bmatrix} \\tau_{00} & \\\\ 0 & \\tau_{11} "
+     "\\end{bmatrix}", "y ~ x + (x || j)"),
+    ("(U_{0j}, U_{1j})^T \\sim MVN(0, \\operatorname{diag}(\\tau_{00}, \\tau_{11}))",
+     "y ~ x + (x || j)"),
+    ("U_{0j} \\sim N(0, \\tau_{00})\nU_{1j} \\sim N(0, \\tau_{11})", "y ~ x + (x || j)"),
+    ("(U_{0j}, U_{1j})' \\sim N(0, T)\n\\tau_{01} = 0", "y ~ x + (x || j)"),
+    ("\\operatorname{Cov}(U_{0j}, U_{1j}) = 0", "y ~ x + (x || j)"),
+    ("(U_0j, U_1j)' ~ N(0, [t00, 0; 0, t11])", "y ~ x + (x || j)"),
+    ("(U_0j, U_1j)' ~ N(0, [t00, t01; t01, t11])", "y ~ x + (x | j)"),
+    ("ε_ij ~ N(0, σ²)", "y ~ x + (x | j)"),
+])
+def test_distribution_lines_decide_correlation(distribution, expected):
+    text = r"""y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + \varepsilon_{ij}
+\beta_{0j} = \gamma_{00} + U_{0j}
+\beta_{1j} = \gamma_{10} + U_{1j}
+""" + distribution
+    assert spec_of(text) == mixeq.parse(expected)
+
+
+def test_covariance_of_the_wrong_size():
+    text = "y_ij = b0j + b1j*x_ij + e_ij\nb0j = g00 + u0j\nb1j = g10 + u1j\n" \
+           "(u0j, u1j)' ~ N(0, [t00, 0, 0; 0, t11, 0; 0, 0, t22])"
+    result = read_equations(text, render=False)
+    assert result.codes() == ["covariance-size"]
+    assert result.spec == mixeq.parse("y ~ x + (x | j)")
+
+
+def test_tokens_keep_positions():
+    text = r"y_{ij} = \beta_{0j}"
+    toks = tokenize(text)
+    assert [(t.kind, t.value) for t in toks] == [
+        ("NAME", "y"), ("SUB", "ij"), ("=", "="), ("NAME", "beta"), ("SUB", "0j")]
+    assert text[toks[3].start:toks[3].end] == r"\beta"
+    assert text[slice(*toks[4].inner)] == "0j"
+
+
+def test_legend_names_the_groups():
+    text = "y_ij = b0j + e_ij\nb0j = g00 + u0j\n- j = 1, …, J: Subject"
+    assert spec_of(text) == mixeq.parse("y ~ 1 + (1 | Subject)")
+    # an explicit group_map wins over the legend
+    result = read_equations(text, group_map={"j": "person"}, render=False)
+    assert result.spec == mixeq.parse("y ~ 1 + (1 | person)")
+
+
+def test_input_is_not_changed():
+    text = "y_ij = b0j + e_ij\nb0j = g00 + u0j"
+    mapping = {"j": "g"}
+    read_equations(text, group_map=mapping, render=False)
+    assert mapping == {"j": "g"}
