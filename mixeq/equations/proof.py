@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from mixeq.equations.forms import composite, matrix, multilevel, observation
+from mixeq.equations.forms import composite, gelman_hill, matrix, multilevel, observation
 from mixeq.equations.render import symbolic_model
 from mixeq.equations.sympy_bridge import to_sympy
 from mixeq.equations.symbolic import SymbolicModel
@@ -57,6 +57,7 @@ def verify(obj, **options) -> VerifyReport:
     for name, check in [("level equations substituted give the composite", _multilevel),
                         ("composite equals row 1 of the matrix form", _matrix),
                         ("composite equals the observation form", _observation),
+                        ("Gelman–Hill mean equals the composite's", _gelman_hill),
                         ("covariance matrices are symmetric", _symmetric)]:
         report.checks.append(_run(name, check, sm))
     if sm.info.has_data:
@@ -134,6 +135,19 @@ def _observation(sm: SymbolicModel):
     ok = _zero(to_sympy(rel.rhs) - rhs) and _zero(to_sympy(rel.lhs) - lhs)
     return ok, f"{len(sm.fixed)} fixed and {len(sm.random)} random terms" if ok else \
         f"difference {sympy.expand(to_sympy(rel.rhs) - rhs)}"
+
+
+def _gelman_hill(sm: SymbolicModel):
+    """Varying coefficients replaced by group mean + random effect, GH symbols by the
+    composite's: the linear predictor must be the composite's fixed + random part."""
+    doc = gelman_hill.build(sm)
+    mean = to_sympy(doc.row("gh").relation.rhs.args[0])
+    mean = mean.xreplace({sympy.Symbol(k): to_sympy(v) for k, v in doc.expand.items()})
+    mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
+    _, comp = _composite(sm)
+    diff = sympy.expand(mean + to_sympy(sm.residual()) - comp)
+    return diff == 0, (f"{len(doc.expand)} varying coefficient(s)" if diff == 0
+                       else f"difference {diff}")
 
 
 def _symmetric(sm: SymbolicModel):

@@ -129,3 +129,20 @@ def test_matrix_cluster_of_a_coarser_factor_is_refused():
 def test_matrix_cluster_must_be_a_level():
     with pytest.raises(RenderError, match="not a level of school"):
         render(model("textbook"), "matrix", cluster="s999")
+
+
+def test_gelman_hill_covariance_follows_the_coefficients_not_zs_order():
+    # Z's order is U_1j (x), U_0j, U_2j (z); Σ must be written for (α, β_1, β_2)
+    text = render("y ~ x + z + (0 + x | g) + (1 + z | g)", "gelman-hill", "text").text
+    assert "⎡   σ_α²       0     σ_(α,β₂) ⎤" in text
+    assert "⎢    0      σ_(β₁)²     0     ⎥" in text
+    assert verify("y ~ x + z + (0 + x | g) + (1 + z | g)").ok
+
+
+def test_gelman_hill_textbook_and_crossed():
+    text = render(model("textbook"), "gelman-hill", "text").text
+    assert "yᵢ ∼ N(α_(j[i]) + β_(1j[i]) xᵢ, σ²)" in text
+    assert "γ₀^α + γ₁^α mⱼ" in text
+    crossed = render(model("penicillin_crossed"), "gelman-hill", "text").text
+    assert "diameterᵢ ∼ N(β₀ + a_(0j[i]) + b_(0k[i]), σ²)" in crossed
+    assert "for plate j = 1, …, J" in crossed and "for sample k = 1, …, K" in crossed

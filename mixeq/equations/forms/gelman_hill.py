@@ -18,16 +18,20 @@ class GHNames:
 
     def __init__(self, sm: SymbolicModel):
         self.sm = sm
+        self.aliases: dict[str, str] = {}  # GH symbol key → the composite's symbol key
 
     def atom(self, a, group_level: bool = False) -> Sym:
         sm = self.sm
         lev = sm.atom_levels[a.var]
         name = sm.opts.names.get(a.var, a.var)
         if lev.level == 1:
-            return Sym(name, (sm.obs_letter,), kind="var", label=a.label)
-        letter = sm.groups[lev.group].letter
-        token = letter if group_level else f"{letter}[{sm.obs_letter}]"
-        return Sym(name, (token,), kind="var", label=a.label)
+            sym = Sym(name, (sm.obs_letter,), kind="var", label=a.label)
+        else:
+            letter = sm.groups[lev.group].letter
+            token = letter if group_level else f"{letter}[{sm.obs_letter}]"
+            sym = Sym(name, (token,), kind="var", label=a.label)
+        self.aliases[sym.key] = sm.atom_sym(a).key
+        return sym
 
     def atoms(self, atoms, group_level: bool = False):
         ordered = sorted(atoms, key=lambda a: -self.sm.level_of(a))
@@ -35,7 +39,8 @@ class GHNames:
 
 
 def build(sm: SymbolicModel) -> Document:
-    if len(sm.groups) == 1 and sm.nlevels == 2:
+    single = len(sm.groups) == 1 and sm.nlevels == 2
+    if single and all(len(n.random) <= 1 for n in sm.level_nodes(1)):
         return _single(sm)
     return _additive(sm)
 
@@ -46,7 +51,9 @@ def _single(sm: SymbolicModel) -> Document:
     i = sm.obs_letter
     varying = [n for n in sm.level_nodes(1) if n.random]
     mean_terms, counter = [], 1
-    vsyms, means, aliases = [], [], {}
+    vsyms, means, aliases, expand = [], [], names.aliases, {}
+    cov = sm.covariances[0]
+    pos = []  # where each varying coefficient's random effect sits in T
     for node in sm.level_nodes(1):
         part = sm.part(1, node.path[0])
         if node in varying:
@@ -60,6 +67,8 @@ def _single(sm: SymbolicModel) -> Document:
                 aliases[g_sym.key] = child.key
                 gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
             means.append(add(*gam) if gam else Num(0))
+            pos.append(cov.effects.index(node.random[0]))
+            expand[indexed.key] = add(means[-1], node.random[0].symbol)
         else:
             for _, p in node.children:  # a non-varying coefficient: plain β_k
                 beta = Sym("beta", (str(0 if not part.atoms and not p.atoms else counter),),
@@ -70,24 +79,24 @@ def _single(sm: SymbolicModel) -> Document:
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
     rows = [Row(Relation(y, "~", Call("N", (add(*mean_terms), sm.sigma2()))), name="gh")]
-    cov = sm.covariances[0]
-    for a, sa in enumerate(vsyms):
-        for b, sb in enumerate(vsyms):
-            e = _entry(cov.matrix[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
+    tau = [[cov.matrix[pa][pb] for pb in pos] for pa in pos]
+    for a in range(len(vsyms)):
+        for b in range(len(vsyms)):
+            e = _entry(tau[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
             base = e.base if isinstance(e, Pow) else e
-            if isinstance(base, Sym) and isinstance(cov.matrix[a][b], Sym):
-                aliases[base.key] = cov.matrix[a][b].key
+            if isinstance(base, Sym) and isinstance(tau[a][b], Sym):
+                aliases[base.key] = tau[a][b].key
     remark = Sentence((f"for {g.name} ", index_range(g.letter, g.count)))
     if len(vsyms) == 1:
         rows.append(Row(Relation(vsyms[0], "~", Call("N", (means[0], _var(vsyms[0])))),
                         remark=remark, name="gh-group"))
     else:
-        sigma = Matrix(tuple(tuple(_entry(cov.matrix[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
+        sigma = Matrix(tuple(tuple(_entry(tau[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
                                    for b in range(len(vsyms))) for a in range(len(vsyms))))
         rows.append(Row(Relation(Matrix(tuple((s,) for s in vsyms), paren=True), "~",
                                  Call("N", (Matrix(tuple((m,) for m in means), paren=True),
                                             sigma))), remark=remark, name="gh-group"))
-    return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases)
+    return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases, expand)
 
 
 def _varying_sym(p: int, letter: str) -> Sym:
@@ -97,7 +106,7 @@ def _varying_sym(p: int, letter: str) -> Sym:
 
 
 def _sup(sym: Sym):
-    return Sym(sym.base, sym.sub[:-1], kind=sym.kind)
+    return Sym(sym.base, sym.sub[:-1], sym.sup, kind=sym.kind)
 
 
 def _var(sym: Sym):
@@ -115,7 +124,7 @@ def _entry(tau, a: Sym, b: Sym):
 def _additive(sm: SymbolicModel) -> Document:
     names = GHNames(sm)
     i = sm.obs_letter
-    terms, aliases = [], {}
+    terms, aliases = [], names.aliases
     for k, f in enumerate(sorted(sm.fixed, key=lambda f: f.path)):
         beta = Sym("beta", (str(k),), kind="greek")
         aliases[beta.key] = f.symbol.key
@@ -126,10 +135,11 @@ def _additive(sm: SymbolicModel) -> Document:
         if not effects:
             continue
         a = "abcdfgh"[letter_pos]
-        syms = [Sym(a, (r.label, g.letter)) for r in effects]
+        syms = [Sym(a, (r.label, g.letter), r.symbol.sup) for r in effects]
         for r, s in zip(effects, syms):
-            terms.append(mul(s.with_sub((r.label, f"{g.letter}[{i}]")),
-                             names.atoms(r.atoms)))
+            indexed = s.with_sub((r.label, f"{g.letter}[{i}]"))
+            aliases[indexed.key] = r.symbol.key
+            terms.append(mul(indexed, names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
         for x, sx in enumerate(syms):
             for y in range(len(syms)):
