@@ -59,6 +59,11 @@ class BlockedFactor:
         self.col_theta = np.concatenate(col_theta)
         self.slices = slices
         self.diag_R = np.arange(self.qR) * (self.qR + 1)
+        self._buffer = np.zeros((self.qR, self.qR))
+        # which pair of R terms each target (r, s) of P lies in, as an index into λλᵀ
+        term_of = np.repeat(np.arange(len(self.rest)), [t.q for t in self.rest])
+        tr, tc = np.divmod(self.cross.targets, self.qR)
+        self.target_pair = term_of[tr] * len(self.rest) + term_of[tc]
 
     # -- Λ_R applied to the dense blocks ------------------------------------
     def _lam_rows(self, M: np.ndarray, lams, transpose: bool) -> np.ndarray:
@@ -183,96 +188,32 @@ class BlockedFactor:
     def _rest_matrix(self, theta, lams, G, Wv):
         """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
         cb = self.cross
-        M = self.ARR.copy()
-        if cb.P is not None:
-            M.flat[cb.targets] -= cb.P @ G.ravel()
-        else:  # too many pairs to keep P: form the product with sparse algebra
-            W = cb.W
-            W.data = Wv.ravel()[cb.perm]
-            M -= (W @ cb.A.T).toarray()
         if self.rest_scalar:
-            d = theta[self.col_theta]
-            M *= np.outer(d, d)
+            # Λ_R is λ_t on term t's rows: scale each pair of term blocks once
+            lam = np.array([lams[i][0, 0] for _, _, _, i in self.slices])
+            M = self._buffer
+            for a, (sa, _, _, _) in enumerate(self.slices):
+                for b, (sb, _, _, _) in enumerate(self.slices[:a + 1]):
+                    np.multiply(self.ARR[sa, sb], lam[a] * lam[b], out=M[sa, sb])
+            flat = M.reshape(-1)
+            if cb.P is not None:
+                flat[cb.targets] -= (cb.P @ G.ravel()) * np.outer(lam, lam).ravel()[self.target_pair]
+            else:
+                W = cb.W
+                W.data = Wv.ravel()[cb.perm]
+                d = theta[self.col_theta]
+                M -= (W @ cb.A.T).toarray() * np.outer(d, d)
         else:
+            M = self.ARR.copy()
+            if cb.P is not None:
+                M.reshape(-1)[cb.targets] -= cb.P @ G.ravel()
+            else:
+                W = cb.W
+                W.data = Wv.ravel()[cb.perm]
+                M -= (W @ cb.A.T).toarray()
             M = np.tril(M) + np.tril(M, -1).T
-            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
-        M.flat[self.diag_R] += 1.0
-        # M's lower triangle is valid; in Fortran order (M.T) that is the upper one
-        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
-            return None, None, 0.0
-        LRR = U.T                                        # C-ordered lower factor
-        C = self.AFR - (W @ WF1.T).T                     # (f, qR)
-        if self.rest_scalar:
-            C = C * theta[self.col_theta]
-        else:
-            C = self._lam_rows(C.T, lams, True).T
-        LFR = solve_triangular(LRR, C.T, lower=True, check_finite=False).T
-        return LRR, LFR, 2.0 * float(np.log(U.diagonal()).sum())
-
-    # -- what the optimiser and the result need ------------------------------
-    def objective(self, theta: np.ndarray, reml: bool) -> float:
-        """The criterion at θ. Uses G_l = N_l N_lᵀ = λ S_l⁻¹ λᵀ throughout, so
-        that W·W_F1ᵀ = Z_RᵀZ₁ diag(G_l) Z₁ᵀF needs no per-level factor."""
-        lams = self.layout.lambdas(theta)
-        ld, G = self.first.gram(lams[0])
-        SF = self.AFF - self.first.f_update(G)
-        if self.has_rest:
-            rest = self._rest_objective(theta, lams, self.first.full(G))
-            if rest is None:
-                return np.inf
-            ldR, LFR = rest
-            ld += ldR
-            SF -= LFR @ LFR.T
-        LFF, info = dpotrf(SF, lower=1, clean=0)
-        if info != 0:
-            return np.inf
-        p = self.p
-        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
-        return criterion(ld, ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
-
-    def _rest_objective(self, theta, lams, G):
-        cb = self.cross
-        if self.k1 == 1:
-            Wv = cb.values * G[cb.levels, 0]
-            G = G[:, 0, 0]
-        else:
-            Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
-        M = self._rest_matrix(theta, lams, G, Wv)
-        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
-            return None
-        W = cb.W
-        W.data = Wv.ravel()[cb.perm]
-        C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
-        if self.rest_scalar:
-            C = C * theta[self.col_theta]
-        else:
-            C = self._lam_rows(C.T, lams, True).T
-        LFR = solve_triangular(U, C.T, lower=False, trans="T", check_finite=False).T
-        return 2.0 * float(np.log(U.diagonal()).sum()), LFR
-
-    def _rest_matrix(self, theta, lams, G, Wv):
-        """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
-        cb = self.cross
-        M = self.ARR.copy()
-        if cb.P is not None:
-            M.flat[cb.targets] -= cb.P @ G.ravel()
-        else:
-            W = cb.W
-            W.data = Wv.ravel()[cb.perm]
-            A = sp.csr_matrix((np.repeat(cb.values.ravel()[cb.perm] * 0 + 1, 1), W.indices, W.indptr),
-                              shape=W.shape)
-            A.data = np.zeros_like(A.data)
-            A.data = _values_in_csr_order(cb)
-            M -= (W @ A.T).toarray()
-        if self.rest_scalar:
-            d = theta[self.col_theta]
-            M *= np.outer(d, d)
-        else:
-            M = np.tril(M) + np.tril(M, -1).T
-            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
-        M.flat[self.diag_R] += 1.0
+            M = np.ascontiguousarray(self._lam_rows(self._lam_rows(M, lams, True).T, lams, True))
+        M.reshape(-1)[self.diag_R] += 1.0
         return M
 
     def factorization(self, theta: np.ndarray) -> Factorization:
@@ -318,4 +259,3 @@ class BlockedFactor:
                 out_rest.append(np.einsum("ila,ilb->lab", cols, cols))
         first = np.matmul(Li.transpose(0, 2, 1), np.matmul(inner, Li))
         return [first, *out_rest]
-

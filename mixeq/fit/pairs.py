@@ -68,27 +68,31 @@ def _pair_operator(rows, levels, values, n1, k1, qR):
     total = int(npairs.sum())
     if total * k1 * k1 > MAX_PAIR_ENTRIES:
         return None, np.zeros(0, dtype=np.intp)
-    b1 = np.repeat(np.arange(nb), npairs)
     start = np.cumsum(npairs) - npairs
-    b2 = first[levels[b1]] + (np.arange(total) - start[b1])
-    flat = rows[b1].astype(np.int64) * qR + rows[b2]
+    lev = np.repeat(levels, npairs)
+    b2 = np.arange(total) - np.repeat(start - first[levels], npairs)
+    flat = np.repeat(rows.astype(np.int64) * qR, npairs) + rows[b2]
     targets, tinv = _unique_positions(flat, qR * qR)
+    del flat
     # columns of P are (level, a, c); pairs come grouped by level, so P is built
     # in CSC order directly: column (l, a, c) holds the pairs of level l
     kk = k1 * k1
-    pair_counts = np.bincount(levels[b1], minlength=n1)
-    pair_first = np.cumsum(pair_counts) - pair_counts
-    lev = levels[b1]
-    within = np.arange(total) - pair_first[lev]
-    data = np.empty(total * kk)
-    indices = np.empty(total * kk, dtype=np.intp)
-    for a in range(k1):
-        for c in range(k1):
-            pos = pair_first[lev] * kk + (a * k1 + c) * pair_counts[lev] + within
-            data[pos] = values[b1, a] * values[b2, c]
-            indices[pos] = tinv
-    col_counts = np.repeat(pair_counts, kk)
-    indptr = np.concatenate([[0], np.cumsum(col_counts)])
+    pair_counts = np.bincount(lev, minlength=n1)
+    if k1 == 1:
+        data = np.repeat(values[:, 0], npairs) * values[b2, 0]
+        indices = tinv
+    else:
+        pair_first = np.cumsum(pair_counts) - pair_counts
+        within = np.arange(total) - pair_first[lev]
+        data = np.empty(total * kk)
+        indices = np.empty(total * kk, dtype=np.intp)
+        for a in range(k1):
+            v1 = np.repeat(values[:, a], npairs)
+            for c in range(k1):
+                pos = pair_first[lev] * kk + (a * k1 + c) * pair_counts[lev] + within
+                data[pos] = v1 * values[b2, c]
+                indices[pos] = tinv
+    indptr = np.concatenate([[0], np.cumsum(np.repeat(pair_counts, kk))])
     P = sp.csc_matrix((data, indices, indptr), shape=(len(targets), n1 * kk))
     return P, targets
 
