@@ -146,3 +146,13 @@ def test_gelman_hill_textbook_and_crossed():
     crossed = render(model("penicillin_crossed"), "gelman-hill", "text").text
     assert "diameterᵢ ∼ N(β₀ + a_(0j[i]) + b_(0k[i]), σ²)" in crossed
     assert "for plate j = 1, …, J" in crossed and "for sample k = 1, …, K" in crossed
+
+
+def test_multilevel_covariance_in_coefficient_order_matrix_form_in_z_order():
+    formula = "y ~ x + z + (0 + x | g) + (1 + z | g)"
+    ml = render(formula, "multilevel").latex
+    assert r"\begin{pmatrix} U_{0j} \\ U_{1j} \\ U_{2j} \end{pmatrix}" in ml
+    assert r"\tau_{00} & 0 & \tau_{02} \\ 0 & \tau_{11} & 0" in ml
+    mx = render(formula, "matrix").latex
+    assert r"b_{j} &= \begin{bmatrix} U_{1j} \\ U_{0j} \\ U_{2j} \end{bmatrix}" in mx
+    assert r"\tau_{11} & 0 & 0 \\ 0 & \tau_{00} & \tau_{02}" in mx

@@ -10,15 +10,21 @@ def residual_row(sm: SymbolicModel, name="residual") -> Row:
     return Row(Relation(sm.residual(), "~", Call("N", (Num(0), sm.sigma2()))), name=name)
 
 
-def covariance_rows(sm: SymbolicModel, cov: Covariance) -> list[Row]:
-    effects = [r.symbol for r in cov.effects]
+def covariance_rows(sm: SymbolicModel, cov: Covariance, z_order: bool = False) -> list[Row]:
+    """(U_0j, U_1j)' ~ N(0, T) and T written out, in coefficient order (β_0j's effect
+    first) unless ``z_order`` (the matrix form, where b_j follows Z_j's columns)."""
+    order = list(range(len(cov.effects)))
+    if not z_order:
+        order.sort(key=lambda k: (cov.effects[k].path, cov.effects[k].term))
+    effects = [cov.effects[k].symbol for k in order]
+    matrix = [[cov.matrix[a][b] for b in order] for a in order]
     if len(effects) == 1:
-        return [Row(Relation(effects[0], "~", Call("N", (Num(0), cov.matrix[0][0]))),
+        return [Row(Relation(effects[0], "~", Call("N", (Num(0), matrix[0][0]))),
                     name=f"random:{cov.group}")]
     vec = Matrix(tuple((e,) for e in effects), paren=True)
     zeros = Matrix(tuple((Num(0),) for _ in effects), paren=True)
     return [Row(Relation(vec, "~", Call("N", (zeros, cov.symbol))), name=f"random:{cov.group}"),
-            Row(Relation(cov.symbol, "=", Matrix(tuple(tuple(r) for r in cov.matrix))),
+            Row(Relation(cov.symbol, "=", Matrix(tuple(tuple(r) for r in matrix))),
                 name=f"cov:{cov.group}")]
 
 

@@ -82,7 +82,7 @@ def build(sm: SymbolicModel) -> Document:
         if len(effects) == 1:
             dist.append(Row(Relation(b, "~", Call("N", (Num(0), cov.matrix[0][0])))))
         else:
-            dist.extend(covariance_rows(sm, cov)[1:])
+            dist.extend(covariance_rows(sm, cov, z_order=True)[1:])
             dist.insert(1, Row(Relation(b, "~", Call("N", (Num(0), cov.symbol)))))
     blocks = [Block("", rows), Block("", dist)]
     if data is not None:
