@@ -19,9 +19,10 @@ def _read_model(text: str, group_map: dict[str, str]):
     doc = read_document(undraw(cleaned))
     structure = build_structure(doc)
     if structure is None:
-        return doc, None, {}, mapping
+        return doc, None, {}, mapping, {}
     spec = build_spec(structure, blocks(structure, doc), mapping)
-    return doc, spec, predictor_levels(structure, mapping), mapping
+    places = {p.name: (p.line, p.equation) for p in structure.predictors.values()}
+    return doc, spec, predictor_levels(structure, mapping), mapping, places
 
 
 def read_equations(text: str, group_map: dict[str, str] | None = None, data=None,
@@ -38,7 +39,7 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         raise TypeError("read_equations expects the equations as a string")
     fmt = format or ("latex" if looks_like_latex(text) else "text")
     try:
-        doc, spec, levels, mapping = _read_model(text, dict(group_map or {}))
+        doc, spec, levels, mapping, places = _read_model(text, dict(group_map or {}))
     except RecursionError:
         diag = D.Diagnostic(D.PARSE_ERROR, None, "",
                             "the equations are nested too deeply to read.")
@@ -48,7 +49,7 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     if spec is not None and data is not None:
         from mixeq.reader.data_check import check_data
 
-        spec, levels, extra = check_data(spec, levels, mapping, data)
+        spec, levels, extra = check_data(spec, levels, mapping, data, places)
         diagnostics.extend(extra)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     composite = matrix = None

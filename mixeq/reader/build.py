@@ -210,7 +210,7 @@ class Builder:
         p = self.s.predictors.get(name)
         if p is None:
             self.s.predictors[name] = Predictor(name, len(self.s.predictors), level1,
-                                                self.cluster_order(letters))
+                                                self.cluster_order(letters), eq.line, eq.text)
         elif level1 and not p.level1:
             p.level1, p.letters = True, ()
 

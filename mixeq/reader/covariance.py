@@ -62,7 +62,8 @@ class _Links:
         rhs = rel.rhs
         if not (isinstance(rhs, Call) and rhs.func in DISTRIBUTIONS):
             return
-        members = [self.find(s) for s in _members(rel.lhs)]
+        syms = _members(rel.lhs)
+        members = [self.find(s) for s in syms]
         found = [m for m in members if m is not None]
         if not found:
             return

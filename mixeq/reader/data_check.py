@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from mixeq.errors import DataError
 from mixeq.reader import diagnostics as D
 from mixeq.spec.types import ModelSpec, RandomTerm
 
@@ -16,13 +17,18 @@ _POWER = re.compile(r"^I\((?P<name>.+) \*\* (?P<p>\d+)\)$")
 
 
 class _Columns:
-    def __init__(self, data: pd.DataFrame):
+    def __init__(self, data: pd.DataFrame, places: dict[str, tuple]):
         self.data = data
+        self.places = places
         self.columns = [str(c) for c in data.columns]
         self.diagnostics: list[D.Diagnostic] = []
         self.unknown: set[str] = set()
         self.names_of: dict[str, str] = {}
         self.reported: set[tuple[str, str]] = set()
+
+    def remark(self, code: str, name: str, message: str) -> None:
+        line, equation = self.places.get(name, (None, ""))
+        self.diagnostics.append(D.Diagnostic(code, line, equation, message))
 
     def resolve(self, name: str, what: str) -> str | None:
         column = self._find(name, what)
@@ -30,10 +36,10 @@ class _Columns:
             other = self.names_of.setdefault(column, name)
             if other != name and (other, name) not in self.reported:
                 self.reported.add((other, name))
-                self.diagnostics.append(D.Diagnostic(
-                    D.SYMBOL_REUSED, None, "",
+                self.remark(
+                    D.SYMBOL_REUSED, name,
                     f"{other} and {name} both name the column {column}; if they are different "
-                    "variables, give them different names (and columns)."))
+                    "variables, give them different names (and columns).")
         return column
 
     def _find(self, name: str, what: str) -> str | None:
@@ -56,7 +62,7 @@ class _Columns:
                 code, text = D.UNKNOWN_COLUMN, (
                     f"the {what} {name} is not a column of the data; rename it in the equations "
                     f"or in the data.{hint}")
-            self.diagnostics.append(D.Diagnostic(code, None, "", text))
+            self.remark(code, name, text)
         return None
 
     def term(self, term: str) -> str:
@@ -84,9 +90,12 @@ def _varies_within(data: pd.DataFrame, column: str, groups: list[str]) -> bool:
 
 
 def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str],
-               data: pd.DataFrame):
-    """(spec with column names, levels with column names, diagnostics)."""
-    cols = _Columns(data)
+               data: pd.DataFrame, places: dict[str, tuple] | None = None):
+    """(spec with column names, levels with column names, diagnostics).
+    ``places`` (name → (line, equation)) says where each variable is written."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame (read a CSV with pandas.read_csv)")
+    cols = _Columns(data, places or {})
     response = cols.resolve(spec.response, "outcome") or spec.response
     fixed = tuple(dict.fromkeys(cols.term(t) for t in spec.fixed))
     random = []
@@ -105,26 +114,26 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
         new_levels[col or name] = info
         if col is None:
             continue
-        _check_level(cols, data, col, info, random, slopes)
+        _check_level(cols, data, name, col, info, random, slopes)
     return new, new_levels, cols.diagnostics
 
 
-def _check_level(cols: _Columns, data, col: str, info: dict, random, slopes) -> None:
+def _check_level(cols: _Columns, data, name: str, col: str, info: dict, random, slopes) -> None:
     if info["level"] != 1 and info.get("group"):
         groups = info["group"].split(":")
         if all(g in cols.columns for g in groups) and _varies_within(data, col, groups):
-            cols.diagnostics.append(D.Diagnostic(
-                D.LEVEL2_VARIES, None, "",
+            cols.remark(
+                D.LEVEL2_VARIES, name,
                 f"{col} is written as a level-2 predictor (constant within {info['group']}), but "
                 f"in the data it varies within {info['group']}: it is a level-1 predictor, so it "
-                f"belongs in the level-1 equation with the observation index."))
+                f"belongs in the level-1 equation with the observation index.")
         return
     for r in random:
         groups = list(r.group)
         if (col, r.group) in slopes and all(g in cols.columns for g in groups) \
                 and not _varies_within(data, col, groups):
-            cols.diagnostics.append(D.Diagnostic(
-                D.LEVEL1_CONSTANT, None, "",
+            cols.remark(
+                D.LEVEL1_CONSTANT, name,
                 f"{col} has a random slope over {r.group_name}, but in the data it is constant "
                 f"within {r.group_name}, so its slope cannot vary between clusters: drop its "
-                "random effect, or write it as a level-2 predictor."))
+                "random effect, or write it as a level-2 predictor.")

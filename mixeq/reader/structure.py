@@ -17,6 +17,8 @@ class Predictor:
     order: int
     level1: bool
     letters: tuple[str, ...] = ()
+    line: int | None = None  # where it is first written
+    equation: str = ""
 
 
 @dataclass
