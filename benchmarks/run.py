@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick           # fewer repeats
     python benchmarks/run.py --models sleepstudy,insteval --engines mixeq,lme4
     python benchmarks/run.py --json out.json --markdown out.md
+    python benchmarks/run.py --report out.json   # the tables of an earlier run
 
 Each (model, engine) runs in its own process: median times over repeats of
 "design" (building the model) and "fit", their total, the process's peak
@@ -127,6 +128,8 @@ def parse_args(argv):
                     help="cap every engine's thread pools (BLAS, OpenMP, rayon) at this"
                          " number (default: each library's own default)")
     ap.add_argument("--json", help="write all records to this JSON file")
+    ap.add_argument("--report", metavar="JSON",
+                    help="print the tables of an earlier run's --json file instead of running")
     ap.add_argument("--markdown", help="write the tables as Markdown to this file")
     args = ap.parse_args(argv)
     unknown = [m for m in args.models.split(",") if m not in BY_NAME]
@@ -136,27 +139,39 @@ def parse_args(argv):
     return args
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def measure(args) -> tuple[list, list[dict]]:
+    """Run the benchmark (or read an earlier run's --json): (cases, records)."""
+    if args.report:
+        records = json.loads(Path(args.report).read_text())["records"]
+        return [BY_NAME[n] for n in dict.fromkeys(r["case"] for r in records)], records
     cases = [BY_NAME[m] for m in args.models.split(",")]
-    engines = args.engines.split(",")
     timeout = args.timeout or (180.0 if args.quick else 600.0)
-    print(f"mixeq benchmark ({describe_machine()}), {'quick' if args.quick else 'full'} run,"
-          f" started {time.strftime('%H:%M:%S')}", flush=True)
+    print(f"mixeq benchmark ({describe_machine()}), {'quick' if args.quick else 'full'}"
+          f" run, started {time.strftime('%H:%M:%S')}", flush=True)
     if args.threads:
         print(f"thread pools capped at {args.threads} for every engine", flush=True)
-    records = run_all(cases, engines, args.quick, timeout, args.threads)
+    records = run_all(cases, args.engines.split(","), args.quick, timeout, args.threads)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
-    targets = (speed_targets(records) + faster_targets(records, [c.name for c in cases])
-               + lme4_ratio_targets(records, cases, reference_seconds)
-               + objective_targets(records, cases, reference_objective))
+    return cases, records
+
+
+def all_targets(cases, records):
+    return (speed_targets(records) + faster_targets(records, [c.name for c in cases])
+            + lme4_ratio_targets(records, cases, reference_seconds)
+            + objective_targets(records, cases, reference_objective))
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cases, records = measure(args)
+    targets = all_targets(cases, records)
     print("\nMedian times (best = fastest total); 'vs mixeq' = this engine's median total /"
           " mixeq's; RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc"
           " peak (mixeq only).\n")
     print(results_table(records))
     print("\nTargets\n")
     print(targets_table(targets))
-    if args.json:
+    if args.json and not args.report:
         Path(args.json).write_text(json.dumps({"records": records,
                                                "targets": [t.__dict__ for t in targets]},
                                               indent=1))
