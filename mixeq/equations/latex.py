@@ -15,6 +15,7 @@ _TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"
                 "Σ": r"$\Sigma$", "θ": r"$\theta$", "Λ": r"$\Lambda$", "²": r"$^2$"}
 _GREEK = {"epsilon": r"\varepsilon"}
 _RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
+_FUNCTIONS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
 _DOTS = {"v": r"\vdots", "h": r"\cdots", "d": r"\ddots", "l": r"\ldots"}
 
 
@@ -134,7 +135,12 @@ class LatexWriter:
         return base + "^{" + self.node(p.exp) + "}"
 
     def _call(self, c: Call) -> str:
-        name = c.name if len(c.name) == 1 else r"\operatorname{" + c.name + "}"
+        if c.name == "sqrt" and len(c.args) == 1:
+            return r"\sqrt{" + self.node(c.args[0]) + "}"
+        if c.name == "abs" and len(c.args) == 1:
+            return r"\left|" + self.node(c.args[0]) + r"\right|"
+        name = c.name if len(c.name) == 1 else _FUNCTIONS.get(
+            c.name, r"\operatorname{" + escape(c.name) + "}")
         return name + r"\left(" + ", ".join(self.node(a) for a in c.args) + r"\right)"
 
     def _matrix(self, m: Matrix) -> str:

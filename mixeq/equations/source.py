@@ -128,19 +128,29 @@ def _all_atoms(info: ModelInfo) -> list[Atom]:
 
 def _atom_levels(info: ModelInfo, given: dict | None) -> dict[str, AtomLevel]:
     given = dict(given or {})
-    unknown = [v for v in given if v not in {a.var for a in _all_atoms(info)}]
+    inner = {a.var: _inner_var(a.var) for a in _all_atoms(info)}
+    unknown = [v for v in given if v not in inner and v not in inner.values()]
     if unknown:
         raise RenderError(f"levels= names {unknown}, which the formula does not use; "
-                          f"predictors: {sorted(a.var for a in _all_atoms(info))}")
+                          f"predictors: {sorted(set(inner.values()))}")
     out = {}
     for atom in _all_atoms(info):
-        if atom.var in given:
-            out[atom.var] = _given_level(atom.var, given[atom.var], info)
+        key = atom.var if atom.var in given else inner[atom.var]
+        if key in given:
+            out[atom.var] = _given_level(key, given[key], info)
         elif info.has_data:
             out[atom.var] = _data_level(atom, info)
         else:
             out[atom.var] = _assumed_level(atom, info)
     return _demote_random_slopes(out, info)
+
+
+def _inner_var(name: str) -> str:
+    """``log(w)`` → ``w``; other names unchanged."""
+    from mixeq.equations.transforms import parse_transform
+
+    tf = parse_transform(name)
+    return tf.var if tf else name
 
 
 def _given_level(var: str, value, info: ModelInfo) -> AtomLevel:

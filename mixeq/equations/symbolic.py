@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from mixeq.equations.atoms import Atom
 from mixeq.equations.options import Options
 from mixeq.equations.source import AtomLevel, ModelInfo
+from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import Num, Pow, Sym, mul
 from mixeq.errors import RenderError
 
@@ -160,15 +161,23 @@ class SymbolicModel:
         return self.atom_levels[atom.var].level
 
     def atom_sym(self, atom: Atom, row=None) -> Sym:
+        """The atom's symbol with its indices (for ``I(x ** 2)``: the symbol of x)."""
         lev = self.atom_levels[atom.var]
         tokens = self.obs_tokens(row) if lev.level == 1 else self.groups[lev.group].tokens
-        return Sym(self.opts.names.get(atom.var, atom.var), tokens, kind="var",
-                   label=atom.label)
+        tf = parse_transform(atom.var) if atom.label is None else None
+        var = tf.var if tf else atom.var
+        return Sym(self.opts.names.get(var, var), tokens, kind="var", label=atom.label)
+
+    def atom_node(self, atom: Atom, row=None):
+        """What the equations show for an atom: x_ij, recipe_B j, x_ij², log(x_ij)."""
+        sym = self.atom_sym(atom, row)
+        tf = parse_transform(atom.var) if atom.label is None else None
+        return tf.wrap(sym) if tf else sym
 
     def atoms_expr(self, atoms, row=None):
         """Product of atoms, highest level first (m_j x_ij); 1 when empty."""
         ordered = sorted(atoms, key=lambda a: -self.level_of(a))
-        return mul(*(self.atom_sym(a, row) for a in ordered)) if ordered else None
+        return mul(*(self.atom_node(a, row) for a in ordered)) if ordered else None
 
     def _build_parts(self):
         self.parts: dict[int, dict[frozenset, Part]] = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy
 
-from mixeq.equations.tree import Add, Matrix, Mul, Neg, Num, Pow, Sym
+from mixeq.equations.tree import Add, Call, Matrix, Mul, Neg, Num, Pow, Sym
 
 
 def rename(sym: Sym, index_map: dict) -> Sym:
@@ -30,6 +30,8 @@ def to_sympy(node, index_map: dict | None = None):
         return -to_sympy(node.arg, index_map)
     if isinstance(node, Pow):
         return to_sympy(node.base, index_map) ** to_sympy(node.exp, index_map)
+    if isinstance(node, Call):
+        return sympy.Function(node.name)(*(to_sympy(a, index_map) for a in node.args))
     if isinstance(node, Matrix):
         return sympy.Matrix([[to_sympy(e, index_map) for e in row] for row in node.rows])
     raise TypeError(f"{type(node).__name__} has no SymPy value")

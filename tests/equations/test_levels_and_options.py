@@ -135,3 +135,15 @@ def test_four_nested_levels_render_with_distinct_letters_and_verify():
     assert first.startswith("yᵢⱼₖₗ = δ₀₀₀₀ + δ₁₀₀₀ xᵢⱼₖₗ")
     assert "w₀₀₀ₗ" in first and "u₀₀ₖₗ" in first and "r₀ⱼₖₗ" in first
     assert verify(formula).ok
+
+
+def test_transformed_predictors_are_shown_as_powers_and_functions():
+    formula = "y ~ x + I(x ** 2) + log(w) + sqrt(z) + (1 + x | g)"
+    eq = render(formula, "composite", levels={"w": "g"})
+    assert r"\gamma_{20} {x_{ij}}^{2}" in eq.latex
+    assert r"\gamma_{01} \log\left(w_{j}\right)" in eq.latex
+    assert r"\sqrt{z_{ij}}" in eq.latex
+    assert "xᵢⱼ²" in render(formula, "composite", "text", levels={"w": "g"}).text
+    from mixeq.equations import verify
+
+    assert verify(formula, levels={"w": "g"}).ok

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mixeq.equations.forms.common import index_range
 from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import (Block, Call, Document, Matrix, Num, Pow, Relation, Row,
                                   Sentence, Sym, add, mul)
 
@@ -20,10 +21,12 @@ class GHNames:
         self.sm = sm
         self.aliases: dict[str, str] = {}  # GH symbol key → the composite's symbol key
 
-    def atom(self, a, group_level: bool = False) -> Sym:
+    def atom(self, a, group_level: bool = False):
         sm = self.sm
         lev = sm.atom_levels[a.var]
-        name = sm.opts.names.get(a.var, a.var)
+        tf = parse_transform(a.var) if a.label is None else None
+        var = tf.var if tf else a.var
+        name = sm.opts.names.get(var, var)
         if lev.level == 1:
             sym = Sym(name, (sm.obs_letter,), kind="var", label=a.label)
         else:
@@ -31,7 +34,7 @@ class GHNames:
             token = letter if group_level else f"{letter}[{sm.obs_letter}]"
             sym = Sym(name, (token,), kind="var", label=a.label)
         self.aliases[sym.key] = sm.atom_sym(a).key
-        return sym
+        return tf.wrap(sym) if tf else sym
 
     def atoms(self, atoms, group_level: bool = False):
         ordered = sorted(atoms, key=lambda a: -self.sm.level_of(a))
