@@ -114,8 +114,21 @@ def _num(effect: RandomEffect) -> str | None:
     return nums[-1] if nums else None
 
 
+def _unknown_effects(structure: Structure, doc: Document) -> None:
+    keys = set().union(*(e.keys for e in structure.random)) if structure.random else set()
+    for st, rel in doc.distributions:
+        for sym in _members(rel.lhs):
+            info = classify(sym)
+            if info.role == ERROR and info.numbers and info.key not in keys:
+                doc.diagnostics.append(D.Diagnostic(
+                    D.UNKNOWN_RANDOM_EFFECT, st.line, st.text,
+                    f"{info.written} has a distribution but is in no equation: add it to the "
+                    "equation of the coefficient that varies, or remove it here."))
+
+
 def blocks(structure: Structure, doc: Document) -> list[list[RandomEffect]]:
     """Random effects in blocks of correlated effects, one list per lme4 term."""
+    _unknown_effects(structure, doc)
     out: list[list[RandomEffect]] = []
     groups: dict[tuple, list[RandomEffect]] = {}
     for eff in structure.random:

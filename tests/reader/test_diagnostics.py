@@ -150,3 +150,29 @@ def test_corrected_equations_read_back_clean():
     for d in r.diagnostics:
         text = text.replace(d.equation, d.corrected)
     assert read(text).codes() == []
+
+
+def test_same_coefficient_written_two_ways():
+    r = read("y_ij = b0j + b10*x_ij + e_ij\nb0j = g00 + u0j\nb1j = g10 + u1j")
+    d = only(r, "index-mismatch")
+    assert d.line == 1 and d.corrected == "y_ij = b0j + b1j*x_ij + e_ij"
+    assert r.spec == mixeq.parse("y ~ x + (x | j)")
+
+
+def test_circular_products_and_bare_predictors():
+    assert "circular-definition" in read("y_ij = b0j + e_ij\nb0j = g00 + b0j").codes()
+    r = read("y_ij = b0j + b1j*g10*x_ij + e_ij\nb0j = g00 + u0j")
+    assert only(r, "product-of-coefficients").column == 18
+    r = read("y_ij = b0j + x_ij + e_ij\nb0j = g00 + u0j")
+    assert only(r, "term-without-coefficient").column == 14
+    assert r.spec == mixeq.parse("y ~ x + (1 | j)")
+
+
+def test_distribution_of_a_random_effect_in_no_equation():
+    r = read("y_ij = b0j + e_ij\nb0j = g00 + u0j\n(u0j, u1j)' ~ N(0, T)")
+    assert only(r, "unknown-random-effect").line == 3
+
+
+def test_several_level1_equations_and_error_term_on_the_left():
+    r = read("y_ij = b0j + e_ij\nz_ij = b0j + e_ij\nb0j = g00 + u0j\ne_ij = y_ij - b0j")
+    assert sorted(r.codes()) == ["not-an-equation", "several-level1-equations"]
