@@ -17,6 +17,7 @@ from mixeq.equations.forms import composite, gelman_hill, matrix, multilevel, ob
 from mixeq.equations.render import symbolic_model
 from mixeq.equations.sympy_bridge import to_sympy
 from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import Matrix, Relation
 from mixeq.errors import MixeqError
 
@@ -159,9 +160,13 @@ def _symmetric(sm: SymbolicModel):
 
 
 # -- with data: the columns themselves --------------------------------------------
+_NUMPY = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs,
+          "log2": np.log2, "log10": np.log10}
+
+
 def atom_values(atom, data):
     if atom.var not in data.columns:
-        return None
+        return _transform_values(atom, data)
     col = data[atom.var]
     if atom.label is not None:
         return (col.astype(str) == atom.label).to_numpy(dtype=float)
@@ -169,6 +174,14 @@ def atom_values(atom, data):
         return col.to_numpy(dtype=float)
     except (TypeError, ValueError):
         return None
+
+
+def _transform_values(atom, data):
+    tf = parse_transform(atom.var) if atom.label is None else None
+    if tf is None or tf.var not in data.columns or tf.function not in (None, *_NUMPY):
+        return None
+    values = data[tf.var].to_numpy(dtype=float)
+    return values ** tf.power if tf.power is not None else _NUMPY[tf.function](values)
 
 
 def product_values(atoms, data):

@@ -56,3 +56,18 @@ def test_crossed_matrix_form_is_reported_not_applicable():
     report = verify("diameter ~ 1 + (1 | plate) + (1 | sample)")
     check = report.checks[1]
     assert check.ok and check.detail.startswith("not applicable")
+
+
+def test_transformed_columns_are_rebuilt_from_data():
+    import warnings
+
+    import mixeq
+    from conftest import load_dataset
+
+    df = load_dataset("sleepstudy")
+    df["w"] = df["Days"] + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = mixeq.Model("Reaction ~ Days + I(Days ** 2) + log(w) + (Days | Subject)", df)
+    check = next(c for c in verify(m).checks if c.name.startswith("columns of X"))
+    assert check.ok and check.detail == "4 column(s) equal"
