@@ -169,7 +169,10 @@ def atom_values(atom, data):
         return _transform_values(atom, data)
     col = data[atom.var]
     if atom.label is not None:
-        return (col.astype(str) == atom.label).to_numpy(dtype=float)
+        text = col.astype(str)
+        if atom.label not in set(text.unique()):  # a contrast column (.L, .Q …), not a dummy
+            return None
+        return (text == atom.label).to_numpy(dtype=float)
     try:
         return col.to_numpy(dtype=float)
     except (TypeError, ValueError):
