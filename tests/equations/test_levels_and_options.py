@@ -147,3 +147,11 @@ def test_transformed_predictors_are_shown_as_powers_and_functions():
     from mixeq.equations import verify
 
     assert verify(formula, levels={"w": "g"}).ok
+
+
+def test_top_level_mixeq_equations_is_callable_after_the_package_is_imported():
+    import mixeq
+    import mixeq.equations  # noqa: F401  (rebinds mixeq.equations to the package)
+
+    eq = mixeq.equations("y ~ x + (1 | g)", "composite", "text")
+    assert eq.text.startswith("yᵢⱼ = γ₀₀ + γ₁₀ xᵢⱼ + U₀ⱼ + εᵢⱼ")
