@@ -53,8 +53,12 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         diagnostics.extend(extra)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     composite = matrix = None
+    matrix_form = "matrix"
     if spec is not None and render:
         composite = render_form(spec, "composite", fmt, levels, notes)
         matrix = render_form(spec, "matrix", fmt, levels, notes) if spec.random else None
+        if matrix is None and spec.random and "stacked" in " ".join(notes):
+            matrix = render_form(spec, "stacked", fmt, levels, notes)
+            matrix_form = "stacked"
     return ReadResult(spec, spec.canonical() if spec is not None else None, composite, matrix,
-                      diagnostics, levels, mapping, fmt, notes)
+                      diagnostics, levels, mapping, fmt, notes, matrix_form)

@@ -16,7 +16,9 @@ def text_report(result: ReadResult) -> str:
     if result.composite:
         out += ["Composite equation:", _indent(result.composite), ""]
     if result.matrix:
-        out += ["Matrix form for cluster j:", _indent(result.matrix), ""]
+        title = ("Matrix form for cluster j:" if result.matrix_form == "matrix"
+                 else "Matrix form, stacked over all clusters:")
+        out += [title, _indent(result.matrix), ""]
     for note in result.notes:
         out.append(f"Note: {note}")
     if result.diagnostics:

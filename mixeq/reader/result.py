@@ -15,7 +15,8 @@ class ReadResult:
     ``composite`` and ``matrix`` (rendered in ``format``), ``diagnostics``
     (what is wrong, each with a corrected equation), ``levels`` (predictor →
     ``{"level": 1|2|3, "group": name}``), ``group_map`` (index letter →
-    grouping factor), ``notes`` (things said about the output, not the input).
+    grouping factor), ``notes`` (things said about the output, not the input),
+    ``matrix_form`` ("matrix", or "stacked" for crossed factors).
     """
 
     spec: ModelSpec | None
@@ -27,6 +28,7 @@ class ReadResult:
     group_map: dict[str, str] = field(default_factory=dict)
     format: str = "latex"
     notes: list[str] = field(default_factory=list)
+    matrix_form: str = "matrix"  # "stacked" when one cluster's form does not apply (crossed)
 
     @property
     def ok(self) -> bool:

@@ -150,3 +150,11 @@ def test_input_is_not_changed():
     mapping = {"j": "g"}
     read_equations(text, group_map=mapping, render=False)
     assert mapping == {"j": "g"}
+
+
+def test_crossed_factors_get_the_stacked_matrix_form():
+    text = r"""y_{i(jk)} = \beta_{0(jk)} + \varepsilon_{i(jk)}
+\beta_{0(jk)} = \gamma_{00} + U_{0j} + V_{0k}"""
+    result = read_equations(text, format="text")
+    assert result.matrix_form == "stacked" and "y = X β + Z b + ε" in result.matrix
+    assert "Matrix form, stacked over all clusters:" in str(result)
