@@ -40,7 +40,7 @@ class OptimizerSummary:
         }
 
 
-DEFAULTS = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-10,
+DEFAULTS = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-7,
             "initial_step": 0.5, "maxeval": 10_000}
 
 
