@@ -36,7 +36,7 @@ def read_legend(text: str) -> tuple[dict[str, str], str]:
     for k, line in enumerate(lines):
         found = [_match(inner) for inner in _TEXT_COMMAND.findall(line)]
         if not found or not any(found):
-            found = [_match(line)] if "\\" not in line else []
+            found = [_match(line)] if "\\text" not in line else []
         hits = [f for f in found if f]
         for letter, name in hits:
             if name:

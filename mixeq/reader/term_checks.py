@@ -68,7 +68,7 @@ class TermChecks(BuilderBase):
         letters = tuple(c for c in err.letters if c in self.s.clusters)
         expected = owner.letters if owner is not None and owner.letters else letters
         if not expected:
-            expected = tuple(self.s.clusters[:1])
+            expected = tuple(self.s.clusters[:1]) or tuple(err.letters) or ("j",)
         numbers = err.numbers
         problems = []
         if is_residual:

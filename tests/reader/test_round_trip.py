@@ -3,6 +3,7 @@ formula alone and with data) and read back is the same ModelSpec, with no remark
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -100,3 +101,19 @@ def formulas(draw):
 def test_generated_formulas_round_trip(formula, fmt):
     spec = mixeq.parse(formula)
     round_trip(spec, spec, fmt)
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "equations" / "golden"
+
+
+@pytest.mark.parametrize("name", [f"textbook_{form}.{ext}" for form in ("multilevel", "composite")
+                                  for ext in ("tex", "txt", "md")])
+def test_equations_golden_files_read_back(name):
+    """The equations helper's human-checked golden files (multilevel and
+    composite forms, every format) read back as the textbook model."""
+    path = GOLDEN / name
+    if not path.exists():
+        pytest.skip(f"{name} not in tests/equations/golden")
+    result = read_equations(path.read_text(), render=False)
+    assert result.diagnostics == [], "\n".join(map(str, result.diagnostics))
+    assert result.spec == mixeq.parse(MODELS["textbook"][0])
