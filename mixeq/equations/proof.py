@@ -142,7 +142,8 @@ def _gelman_hill(sm: SymbolicModel):
     """Varying coefficients replaced by group mean + random effect, GH symbols by the
     composite's: the linear predictor must be the composite's fixed + random part."""
     doc = gelman_hill.build(sm)
-    mean = to_sympy(doc.row("gh").relation.rhs.args[0])
+    row = doc.rows("gh-mean") or [None]
+    mean = to_sympy(row[0].relation.rhs if row[0] else doc.row("gh").relation.rhs.args[0])
     mean = mean.xreplace({sympy.Symbol(k): to_sympy(v) for k, v in doc.expand.items()})
     mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
     _, comp = _composite(sm)

@@ -81,7 +81,7 @@ def _single(sm: SymbolicModel) -> Document:
                 aliases[beta.key] = _.key
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
-    rows = [Row(Relation(y, "~", Call("N", (add(*mean_terms), sm.sigma2()))), name="gh")]
+    rows = mean_rows(sm, y, mean_terms)
     tau = [[cov.matrix[pa][pb] for pb in pos] for pa in pos]
     for a in range(len(vsyms)):
         for b in range(len(vsyms)):
@@ -100,6 +100,15 @@ def _single(sm: SymbolicModel) -> Document:
                                  Call("N", (Matrix(tuple((m,) for m in means), paren=True),
                                             sigma))), remark=remark, name="gh-group"))
     return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases, expand)
+
+
+def mean_rows(sm: SymbolicModel, y: Sym, terms: list) -> list[Row]:
+    """y_i ~ N(mean, σ²); a long mean (or wrap=) gets its own line μ_i = …"""
+    if len(terms) <= 6 and not sm.opts.wrap:
+        return [Row(Relation(y, "~", Call("N", (add(*terms), sm.sigma2()))), name="gh")]
+    mu = Sym("mu", (sm.obs_letter,), kind="greek")
+    return [Row(Relation(y, "~", Call("N", (mu, sm.sigma2()))), name="gh"),
+            Row(Relation(mu, "=", add(*terms)), name="gh-mean")]
 
 
 def _varying_sym(p: int, letter: str) -> Sym:
@@ -138,9 +147,11 @@ def _additive(sm: SymbolicModel) -> Document:
         if not effects:
             continue
         a = "abcdfgh"[letter_pos]
-        syms = [Sym(a, (r.label, g.letter), r.symbol.sup) for r in effects]
+        slots = [str(r.path[0]) for r in effects]
+        labels = [s if slots.count(s) == 1 else r.label for s, r in zip(slots, effects)]
+        syms = [Sym(a, (lab, g.letter), r.symbol.sup) for lab, r in zip(labels, effects)]
         for r, s in zip(effects, syms):
-            indexed = s.with_sub((r.label, f"{g.letter}[{i}]"))
+            indexed = s.with_sub((s.sub[0], f"{g.letter}[{i}]"))
             aliases[indexed.key] = r.symbol.key
             terms.append(mul(indexed, names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
@@ -161,5 +172,5 @@ def _additive(sm: SymbolicModel) -> Document:
             rows_after.append(Row(Relation(Matrix(tuple((s,) for s in syms), paren=True), "~",
                                            Call("N", (zeros, sigma))), remark=remark))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
-    rows = [Row(Relation(y, "~", Call("N", (add(*terms), sm.sigma2()))), name="gh")]
+    rows = mean_rows(sm, y, terms)
     return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes(), aliases)
