@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mixeq.reader.parser import ParseError
-from mixeq.reader.symbols import COEF, ERROR, SymInfo, classify
+from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo, classify
 from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
 
 
@@ -37,6 +37,22 @@ def _is_zero(num: Num) -> bool:
         return False
 
 
+def _derived(parts: list[Monomial], node: Group) -> SymInfo:
+    """``(x_ij - x̄_j)``: a centred predictor, one variable ``I(x - x_bar)``."""
+    text = []
+    letters: list[str] = []
+    for k, mono in enumerate(parts):
+        factors = [n.value for n in mono.numbers] + [
+            v.base if v.power == 1 else f"{v.base} ** {v.power}" for v in mono.variables]
+        sign = "-" if mono.sign < 0 else "+"
+        text.append(("-" if sign == "-" else "") if k == 0 else f" {sign} ")
+        text.append(" * ".join(factors))
+        for v in mono.variables:
+            letters += [c for c in v.letters if c not in letters]
+    name = "I(" + "".join(text) + ")"
+    return SymInfo(VAR, name, Index((), tuple(letters)), Sym(name, node.start, node.end))
+
+
 def expand(node) -> list[Monomial]:
     """Distribute products over sums; raises ParseError for vectors and
     functions, which cannot stand in a model equation's right side."""
@@ -60,7 +76,10 @@ def expand(node) -> list[Monomial]:
             result = [a.times(b) for a in result for b in expand(factor)]
         return result
     if isinstance(node, Group) and node.is_single and not node.transposed:
-        return expand(node.rows[0][0])
+        inner = expand(node.rows[0][0])
+        if len(inner) > 1 and not any(m.coefs or m.errors for m in inner):
+            return [Monomial(variables=[_derived(inner, node)], start=node.start, end=node.end)]
+        return inner
     if isinstance(node, Group):
         raise ParseError("a vector or matrix cannot be a term of a model equation", node.start)
     if isinstance(node, Call):

@@ -158,3 +158,14 @@ def test_crossed_factors_get_the_stacked_matrix_form():
     result = read_equations(text, format="text")
     assert result.matrix_form == "stacked" and "y = X β + Z b + ε" in result.matrix
     assert "Matrix form, stacked over all clusters:" in str(result)
+
+
+def test_centred_predictor_is_one_variable():
+    text = r"""y_{ij} = \beta_{0j} + \beta_{1j} (X_{ij} - \bar{X}_{\cdot j}) + r_{ij}
+\beta_{0j} = \gamma_{00} + \gamma_{01} \bar{X}_{\cdot j} + u_{0j}
+\beta_{1j} = \gamma_{10} + u_{1j}"""
+    result = read_equations(text, render=False)
+    assert result.diagnostics == []
+    assert result.spec == mixeq.parse("y ~ I(X - X_bar) + X_bar + (1 + I(X - X_bar) | j)")
+    assert result.levels["X_bar"] == {"level": 2, "group": "j"}
+    assert result.levels["I(X - X_bar)"] == {"level": 1, "group": None}
