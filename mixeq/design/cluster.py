@@ -35,7 +35,8 @@ def extract_cluster(model, level, group: str | None = None):
     if label not in gf.levels:
         shown = ", ".join(gf.levels[:8]) + (" …" if gf.nlevels > 8 else "")
         raise DataError(f"'{label}' is not a level of '{group}' (levels: {shown})")
-    crossed = [g for g in groups if g != group and group not in groups[g].nested_in]
+    crossed = [g for g in groups if g != group and group not in groups[g].nested_in
+               and g not in gf.nested_in]
     if crossed:
         raise DataError(
             f"'{group}' is crossed with {', '.join(crossed)}: a cluster of '{group}' shares "

@@ -30,6 +30,14 @@ def test_nested_cluster_holds_the_inner_levels():
     assert c.group == "batch" and c.Z.shape == (6, 4)
 
 
+def test_cluster_of_the_inner_nested_factor():
+    m = mixeq.Model("strength ~ 1 + (1 | batch/cask)", load_dataset("Pastes"))
+    c = m.cluster("a:A", group="cask:batch")
+    assert len(c.y) == 2
+    assert list(c.Z.columns) == ["cask:batch[a:A]", "batch[A]"]
+    np.testing.assert_array_equal(c.Z.to_numpy(), np.ones((2, 2)))
+
+
 def test_crossed_cluster_refers_to_the_stacked_form():
     m = mixeq.Model("diameter ~ 1 + (1 | plate) + (1 | sample)", load_dataset("Penicillin"))
     with pytest.raises(DataError, match="several grouping factors"):
