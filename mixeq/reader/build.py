@@ -67,7 +67,9 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
         self.s.clusters = letters[1:]
         if not self.s.clusters:
             self.s.clusters = self.implied_clusters()
-        self.level1_names = {v.base for m in self.level1.monomials for v in m.variables}
+        # x_ij^2 alone does not make x level 1: mixeq writes I(x ** 2) as its own predictor
+        self.level1_names = {v.base for m in self.level1.monomials for v in m.variables
+                             if v.power == 1}
         self.factor_of = factor_dummies(
             v.base for eq in [self.level1, *self.doc.definitions]
             for m in eq.monomials for v in m.variables)
