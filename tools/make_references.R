@@ -1,6 +1,7 @@
 # Extra lme4 reference fits for mixeq's tests.
 #
 #   Rscript tools/make_references.R            # write tests/data/reference_extra/*.json
+#   Rscript tools/make_references.R --only=id1,id2   # just those models
 #   Rscript tools/make_references.R --check    # refit tests/data/reference/*.json and compare
 #
 # Run from the repository root. Needs R with lme4 and jsonlite.
@@ -30,6 +31,10 @@ if ("--check" %in% commandArgs(trailingOnly = TRUE)) {
   ok <- check_given_references(file.path(data_dir, "reference"), data_dir, factors)
   quit(status = if (ok) 0 else 1)
 }
+# --only id1,id2: refit just those models
+only <- sub("^--only=", "", grep("^--only=", commandArgs(trailingOnly = TRUE), value = TRUE))
 make_missing_data(data_dir)
 dir.create(out_dir, showWarnings = FALSE)
-for (entry in reference_models()) make_one(entry)
+for (entry in reference_models()) {
+  if (length(only) == 0 || entry$id %in% strsplit(only, ",")[[1]]) make_one(entry)
+}

@@ -46,7 +46,10 @@ reference_models <- function() {
     ref_entry("seedlike_crosslevel_ml", "seedlike", "y ~ x * m + (1 + x | school)", REML = FALSE),
     ref_entry("insteval_full", "InstEval",
               "y ~ service + lectage + studage + (1 | s) + (1 | d) + (1 | dept:service)",
-              note = "the model of Bates et al. (2015, JSS), section 2 of the lme4 paper")
+              note = "the model of Bates et al. (2015, JSS), section 2 of the lme4 paper"),
+    ref_entry("insteval_service_slope", "InstEval",
+              "y ~ service + (1 | s) + (1 + service | d)",
+              note = "a large crossed model whose second term has two columns (a factor slope)")
   )
 }
 
