@@ -3,6 +3,7 @@ every form, plus what is wrong with them."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
+from mixeq.reader.agreement import check_agreement
 from mixeq.reader.assemble import build_spec, predictor_levels
 from mixeq.reader.build import build_structure
 from mixeq.reader.covariance import blocks
@@ -21,6 +22,7 @@ def _read_model(text: str, group_map: dict[str, str]):
     if structure is None:
         return doc, None, {}, mapping, {}
     spec = build_spec(structure, blocks(structure, doc), mapping)
+    check_agreement(structure, spec, doc, mapping)
     places = {p.name: (p.line, p.equation) for p in structure.predictors.values()}
     return doc, spec, predictor_levels(structure, mapping), mapping, places
 

@@ -31,13 +31,19 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
                         "residual), so there is no model to read; start with y_ij = β_0j + "
                         "β_1j x_ij + ε_ij.")
             return False
-        with_coefs = [e for e in cands if any(m.coefs or m.errors for m in e.monomials)]
-        self.level1 = (with_coefs or cands)[0]
+        defined = {eq.lhs.base for eq in self.doc.definitions}
+        self.level1 = max(cands, key=lambda e: (
+            sum(c.base in defined for m in e.monomials for c in m.coefs),
+            any(m.coefs or m.errors for m in e.monomials), -cands.index(e)))
         for other in cands:
-            if other is not self.level1:
-                self.remark(D.SEVERAL_LEVEL1, other,
-                            f"a second level-1 equation (for {show(other.lhs)}); mixeq reads "
-                            f"the first one (line {self.level1.line}) and ignores this one.")
+            if other is self.level1:
+                continue
+            if other.lhs.base == self.level1.lhs.base:
+                self.s.also_written.append(other)  # the composite, compared later
+                continue
+            self.remark(D.SEVERAL_LEVEL1, other,
+                        f"a second level-1 equation (for {show(other.lhs)}); mixeq reads "
+                        f"the one on line {self.level1.line} and ignores this one.")
         return True
 
     def index_definitions(self) -> None:

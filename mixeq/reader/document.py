@@ -81,6 +81,9 @@ def _is_zero(node) -> bool:
 
 def _sort_equation(doc: Document, st: Statement, tree) -> None:
     if not isinstance(tree, Relation):
+        first = st.tokens[0]
+        if first.kind == "NAME" and first.value.lower() in V.HEADING_WORDS:
+            return  # a heading such as "Level-1 Model"
         doc.diagnostics.append(D.Diagnostic(
             D.NOT_AN_EQUATION, st.line, st.text,
             "this line has no '=' or '~', so it is neither an equation nor a distribution; "

@@ -57,3 +57,4 @@ class Structure:
     random: list[RandomEffect] = field(default_factory=list)
     predictors: dict[str, Predictor] = field(default_factory=dict)
     residual: SymInfo | None = None
+    also_written: list[Equation] = field(default_factory=list)  # e.g. the composite equation

@@ -68,3 +68,7 @@ GLUED_PREFIXES = ("beta", "gamma", "pi", "eps", "b", "g", "p", "u", "U", "r", "v
 COVARIANCE_NAMES = {"T", "Tau", "Sigma", "G", "Omega", "Psi", "D", "Phi", "tau", "Sigmab"}
 VARIANCE_NAMES = {"sigma", "tau", "omega", "psi", "phi", "theta"}
 INDEX_LETTERS = set("ijklmnJKLMNtsh")
+# First words of heading lines ("Level-1 Model", "Mixed model", "where"), skipped quietly.
+HEADING_WORDS = {"level", "model", "models", "mixed", "combined", "composite", "where", "with",
+                 "and", "equation", "equations", "fixed", "random", "note", "notes", "for",
+                 "hlm", "multilevel", "single", "full", "reduced", "null", "unconditional"}

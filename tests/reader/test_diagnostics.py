@@ -176,3 +176,26 @@ def test_distribution_of_a_random_effect_in_no_equation():
 def test_several_level1_equations_and_error_term_on_the_left():
     r = read("y_ij = b0j + e_ij\nz_ij = b0j + e_ij\nb0j = g00 + u0j\ne_ij = y_ij - b0j")
     assert sorted(r.codes()) == ["not-an-equation", "several-level1-equations"]
+
+
+HLM = """Level-1 Model
+Y_ij = β_0j + β_1j*(SES_ij) + r_ij
+Level-2 Model
+β_0j = γ_00 + γ_01*(SECTOR_j) + u_0j
+β_1j = γ_10 + γ_11*(SECTOR_j) + u_1j
+Mixed Model
+"""
+
+
+def test_composite_that_agrees_with_the_level_equations_is_quiet():
+    r = read(HLM + "Y_ij = γ_00 + γ_01*SECTOR_j + γ_10*SES_ij + γ_11*SECTOR_j*SES_ij"
+             " + u_0j + u_1j*SES_ij + r_ij")
+    assert r.codes() == []
+    assert r.spec == mixeq.parse("Y ~ SES * SECTOR + (SES | j)")
+
+
+def test_composite_that_disagrees_is_a_remark():
+    r = read(HLM + "Y_ij = γ_00 + γ_01*SECTOR_j + γ_10*SES_ij + u_0j + u_1j*SES_ij + r_ij")
+    d = only(r, "composite-mismatch")
+    assert d.line == 7 and "only in the level equations: SES:SECTOR" in d.message
+    assert r.spec == mixeq.parse("Y ~ SES * SECTOR + (SES | j)")
