@@ -59,7 +59,12 @@ def run_child(cmd: list[str], cwd: str, timeout_s: float,
     out: list[str] = []
     err: list[str] = []
     readers = [_drain(proc.stdout, out), _drain(proc.stderr, err)]
-    status, rusage, timed_out = _wait(proc.pid, start, timeout_s)
+    try:
+        status, rusage, timed_out = _wait(proc.pid, start, timeout_s)
+    except KeyboardInterrupt:  # the child runs in its own session: stop it too
+        os.killpg(proc.pid, signal.SIGKILL)
+        os.wait4(proc.pid, 0)
+        raise
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     for reader in readers:
         reader.join(timeout=5)
