@@ -12,6 +12,8 @@ rows, and nothing loops over levels in Python.
 """
 from __future__ import annotations
 
+from math import log
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import solve_triangular
@@ -41,6 +43,7 @@ class BlockedFactor:
         self.AFF = F.T @ F
         self.rest = terms[1:]
         self.has_rest = bool(self.rest)
+        self.dense_size = sum(t.q for t in self.rest)
         if self.has_rest:
             self._init_rest(F, t1)
 
@@ -147,8 +150,13 @@ class BlockedFactor:
     def objective(self, theta: np.ndarray, reml: bool) -> float:
         """The criterion at θ. Uses G_l = N_l N_lᵀ = λ S_l⁻¹ λᵀ throughout, so
         that W·W_F1ᵀ = Z_RᵀZ₁ diag(G_l) Z₁ᵀF needs no per-level factor."""
-        lams = self.layout.lambdas(theta)
-        ld, G = self.first.gram(lams[0])
+        if self.k1 <= 2 and not self.has_rest:  # the common one-term case: no λ matrices
+            t = theta[:3] if self.k1 == 2 else (theta[0], 0.0, 0.0)
+            ld, G = self.first.gram_theta(float(t[0]), float(t[1]), float(t[2]))
+            lams = None
+        else:
+            lams = self.layout.lambdas(theta)
+            ld, G = self.first.gram(lams[0])
         SF = self.AFF - self.first.f_update(G)
         if self.has_rest:
             rest = self._rest_objective(theta, lams, self.first.full(G))
@@ -161,8 +169,9 @@ class BlockedFactor:
         if info != 0:
             return np.inf
         p = self.p
-        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
-        return criterion(ld, ld_x, float(LFF[p, p]) ** 2, self.n, p, reml)
+        diag = LFF.diagonal().tolist()
+        ld_x = 2.0 * sum(map(log, diag[:p]))
+        return criterion(ld, ld_x, diag[p] ** 2, self.n, p, reml)
 
     def _rest_objective(self, theta, lams, G):
         cb = self.cross

@@ -33,6 +33,7 @@ class DenseFactor:
         A[q:, q:] = F.T @ F
         self.A = A
         self.dim = dim
+        self.dense_size = dim
         self.scalar = all(k == 1 for k in layout.sizes)
         self._index(q, dim)
 

@@ -31,7 +31,8 @@ class FirstTerm:
             self.a = A11[:, 0, 0].copy()
             self.BF = None if outer is None else outer[0, 0]
         elif k == 2:
-            self.abc = np.stack([A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1]])  # (3, levels)
+            # rows a, b, c of the per-level A = [[a, b], [b, c]], and a row of ones for + I
+            self.abc1 = np.stack([A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1], np.ones(self.nl)])
             self.BF = None if outer is None else np.concatenate(
                 [outer[0, 0], outer[1, 0] + outer[0, 1], outer[1, 1]])
         else:
@@ -42,25 +43,32 @@ class FirstTerm:
         """log Σ det S_l and G in this term's compact form (see ``full``)."""
         k = self.k
         if k == 1:
-            t2 = float(lam[0, 0]) ** 2
-            s = self.a * t2 + 1.0
-            return float(np.log(s).sum()), t2 / s
+            return self.gram_theta(lam[0, 0], 0.0, 0.0)
         if k == 2:
-            t0, t1, t2 = float(lam[0, 0]), float(lam[1, 0]), float(lam[1, 1])
-            # rows S00, S10, S11 of S = λᵀAλ (+ I below), from rows a, b, c of A
-            coef = np.array([[t0 * t0, 2.0 * t0 * t1, t1 * t1],
-                             [0.0, t0 * t2, t1 * t2],
-                             [0.0, 0.0, t2 * t2]])
-            S = coef @ self.abc
-            S[0] += 1.0
-            S[2] += 1.0
-            det = S[0] * S[2] - S[1] * S[1]
-            inv = S[::-1] / det          # rows s11, s10, s00 over det → S⁻¹ (10 entry negated)
-            # rows G00, G10, G11 of λ S⁻¹ λᵀ from rows i00 = s11, −i10 = s10, i11 = s00 (÷ det)
-            gcoef = np.array([[t0 * t0, 0.0, 0.0],
-                              [t0 * t1, -t0 * t2, 0.0],
-                              [t1 * t1, -2.0 * t1 * t2, t2 * t2]])
-            return float(np.log(det).sum()), gcoef @ inv
+            return self.gram_theta(lam[0, 0], lam[1, 0], lam[1, 1])
+        return self._gram_general(lam)
+
+    def gram_theta(self, t0: float, t1: float, t2: float):
+        """``gram`` for k ≤ 2 straight from θ (λ = [[t0, 0], [t1, t2]], or [[t0]])."""
+        if self.k == 1:
+            tt = t0 * t0
+            s = self.a * tt + 1.0
+            return float(np.log(s).sum()), tt / s
+        # rows S00, S10, S11 of S = λᵀAλ + I, from rows a, b, c, 1
+        S = np.array([[t0 * t0, 2.0 * t0 * t1, t1 * t1, 1.0],
+                      [0.0, t0 * t2, t1 * t2, 0.0],
+                      [0.0, 0.0, t2 * t2, 1.0]]) @ self.abc1
+        det = S[0] * S[2]
+        det -= S[1] * S[1]
+        inv = S[::-1] / det  # rows s11, s10, s00 over det: S⁻¹ with its 10 entry negated
+        # rows G00, G10, G11 of λ S⁻¹ λᵀ
+        G = np.array([[t0 * t0, 0.0, 0.0],
+                      [t0 * t1, -t0 * t2, 0.0],
+                      [t1 * t1, -2.0 * t1 * t2, t2 * t2]]) @ inv
+        return float(np.log(det).sum()), G
+
+    def _gram_general(self, lam: np.ndarray):
+        k = self.k
         S = np.matmul(lam.T, np.matmul(self.A11, lam)) + np.eye(k)
         L = chol_stack(S)
         ld = 2.0 * float(np.log(np.diagonal(L, axis1=1, axis2=2)).sum())

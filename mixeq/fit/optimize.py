@@ -30,24 +30,33 @@ class OptimizerSummary:
     options: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        options = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self.options.items()}
         return {
             "backend": self.backend, "factor": self.factor,
             "start": self.start.tolist(), "lower": self.lower.tolist(),
             "theta": self.theta.tolist(), "objective": self.objective,
             "evaluations": self.evaluations, "seconds": self.seconds,
             "return_code": self.return_code, "converged": self.converged,
-            "options": dict(self.options),
+            "options": options,
         }
 
 
 DEFAULTS = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-7,
-            "initial_step": 0.5, "maxeval": 10_000}
+            "initial_step": None, "maxeval": 10_000}  # initial_step None: per element, see below
 
 
 def minimize(objective, start: np.ndarray, lower: np.ndarray, factor_name: str,
-             optimizer: str = "bobyqa", **options) -> OptimizerSummary:
-    """Minimise ``objective(θ)`` from ``start`` subject to ``θ ≥ lower``."""
+             optimizer: str = "bobyqa", steps: np.ndarray | None = None,
+             **options) -> OptimizerSummary:
+    """Minimise ``objective(θ)`` from ``start`` subject to ``θ ≥ lower``; ``steps``
+    are the first steps per element unless the ``initial_step`` option is given."""
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise FitError(f"unknown fit option(s) {', '.join(sorted(unknown))}; the optimiser "
+                       f"takes {', '.join(sorted(DEFAULTS))} (and fit() also blas_threads)")
     opts = {**DEFAULTS, **options}
+    if opts["initial_step"] is None:
+        opts["initial_step"] = steps if steps is not None else np.full(start.size, 0.5)
     summary = OptimizerSummary(backend=f"nlopt:{optimizer}", factor=factor_name,
                                start=start.copy(), lower=lower.copy(), options=opts)
     t0 = time.perf_counter()
@@ -93,7 +102,8 @@ def _nlopt(objective, start, lower, optimizer, opts):
     opt.set_ftol_abs(opts["ftol_abs"])
     opt.set_xtol_abs(opts["xtol_abs"])
     opt.set_maxeval(int(opts["maxeval"]))
-    opt.set_initial_step(np.full(n, float(opts["initial_step"])))
+    step = np.broadcast_to(np.asarray(opts["initial_step"], dtype=float), (n,))
+    opt.set_initial_step(np.array(step))
     try:
         theta = opt.optimize(start)
     except (nlopt.RoundoffLimited, RuntimeError, ValueError) as exc:

@@ -66,3 +66,17 @@ def test_the_users_data_is_not_changed():
     fit = mixeq.fit("Reaction ~ Days + (Days | Subject)", df)
     fit.predict(df)
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_unknown_fit_options_are_named():
+    model = reference_model("dyestuff")
+    with pytest.raises(mixeq.FitError, match="ftol_rell"):
+        model.fit(ftol_rell=1e-8)
+
+
+def test_optimizer_summary_records_the_settings():
+    fit = reference_model("sleepstudy_slope_reml").fit()
+    d = fit.optimizer_summary.as_dict()
+    assert d["options"]["initial_step"] == [0.75, 1.0, 0.75]
+    assert d["start"] == [1.0, 0.0, 1.0]
+    assert d["factor"] == "blocked" and d["converged"]
