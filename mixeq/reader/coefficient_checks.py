@@ -52,6 +52,12 @@ class CoefficientChecks(BuilderBase):
         gamma = self.spell(COEF, base, Index(numbers + ("0",), ()))
         u = self.spell(ERROR, "u", index)
         lhs = self.doc.source[coef.sym.start:coef.sym.end]
+        if any(d.code == D.PARSE_ERROR and d.equation.lstrip().startswith(lhs)
+               for d in self.doc.diagnostics):
+            self.add_fixed(here, coef, eq)  # its equation is there but could not be read
+            self.s.random.append(RandomEffect(self.term(here), letters, coef, eq,
+                                              {("missing", coef.key)}))
+            return
         self.remark(D.MISSING_LEVEL2, eq,
                     f"{show(coef)} carries the cluster index {''.join(letters)}, so it varies by "
                     f"cluster, but it has no equation of its own; mixeq reads it as "

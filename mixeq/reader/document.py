@@ -9,6 +9,7 @@ from mixeq.reader import diagnostics as D
 from mixeq.reader import vocabulary as V
 from mixeq.reader.lines import Statement, split_statements
 from mixeq.reader.parser import ParseError, parse_statement
+from mixeq.reader.repair import suggest
 from mixeq.reader.symbols import COEF, ERROR, SymInfo, classify
 from mixeq.reader.syntax import Call, Group, Num, Relation, Sym
 from mixeq.reader.terms import Monomial, expand
@@ -67,7 +68,7 @@ def _parse_failure(doc: Document, st: Statement, err: ParseError) -> None:
     doc.diagnostics.append(D.Diagnostic(
         D.PARSE_ERROR, line, st.text,
         f"cannot read this equation: {err.message} (line {line}, column {col}).",
-        None, col))
+        suggest(st, err), col))
 
 
 def _is_zero(node) -> bool:

@@ -130,6 +130,26 @@ def test_unparseable_equation_says_where(text, line, column, words):
     assert words in d.message and f"column {column}" in d.message
 
 
+@pytest.mark.parametrize("text, corrected", [
+    (r"y_{ij} = \beta_{0j} + + \epsilon_{ij}", r"y_{ij} = \beta_{0j} + \epsilon_{ij}"),
+    ("y_ij = b0j + e_ij\nb0j = g00 + u_{0j", "b0j = g00 + u_{0j}"),
+    ("y_ij = b0j + e_ij\nb0j = (g00 + u0j", "b0j = (g00 + u0j)"),
+    ("y_ij = b0j + e_ij\nb0j = g00 + u0j @", "b0j = g00 + u0j"),
+    (r"y_{ij} = \beta_{0j} + x_{ij + e_{ij}", r"y_{ij} = \beta_{0j} + x_{ij} + e_{ij}"),
+    ("y_ij = b0j + e_ij = 3", None),
+    (r"y_{ij} = \beta_{0j} + \frac{1}{2} + e_{ij}", None),
+])
+def test_parse_errors_suggest_a_repair_the_parser_accepts(text, corrected):
+    d = [d for d in read(text).diagnostics if d.code == "parse-error"][0]
+    assert d.corrected == corrected
+
+
+def test_unreadable_level2_equation_is_not_also_missing():
+    r = read("y_ij = b0j + e_ij\nb0j = g00 + u_{0j")
+    assert r.codes() == ["parse-error"]
+    assert r.spec == mixeq.parse("y ~ 1 + (1 | j)")
+
+
 def test_prose_line_is_not_an_equation():
     r = read("here is my model\ny_ij = b0j + e_ij\nb0j = g00 + u0j")
     assert only(r, "not-an-equation").line == 1
