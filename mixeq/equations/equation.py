@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mixeq.equations.html import to_html
 from mixeq.equations.latex import to_latex
 from mixeq.equations.markdown import to_markdown
 from mixeq.equations.options import Options
 from mixeq.equations.text import to_text
 from mixeq.equations.tree import Document
 
-FORMATS = ("latex", "text", "markdown")
+FORMATS = ("latex", "text", "markdown", "html")
 
 
 @dataclass
 class Equation:
-    """``.latex``, ``.text``, ``.markdown``; ``str()`` gives ``format``;
+    """``.latex``, ``.text``, ``.markdown``, ``.html``; ``str()`` gives ``format``;
     ``.tree`` is the display tree every format renders."""
 
     tree: Document
@@ -41,6 +42,10 @@ class Equation:
     @property
     def markdown(self) -> str:
         return to_markdown(self.tree, self.options)
+
+    @property
+    def html(self) -> str:
+        return to_html(self.tree, self.options)
 
     def __str__(self) -> str:
         return getattr(self, self.format)

@@ -19,18 +19,42 @@ from mixeq.equations.sympy_bridge import to_sympy
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import Matrix, Relation
+from mixeq.equations.words import count as _count, join_names
 from mixeq.errors import MixeqError
+
+
+STATUSES = ("ok", "FAILED", "n/a")
 
 
 @dataclass
 class Check:
+    """One named check. ``status`` is ``"ok"`` (proved), ``"FAILED"`` or ``"n/a"``
+    (the form it compares does not exist for this model, e.g. one cluster's
+    matrices for crossed factors; ``detail`` says why). ``ok`` is True unless it
+    failed; ``passed`` only when it was proved."""
+
     name: str
-    ok: bool
+    status: str
     detail: str = ""
 
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status {self.status!r} not one of {STATUSES}")
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "FAILED"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def applicable(self) -> bool:
+        return self.status != "n/a"
+
     def __str__(self) -> str:
-        return f"[{'ok' if self.ok else 'FAILED'}] {self.name}" + (f": {self.detail}"
-                                                                 if self.detail else "")
+        return f"[{self.status}] {self.name}" + (f": {self.detail}" if self.detail else "")
 
 
 @dataclass
@@ -40,13 +64,22 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        """No check failed and at least one was proved."""
+        return all(c.ok for c in self.checks) and any(c.passed for c in self.checks)
+
+    @property
+    def not_applicable(self) -> list[Check]:
+        return [c for c in self.checks if not c.applicable]
 
     def __bool__(self) -> bool:
         return self.ok
 
     def __str__(self) -> str:
         head = f"{self.formula}: {'all forms agree' if self.ok else 'FORMS DISAGREE'}"
+        skipped = len(self.not_applicable)
+        if self.ok and skipped:
+            head += f" ({skipped} check(s) not applicable to this model)" if skipped > 1 \
+                else " (1 check not applicable to this model)"
         return "\n".join([head, *("  " + str(c) for c in self.checks)])
 
 
@@ -55,12 +88,13 @@ def verify(obj, **options) -> VerifyReport:
     options.pop("cluster", None)
     sm = symbolic_model(obj, **options)
     report = VerifyReport(sm.spec.canonical())
-    for name, check in [("level equations substituted give the composite", _multilevel),
-                        ("composite equals row 1 of the matrix form", _matrix),
-                        ("composite equals the observation form", _observation),
-                        ("Gelman–Hill mean equals the composite's", _gelman_hill),
-                        ("covariance matrices are symmetric", _symmetric)]:
-        report.checks.append(_run(name, check, sm))
+    for name, check, applies in [
+            ("level equations substituted give the composite", _multilevel, None),
+            ("composite equals row 1 of the matrix form", _matrix, _matrix_applies),
+            ("composite equals the observation form", _observation, None),
+            ("Gelman–Hill mean equals the composite's", _gelman_hill, None),
+            ("covariance matrices are symmetric", _symmetric, None)]:
+        report.checks.append(_run(name, check, sm, applies))
     if sm.info.has_data:
         report.checks.append(_run("columns of X rebuilt from the equations' predictors",
                                   _x_columns, sm))
@@ -69,12 +103,25 @@ def verify(obj, **options) -> VerifyReport:
     return report
 
 
-def _run(name: str, check, sm: SymbolicModel) -> Check:
+def _run(name: str, check, sm: SymbolicModel, applies=None) -> Check:
+    """Run ``check`` unless ``applies(sm)`` gives a reason it does not apply. A check
+    that applies and raises has failed: an error never passes as "not applicable"."""
+    reason = applies(sm) if applies is not None else None
+    if reason:
+        return Check(name, "n/a", reason)
     try:
         ok, detail = check(sm)
-    except MixeqError as exc:  # a form that does not apply
-        return Check(name, True, f"not applicable ({str(exc).split(':')[0]})")
-    return Check(name, ok, detail)
+    except MixeqError as exc:
+        return Check(name, "FAILED", f"{type(exc).__name__}: {exc}")
+    return Check(name, "ok" if ok else "FAILED", detail)
+
+
+def _matrix_applies(sm: SymbolicModel) -> str | None:
+    if not sm.crossed:
+        return None
+    lev = next(lev for lev in range(2, sm.nlevels + 1) if len(sm.groups_at(lev)) > 1)
+    return (f"{join_names(g.name for g in sm.groups_at(lev))} are crossed, so there is no "
+            "one-cluster matrix form; the observation check covers row 1 of Xβ + Zb")
 
 
 def _rhs(rel: Relation, index_map=None):
@@ -101,7 +148,7 @@ def _multilevel(sm: SymbolicModel):
         expr = expr.xreplace(subs)
     _, comp = _composite(sm)
     diff = sympy.expand(expr - comp)
-    return diff == 0, f"{len(subs)} coefficient equation(s) substituted" if diff == 0 \
+    return diff == 0, f"{_count(len(subs), 'coefficient equation')} substituted" if diff == 0 \
         else f"difference {diff}"
 
 
@@ -118,7 +165,7 @@ def _matrix(sm: SymbolicModel):
     y1 = _first_row(doc, "Y")[0]
     lhs, rhs = _composite(sm, one)
     ok = len(x_row) == len(beta) and _zero(rhs - total) and _zero(lhs - y1)
-    return ok, f"X_j has {len(x_row)} columns, {k} Z block(s)" if ok else \
+    return ok, f"{_count(len(x_row), 'column')} of X, {_count(k, 'Z block')}" if ok else \
         f"difference {sympy.expand(rhs - total)}"
 
 
@@ -134,7 +181,7 @@ def _observation(sm: SymbolicModel):
     rel = observation.observation_relation(sm, "1")
     lhs, rhs = _composite(sm, {sm.obs_letter: "1"})
     ok = _zero(to_sympy(rel.rhs) - rhs) and _zero(to_sympy(rel.lhs) - lhs)
-    return ok, f"{len(sm.fixed)} fixed and {len(sm.random)} random terms" if ok else \
+    return ok, f"{_count(len(sm.fixed), 'fixed term')} and {_count(len(sm.random), 'random term')}" if ok else \
         f"difference {sympy.expand(to_sympy(rel.rhs) - rhs)}"
 
 
@@ -148,7 +195,7 @@ def _gelman_hill(sm: SymbolicModel):
     mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
     _, comp = _composite(sm)
     diff = sympy.expand(mean + to_sympy(sm.residual()) - comp)
-    return diff == 0, (f"{len(doc.expand)} varying coefficient(s)" if diff == 0
+    return diff == 0, (f"{_count(len(doc.expand), 'varying coefficient')}" if diff == 0
                        else f"difference {diff}")
 
 
@@ -157,7 +204,7 @@ def _symmetric(sm: SymbolicModel):
         M = to_sympy(Matrix(tuple(tuple(r) for r in cov.matrix)))
         if M != M.T:
             return False, f"T of {cov.group} is not symmetric"
-    return True, f"{len(sm.covariances)} grouping factor(s)"
+    return True, f"{_count(len(sm.covariances), 'grouping factor')}"
 
 
 # -- with data: the columns themselves --------------------------------------------
@@ -209,7 +256,7 @@ def _x_columns(sm: SymbolicModel):
         if not np.allclose(v, model.X[f.column].to_numpy(dtype=float)):
             return False, f"column {f.column} differs from the product of its predictors"
         checked += 1
-    return True, f"{checked} column(s) equal" + (f"; not checked (transforms or contrasts): "
+    return True, f"{_count(checked, 'column')} equal" + (f"; not checked (transforms or contrasts): "
                                                  f"{', '.join(skipped)}" if skipped else "")
 
 
@@ -225,5 +272,5 @@ def _z_columns(sm: SymbolicModel):
         if not np.allclose(v, term.matrix[:, term.columns.index(r.column)]):
             return False, f"column {r.column} of {term.group} differs"
         checked += 1
-    return True, f"{checked} term column(s) equal" + (
+    return True, f"{_count(checked, 'term column')} equal" + (
         f"; not checked: {', '.join(skipped)}" if skipped else "")

@@ -15,8 +15,12 @@ from mixeq.equations import FORMATS, FORMS, render
 from .helpers import model
 
 GOLDEN = Path(__file__).with_name("golden")
-EXT = {"latex": "tex", "text": "txt", "markdown": "md"}
-CASES = [(form, fmt, {}) for form in FORMS for fmt in FORMATS] + [
+EXT = {"latex": "tex", "text": "txt", "markdown": "md", "html": "html"}
+# HTML is the LaTeX format's math, escaped, plus sentences (test_html.py ties the
+# two together for every form); two golden files pin the fragment's structure.
+CASES = [(form, fmt, {}) for form in FORMS for fmt in FORMATS if fmt != "html"] + [
+    ("composite", "html", {}),
+    ("explain", "html", {}),
     ("matrix", "text", {"cluster": "s001"}),
     ("matrix", "latex", {"cluster": "s001"}),
     ("observation", "text", {"cluster": "s001"}),

@@ -52,10 +52,35 @@ def test_a_beta_vector_out_of_x_order_is_caught(monkeypatch):
     assert [c.ok for c in report.checks][:2] == [True, False]
 
 
-def test_crossed_matrix_form_is_reported_not_applicable():
+def test_crossed_matrix_form_is_reported_not_applicable_not_passed():
     report = verify("diameter ~ 1 + (1 | plate) + (1 | sample)")
     check = report.checks[1]
-    assert check.ok and check.detail.startswith("not applicable")
+    assert check.status == "n/a" and not check.passed and not check.applicable
+    assert check.ok and report.ok  # nothing failed
+    assert "plate and sample are crossed" in check.detail
+    assert "[n/a] composite equals row 1 of the matrix form" in str(report)
+    assert "[ok] composite equals row 1" not in str(report)
+    assert "1 check not applicable" in str(report).splitlines()[0]
+
+
+def test_an_error_in_a_check_that_applies_is_a_failure(monkeypatch):
+    from mixeq.errors import RenderError
+
+    def broken(sm):
+        raise RenderError("form='matrix' broke")
+
+    monkeypatch.setattr(matrix, "build", broken)
+    report = verify(TEXTBOOK)
+    check = report.checks[1]
+    assert check.status == "FAILED" and not check.ok and not report.ok
+    assert "RenderError: form='matrix' broke" in check.detail
+    assert "[FAILED] composite equals row 1 of the matrix form" in str(report)
+
+
+def test_every_check_of_a_two_level_model_applies():
+    report = verify(TEXTBOOK)
+    assert all(c.passed for c in report.checks), str(report)
+    assert "not applicable" not in str(report)
 
 
 def test_transformed_columns_are_rebuilt_from_data():
@@ -70,4 +95,4 @@ def test_transformed_columns_are_rebuilt_from_data():
         warnings.simplefilter("ignore")
         m = mixeq.Model("Reaction ~ Days + I(Days ** 2) + log(w) + (Days | Subject)", df)
     check = next(c for c in verify(m).checks if c.name.startswith("columns of X"))
-    assert check.ok and check.detail == "4 column(s) equal"
+    assert check.ok and check.detail == "4 columns equal"

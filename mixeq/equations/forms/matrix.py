@@ -7,13 +7,14 @@ from mixeq.equations.forms.common import covariance_rows
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Relation, Row,
                                   Sentence, Sym, add, column, mul)
+from mixeq.equations.words import join_names
 from mixeq.errors import RenderError
 
 
 def check_applies(sm: SymbolicModel):
     if sm.crossed:
         lev = next(lev for lev in range(2, sm.nlevels + 1) if len(sm.groups_at(lev)) > 1)
-        names = " and ".join(g.name for g in sm.groups_at(lev))
+        names = join_names(g.name for g in sm.groups_at(lev))
         raise RenderError(f"form='matrix' writes one cluster's matrices, but {names} are "
                           "crossed: a cluster of one factor meets many levels of the other. "
                           "Use form='stacked' (y = Xβ + Zb + ε over all clusters).")
