@@ -23,6 +23,7 @@ from mixeq.fit.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_s
 from mixeq.fit.criterion import Factorization, criterion
 from mixeq.fit.firstterm import FirstTerm
 from mixeq.fit.pairs import cross_blocks
+from mixeq.fit.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
 from mixeq.fit.theta import ThetaLayout
 
 
@@ -50,7 +51,7 @@ class BlockedFactor:
     def _init_rest(self, F, t1) -> None:
         ZR = sp.hstack([t.Z() for t in self.rest], format="csc")
         self.qR = ZR.shape[1]
-        self.ARR = (ZR.T @ ZR).toarray()
+        ARR = (ZR.T @ ZR).tocsr()
         self.AFR = np.asarray(ZR.T @ F).T.copy()
         self.cross = cross_blocks((ZR.T @ t1.Z()).tocsr(), self.n1, self.k1)
         self.rest_scalar = all(t.ncols == 1 for t in self.rest)
@@ -61,6 +62,14 @@ class BlockedFactor:
             start += t.q
         self.col_theta = np.concatenate(col_theta)
         self.slices = slices
+        self.nested = None
+        if len(self.rest) == 1 and self.cross.P is not None:
+            self.nested = nested_layout(self.cross.targets, self.qR, self.rest[0].ncols)
+        if self.nested is not None:  # block-diagonal: never form the dense qR × qR block
+            self.ARRB = stack_blocks(ARR, self.rest[0].nlevels, self.rest[0].ncols)
+            self.dense_size = 0
+            return
+        self.ARR = ARR.toarray()
         self.diag_R = np.arange(self.qR) * (self.qR + 1)
         self._buffer = np.zeros((self.qR, self.qR))
         # which pair of R terms each target (r, s) of P lies in, as an index into λλᵀ
@@ -116,35 +125,48 @@ class BlockedFactor:
         cb, k1 = self.cross, self.k1
         if k1 == 1:
             Wv = cb.values * N[cb.levels, 0]
+            NN = (N * N)[:, 0, 0]
         else:
             Wv = np.einsum("ba,bac->bc", cb.values, N[cb.levels])
+            NN = np.matmul(N, N.transpose(0, 2, 1))
+        rf = self._rest_factor(theta, lams, NN, None)
+        if rf is None:
+            return None, None, 0.0
         W = cb.W
         W.data = Wv.ravel()[cb.perm]
-        M = self.ARR.copy()
-        if cb.P is not None:
-            NN = N * N if k1 == 1 else np.matmul(N, N.transpose(0, 2, 1))
-            M.flat[cb.targets] -= cb.P @ NN.ravel()
-        else:
-            M -= (W @ W.T).toarray()
+        C = self.AFR - (W @ WF1.T).T                     # (f, qR)
+        LFR = rf.solve(self._lam_cols(C, theta, lams).T).T
+        return rf, LFR, rf.logdet
+
+    def _lam_cols(self, C, theta, lams):
+        """C Λ_R for a (f × qR) C."""
         if self.rest_scalar:
-            d = theta[self.col_theta]
-            M *= np.outer(d, d)
-        else:
-            M = np.tril(M) + np.tril(M, -1).T
-            M = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
-        M.flat[self.diag_R] += 1.0
+            return C * theta[self.col_theta]
+        return self._lam_rows(C.T, lams, True).T
+
+    def _rest_factor(self, theta, lams, G, Wv):
+        """Factor of Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I (None: not pos. def.)."""
+        if self.nested is not None:
+            return self._nested_factor(lams, G)
+        M = self._rest_matrix(theta, lams, G, Wv)
         # M's lower triangle is valid; in Fortran order (M.T) that is the upper one
         U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
-            return None, None, 0.0
-        LRR = U.T                                        # C-ordered lower factor
-        C = self.AFR - (W @ WF1.T).T                     # (f, qR)
-        if self.rest_scalar:
-            C = C * theta[self.col_theta]
-        else:
-            C = self._lam_rows(C.T, lams, True).T
-        LFR = solve_triangular(LRR, C.T, lower=True, check_finite=False).T
-        return LRR, LFR, 2.0 * float(np.log(U.diagonal()).sum())
+        return DenseRest(U) if info == 0 else None
+
+    def _nested_factor(self, lams, G):
+        pos, mirror, off = self.nested
+        vals = self.cross.P @ G.ravel()
+        MB = self.ARRB.copy()
+        flat = MB.reshape(-1)
+        flat[pos] -= vals
+        flat[mirror[off]] -= vals[off]
+        lam = lams[self.slices[0][3]]
+        MB = np.matmul(lam.T, np.matmul(MB, lam))
+        MB += np.eye(lam.shape[0])
+        if not np.all(np.isfinite(MB)):
+            return None
+        rf = BlockRest(MB)
+        return rf if np.isfinite(rf.logdet) else None
 
     # -- what the optimiser and the result need ------------------------------
     def objective(self, theta: np.ndarray, reml: bool) -> float:
@@ -180,19 +202,14 @@ class BlockedFactor:
             G = G[:, 0, 0]
         else:
             Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
-        M = self._rest_matrix(theta, lams, G, Wv)
-        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
-        if info != 0:
+        rf = self._rest_factor(theta, lams, G, Wv)
+        if rf is None:
             return None
         W = cb.W
         W.data = Wv.ravel()[cb.perm]
         C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
-        if self.rest_scalar:
-            C = C * theta[self.col_theta]
-        else:
-            C = self._lam_rows(C.T, lams, True).T
-        LFR = solve_triangular(U, C.T, lower=False, trans="T", check_finite=False).T
-        return 2.0 * float(np.log(U.diagonal()).sum()), LFR
+        LFR = rf.solve(self._lam_cols(C, theta, lams).T).T
+        return rf.logdet, LFR
 
     def _rest_matrix(self, theta, lams, G, Wv):
         """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
@@ -235,7 +252,7 @@ class BlockedFactor:
         if self.has_rest:
             LFR = parts["LFR"]
             cR = LFR[p] - LFR[:p].T @ beta
-            uR = solve_triangular(parts["LRR"], cR, lower=True, trans="T", check_finite=False)
+            uR = parts["LRR"].solve_t(cR)
             lam_uR = self._lam_u(uR, parts["lams"])
             c1 = c1 - self.cross.W.T @ lam_uR
             for sl, nl, k, _ in self.slices:
@@ -245,6 +262,13 @@ class BlockedFactor:
         u1 = np.einsum("lba,lb->la", Li, c1)                      # L_lᵀ u = c
         ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
         return Factorization(parts["ld"], ld_x, float(LFF[p, p]) ** 2, beta, [u1, *u], rx)
+
+    def _lam_rows_sparse(self, W, lams):
+        """Λ_Rᵀ W for the sparse W (sparse result when Λ_R is diagonal)."""
+        if self.rest_scalar:
+            return sp.diags(np.concatenate([np.full(t.q, lams[i][0, 0]) for t, (_, _, _, i)
+                                            in zip(self.rest, self.slices)])) @ W
+        return self._lam_rows(W.toarray(), lams, True)
 
     def _lam_u(self, uR, lams):
         """Λ_R u_R (the rows of L_R1 are Λ_Rᵀ W, so L_R1ᵀ u = Wᵀ Λ_R u)."""
@@ -258,13 +282,25 @@ class BlockedFactor:
         inner = np.broadcast_to(np.eye(k1), (n1, k1, k1)).copy()
         out_rest = []
         if self.has_rest:
-            LRR = np.ascontiguousarray(parts["LRR"])
-            LR1 = self._lam_rows(self.cross.W.toarray(), parts["lams"], True)
-            G = solve_triangular(LRR, LR1, lower=True, check_finite=False).reshape(self.qR, n1, k1)
-            inner += np.einsum("ila,ilb->lab", G, G)
-            Rinv = solve_triangular(LRR, np.eye(self.qR), lower=True, check_finite=False)
-            for sl, nl, k, _ in self.slices:
-                cols = Rinv[:, sl].reshape(self.qR, nl, k)
-                out_rest.append(np.einsum("ila,ilb->lab", cols, cols))
+            rf = parts["LRR"]
+            LR1 = self._lam_rows_sparse(self.cross.W, parts["lams"])
+            G = rf.solve(LR1)
+            inner += _column_block_grams(G, n1, k1)
+            out_rest = rf.inverse_blocks(self.slices)
         first = np.matmul(Li.transpose(0, 2, 1), np.matmul(inner, Li))
         return [first, *out_rest]
+
+
+def _column_block_grams(G, n1: int, k1: int) -> np.ndarray:
+    """For each level l of term 1: G[:, l-block]ᵀ G[:, l-block] (levels × k1 × k1)."""
+    out = np.empty((n1, k1, k1))
+    if sp.issparse(G):
+        G = G.tocsc()
+        for a in range(k1):
+            for b in range(a + 1):
+                v = np.asarray(G[:, a::k1].multiply(G[:, b::k1]).sum(axis=0)).ravel()
+                out[:, a, b] = v
+                out[:, b, a] = v
+        return out
+    Gr = G.reshape(G.shape[0], n1, k1)
+    return np.einsum("ila,ilb->lab", Gr, Gr)

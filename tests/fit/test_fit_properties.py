@@ -20,6 +20,8 @@ FORMULAS = [
     "y ~ x + (1 | g) + (1 + x | h)",
     "y ~ x + (1 + x | g) + (0 + z | h) + (1 | h)",
     "y ~ x * z + (1 + x + z | g)",
+    "y ~ x + (1 | h/g)",                       # nested: the later block stays block-diagonal
+    "y ~ x + (1 + x | g:h) + (1 + x | h)",
 ]
 
 
