@@ -28,7 +28,15 @@ def add_parser(subparsers):
                    help="with --data: fit the model (REML) and show the estimates")
     p.add_argument("--digits", type=int, default=2, help="decimals of numbers (default 2)")
     p.add_argument("--symbols", default="default", choices=["default", "hlm"],
-                   help="default: U_0j, ε_ij; hlm: u_0j, r_ij")
+                   help="default: U_0j, ε_ij; hlm: u_0j, r_ij (three levels: π/β/γ "
+                   "coefficients either way)")
+    p.add_argument("--residual", metavar="LETTER",
+                   help="letter of the level-1 residual, e.g. e or r (overrides --symbols)")
+    p.add_argument("--random", metavar="LETTER",
+                   help="letter of the random effects, e.g. u (overrides --symbols)")
+    p.add_argument("--indices", metavar="LETTERS",
+                   help="index letters: the observation's, then one per grouping factor "
+                   "(default ijk…), e.g. ts for y_ts")
     p.add_argument("--level", action="append", default=[], metavar="VAR=GROUP",
                    help="state a predictor's level without data (m=school, x=1)")
     p.add_argument("--name", action="append", default=[], metavar="VAR=NAME",
@@ -76,19 +84,38 @@ def _subject(args):
                               "drop --use-estimates") from None
 
 
+def _symbols(args):
+    if not (args.residual or args.random):
+        return args.symbols
+    base = {"default": ("epsilon", "U"), "hlm": ("r", "u")}[args.symbols]
+    names = {"ε": "epsilon", "η": "eta"}
+    return {"residual": names.get(args.residual, args.residual or base[0]),
+            "random": args.random or base[1]}
+
+
+def _with_notes(text: str, eq, fmt: str) -> str:
+    """LaTeX has no place for the notes (levels assumed, estimates): % comments."""
+    if fmt != "latex" or not eq.notes:
+        return text
+    return text + "".join("\n% Note: " + n for n in eq.notes)
+
+
 def run(args) -> int:
     subject = _subject(args)
-    options = dict(symbols=args.symbols, digits=args.digits, wrap=args.wrap,
+    options = dict(symbols=_symbols(args), digits=args.digits, wrap=args.wrap,
                    names=_pairs(args.name, "name"), levels=_levels(args.level),
                    variables=args.variables, row=args.row,
                    use_estimates=args.use_estimates)
+    if args.indices:
+        options["indices"] = args.indices
     if args.cluster is not None:
         options.update(cluster=args.cluster, group=args.group)
     forms = FORMS if args.form == "all" else (args.form,)
     chunks = []
     for form in forms:
         try:
-            text = str(render(subject, form=form, format=args.format, **options))
+            eq = render(subject, form=form, format=args.format, **options)
+            text = _with_notes(str(eq), eq, args.format)
         except MixeqError as exc:
             if args.form != "all":
                 raise
@@ -97,7 +124,8 @@ def run(args) -> int:
     print("\n\n".join(chunks))
     if args.verify:
         report = verify(subject.model if hasattr(subject, "fixef") else subject,
-                        levels=options["levels"], symbols=args.symbols)
+                        levels=options["levels"], symbols=options["symbols"],
+                        indices=options.get("indices", "ijklhg"))
         print("\n" + str(report))
         return 0 if report.ok else 1
     return 0

@@ -58,7 +58,8 @@ def substitute(node, values: dict, sigma2: float, digits: int, aliases: dict):
 def apply_estimates(doc: Document, sm: SymbolicModel) -> Document:
     values, sigma2 = estimate_values(sm)
     out = substitute(doc, values, sigma2, sm.opts.digits, getattr(doc, "aliases", {}))
-    out.notes = list(doc.notes) + ["Estimates substituted: fixed effects, variances and "
-                                   "covariances of the random effects (and θ), "
+    what = ("fixed effects, variances and covariances of the random effects (and θ)"
+            if sm.random else "fixed effects")
+    out.notes = list(doc.notes) + [f"Estimates substituted: {what}, "
                                    f"σ² = {sigma2:.{sm.opts.digits}f}."]
     return out

@@ -93,13 +93,13 @@ def verify(obj, **options) -> VerifyReport:
             ("composite equals row 1 of the matrix form", _matrix, _matrix_applies),
             ("composite equals the observation form", _observation, None),
             ("Gelman–Hill mean equals the composite's", _gelman_hill, None),
-            ("covariance matrices are symmetric", _symmetric, None)]:
+            ("covariance matrices are symmetric", _symmetric, _has_random)]:
         report.checks.append(_run(name, check, sm, applies))
     if sm.info.has_data:
         report.checks.append(_run("columns of X rebuilt from the equations' predictors",
                                   _x_columns, sm))
         report.checks.append(_run("columns of Z rebuilt from the equations' predictors",
-                                  _z_columns, sm))
+                                  _z_columns, sm, _has_random))
     return report
 
 
@@ -114,6 +114,10 @@ def _run(name: str, check, sm: SymbolicModel, applies=None) -> Check:
     except MixeqError as exc:
         return Check(name, "FAILED", f"{type(exc).__name__}: {exc}")
     return Check(name, "ok" if ok else "FAILED", detail)
+
+
+def _has_random(sm: SymbolicModel) -> str | None:
+    return None if sm.random else "no random effects (a linear model)"
 
 
 def _matrix_applies(sm: SymbolicModel) -> str | None:

@@ -80,3 +80,50 @@ def test_a_real_fit_shows_estimates_close_to_lme4():
     stacked = render(fit, "stacked", "text", use_estimates=True, digits=3).text
     # lme4's theta: 0.967, 0.015, 0.231
     assert "0.967" in stacked and "0.015" in stacked and "0.231" in stacked
+
+
+def _real_fit(formula, dataset):
+    import warnings
+
+    import mixeq
+    from conftest import load_dataset
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mixeq.fit(formula, load_dataset(dataset))
+
+
+def test_a_real_nested_fit_fills_every_variance_of_the_three_levels():
+    fit = _real_fit("strength ~ 1 + (1 | batch/cask)", "Pastes")
+    text = render(fit, "multilevel", "text", use_estimates=True).text
+    # lme4 (REML): (Intercept) 60.05; cask:batch 8.434, batch 1.657; sigma^2 0.678
+    assert "β₀₀ₖ = 60.05 + u₀₀ₖ" in text
+    assert "r₀ⱼₖ ∼ N(0, 8.43)" in text and "u₀₀ₖ ∼ N(0, 1.66)" in text
+    assert "εᵢⱼₖ ∼ N(0, 0.68)" in text
+    assert "τ" not in text and "γ" not in text and "σ²" not in text.split("Note")[0]
+
+
+def test_a_real_crossed_fit_in_every_form_leaves_no_parameter_symbol():
+    from mixeq.equations import FORMS
+
+    fit = _real_fit("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin")
+    # lme4 (REML): (Intercept) 22.972; plate 0.717, sample 3.731; sigma^2 0.302
+    for form in FORMS:
+        if form == "matrix":
+            continue
+        text = render(fit, form, "text", use_estimates=True).text
+        body = text.split("\nNote:")[0]
+        assert "τ" not in body and "γ" not in body and "σ²" not in body, (form, text)
+        if form in ("multilevel", "composite"):
+            assert "22.97" in body and "0.72" in body and "3.73" in body and "0.30" in body
+    stacked = render(fit, "stacked", "text", use_estimates=True).text
+    assert "G = diag(0.72 I_J, 3.73 I_K)" in stacked
+
+
+def test_a_real_linear_model_fit_degenerates_with_estimates():
+    fit = _real_fit("Reaction ~ Days", "sleepstudy")
+    eq = render(fit, "composite", "text", use_estimates=True)
+    # lm(Reaction ~ Days, sleepstudy): 251.405, 10.467, sigma 47.71
+    assert "Reactionᵢ = 251.41 + 10.47 Daysᵢ + εᵢ" in eq.text
+    assert "εᵢ ∼ N(0, 2276.69)" in eq.text
+    assert eq.notes[-1] == "Estimates substituted: fixed effects, σ² = 2276.69."

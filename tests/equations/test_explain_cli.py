@@ -50,3 +50,28 @@ def test_explain_levels_and_names_without_data(capsys):
 def test_cluster_without_data_is_an_error(capsys):
     assert main(["explain", "y ~ x + (1 | g)", "--cluster", "a"]) == 1
     assert "--data" in capsys.readouterr().err
+
+
+def test_explain_index_letters_and_symbol_letters(capsys):
+    assert main(["explain", "y ~ x * m + (1 + x | school)", "--level", "m=school",
+                 "--level", "x=1", "--indices", "ts", "--residual", "e", "--random", "u",
+                 "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "yₜₛ = β₀ₛ + β₁ₛ xₜₛ + eₜₛ" in out
+    assert "β₁ₛ = γ₁₀ + γ₁₁ mₛ + u₁ₛ" in out
+    assert "s = 1, …, S: school" in out and "all forms agree" in out
+
+
+def test_explain_latex_keeps_the_notes_as_comments(capsys):
+    assert main(["explain", "y ~ x * m + (1 + x | school)", "--format", "latex"]) == 0
+    out = capsys.readouterr().out
+    body, notes = out.split(r"\end{aligned}")
+    assert notes.strip().startswith("% Note: Levels assumed (no data)")
+
+
+def test_explain_html_fragment(capsys):
+    assert main(["explain", "Yield ~ 1 + (1 | Batch)", "--format", "html",
+                 "--form", "composite"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('<div class="mixeq-equations" data-form="composite">')
+    assert r"\operatorname{Yield}_{ij} &amp;= \gamma_{00} + U_{0j} + \varepsilon_{ij}" in out

@@ -155,3 +155,26 @@ def test_top_level_mixeq_equations_is_callable_after_the_package_is_imported():
 
     eq = mixeq.equations("y ~ x + (1 | g)", "composite", "text")
     assert eq.text.startswith("yᵢⱼ = γ₀₀ + γ₁₀ xᵢⱼ + U₀ⱼ + εᵢⱼ")
+
+
+def test_linear_model_with_data_degenerates_in_every_form_and_format():
+    import warnings
+
+    import mixeq
+    from conftest import load_dataset
+    from mixeq.equations import FORMATS, FORMS, verify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = mixeq.Model("Reaction ~ Days", load_dataset("sleepstudy"))
+    for form in FORMS:
+        for fmt in FORMATS:
+            out = str(render(m, form, fmt))
+            assert "_{ij}" not in out and "ᵢⱼ" not in out, (form, fmt)  # one index only
+    assert "Reaction₁ = 1·β₀ + Days₁·β₁ + ε₁" in render(m, "observation", "text").text
+    report = verify(m)
+    assert report.ok, str(report)
+    assert {c.name for c in report.checks if not c.applicable} == {
+        "covariance matrices are symmetric",
+        "columns of Z rebuilt from the equations' predictors"}
+    assert "[n/a] covariance matrices are symmetric: no random effects" in str(report)

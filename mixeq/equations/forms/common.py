@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mixeq.equations.symbolic import Covariance, SymbolicModel
+from mixeq.equations.words import join_names
 from mixeq.equations.tree import (Block, Call, Dots, Matrix, Num, Relation, Row, Sentence,
                                   Seq, Sym, add, mul)
 
@@ -49,12 +50,12 @@ def index_sentences(sm: SymbolicModel) -> list[Sentence]:
     within = " and ".join(g.name for g in finest)
     out.append(Sentence((i, f": observation within {within}",)))
     for g in sm.groups.values():
-        text = f": {g.name}"
+        parts = [index_range(g.letter, g.count), f": {g.name}"]
         if g.nlevels:
-            text += f" ({g.count.base} = {g.nlevels})"
+            parts += [" (", Relation(g.count, "=", Num(g.nlevels)), ")"]
         if len(sm.groups) > 1 and g.nested_in:
-            text += ", nested in " + ", ".join(g.nested_in)
-        out.append(Sentence((index_range(g.letter, g.count), text)))
+            parts.append(", nested in " + join_names(g.nested_in))
+        out.append(Sentence(tuple(parts)))
     return out
 
 

@@ -13,13 +13,16 @@ def build(sm: SymbolicModel) -> Document:
         return Document("explain", [Block("", [], text)], sm.notes())
     sentences = []
     several = len(sm.groups) > 1
+    terms = sorted({r.term for r in sm.random})
     for g in sm.groups.values():
         effects = [r for r in sm.random if r.group == g.name]
-        if sm.crossed:  # the stacked form's block of this factor
-            Zj = Sym("Z", (), g.name)
-        else:  # the matrix form of one finest cluster
-            Zj = Sym("Z", sm.upper_tokens(1), f"({g.level})" if several else None)
         for k, r in enumerate(effects, start=1):
+            if sm.crossed:  # the stacked form's block of this term, for level j of g
+                mine = [e for e in sm.random if e.term == r.term]
+                tag = f"({terms.index(r.term) + 1})" if len(terms) > 1 else None
+                Zj, k = Sym("Z", (g.letter,), tag), mine.index(r) + 1
+            else:  # the matrix form of one finest cluster
+                Zj = Sym("Z", sm.upper_tokens(1), f"({g.level})" if several else None)
             sentences.append(column_sentence(sm, g, Zj, k, r))
         if len({r.term for r in effects}) > 1:
             sentences.append(Sentence((

@@ -56,11 +56,15 @@ def build(sm: SymbolicModel) -> Document:
 
 
 def row_sentence(sm: SymbolicModel, row) -> tuple:
+    """In the matrix form's names (the stacked form's for crossed factors)."""
+    from mixeq.equations.forms.matrix import names
+
     tokens = () if sm.crossed else sm.upper_tokens(1)
     X, beta = Sym("X", tokens), Sym("beta", kind="greek")
+    out = (f"Row {row} of ", X, " times ", beta)
     if not sm.random:
-        return (f"Row {row} of ", X, " times ", beta, ", plus the residual.")
-    Z, b = (Sym("Z"), Sym("b")) if sm.crossed or len(sm.groups) > 1 else \
-        (Sym("Z", tokens), Sym("b", tokens))
-    return (f"Row {row} of ", X, " times ", beta, f", plus row {row} of ", Z, " times ", b,
-            ", plus the residual.")
+        return out + (", plus the residual.",)
+    pairs = [(Sym("Z"), Sym("b"))] if sm.crossed else [(Z, b) for _, Z, b in names(sm)["zb"]]
+    for Z, b in pairs:
+        out += (f", plus row {row} of ", Z, " times ", b)
+    return out + (", plus the residual.",)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mixeq.equations.symbolic import SymbolicModel
+from mixeq.equations.words import count as count_words
 from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Num, Relation,
                                   Row, Sentence, Sym, Transpose, add, column, mul)
 
@@ -123,8 +124,8 @@ def dims(sm: SymbolicModel) -> list[Sentence]:
         size = f"{g.nlevels} × {k} = {g.nlevels * k}" if g.nlevels else f"{g.count.base} × {k}"
         count = f" = {g.nlevels}" if g.nlevels else ""
         out.append(Sentence((f"term {sm.info.terms[t].spec.canonical()}: ", g.count,
-                             f"{count} levels of {g.name}, {k} column(s) each: {size} "
-                             "columns of ", Sym("Z"))))
+                             f"{count} levels of {g.name}, {count_words(k, 'column')} each: "
+                             f"{size} columns of ", Sym("Z"))))
     if model is not None and sm.random:
         out.append(Sentence((Sym("q"), f" = {sum(t.q for t in model.terms)} columns of ",
                              Sym("Z"), " in all")))
