@@ -4,17 +4,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def _num(x: float, digits: int = 4) -> str:
-    """A number with ``digits`` significant digits, R-style (no exponent unless huge/tiny)."""
-    if x is None or not np.isfinite(x):
-        return "NA"
-    if x == 0:
-        return "0"
-    mag = int(np.floor(np.log10(abs(x))))
-    if mag >= 15 or mag < -5:
-        return f"{x:.{digits - 1}e}"
-    decimals = max(digits - 1 - mag, 0)
-    return f"{x:.{decimals}f}"
+def r_format(values, digits: int = 4) -> list[str]:
+    """R's ``format(x, digits = d)`` for a numeric vector: every element shown with
+    at least ``digits`` significant digits, all with the same number of decimals."""
+    decimals = 0
+    for x in values:
+        if x is None or not np.isfinite(x) or x == 0:
+            continue
+        mag = int(np.floor(np.log10(abs(x))))
+        need = max(digits - 1 - mag, 0)
+        text = f"{abs(x):.{need}f}".rstrip("0") if need else ""
+        if "." in text:
+            decimals = max(decimals, len(text.split(".")[1]))
+    return [("NA" if v is None or not np.isfinite(v) else f"{v:.{min(decimals, 15)}f}") for v in values]
 
 
 def abbreviate(name: str, minlength: int = 6) -> str:
@@ -29,32 +31,37 @@ def abbreviate(name: str, minlength: int = 6) -> str:
     return "".join(chars)
 
 
-def _table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+def _table(header: list[str], rows: list[list[str]], left: int = 1, indent: str = "") -> list[str]:
     """Columns right-aligned except the first ``left``, which are left-aligned."""
     cols = list(zip(header, *rows))
     widths = [max(len(c) for c in col) for col in cols]
     lines = []
     for row in [header, *rows]:
         cells = [c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
-        lines.append(" " + " ".join(cells).rstrip())
+        lines.append(indent + " ".join(cells).rstrip())
     return lines
 
 
 def _random_effects(fit) -> list[str]:
-    rows = []
+    names, variances, sds, corrs = [], [], [], []
     for name, term, cov in zip(_group_labels(fit), fit.model.terms, fit.term_covariances()):
         sd = np.sqrt(np.clip(np.diag(cov), 0, None))
         k = len(term.columns)
         corr = cov / np.outer(sd, sd) if np.all(sd > 0) else np.full((k, k), np.nan)
         for i, col in enumerate(term.columns):
-            cells = [name if i == 0 else "", col, _num(cov[i, i]), _num(sd[i])]
-            cells += [_num(corr[i, j], 2) if np.isfinite(corr[i, j]) else "NaN" for j in range(i)]
-            rows.append(cells)
-    rows.append(["Residual", "", _num(fit.sigma ** 2), _num(fit.sigma)])
-    ncorr = max(len(r) for r in rows) - 4
+            names.append([name if i == 0 else "", col])
+            variances.append(float(cov[i, i]))
+            sds.append(float(sd[i]))
+            corrs.append([f"{corr[i, j]:.2f}" if np.isfinite(corr[i, j]) else "NaN" for j in range(i)])
+    names.append(["Residual", ""])
+    variances.append(fit.sigma ** 2)
+    sds.append(fit.sigma)
+    corrs.append([])
+    ncorr = max(len(c) for c in corrs)
     header = ["Groups", "Name", "Variance", "Std.Dev."] + (["Corr"] + [""] * (ncorr - 1) if ncorr else [])
-    rows = [r + [""] * (len(header) - len(r)) for r in rows]
-    return _table(header, rows, left=2)
+    rows = [n + [v, d] + c + [""] * (ncorr - len(c))
+            for n, v, d, c in zip(names, r_format(variances), r_format(sds), corrs)]
+    return _table(header, rows, left=2, indent=" ")
 
 
 def _group_labels(fit) -> list[str]:
@@ -64,8 +71,11 @@ def _group_labels(fit) -> list[str]:
 
 
 def _fixed_effects(fit) -> list[str]:
-    est, se, t = fit.fixef, fit.stderr, fit.tvalues
-    rows = [[name, _num(est[name], 5), _num(se[name], 4), _num(t[name], 3)] for name in est.index]
+    est, se, t = fit.fixef.to_numpy(), fit.stderr.to_numpy(), fit.tvalues.to_numpy()
+    both = r_format(list(est) + list(se))  # printCoefmat formats estimates and SEs together
+    tv = r_format([round(v, 3) for v in t])
+    p = len(est)
+    rows = [[name, both[i], both[p + i], tv[i]] for i, name in enumerate(fit.fixef.index)]
     return _table(["", "Estimate", "Std. Error", "t value"], rows)
 
 
@@ -102,8 +112,10 @@ def summary_text(fit) -> str:
         lines.append("boundary (singular) fit: see help('isSingular')")
     res = (fit.residuals / fit.sigma).to_numpy()
     q = np.quantile(res, [0, 0.25, 0.5, 0.75, 1])
+    top = np.abs(q).max()
+    q = np.round(q, max(0, 5 - int(np.ceil(np.log10(top))))) if top > 0 else q  # R's zapsmall(q, 5)
     lines += ["", "Scaled residuals:",
-              *_table(["Min", "1Q", "Median", "3Q", "Max"], [[f"{v:.4f}" for v in q]], left=0),
+              *_table(["Min", "1Q", "Median", "3Q", "Max"], [r_format(list(q))], left=0),
               "", "Random effects:", *_random_effects(fit)]
     groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
     lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",

@@ -54,10 +54,10 @@ class ThetaLayout:
 
     def initial_steps(self) -> np.ndarray:
         """BOBYQA's first step per θ element, chosen by measurement on the reference
-        models (docs/fit.md): 0.5 for a scalar term's λ, 0.75 on the diagonal of a
+        models (docs/fit.md): 0.6 for a scalar term's λ, 0.75 on the diagonal of a
         vector-valued term's λ, 1.0 off the diagonal."""
         k = np.repeat(np.array(self.sizes), [s * (s + 1) // 2 for s in self.sizes])
-        return np.where(self.diagonal, np.where(k > 1, 0.75, 0.5), 1.0)
+        return np.where(self.diagonal, np.where(k > 1, 0.75, 0.6), 1.0)
 
     def lower_bounds(self) -> np.ndarray:
         """0 for diagonal elements, −∞ for the others."""

@@ -3,7 +3,7 @@ of summary(lmer(Reaction ~ Days + (Days | Subject), sleepstudy)))."""
 from __future__ import annotations
 
 from fit.helpers import reference_fit
-from mixeq.fit.summary import abbreviate
+from mixeq.fit.summary import abbreviate, r_format
 
 
 def test_reml_summary_reads_like_lme4():
@@ -17,14 +17,19 @@ def test_reml_summary_reads_like_lme4():
     assert lines[lines.index("Scaled residuals:") + 2].split() == ["-3.9536", "-0.4634", "0.0231", "0.4634", "5.1793"]
     re_start = lines.index("Random effects:")
     assert lines[re_start + 1].split() == ["Groups", "Name", "Variance", "Std.Dev.", "Corr"]
-    assert lines[re_start + 2].split()[:4] == ["Subject", "(Intercept)", "612.1", "24.74"]
-    assert lines[re_start + 3].split() == ["Days", "35.07", "5.922", "0.066"]
-    assert lines[re_start + 4].split() == ["Residual", "654.9", "25.59"]
+    # lme4:  Subject  (Intercept) 612.10   24.741
+    #                 Days         35.07    5.922   0.07
+    #        Residual             654.94   25.592
+    assert lines[re_start + 2].split() == ["Subject", "(Intercept)", "612.10", "24.741"]
+    assert lines[re_start + 3].split() == ["Days", "35.07", "5.922", "0.07"]
+    assert lines[re_start + 4].split() == ["Residual", "654.94", "25.592"]
     assert "Number of obs: 180, groups:  Subject, 18" in lines
     fe = lines.index("Fixed effects:")
     assert lines[fe + 1].split() == ["Estimate", "Std.", "Error", "t", "value"]
-    assert lines[fe + 2].split() == ["(Intercept)", "251.41", "6.825", "36.8"]
-    assert lines[fe + 3].split() == ["Days", "10.467", "1.546", "6.77"]
+    # lme4: (Intercept)  251.405      6.825  36.838
+    #       Days          10.467      1.546   6.771
+    assert lines[fe + 2].split() == ["(Intercept)", "251.405", "6.825", "36.838"]
+    assert lines[fe + 3].split() == ["Days", "10.467", "1.546", "6.771"]
     assert lines[-2].split() == ["(Intr)"]
     assert lines[-1].split() == ["Days", "-0.138"]
 
@@ -48,3 +53,9 @@ def test_abbreviate_like_r():
     assert abbreviate("(Intercept)") == "(Intr)"
     assert abbreviate("Days") == "Days"
     assert abbreviate("service1") == "servc1"  # stops once 6 characters are left
+
+
+def test_r_format_uses_common_decimals():
+    assert r_format([612.1002, 35.07171, 654.94]) == ["612.10", "35.07", "654.94"]
+    assert r_format([24.7407, 5.9221, 25.5918]) == ["24.741", "5.922", "25.592"]
+    assert r_format([0.0, 2.5]) == ["0.0", "2.5"]
