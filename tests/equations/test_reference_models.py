@@ -147,8 +147,18 @@ def test_gelman_hill_textbook_and_crossed():
     assert "yᵢ ∼ N(α_(j[i]) + β_(1j[i]) xᵢ, σ²)" in text
     assert "γ₀^α + γ₁^α mⱼ" in text
     crossed = render(model("penicillin_crossed"), "gelman-hill", "text").text
-    assert "diameterᵢ ∼ N(β₀ + a_(0j[i]) + b_(0k[i]), σ²)" in crossed
-    assert "for plate j = 1, …, J" in crossed and "for sample k = 1, …, K" in crossed
+    # Gelman & Hill's notation for non-nested factors: zero-mean effects added up
+    assert "diameterᵢ ∼ N(β₀ + a_(j[i]) + b_(k[i]), σ²)" in crossed
+    assert "aⱼ ∼ N(0, σₐ²),  for plate j = 1, …, J" in crossed
+    assert "bₖ ∼ N(0, σ_b²),  for sample k = 1, …, K" in crossed
+
+
+def test_gelman_hill_mean_without_group_level_predictors_is_mu():
+    text = render(model("sleepstudy_slope"), "gelman-hill", "text").text
+    assert "Reactionᵢ ∼ N(α_(j[i]) + β_(1j[i]) Daysᵢ, σ²)" in text
+    assert "⎛  μ_α   ⎞" in text and "⎝ μ_(β₁) ⎠" in text and "γ" not in text
+    latex = render(model("dyestuff"), "gelman-hill").latex
+    assert r"\alpha_{j} &\sim N\left(\mu_{\alpha}, {\sigma_{\alpha}}^{2}\right)" in latex
 
 
 def test_multilevel_covariance_in_coefficient_order_matrix_form_in_z_order():

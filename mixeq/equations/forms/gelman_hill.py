@@ -2,7 +2,7 @@
 
 One grouping factor: y_i ~ N(α_j[i] + β_1j[i] x_i, σ²) and the varying
 coefficients' joint distribution (α_j, β_1j)' ~ N(mean, Σ), the level-2
-predictors in the mean. Several grouping factors: every factor adds its own
+predictors in the mean (γ_0^α + γ_1^α m_j), or μ_α when there are none. Several grouping factors: every factor adds its own
 zero-mean effects to the linear predictor (a^{plate}_{j[i]} + a^{sample}_{k[i]}).
 """
 from __future__ import annotations
@@ -65,7 +65,11 @@ def _single(sm: SymbolicModel) -> Document:
             indexed = sym.with_sub((*sym.sub[:-1], f"{g.letter}[{i}]"))
             mean_terms.append(mul(indexed, names.atoms(part.atoms)))
             gam = []
-            for k, (child, p) in enumerate(node.children):
+            if len(node.children) == 1 and not node.children[0][1].atoms:
+                mu = Sym("mu", (_sup(sym),), kind="greek")  # no group-level predictor
+                aliases[mu.key] = node.children[0][0].key
+                gam.append(mu)
+            for k, (child, p) in enumerate(node.children if not gam else []):
                 g_sym = Sym("gamma", (str(k),), _sup(sym), kind="greek")
                 aliases[g_sym.key] = child.key
                 gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
@@ -150,8 +154,10 @@ def _additive(sm: SymbolicModel) -> Document:
         slots = [str(r.path[0]) for r in effects]
         labels = [s if slots.count(s) == 1 else r.label for s, r in zip(slots, effects)]
         syms = [Sym(a, (lab, g.letter), r.symbol.sup) for lab, r in zip(labels, effects)]
+        if len(effects) == 1 and not effects[0].atoms:  # an intercept only: a_j
+            syms = [Sym(a, (g.letter,), effects[0].symbol.sup)]
         for r, s in zip(effects, syms):
-            indexed = s.with_sub((s.sub[0], f"{g.letter}[{i}]"))
+            indexed = s.with_sub((*s.sub[:-1], f"{g.letter}[{i}]"))
             aliases[indexed.key] = r.symbol.key
             terms.append(mul(indexed, names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
