@@ -75,6 +75,8 @@ class Options:
             given = self.symbols["random"]
             if isinstance(given, str) and nlevels < 3:
                 return (given, *[c for c in "UVWQ" if c != given])
+            if isinstance(given, str):  # three levels: u, then v one level up …
+                return (_shift(given, level - 2),)
             if isinstance(given, dict) and level in given:
                 return tuple(given[level])
         if nlevels >= 3:
@@ -86,6 +88,13 @@ class Options:
         if nlevels in COEF_LETTERS:
             return COEF_LETTERS[nlevels]
         return ("pi", "beta", "gamma", "delta", "eta", "zeta", "kappa", "lambda")[:nlevels]
+
+
+def _shift(letter: str, by: int) -> str:
+    """The letter ``by`` places later in the alphabet (u → v), or letter + number."""
+    if len(letter) == 1 and letter.isalpha() and letter.lower() <= chr(ord("z") - by):
+        return chr(ord(letter) + by)
+    return f"{letter}{by + 1}" if by else letter
 
 
 KNOWN = set(Options.__dataclass_fields__)

@@ -178,3 +178,30 @@ def test_linear_model_with_data_degenerates_in_every_form_and_format():
         "covariance matrices are symmetric",
         "columns of Z rebuilt from the equations' predictors"}
     assert "[n/a] covariance matrices are symmetric: no random effects" in str(report)
+
+
+def test_a_random_letter_with_three_levels_moves_up_the_alphabet():
+    text = render("y ~ x + (1 | g/h)", "composite", "text",
+                  symbols={"random": "u", "residual": "e"}).text
+    assert "u₀ⱼₖ ∼ N(0, τ_(π00))" in text and "v₀₀ₖ ∼ N(0, τ_(β00))" in text
+    assert "eᵢⱼₖ ∼ N(0, σ²)" in text
+
+
+def test_cluster_errors_say_what_to_do_instead():
+    import warnings
+
+    import mixeq
+    from conftest import load_dataset
+
+    with pytest.raises(RenderError, match="needs data.*drop cluster="):
+        render(TEXTBOOK, "matrix", cluster="a")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = mixeq.Model("Reaction ~ Days", load_dataset("sleepstudy"))
+        pastes = mixeq.Model("strength ~ 1 + (1 | batch/cask)", load_dataset("Pastes"))
+    with pytest.raises(RenderError, match="linear model.*form='matrix' writes y = Xβ"):
+        render(lm, "matrix", cluster="308")
+    for form in ("matrix", "observation"):
+        with pytest.raises(RenderError, match="finest grouping factor \\(cask:batch\\), not "
+                                              "of batch.*form='stacked'"):
+            render(pastes, form, cluster="A", group="batch")

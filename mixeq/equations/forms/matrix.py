@@ -127,15 +127,18 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
     model = sm.info.model
     if model is None:
         raise RenderError("cluster= needs data: pass a mixeq.Model (or --data) to show "
-                          "a cluster's numbers")
+                          "a cluster's numbers; without data, drop cluster= and "
+                          "the form writes the symbols")
     finest = sorted(sm.groups.values(), key=lambda g: g.level)
     if not finest:
-        raise RenderError("cluster= needs a grouping factor; this model has none")
+        raise RenderError("cluster= needs a grouping factor, and this model has none (a "
+                          "linear model): drop cluster=, form='matrix' writes y = Xβ + ε")
     group = sm.opts.group or finest[0].name
     if group in sm.groups and sm.groups[group].level != 2:
-        raise RenderError(f"form='matrix' writes one cluster of the finest grouping factor "
-                          f"({finest[0].name}), not of {group}; pass a level of "
-                          f"{finest[0].name} as cluster=")
+        raise RenderError(f"cluster= shows one cluster of the finest grouping factor "
+                          f"({finest[0].name}), not of {group}: pass a level of "
+                          f"{finest[0].name} as cluster= (with group={finest[0].name!r}), "
+                          "or use form='stacked' for all clusters at once")
     label = str(sm.opts.cluster)
     rows = cluster_rows(model, group, label)
     if len(sm.groups) == 1:  # one grouping factor: the rows of Model.cluster
