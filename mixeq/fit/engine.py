@@ -1,8 +1,6 @@
 """``fit_model``: choose the factorisation, minimise the criterion, wrap the result."""
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
 from mixeq.errors import FitError
@@ -11,6 +9,7 @@ from mixeq.fit.dense import DenseFactor
 from mixeq.fit.optimize import minimize
 from mixeq.fit.result import FitResult
 from mixeq.fit.theta import ThetaLayout
+from mixeq.fit.threads import limit
 
 DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
 THREADED_SIZE = 100  # dense blocks from this size on would start BLAS threads
@@ -61,8 +60,8 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     def objective(theta):
         return fac.objective(theta, reml)
 
-    threads = options.pop("blas_threads", 1)
-    with blas_threads(threads if fac.dense_size >= THREADED_SIZE else None):
+    threads = options.pop("blas_threads", 1)  # see mixeq/fit/threads.py
+    with limit(threads if fac.dense_size >= THREADED_SIZE else None):
         summary = minimize(objective, theta0, lower, fac.name, optimizer,
                            steps=layout.initial_steps(), **options)
         if not np.isfinite(summary.objective):
@@ -73,29 +72,6 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
         raise FitError("the fixed effects reproduce the response exactly (zero residual "
                        "variance): remove predictors that are copies of the response")
     return FitResult(model, reml, fac, layout, summary, fz)
-
-
-_CONTROLLER = None
-
-
-def blas_threads(threads: int | None):
-    """Cap the BLAS thread pools while θ is optimised (``None``: leave them).
-
-    One thread by default: each evaluation factors one mid-sized dense block,
-    and OpenBLAS's spinning threads lose badly as soon as another process wants
-    a core (a crossed 50,000-row fit took 0.4 s on one thread and 2–7 s on two
-    on a busy 2-core machine). Pass ``blas_threads=2`` (or ``None``) on an idle machine.
-    """
-    global _CONTROLLER
-    if threads is None:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # optional at run time: fits are right either way
-        return contextlib.nullcontext()
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()  # after scipy.linalg is loaded: sees its BLAS too
-    return _CONTROLLER.limit(limits=int(threads), user_api="blas")
 
 
 def _start(start, layout: ThetaLayout) -> np.ndarray:
