@@ -43,6 +43,9 @@ def add_parser(subparsers):
                    help="display a variable under another name")
     p.add_argument("--variables", default="auto", choices=["auto", "operatorname", "italic"])
     p.add_argument("--wrap", type=int, default=0, help="at most N terms per line")
+    p.add_argument("--max-cols", type=int, default=8,
+                   help="matrix form: show the first and last columns of a wider X_j "
+                   "(default 8; 0 shows all)")
     p.add_argument("--verify", action="store_true",
                    help="also prove with SymPy that the forms are the same model")
     return p
@@ -104,7 +107,7 @@ def run(args) -> int:
     subject = _subject(args)
     options = dict(symbols=_symbols(args), digits=args.digits, wrap=args.wrap,
                    names=_pairs(args.name, "name"), levels=_levels(args.level),
-                   variables=args.variables, row=args.row,
+                   variables=args.variables, row=args.row, max_cols=args.max_cols,
                    use_estimates=args.use_estimates)
     if args.indices:
         options["indices"] = args.indices

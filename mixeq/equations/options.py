@@ -30,6 +30,8 @@ class Options:
     ``"italic"``. ``wrap``: most terms on one line of a long sum (0: never wrap).
     ``row``: the row written out by the observation form. ``digits``: decimals
     of estimates. ``cluster``: the cluster whose numbers the matrix form shows.
+    ``max_rows``/``max_cols``: the matrix form shows the first and last rows of a
+    cluster, and of a wide X_j the first and last columns (0: all of them).
     ``levels``: the level of each predictor when there is no data.
     ``equations_only``: leave out distributions and index sentences (multilevel,
     composite), e.g. to feed the equations to a reader.
@@ -47,6 +49,7 @@ class Options:
     levels: dict | None = None
     use_estimates: bool = False
     max_rows: int = 6
+    max_cols: int = 8
     equations_only: bool = False
 
     def __post_init__(self):

@@ -175,15 +175,21 @@ class TextWriter:
         cells = [[self.node(e) for e in row] for row in m.rows]
         ncol = max(len(r) for r in cells)
         widths = [max(r[c].width for r in cells if c < len(r)) for c in range(ncol)]
+        numeric = [all(isinstance(r[c], (Num, Dots)) for r in m.rows if c < len(r))
+                   and any(isinstance(r[c], Num) for r in m.rows if c < len(r))
+                   for c in range(ncol)]  # numbers right-aligned, so decimals line up
         lines = []
-        for row in cells:
+        for row, entries in zip(cells, m.rows):
             h = max(b.height for b in row)
             for k in range(h):
                 parts = []
                 for c, b in enumerate(row):
                     s = b.lines[k] if k < b.height else ""
                     pad = widths[c] - len(s)
-                    parts.append(" " * (pad // 2) + s + " " * (pad - pad // 2))
+                    if numeric[c] and isinstance(entries[c], Num):
+                        parts.append(" " * pad + s)
+                    else:
+                        parts.append(" " * (pad // 2) + s + " " * (pad - pad // 2))
                 lines.append("  ".join(parts))
         body = Box(lines, (len(lines) - 1) // 2)
         return delimit(body, "(", ")") if m.paren else delimit(body, "[", "]")

@@ -169,3 +169,19 @@ def test_multilevel_covariance_in_coefficient_order_matrix_form_in_z_order():
     mx = render(formula, "matrix").latex
     assert r"b_{j} &= \begin{bmatrix} U_{1j} \\ U_{0j} \\ U_{2j} \end{bmatrix}" in mx
     assert r"\tau_{11} & 0 & 0 \\ 0 & \tau_{00} & \tau_{02}" in mx
+
+
+def test_a_wide_x_shows_its_first_and_last_columns():
+    eq = render(model("cake_factor"), "matrix", "text")
+    x_rows = [ln for ln in eq.text.splitlines() if "recipe_Bⱼ  recipe_Cⱼ" in ln]
+    assert len(x_rows) == 3 and all("  ⋯  " in ln for ln in x_rows)
+    assert all(ln.rstrip(" ⎤⎥⎦").endswith("recipe_Cⱼ temperature_225₁ⱼ") or
+               "temperature_225" in ln for ln in x_rows)
+    assert "Xⱼ has 18 columns: columns 6–16 (and the matching entries of β) are not shown" \
+        in eq.text
+    beta = [r[0] for r in eq.tree.row("beta").relation.rhs.rows]
+    assert [b.sub for b in beta if hasattr(b, "sub")] == [
+        ("0", "0"), ("0", "1"), ("0", "2"), ("1", "0"), ("2", "0"), ("5", "1"), ("5", "2")]
+    full = render(model("cake_factor"), "matrix", "text", max_cols=0)
+    assert "⋯" not in full.text and "not shown" not in full.text
+    assert len(full.tree.row("beta").relation.rhs.rows) == 18

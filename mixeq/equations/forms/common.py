@@ -47,8 +47,12 @@ def index_sentences(sm: SymbolicModel) -> list[Sentence]:
         return [Sentence((index_range(sm.obs_letter, Sym("n")), ": observations"))]
     out = []
     finest = sm.groups_at(2)
-    within = " and ".join(g.name for g in finest)
-    out.append(Sentence((i, f": observation within {within}",)))
+    if len(finest) == 1:  # i = 1, …, n_j: observation within school j
+        g = finest[0]
+        out.append(Sentence((index_range(sm.obs_letter, Sym("n", sm.upper_tokens(1))),
+                             f": observation within {g.name} ", Sym(g.letter))))
+    else:
+        out.append(Sentence((i, f": observation within {join_names(g.name for g in finest)}",)))
     for g in sm.groups.values():
         parts = [index_range(g.letter, g.count), f": {g.name}"]
         if g.nlevels:

@@ -86,8 +86,9 @@ def build(sm: SymbolicModel) -> Document:
             dist.extend(covariance_rows(sm, cov, z_order=True)[1:])
             dist.insert(1, Row(Relation(b, "~", Call("N", (Num(0), cov.symbol)))))
     blocks = [Block("", rows), Block("", dist)]
-    if data is not None:
-        blocks.append(Block("", [], [data["sentence"]]))
+    sentences = ([data["sentence"]] if data is not None else []) + elided_sentences(sm, n)
+    if sentences:
+        blocks.append(Block("", [], sentences))
     return Document("matrix", blocks, sm.notes())
 
 
@@ -106,20 +107,60 @@ def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
         eps = data["eps"]
     rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y")]
     if sm.fixed:
-        rows += [Row(Relation(n["X"], "=", Matrix(X, name="X")), name="X"),
-                 Row(Relation(n["beta"], "=", column(*(f.symbol for f in sm.fixed),
-                                                     name="beta")), name="beta")]
+        cols = shown_columns(len(sm.fixed), sm.opts.max_cols)
+        rows += [Row(Relation(n["X"], "=", Matrix(elide(X, cols), name="X")), name="X"),
+                 Row(Relation(n["beta"], "=", column(*elide_vector(
+                     [f.symbol for f in sm.fixed], cols), name="beta")), name="beta")]
     for k, (effects, Z, b) in enumerate(n["zb"]):
         if data is None:
             zrows = symbolic_rows(sm, lambda r, e=effects: [
                 sm.atoms_expr(x.atoms, r) or Num(1) for x in e])
         else:
             zrows = data["Z"][k]
-        rows.append(Row(Relation(Z, "=", Matrix(zrows, name=f"Z{k}")), name=f"Z{k}"))
-        rows.append(Row(Relation(b, "=", column(*(r.symbol for r in effects), name=f"b{k}")),
-                        name=f"b{k}"))
+        cols = shown_columns(len(effects), sm.opts.max_cols)
+        rows.append(Row(Relation(Z, "=", Matrix(elide(zrows, cols), name=f"Z{k}")),
+                        name=f"Z{k}"))
+        rows.append(Row(Relation(b, "=", column(*elide_vector([r.symbol for r in effects], cols),
+                                                name=f"b{k}")), name=f"b{k}"))
     rows.append(Row(Relation(n["eps"], "=", Matrix(eps, name="eps")), name="eps"))
     return rows
+
+
+def shown_columns(p: int, max_cols: int) -> list:
+    """Positions of the columns shown, ``None`` for a ⋯ column: all of them, or,
+    past ``max_cols`` (0: no limit), the first ones and the last two."""
+    if not max_cols or p <= max(max_cols, 4):
+        return list(range(p))
+    head = max(max_cols, 4) - 3
+    return [*range(head), None, p - 2, p - 1]
+
+
+def elide(rows: tuple, cols: list) -> tuple:
+    out = []
+    for row in rows:
+        if all(isinstance(e, Dots) for e in row):  # the ⋮ row
+            out.append(tuple(Dots("v") if c is not None else Dots("d") for c in cols))
+        else:
+            out.append(tuple(row[c] if c is not None else Dots("h") for c in cols))
+    return tuple(out)
+
+
+def elide_vector(entries: list, cols: list) -> list:
+    return [entries[c] if c is not None else Dots("v") for c in cols]
+
+
+def elided_sentences(sm: SymbolicModel, n) -> list[Sentence]:
+    out = []
+    wide = [(n["X"], n["beta"], len(sm.fixed))] if sm.fixed else []
+    wide += [(Z, b, len(effects)) for effects, Z, b in n["zb"]]
+    for M, v, p in wide:
+        cols = shown_columns(p, sm.opts.max_cols)
+        if None in cols:
+            hidden = cols[cols.index(None) - 1] + 2, cols[cols.index(None) + 1]
+            out.append(Sentence((M, f" has {p} columns: columns {hidden[0]}–{hidden[1]} "
+                                 "(and the matching entries of ", v, ") are not shown; "
+                                 "max_cols=0 shows them all.")))
+    return out
 
 
 # -- the numbers of one cluster -------------------------------------------------------
