@@ -33,7 +33,8 @@ class OptimizerSummary:
         options = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self.options.items()}
         return {
             "backend": self.backend, "factor": self.factor,
-            "start": self.start.tolist(), "lower": self.lower.tolist(),
+            "start": self.start.tolist(),
+            "lower": [float(v) if np.isfinite(v) else None for v in self.lower],  # None: no bound
             "theta": self.theta.tolist(), "objective": self.objective,
             "evaluations": self.evaluations, "seconds": self.seconds,
             "return_code": self.return_code, "converged": self.converged,

@@ -17,8 +17,11 @@ def test_json_has_the_reference_keys_and_values(capsys):
     ref = load_reference("sleepstudy_slope_ml")
     code = main(["fit", ref["formula"], "--data", str(DATA / "sleepstudy.csv"), "--ml", "--json"])
     assert code == 0
-    out = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    assert "Infinity" not in text and "NaN" not in text  # strict JSON
+    out = json.loads(text)
     assert set(KEYS) <= set(out)
+    assert out["optimizer"]["lower"] == [0.0, None, 0.0]
     assert out["REML"] is False and out["REMLcrit"] is None
     np.testing.assert_allclose(out["deviance"], ref["deviance"], rtol=1e-6)
     np.testing.assert_allclose(list(out["fixef"].values()), list(ref["fixef"].values()), rtol=1e-4)
