@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import mixeq
-from mixeq.equations import FORMS, render, verify
+from mixeq.equations import FORMS, render, symbolic_model, verify
 from mixeq.errors import MixeqError, RenderError
 
 from .helpers import assert_katex_renders
@@ -72,10 +72,25 @@ def small_data(seed: int) -> pd.DataFrame:
 def render_everything(obj, formula: str):
     for form in FORMS:
         try:
-            for fmt in ("latex", "text", "markdown"):
+            for fmt in ("latex", "text", "markdown", "html"):
                 assert str(render(obj, form=form, format=fmt)).strip()
         except RenderError as exc:  # only the crossed matrix form may refuse
             assert form == "matrix" and "stacked" in str(exc), (formula, exc)
+
+
+def assert_only_expected_checks_skipped(obj, report):
+    """n/a only where the form does not exist: crossed factors have no one-cluster
+    matrix form, a linear model no covariance matrices and no Z."""
+    sm = symbolic_model(obj)
+    allowed = set()
+    if sm.crossed:
+        allowed.add("composite equals row 1 of the matrix form")
+    if not sm.random:
+        allowed |= {"covariance matrices are symmetric",
+                    "columns of Z rebuilt from the equations' predictors"}
+    skipped = {c.name for c in report.checks if not c.applicable}
+    assert skipped <= allowed, str(report)
+    assert not any(c.status == "FAILED" for c in report.checks)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,6 +100,7 @@ def test_generated_formulas_render_and_verify(formula):
     render_everything(spec, formula)
     report = verify(spec)
     assert report.ok, str(report)
+    assert_only_expected_checks_skipped(spec, report)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,6 +115,7 @@ def test_generated_models_with_data_render_and_verify(formula, seed):
     render_everything(model, formula)
     report = verify(model)
     assert report.ok, str(report)
+    assert_only_expected_checks_skipped(model, report)
 
 
 def test_a_batch_of_generated_models_renders_in_katex():
