@@ -46,6 +46,11 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         diag = D.Diagnostic(D.PARSE_ERROR, None, "",
                             "the equations are nested too deeply to read.")
         return ReadResult(None, None, None, None, [diag], format=fmt)
+    except Exception as exc:  # a bug in the reader: still an answer, not a traceback
+        diag = D.Diagnostic(D.INTERNAL_ERROR, None, "",
+                            f"mixeq could not read these equations ({type(exc).__name__}: {exc}); "
+                            "this is a bug in mixeq, please report it with the input.")
+        return ReadResult(None, None, None, None, [diag], format=fmt)
     diagnostics = list(doc.diagnostics)
     notes: list[str] = []
     if spec is not None and data is not None:

@@ -48,7 +48,7 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
 
     def index_definitions(self) -> None:
         for eq in self.doc.definitions:
-            key = (eq.lhs.base, eq.lhs.numbers)
+            key = self.def_key(eq.lhs)
             if key in self.defs:
                 first = self.defs[key]
                 self.remark(D.DUPLICATE_EQUATION, eq,
@@ -74,8 +74,9 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
         if not self.s.clusters:
             self.s.clusters = self.implied_clusters()
         # x_ij^2 alone does not make x level 1: mixeq writes I(x ** 2) as its own predictor
+        obs = self.s.observation
         self.level1_names = {v.base for m in self.level1.monomials for v in m.variables
-                             if v.power == 1}
+                             if v.power == 1 and (obs in v.letters or not v.letters)}
         self.factor_of = factor_dummies(
             v.base for eq in [self.level1, *self.doc.definitions]
             for m in eq.monomials for v in m.variables)
@@ -139,7 +140,7 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
                           stack: list, mono: Monomial) -> None:
         depth = len(stack)
         numbers = corrected_numbers(coef.numbers, depth)
-        uses = self.coef_uses.setdefault((coef.base, coef.numbers), [])
+        uses = self.coef_uses.setdefault(coef.key, [])
         uses.append((coef, eq, owner, bool(mono.variables)))
         if len(uses) == 1:
             self.check_numbering(coef, eq, owner, numbers)
@@ -152,7 +153,7 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
             else:
                 self.add_fixed(here, coef, eq)
             return
-        key = (d.lhs.base, d.lhs.numbers)
+        key = self.def_key(d.lhs)
         if key in stack:
             self.remark(D.CIRCULAR, d, f"{show(d.lhs)} is defined in terms of itself.")
             return

@@ -59,6 +59,13 @@ class BuilderBase:
         return spell(base, index, self.doc.latex, self.doc.source, self.example(role, base)
                      or (self.example(role) if role == ERROR else None))
 
+    def def_key(self, coef: SymInfo) -> tuple:
+        """Which equation defines a coefficient: β_1 and β_1j are one coefficient
+        in level-1/level-2 equations, two in Gelman–Hill notation."""
+        if self.doc.gelman_hill:
+            return (coef.base, coef.numbers, coef.letters)
+        return (coef.base, coef.numbers)
+
     def cluster_order(self, letters) -> tuple[str, ...]:
         pos = {c: k for k, c in enumerate(self.s.clusters)}
         return tuple(sorted(set(letters), key=lambda c: pos.get(c, len(pos))))

@@ -13,11 +13,11 @@ from mixeq.reader.symbols import COEF, ERROR, Index, SymInfo
 
 class CoefficientChecks(BuilderBase):
     def lookup(self, coef: SymInfo, eq: Equation) -> Equation | None:
-        found = self.defs.get((coef.base, coef.numbers))
-        if found is not None:
+        found = self.defs.get(self.def_key(coef))
+        if found is not None or self.doc.gelman_hill:
             return found
         stripped = strip_zeros(coef.numbers)
-        matches = [d for (base, nums), d in self.defs.items()
+        matches = [d for (base, nums, *_), d in self.defs.items()
                    if base == coef.base and strip_zeros(nums) == stripped]
         if len(matches) != 1:
             return None

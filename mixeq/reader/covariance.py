@@ -7,7 +7,8 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.document import Document, covariance_name
 from mixeq.reader.structure import RandomEffect, Structure
-from mixeq.reader.symbols import ERROR, classify, parse_index
+from mixeq.reader.gelman_hill import IMPLIED
+from mixeq.reader.symbols import COEF, ERROR, classify, parse_index
 from mixeq.reader.syntax import Call, Group, Num, Sym
 from mixeq.reader.vocabulary import DISTRIBUTIONS
 
@@ -51,11 +52,14 @@ class _Links:
 
     def find(self, sym: Sym) -> int | None:
         info = classify(sym)
-        if info.role != ERROR:
-            return None
-        for k, eff in enumerate(self.effects):
-            if info.key in eff.keys:
-                return k
+        sup = sym.sup.raw if sym.sup is not None else ""
+        keys = [info.key, (ERROR, info.base, info.numbers, info.letters, sup)]
+        if info.role == COEF:  # Gelman–Hill: the coefficient stands for its implied effect
+            keys.append((ERROR, "u", info.numbers, info.letters, IMPLIED + info.base))
+        for key in keys:
+            for k, eff in enumerate(self.effects):
+                if key in eff.keys:
+                    return k
         return None
 
     def read_distribution(self, st, rel) -> None:

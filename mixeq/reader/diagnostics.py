@@ -32,7 +32,7 @@ UNKNOWN_COLUMN = "unknown-column"
 UNKNOWN_GROUP_COLUMN = "unknown-group-column"
 LEVEL2_VARIES = "level2-predictor-varies-within"
 LEVEL1_CONSTANT = "level1-predictor-constant-within"
-RENDER_FAILED = "render-failed"
+INTERNAL_ERROR = "internal-error"
 
 
 @dataclass

@@ -24,6 +24,7 @@ class Equation:
     tree: Relation
     lhs: SymInfo
     monomials: list[Monomial]
+    implicit_residual: bool = False  # y_i ~ N(mean, σ²): the residual is in the distribution
 
     @property
     def line(self) -> int:
@@ -43,6 +44,8 @@ class Document:
     distributions: list[tuple[Statement, Relation]] = field(default_factory=list)
     covariance_defs: dict[str, object] = field(default_factory=dict)
     zero_covariances: list[tuple[object, object]] = field(default_factory=list)
+    declared_random: set[tuple] = field(default_factory=set)  # (name, numbers, letters) ~ N(0, …)
+    gelman_hill: bool = False  # the outcome's line is a distribution: y_i ~ N(…, σ²)
     diagnostics: list[D.Diagnostic] = field(default_factory=list)
 
 
@@ -92,6 +95,9 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
         return
     if tree.op == "~":
         doc.distributions.append((st, tree))
+        from mixeq.reader.gelman_hill import read_distribution
+
+        read_distribution(doc, st, tree)
         return
     lhs, rhs = tree.lhs, tree.rhs
     if isinstance(lhs, Call) and lhs.func.lower() == "cov" and _is_zero(rhs) and len(lhs.args) == 2:
@@ -135,4 +141,7 @@ def read_document(source: str) -> Document:
             _parse_failure(doc, st, err)
             continue
         _sort_equation(doc, st, tree)
+    from mixeq.reader.gelman_hill import finish
+
+    finish(doc)
     return doc

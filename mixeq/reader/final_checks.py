@@ -23,7 +23,7 @@ class FinalChecks(BuilderBase):
                             "equation, or delete this equation.")
 
     def missing_residual(self) -> None:
-        if self.s.residual is not None:
+        if self.s.residual is not None or self.level1.implicit_residual:
             return
         letters = tuple(filter(None, [self.s.observation])) + tuple(
             c for c in self.level1.lhs.letters if c != self.s.observation)

@@ -8,6 +8,8 @@ import re
 _LEGEND = re.compile(
     r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*(?P<name>[^,$()]+?)"
     r"\s*(?:\([^)]*\))?(?:,\s*nested in .*)?\s*$")
+_FOR = re.compile(r"for\s+(?P<name>[A-Za-z_.][A-Za-z0-9_.:]*)\s+(?P<letter>[a-z])\s*=\s*1\s*,")
+_FOR_START = re.compile(r"(,\s*)?((\\quad|\\qquad|\\,|\\;)\s*)*(\\(text|mbox|mathrm)\{\s*)?for\s")
 _NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:", re.IGNORECASE)
 _TEXT_COMMAND = re.compile(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}")
 
@@ -29,11 +31,26 @@ def _match(fragment: str) -> tuple[str, str] | None:
     return m.group("letter"), name
 
 
+def _plain(fragment: str) -> str:
+    return re.sub(r"\\(text|mbox|mathrm)\{|[{}]", " ", _clean(fragment))
+
+
+def _for_suffix(line: str, mapping: dict[str, str]) -> str:
+    """Gelman–Hill's ``…, for school j = 1, …, J`` after a distribution: read, then cut."""
+    for start in reversed([m.start() for m in _FOR_START.finditer(line)]):
+        found = _FOR.search(_plain(line[start:]))
+        if found:
+            mapping.setdefault(found.group("letter"), found.group("name"))
+            return line[:start] + " " * (len(line) - start)
+    return line
+
+
 def read_legend(text: str) -> tuple[dict[str, str], str]:
     """(index letter → grouping factor name, text with legend and note lines blanked)."""
     mapping: dict[str, str] = {}
     lines = text.split("\n")
     for k, line in enumerate(lines):
+        lines[k] = line = _for_suffix(line, mapping)
         found = [_match(inner) for inner in _TEXT_COMMAND.findall(line)]
         if not found or not any(found):
             found = [_match(line)] if "\\text" not in line else []

@@ -38,7 +38,14 @@ def _pieces(tokens: list[T.Token]) -> list[list[T.Token]]:
             continue
         else:
             pieces[-1].append(tok)
-    return [_drop_label(p) for p in pieces if p]
+    return [_drop_trailing_commas(_drop_label(p)) for p in pieces if p]
+
+
+def _drop_trailing_commas(piece: list[T.Token]) -> list[T.Token]:
+    """``… \\right),\\quad \\text{for school …}`` ends with a comma once the text is gone."""
+    while piece and piece[-1].kind in (T.COMMA, T.SEMI):
+        piece = piece[:-1]
+    return piece
 
 
 def _drop_label(piece: list[T.Token]) -> list[T.Token]:

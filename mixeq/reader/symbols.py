@@ -53,7 +53,7 @@ class SymInfo:
     @property
     def key(self) -> tuple:
         """Identity: U_0j and U_0j^(2) (a second intercept on j) differ."""
-        sup = self.sym.sup.raw if self.role == ERROR and self.sym.sup is not None else ""
+        sup = self.sym.sup.raw if self.role != VAR and self.sym.sup is not None else ""
         return (self.role, self.base, self.index.numbers, self.index.letters, sup)
 
     @property
@@ -67,6 +67,7 @@ _COMMAND = re.compile(r"\\[A-Za-z]+")
 def parse_index(raw: str) -> Index:
     """``0j`` → (0; j), ``ij`` → (; i, j), ``1,10,j`` → (1, 10; j), ``j[i]`` → (; j)."""
     text = _COMMAND.sub("", raw)
+    text = "".join(V.SUBSCRIPT_CHARS.get(ch, V.SUPERSCRIPT_CHARS.get(ch, ch)) for ch in text)
     text = re.sub(r"\[[^\]]*\]", "", text)  # Gelman–Hill j[i]: the cluster of i
     text = re.sub(r"[{}()\s.·]", "", text)
     numbers: list[str] = []
@@ -79,7 +80,7 @@ def parse_index(raw: str) -> Index:
         for ch in part:
             if ch.isdigit():
                 numbers.append(ch)
-            elif ch.isalpha():
+            elif ch.isalpha() and ch.isascii():  # Greek in τ_(π00), μ_(β₁) names, not indexes
                 letters.append(ch)
     return Index(tuple(numbers), tuple(letters))
 

@@ -158,23 +158,26 @@ class _Scanner:
         return j
 
     def _underscore_parts(self, j: int) -> int:
-        """Text output writes a factor's dummy as ``recipe_Bⱼ``: an ``_part``
-        followed by a Unicode subscript belongs to the name."""
+        """Text output writes a factor's dummy as ``recipe_Bⱼ`` or ``f_mid_(j[i])``:
+        an ``_part`` followed by a Unicode or parenthesised subscript is in the name."""
         text = self.text
+        end = j
         while j < len(text) and text[j] == "_":
             k = j + 1
-            while k < len(text) and text[k].isascii() and (text[k].isalnum() or text[k] == "_"):
+            while k < len(text) and text[k].isascii() and text[k].isalnum():
                 k += 1
-            if k == j + 1 or k >= len(text) or text[k] not in V.SUBSCRIPT_CHARS:
-                return j
+            if k == j + 1:
+                break
             j = k
-        return j
+            if k < len(text) and (text[k] in V.SUBSCRIPT_CHARS or text.startswith("_(", k)):
+                end = k
+        return end
 
     def number(self) -> None:
         start, text = self.i, self.text
         j = start
-        while j < len(text) and ((text[j].isascii() and text[j].isdigit()) or (text[j] == "." and j + 1 < len(text)
-                                                      and text[j + 1].isdigit())):
+        while j < len(text) and ((text[j].isascii() and text[j].isdigit())
+                                 or (text[j] == "." and text[j + 1:j + 2].isdigit())):
             j += 1
         self.i = j
         self.emit(NUMBER, text[start:j], start, j)
@@ -231,6 +234,9 @@ class _Scanner:
                 self.i += 1
             if self.i == a and first and first not in " \n":
                 self.i += 1  # one other character: X_J, x_*
+            if self.text[self.i:self.i + 1] == "[" and self.text[self.i + 2:self.i + 3] == "]" \
+                    and self.text[self.i + 1:self.i + 2].isalpha():
+                self.i += 3  # Gelman–Hill a_j[i]: the cluster of observation i
         self.emit(kind, self.text[a:self.i], start, self.i, (a, self.i))
 
     def unicode_script(self, start: int) -> None:

@@ -58,7 +58,7 @@ DISTRIBUTIONS = {"N", "MVN", "Normal", "normal", "MN", "NID", "Gaussian"}
 FUNCTIONS = DISTRIBUTIONS | {"diag", "Diag", "Var", "var", "Cov", "cov", "log", "ln", "exp"}
 
 # Roles of symbol names (after Greek names are spelled out).
-COEFFICIENT_NAMES = {"beta": "beta", "b": "beta", "B": "beta", "gamma": "gamma", "g": "gamma",
+COEFFICIENT_NAMES = {"alpha": "alpha", "mu": "mu", "beta": "beta", "b": "beta", "B": "beta", "gamma": "gamma", "g": "gamma",
                      "pi": "pi", "p": "pi", "varpi": "pi", "delta": "delta"}
 ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "v": "v", "V": "v", "e": "e",
                "epsilon": "e", "varepsilon": "e", "eps": "e", "zeta": "zeta", "eta": "eta",

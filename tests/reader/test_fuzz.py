@@ -37,6 +37,7 @@ SETTINGS = settings(max_examples=150, deadline=None,
 
 def check(text: str) -> None:
     result = read_equations(text, render=False)
+    assert "internal-error" not in result.codes(), result.diagnostics
     assert all(isinstance(d, Diagnostic) and d.code and d.message for d in result.diagnostics)
     assert result.spec is not None or result.diagnostics
     result.to_dict()

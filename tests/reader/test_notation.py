@@ -169,3 +169,17 @@ def test_centred_predictor_is_one_variable():
     assert result.spec == mixeq.parse("y ~ I(X - X_bar) + X_bar + (1 + I(X - X_bar) | j)")
     assert result.levels["X_bar"] == {"level": 2, "group": "j"}
     assert result.levels["I(X - X_bar)"] == {"level": 1, "group": None}
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"""y_{i} \sim N(\alpha_{j[i]} + \beta_{1} x_{i}, \sigma^2) \\
+\alpha_{j} \sim N(\mu_{\alpha}, \sigma^2_{\alpha}), \text{ for school } j = 1, \dots, J""",
+     "y ~ x + (1 | school)"),
+    ("y_i ~ N(mu_i, sigma^2)\nmu_i = b0 + b1*x_i + a_j[i]\na_j ~ N(0, s2)",
+     "y ~ x + (1 | j)"),
+    ("y_i ~ N(alpha_j[i] + beta_1j[i]*x_i, sigma^2)\n"
+     "(alpha_j, beta_1j) ~ N((g0 + g1*m_j, g10), [s00, 0; 0, s11])",
+     "y ~ x + m + (x || j)"),
+])
+def test_gelman_hill_notation(text, expected):
+    assert spec_of(text) == mixeq.parse(expected)

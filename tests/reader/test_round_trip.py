@@ -1,5 +1,6 @@
-"""Round trip: a model rendered in the multilevel form (LaTeX and text, from the
-formula alone and with data) and read back is the same ModelSpec, with no remark."""
+"""Round trip: a model rendered in the multilevel form or in Gelman–Hill's
+notation (LaTeX and text, from the formula alone and with data) and read back is
+the same ModelSpec, with no remark."""
 from __future__ import annotations
 
 import warnings
@@ -25,31 +26,34 @@ MODELS = {
     "cake_factor": ("angle ~ recipe * temperature + (1 | recipe:replicate)", "cake"),
 }
 FORMATS = ["latex", "text"]
+FORMS = ["multilevel", "gelman-hill"]
 
 
-def round_trip(obj, spec, fmt, **options):
-    text = getattr(render(obj, form="multilevel", format=fmt, **options), fmt)
+def round_trip(obj, spec, fmt, form="multilevel", **options):
+    text = getattr(render(obj, form=form, format=fmt, **options), fmt)
     result = read_equations(text, render=False)
     assert result.spec == spec, f"{spec.canonical()} read back as {result.formula}\n{text}"
     assert result.diagnostics == [], "\n".join(map(str, result.diagnostics)) + "\n" + text
     return result
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("model_id", sorted(MODELS))
-def test_reference_models_from_the_formula(model_id, fmt):
+def test_reference_models_from_the_formula(model_id, fmt, form):
     spec = mixeq.parse(MODELS[model_id][0])
-    round_trip(spec, spec, fmt)
+    round_trip(spec, spec, fmt, form)
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("model_id", sorted(MODELS))
-def test_reference_models_with_data(model_id, fmt):
+def test_reference_models_with_data(model_id, fmt, form):
     formula, dataset = MODELS[model_id]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = mixeq.Model(formula, load_dataset(dataset))
-    round_trip(model, mixeq.parse(formula), fmt)
+    round_trip(model, mixeq.parse(formula), fmt, form)
 
 
 def test_textbook_levels_come_back():
@@ -96,17 +100,18 @@ def formulas(draw):
     return "y ~ " + " + ".join((rhs or ["1"]) + terms)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(formulas(), st.sampled_from(FORMATS))
-def test_generated_formulas_round_trip(formula, fmt):
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas(), st.sampled_from(FORMATS), st.sampled_from(FORMS))
+def test_generated_formulas_round_trip(formula, fmt, form):
     spec = mixeq.parse(formula)
-    round_trip(spec, spec, fmt)
+    round_trip(spec, spec, fmt, form)
 
 
 GOLDEN = Path(__file__).resolve().parents[1] / "equations" / "golden"
 
 
-@pytest.mark.parametrize("name", [f"textbook_{form}.{ext}" for form in ("multilevel", "composite")
+@pytest.mark.parametrize("name", [f"textbook_{form}.{ext}"
+                                  for form in ("multilevel", "composite", "gelman-hill")
                                   for ext in ("tex", "txt", "md")])
 def test_equations_golden_files_read_back(name):
     """The equations helper's human-checked golden files (multilevel and
