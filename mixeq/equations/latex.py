@@ -213,12 +213,38 @@ class LatexWriter:
                 label = (block.title + ":") if (k == 0 and block.title) else ""
                 new.extend(self.row_lines(row, labelled, row.label or label))
             for sentence in block.sentences:
-                new.append(("& & " if labelled else "") + "&" + self._sentence(sentence))
+                for k, piece in enumerate(split_sentences(sentence)):
+                    new.append(("& & " if labelled else "") + "&" + (r"\quad " if k else "")
+                               + self._sentence(piece))
             lines.extend((n == 0 and bool(lines), text) for n, text in enumerate(new))
         out = lines[0][1] if lines else ""
         for gap, text in lines[1:]:
             out += (" \\\\[4pt]\n" if gap else " \\\\\n") + text
         return "\\begin{aligned}\n" + out + "\n\\end{aligned}"
+
+
+def split_sentences(s: Sentence) -> list[Sentence]:
+    """Prose of several sentences, one line each: ``\\text{…}`` does not wrap."""
+    merged: list = []
+    for part in s.parts:  # adjacent words first: a sentence may end where a part does
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    lines, current = [], []
+    for part in merged:
+        if not isinstance(part, str) or ". " not in part:
+            current.append(part)
+            continue
+        pieces = part.split(". ")
+        for piece in pieces[:-1]:
+            current.append(piece + ".")
+            lines.append(current)
+            current = []
+        current.append(pieces[-1])
+    lines.append(current)
+    return [Sentence(tuple(p for p in line if p != "")) for line in lines if any(
+        not isinstance(p, str) or p.strip() for p in line)]
 
 
 def to_latex(doc: Document, opts: Options) -> str:

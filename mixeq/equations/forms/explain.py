@@ -39,15 +39,15 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
     shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
     what = "intercept" if not r.atoms else "slope of " + " × ".join(shown)
     head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term}: ", r.symbol,
-            f" is {g.name} {g.letter}'s own deviation in the {what}.")
+            f" is {g.name} ", Sym(g.letter), f"'s own deviation in the {what}.")
     match = next((f for f in sm.fixed if {a.key for a in f.atoms} == {a.key for a in r.atoms}),
                  None)
     if match is not None:
         pos = sm.fixed.index(match) + 1
         X = Sym("X", () if sm.crossed else sm.upper_tokens(1))
         tail = (f" It repeats column {pos} of ", X, " because that "
-                "coefficient varies by cluster: X carries its average effect ",
-                match.symbol, ", Z carries each cluster's deviation from it.")
+                "coefficient varies by cluster: ", Sym("X"), " carries its average effect ",
+                match.symbol, ", ", Sym("Z"), " carries each cluster's deviation from it.")
     else:
         tail = (" X has no such column, so the model has no average effect for it: "
                 "the cluster deviations vary around 0.",)
