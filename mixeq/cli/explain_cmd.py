@@ -122,7 +122,7 @@ def run(args) -> int:
         except MixeqError as exc:
             if args.form != "all":
                 raise
-            text = f"({exc})"
+            text = ("% " if args.format == "latex" else "") + f"({exc})"
         chunks.append(f"== {form} ==\n{text}" if len(forms) > 1 else text)
     print("\n\n".join(chunks))
     if args.verify:

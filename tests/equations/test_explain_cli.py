@@ -75,3 +75,12 @@ def test_explain_html_fragment(capsys):
     out = capsys.readouterr().out
     assert out.startswith('<div class="mixeq-equations" data-form="composite">')
     assert r"\operatorname{Yield}_{ij} &amp;= \gamma_{00} + U_{0j} + \varepsilon_{ij}" in out
+
+
+def test_explain_all_forms_says_which_form_does_not_apply(capsys):
+    assert main(["explain", "diameter ~ 1 + (1 | plate) + (1 | sample)", "--form", "all",
+                 "--format", "latex", "--verify"]) == 0
+    out = capsys.readouterr().out
+    matrix = out.split("== matrix ==\n")[1].split("\n")[0]
+    assert matrix.startswith("% (form='matrix'") and "form='stacked'" in matrix
+    assert "[n/a] composite equals row 1 of the matrix form" in out
