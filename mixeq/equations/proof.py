@@ -200,8 +200,10 @@ def _gelman_hill(sm: SymbolicModel):
     mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
     _, comp = _composite(sm)
     diff = sympy.expand(mean + to_sympy(sm.residual()) - comp)
-    return diff == 0, (f"{_count(len(doc.expand), 'varying coefficient')}" if diff == 0
-                       else f"difference {diff}")
+    what = (_count(len(doc.expand), "varying coefficient") if doc.expand else
+            f"zero-mean effects of {_count(len(sm.covariances), 'grouping factor')}"
+            if sm.random else "the linear model")
+    return diff == 0, (what if diff == 0 else f"difference {diff}")
 
 
 def _symmetric(sm: SymbolicModel):
