@@ -127,7 +127,8 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
                 name = " ".join(show(v) for v in mono.variables)
                 self.remark(D.TERM_WITHOUT_COEFFICIENT, eq,
                             f"{name} has no coefficient: every predictor needs its own "
-                            "coefficient (β or γ) to be estimated; mixeq reads it as a fixed effect.",
+                            "coefficient (β or γ) to be estimated; mixeq reads it as a fixed "
+                            "effect.",
                             at=mono.variables[0].sym.start)
                 self.add_fixed(here, None, eq)
             else:
@@ -183,9 +184,11 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
                 if remarked or other.remarked or any(v.base in self.factor_of for v in here):
                     return  # another dummy of the same factor, or already remarked on
                 name = term_name(term) or "the intercept"
+                first = (show(other.coefficient) if other.coefficient
+                         else f"line {other.equation.line}")
                 self.remark(D.DUPLICATE_TERM, eq,
                             f"{name} already has a fixed coefficient "
-                            f"({show(other.coefficient) if other.coefficient else 'line ' + str(other.equation.line)}); "
+                            f"({first}); "
                             f"a second one ({show(coef) if coef else 'here'}) cannot be estimated "
                             "apart from it: delete one.",
                             at=coef.sym.start if coef else None)

@@ -66,7 +66,8 @@ class CoefficientChecks(BuilderBase):
                     "if the coefficient is the same in every cluster.",
                     f"{lhs} = {gamma} + {u}", at=coef.sym.start)
         self.add_fixed(here, coef, eq)
-        self.s.random.append(RandomEffect(self.term(here), letters, coef, eq, {("missing", coef.key)}))
+        self.s.random.append(RandomEffect(self.term(here), letters, coef, eq,
+                                          {("missing", coef.key)}))
 
     def check_coefficient_index(self, coef: SymInfo, eq: Equation) -> None:
         obs, clusters = self.s.observation, self.s.clusters

@@ -149,7 +149,8 @@ def blocks(structure: Structure, doc: Document) -> list[list[RandomEffect]]:
             continue
         for a in range(n):
             for b in range(a + 1, n):
-                if (a, b) not in links.known and (a not in links.mentioned or b not in links.mentioned):
+                unmentioned = a not in links.mentioned or b not in links.mentioned
+                if (a, b) not in links.known and unmentioned:
                     links.edges.add((a, b))
         out.extend(_components(effects, links.edges))
     return out

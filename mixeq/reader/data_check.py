@@ -110,7 +110,8 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
         col = cols.resolve(name, "predictor")
         info = dict(info)
         if info.get("group"):
-            info["group"] = ":".join(cols.resolve(g, "group") or g for g in info["group"].split(":"))
+            groups = info["group"].split(":")
+            info["group"] = ":".join(cols.resolve(g, "group") or g for g in groups)
         new_levels[col or name] = info
         if col is None:
             continue

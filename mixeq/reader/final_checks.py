@@ -27,10 +27,11 @@ class FinalChecks(BuilderBase):
             return
         letters = tuple(filter(None, [self.s.observation])) + tuple(
             c for c in self.level1.lhs.letters if c != self.s.observation)
-        base = "e" if not self.doc.latex else "epsilon"
-        res = (f"\\varepsilon_{{{Index((), letters).text()}}}" if self.doc.latex
-               else f"e_{Index((), letters).text()}") if letters else ("\\varepsilon" if self.doc.latex else "e")
-        del base
+        index = Index((), letters).text()
+        if self.doc.latex:
+            res = f"\\varepsilon_{{{index}}}" if index else "\\varepsilon"
+        else:
+            res = f"e_{index}" if index else "e"
         self.remark(D.MISSING_RESIDUAL, self.level1,
                     "the level-1 equation has no residual term: each observation deviates from "
                     f"its cluster's line by a residual; add {res}.",

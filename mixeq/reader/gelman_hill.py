@@ -58,7 +58,7 @@ def read_distribution(doc: Document, st: Statement, tree: Relation) -> None:
     means = _means(rhs.args[0], len(members))
     if not members or means is None or not all(isinstance(m, Sym) for m in members):
         return
-    for sym, mean in zip(members, means):
+    for sym, mean in zip(members, means, strict=False):
         info = classify(sym)
         if mean is None or info.role == ERROR or sym.name in VARIANCE_NAMES:
             continue

@@ -58,8 +58,6 @@ def read_legend(text: str) -> tuple[dict[str, str], str]:
         for letter, name in hits:
             if name:
                 mapping.setdefault(letter, name)
-        if hits and "\\text" not in line:
-            lines[k] = " " * len(line)
-        elif _NOTE.match(line):
+        if (hits and "\\text" not in line) or _NOTE.match(line):
             lines[k] = " " * len(line)
     return mapping, "\n".join(lines)

@@ -67,9 +67,7 @@ def _is_continuation(piece: list[T.Token], previous: list[T.Token] | None) -> bo
         return False
     if piece[0].kind in (T.PLUS, T.MINUS, T.TIMES, T.RPAREN, T.RBRACK, T.RBRACE):
         return True
-    if previous[-1].kind in _OPEN_ENDS:
-        return True
-    return False
+    return previous[-1].kind in _OPEN_ENDS
 
 
 _OPENERS = (T.LPAREN, T.LBRACK, T.LBRACE, T.BEGIN)
@@ -105,7 +103,7 @@ def split_statements(text: str, tokens: list[T.Token]) -> list[Statement]:
         else:
             merged.append(piece)
     statements = []
-    for piece in [seg for piece in merged for seg in _split_commas(piece)]:
-        start, end = piece[0].start, piece[-1].end
-        statements.append(Statement(piece, _line_of(text, start), text[start:end], start))
+    for segment in [seg for piece in merged for seg in _split_commas(piece)]:
+        start, end = segment[0].start, segment[-1].end
+        statements.append(Statement(segment, _line_of(text, start), text[start:end], start))
     return statements

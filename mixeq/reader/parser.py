@@ -88,7 +88,8 @@ class _Parser:
         if self.peek() is not None:
             tok = self.peek()
             if tok.kind in (T.EQ, T.SIM):
-                raise self.fail("a second '=' or '~' in one equation: put each equation on its own line")
+                raise self.fail("a second '=' or '~' in one equation: "
+                                "put each equation on its own line")
             raise self.fail(f"unexpected {_describe(tok)}")
         return node
 
@@ -102,7 +103,8 @@ class _Parser:
         while self.at(T.PLUS, T.MINUS):
             op = self.take()
             if not self.at(*_FACTOR_START):
-                raise self.fail(f"expected a term after '{op.value}' but found {_describe(self.peek())}")
+                raise self.fail(f"expected a term after '{op.value}' "
+                                f"but found {_describe(self.peek())}")
             terms.append((-1 if op.kind == T.MINUS else 1, self.term()))
         if len(terms) == 1 and terms[0][0] == 1:
             return terms[0][1]
@@ -116,7 +118,8 @@ class _Parser:
             if self.at(T.TIMES):
                 op = self.take()
                 if not self.at(*_FACTOR_START):
-                    raise self.fail(f"expected a factor after '{op.value}' but found {_describe(self.peek())}")
+                    raise self.fail(f"expected a factor after '{op.value}' "
+                                    f"but found {_describe(self.peek())}")
             factors.append(self.factor())
         if len(factors) == 1:
             return factors[0]
@@ -134,7 +137,8 @@ class _Parser:
         if isinstance(node, Sym):
             if tok.kind == T.SUB:
                 if node.sub is not None:
-                    raise ParseError(f"'{node.name}' has two subscripts: write them in one pair of braces",
+                    raise ParseError(f"'{node.name}' has two subscripts: "
+                                     "write them in one pair of braces",
                                      tok.start)
                 node.sub = script
             elif node.sup is None:
@@ -167,8 +171,8 @@ class _Parser:
             if self.at(T.RBRACE):
                 raise ParseError("empty braces '{}'", tok.start)
             inner = self.expr()
-            close = self.expect(T.RBRACE, "'}' to close the '{'")
-            return _respan(inner, tok.start, close.end) if isinstance(inner, Sym) else inner
+            self.expect(T.RBRACE, "'}' to close the '{'")
+            return inner
         if tok.kind in (T.LPAREN, T.LBRACK):
             return self.bracket(tok)
         if tok.kind == T.BEGIN:
@@ -206,7 +210,8 @@ class _Parser:
         cell_open = True
         while not self.at(T.END):
             if self.peek() is None:
-                raise ParseError(f"\\begin{{{begin.value}}} without \\end{{{begin.value}}}", begin.start)
+                env = begin.value
+                raise ParseError(f"\\begin{{{env}}} without \\end{{{env}}}", begin.start)
             if self.at(T.AMP):
                 self.take()
                 if cell_open:
@@ -238,10 +243,6 @@ def _start(node) -> int:
 
 def _end(node) -> int:
     return node.end
-
-
-def _respan(sym: Sym, start: int, end: int) -> Sym:
-    return sym
 
 
 def parse_statement(statement: Statement):

@@ -30,7 +30,7 @@ def _candidates(text: str, at: int, message: str) -> list[str]:
     out: list[str] = []
     if "'{' without its closing '}'" in message and 0 <= at < len(text):
         out += _close_brace(text, at)
-    for opener, closer in _CLOSERS.items():
+    for closer in _CLOSERS.values():
         if f"'{closer}' to close" in message:
             out += [text[:at] + closer + " " + text[at:], text.rstrip() + closer]
     droppable = ("expected a term after", "not part of the equation language", "unexpected")

@@ -15,17 +15,18 @@ class TermChecks(BuilderBase):
         obs = self.s.observation
         has_obs = obs is not None and obs in v.letters
         clusters = tuple(c for c in v.letters if c in self.s.clusters)
-        if owner is not None and (has_obs or self.factor_of.get(v.base, v.base) in self.level1_names):
+        name = self.factor_of.get(v.base, v.base)
+        if owner is not None and (has_obs or name in self.level1_names):
             target = owner.letters or tuple(self.s.clusters[:1])
-            if self.factor_of.get(v.base, v.base) in self.level1_names:
+            if name in self.level1_names:
                 bar = (f"\\bar{{{v.base}}}_{{{Index((), target).text()}}}" if self.doc.latex
                        else f"{v.base}bar_{Index((), target).text()}")
                 self.remark(D.LEVEL1_IN_LEVEL2, eq,
-                            f"{show(v)} is a level-1 predictor (it is in the level-1 equation), but "
-                            f"this is the equation of a coefficient that varies between clusters, "
-                            f"which can only hold cluster-level predictors; to use the cluster mean "
-                            f"of {v.base}, make it a column and write it with the cluster index, "
-                            f"e.g. {bar}.",
+                            f"{show(v)} is a level-1 predictor (it is in the level-1 "
+                            "equation), but this is the equation of a coefficient that varies "
+                            "between clusters, which can only hold cluster-level predictors; to "
+                            f"use the cluster mean of {v.base}, make it a column and write it "
+                            f"with the cluster index, e.g. {bar}.",
                             self.fix(eq, [Edit(v.sym.start, v.sym.end, bar)]), at=v.sym.start)
                 self.register(v, eq, level1=True, letters=())
                 return v
@@ -92,9 +93,10 @@ class TermChecks(BuilderBase):
         if problems:
             good = Index(numbers, group)
             new = self.spell(ERROR, "u" if err.base == "e" else err.base, good)
-            self.remark(D.WRONG_RANDOM_INDEX, eq,
-                        "; ".join(problems) + f": write {show(err, good) if err.base != 'e' else new}.",
+            shown = new if err.base == "e" else show(err, good)
+            self.remark(D.WRONG_RANDOM_INDEX, eq, "; ".join(problems) + f": write {shown}.",
                         self.fix(eq, [Edit(err.sym.start, err.sym.end, new)]), at=err.sym.start)
         self.error_uses.setdefault(err.key, []).append((err, eq))
         keys = {err.key, (ERROR, err.base, numbers, group, err.key[-1])}
-        self.s.random.append(RandomEffect(self.term(here), self.cluster_order(group), err, eq, keys))
+        effect = RandomEffect(self.term(here), self.cluster_order(group), err, eq, keys)
+        self.s.random.append(effect)

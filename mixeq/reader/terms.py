@@ -19,7 +19,7 @@ class Monomial:
     start: int = 0
     end: int = 0
 
-    def times(self, other: "Monomial") -> "Monomial":
+    def times(self, other: Monomial) -> Monomial:
         return Monomial(self.sign * other.sign, self.coefs + other.coefs,
                         self.errors + other.errors, self.variables + other.variables,
                         self.numbers + other.numbers, min(self.start, other.start),

@@ -21,8 +21,9 @@ UNICODE_GREEK = {
 }
 
 # Unicode sub/superscript characters and what they stand for.
-SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₐₑₒₓₕₚₛₜᵣᵤᵥ₍₎", "0123456789ijklmnaeoxhpstruv()"))
-SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻⁽⁾", "0123456789T'-()"))
+SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₐₑₒₓₕₚₛₜᵣᵤᵥ₍₎", "0123456789ijklmnaeoxhpstruv()",
+                           strict=True))
+SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻⁽⁾", "0123456789T'-()", strict=True))
 
 # Commands that only change spacing or layout: dropped.
 IGNORED_COMMANDS = {
@@ -58,7 +59,8 @@ DISTRIBUTIONS = {"N", "MVN", "Normal", "normal", "MN", "NID", "Gaussian"}
 FUNCTIONS = DISTRIBUTIONS | {"diag", "Diag", "Var", "var", "Cov", "cov", "log", "ln", "exp"}
 
 # Roles of symbol names (after Greek names are spelled out).
-COEFFICIENT_NAMES = {"alpha": "alpha", "mu": "mu", "beta": "beta", "b": "beta", "B": "beta", "gamma": "gamma", "g": "gamma",
+COEFFICIENT_NAMES = {"alpha": "alpha", "mu": "mu", "beta": "beta", "b": "beta", "B": "beta",
+                     "gamma": "gamma", "g": "gamma",
                      "pi": "pi", "p": "pi", "varpi": "pi", "delta": "delta"}
 ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "v": "v", "V": "v", "e": "e",
                "epsilon": "e", "varepsilon": "e", "eps": "e", "zeta": "zeta", "eta": "eta",
