@@ -64,9 +64,10 @@ def build(sm: SymbolicModel) -> Document:
         bvec = column(Sym("b", ("1",), tag), Sym("b", ("2",), tag), Dots("v"),
                       Sym("b", (count,), tag))
         rows.append(Row(Relation(Sym("b", (), tag), "=", bvec), name=f"b{pos}",
-                        remark=Sentence(("with ", Sym("b", (Sym(g.letter),), tag), " = ",
-                                         column(*(r.symbol for r in effects)) if len(effects) > 1
-                                         else effects[0].symbol))))
+                        remark=Sentence(("with ", Relation(
+                            Sym("b", (Sym(g.letter),), tag), "=",
+                            column(*(r.symbol for r in effects)) if len(effects) > 1
+                            else effects[0].symbol)))))
     if several:
         rows.insert(1, Row(Relation(Z, "=", Matrix((tuple(zparts),))), name="Z"))
         rows.insert(2, Row(Relation(b, "=", Transpose(Matrix((tuple(bparts),), paren=True))),
