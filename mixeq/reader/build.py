@@ -155,6 +155,9 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
                 self.add_fixed(here, coef, eq)
             return
         key = self.def_key(d.lhs)
+        if key in stack and coef.letters != d.lhs.letters:
+            self.add_fixed(here, coef, eq)  # MLwiN's β_0j = β_0 + u_0j: β_0 is the fixed part
+            return
         if key in stack:
             self.remark(D.CIRCULAR, d, f"{show(d.lhs)} is defined in terms of itself.")
             return

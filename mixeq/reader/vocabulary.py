@@ -62,7 +62,7 @@ FUNCTIONS = DISTRIBUTIONS | {"diag", "Diag", "Var", "var", "Cov", "cov", "log", 
 COEFFICIENT_NAMES = {"alpha": "alpha", "mu": "mu", "beta": "beta", "b": "beta", "B": "beta",
                      "gamma": "gamma", "g": "gamma",
                      "pi": "pi", "p": "pi", "varpi": "pi", "delta": "delta"}
-ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "v": "v", "V": "v", "e": "e",
+ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "R": "r", "v": "v", "V": "v", "e": "e",
                "epsilon": "e", "varepsilon": "e", "eps": "e", "zeta": "zeta", "eta": "eta",
                "nu": "nu", "xi": "xi"}
 # Plain-text spellings that glue the name to its subscript: b0j, g01, u0j, eij.

@@ -183,3 +183,21 @@ def test_centred_predictor_is_one_variable():
 ])
 def test_gelman_hill_notation(text, expected):
     assert spec_of(text) == mixeq.parse(expected)
+
+
+def test_textbook_styles_mlwin_snijders_bosker_and_growth():
+    mlwin = r"""\begin{aligned}
+y_{ij} &= \beta_{0j} + \beta_{1j}\,\mathrm{standlrt}_{ij} + e_{ij}\\
+\beta_{0j} &= \beta_{0} + u_{0j}\\
+\beta_{1j} &= \beta_{1} + u_{1j}\\
+\begin{bmatrix} u_{0j} \\ u_{1j} \end{bmatrix} &\sim N\left(0, \Omega_u\right),\quad
+\Omega_u = \begin{bmatrix} \sigma^2_{u0} & \\ 0 & \sigma^2_{u1} \end{bmatrix}
+\end{aligned}"""
+    assert spec_of(mlwin) == mixeq.parse("y ~ standlrt + (standlrt || j)")
+    snijders_bosker = r"Y_{ij} = \gamma_{00} + \gamma_{10} x_{ij} + U_{0j} + U_{1j} x_{ij} + R_{ij}"
+    assert spec_of(snijders_bosker) == mixeq.parse("Y ~ x + (x | j)")
+    growth = r"""Y_{ti} = \pi_{0i} + \pi_{1i} a_{ti} + e_{ti}
+\pi_{0i} = \beta_{00} + \beta_{01} X_{i} + r_{0i}
+\pi_{1i} = \beta_{10} + r_{1i}"""
+    result = read_equations(growth, group_map={"i": "person"}, render=False)
+    assert result.spec == mixeq.parse("Y ~ a + X + (a | person)") and not result.diagnostics
