@@ -25,7 +25,7 @@ _SINGLE = {
 }
 _ESCAPES = (("\\_", "_"), ("\\hat{}", "^"), ("\\textasciicircum{}", "^"), ("\\^{}", "^"),
             ("\\ ", " "), ("\\,", " "), ("\\&", "&"), ("\\%", "%"))
-_SKIPPED = set(" \t\r\f\v$\u00a0\u2009\u200a\u2002\u2003")
+_SKIPPED = set(" \t\r\f\v$\u00a0\u2009\u200a\u2002\u2003\ufeff\u200b\u2060")
 
 
 @dataclass(frozen=True)
