@@ -3,7 +3,7 @@ corrected spellings, index order; and small functions on coefficient numbers."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.corrections import Edit, rewrite, spell
+from mixeq.reader.corrections import Edit, reindex, rewrite, spell
 from mixeq.reader.document import Document, Equation
 from mixeq.reader.structure import Structure
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo
@@ -41,6 +41,10 @@ class BuilderBase:
             self.flagged.add(at)
         self.doc.diagnostics.append(D.Diagnostic(
             code, eq.line if eq else None, eq.text if eq else "", message, corrected, col))
+
+    def reindex(self, info: SymInfo, index: Index) -> Edit:
+        """Edit giving ``info`` the subscript ``index``, in the input's spelling."""
+        return reindex(info, index, self.doc.latex, self.doc.source)
 
     def fix(self, eq: Equation, edits: list[Edit]) -> str:
         return rewrite(eq.statement, edits)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import (GREEK_NAME, NEXT_LEVEL, BuilderBase, show,
                                        strip_zeros)
-from mixeq.reader.corrections import reindex
 from mixeq.reader.document import Equation
 from mixeq.reader.structure import Owner, RandomEffect
 from mixeq.reader.symbols import COEF, ERROR, Index, SymInfo
@@ -28,7 +27,7 @@ class CoefficientChecks(BuilderBase):
         self.remark(D.INDEX_MISMATCH, target_eq,
                     f"{show(coef)} (line {eq.line}) and {show(d.lhs)} (line {d.line}) are the same "
                     f"coefficient written two ways; write {show(right)} in both.",
-                    self.fix(target_eq, [reindex(wrong, right.index, self.doc.latex)]),
+                    self.fix(target_eq, [self.reindex(wrong, right.index)]),
                     at=wrong.sym.start)
         return d
 
@@ -38,9 +37,9 @@ class CoefficientChecks(BuilderBase):
         code = D.SLOPE_NOT_INDEXED if slope else D.INTERCEPT_NOT_INDEXED
         errs = [e for m in d.monomials for e in m.errors]
         what = "slope" if slope else "intercept"
-        fixed = [self.fix(eq, [reindex(coef, index, self.doc.latex)])]
+        fixed = [self.fix(eq, [self.reindex(coef, index)])]
         if d is not eq and not set(index.letters) <= set(d.lhs.letters):
-            fixed.append(self.fix(d, [reindex(d.lhs, index, self.doc.latex)]))
+            fixed.append(self.fix(d, [self.reindex(d.lhs, index)]))
         self.remark(code, eq,
                     f"the {what} {show(coef)} has a random effect {show(errs[0])} in its equation "
                     f"(line {d.line}), so it varies by cluster: write {show(coef, index)}, "
@@ -81,7 +80,7 @@ class CoefficientChecks(BuilderBase):
         self.remark(D.COEFFICIENT_WRONG_INDEX, eq,
                     f"{show(coef)} carries {reason}; a coefficient varies over clusters "
                     f"({', '.join(clusters)}): write {show(coef, good)}.",
-                    self.fix(eq, [reindex(coef, good, self.doc.latex)]), at=coef.sym.start)
+                    self.fix(eq, [self.reindex(coef, good)]), at=coef.sym.start)
 
     def check_numbering(self, coef: SymInfo, eq: Equation, owner: Owner | None, numbers) -> None:
         if owner is None or not owner.numbers or not coef.numbers:
@@ -97,4 +96,4 @@ class CoefficientChecks(BuilderBase):
                     f"{show(coef)} is in the equation of the coefficient numbered "
                     f"{''.join(owner.numbers)}; by convention its first index repeats that "
                     f"number: {show(coef, good)}.",
-                    self.fix(eq, [reindex(coef, good, self.doc.latex)]), at=coef.sym.start)
+                    self.fix(eq, [self.reindex(coef, good)]), at=coef.sym.start)

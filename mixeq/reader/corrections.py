@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mixeq.reader.lines import Statement
 from mixeq.reader.symbols import Index, SymInfo
+from mixeq.reader.vocabulary import SUBSCRIPT_CHARS
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,27 @@ def rewrite(statement: Statement, edits: list[Edit]) -> str:
     return text
 
 
-def reindex(info: SymInfo, index: Index, latex: bool) -> Edit:
+_TO_SUBSCRIPT = {plain: sub for sub, plain in SUBSCRIPT_CHARS.items()}
+
+
+def _unicode_like(written: str, new: str) -> str | None:
+    """``new`` in Unicode subscripts when ``written`` was (β₁₀ → β₁ⱼ), else None."""
+    if written and all(ch in SUBSCRIPT_CHARS for ch in written) \
+            and all(ch in _TO_SUBSCRIPT for ch in new):
+        return "".join(_TO_SUBSCRIPT[ch] for ch in new)
+    return None
+
+
+def reindex(info: SymInfo, index: Index, latex: bool, source: str = "") -> Edit:
     """Edit that gives ``info``'s symbol the subscript ``index``."""
     sym, new = info.sym, index.text()
     if sym.sub is None:
         where = sym.end if sym.sup is None else sym.sup.span[0] - 1
         return Edit(where, where, f"_{{{new}}}" if latex else f"_{new}")
     a, b = sym.sub.span
+    unicode = _unicode_like(source[a:b], new)
+    if unicode is not None:
+        return Edit(a, b, unicode)
     if sym.sub.glued or sym.sub.braced or len(new) <= 1:
         return Edit(a, b, new)
     return Edit(a, b, f"{{{new}}}" if latex else new)
@@ -51,7 +66,10 @@ def spell(base: str, index: Index, latex: bool, source: str, example: SymInfo | 
         sym = example.sym
         a, b = sym.sub.span
         prefix = source[sym.start:a]
-        suffix = "}" if sym.sub.braced else ""
+        unicode = _unicode_like(source[a:b], new)
+        if unicode is not None:
+            return f"{prefix}{unicode}"
+        suffix = source[b:b + 1] if sym.sub.braced else ""
         if latex and not sym.sub.braced and len(new) > 1:
             return f"{prefix}{{{new}}}"
         return f"{prefix}{new}{suffix}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import BuilderBase, show
-from mixeq.reader.corrections import reindex
 from mixeq.reader.symbols import Index
 
 
@@ -52,7 +51,7 @@ class FinalChecks(BuilderBase):
                             f"{show(coef)} is used for two different terms (line {uses[0][1].line} "
                             f"and line {eq.line}); each coefficient needs its own symbol: write "
                             f"{show(coef, good)} here.",
-                            self.fix(eq, [reindex(coef, good, self.doc.latex)]), at=coef.sym.start)
+                            self.fix(eq, [self.reindex(coef, good)]), at=coef.sym.start)
         for uses in self.error_uses.values():
             for err, eq in uses[1:]:
                 if err.sym.start in self.flagged or uses[0][0].sym.start in self.flagged:

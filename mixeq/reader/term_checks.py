@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import BuilderBase, show
-from mixeq.reader.corrections import Edit, reindex
+from mixeq.reader.corrections import Edit
 from mixeq.reader.document import Equation
 from mixeq.reader.structure import Owner, Predictor, RandomEffect
 from mixeq.reader.symbols import ERROR, Index, SymInfo
@@ -34,7 +34,7 @@ class TermChecks(BuilderBase):
                         f"{show(v)} carries the observation index {obs}, but a predictor in a "
                         f"level-2 equation is constant within clusters: write it "
                         f"{show(v, Index((), target))}.",
-                        self.fix(eq, [reindex(v, Index(v.numbers, target), self.doc.latex)]),
+                        self.fix(eq, [self.reindex(v, Index(v.numbers, target))]),
                         at=v.sym.start)
             self.register(v, eq, level1=False, letters=target)
             return v
