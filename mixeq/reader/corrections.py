@@ -30,7 +30,7 @@ def rewrite(statement: Statement, edits: list[Edit]) -> str:
 _TO_SUBSCRIPT = {plain: sub for sub, plain in SUBSCRIPT_CHARS.items()}
 
 
-def _unicode_like(written: str, new: str) -> str | None:
+def unicode_like(written: str, new: str) -> str | None:
     """``new`` in Unicode subscripts when ``written`` was (β₁₀ → β₁ⱼ), else None."""
     if written and all(ch in SUBSCRIPT_CHARS for ch in written) \
             and all(ch in _TO_SUBSCRIPT for ch in new):
@@ -45,7 +45,7 @@ def reindex(info: SymInfo, index: Index, latex: bool, source: str = "") -> Edit:
         where = sym.end if sym.sup is None else sym.sup.span[0] - 1
         return Edit(where, where, f"_{{{new}}}" if latex else f"_{new}")
     a, b = sym.sub.span
-    unicode = _unicode_like(source[a:b], new)
+    unicode = unicode_like(source[a:b], new)
     if unicode is not None:
         return Edit(a, b, unicode)
     if sym.sub.glued or sym.sub.braced or len(new) <= 1:
@@ -66,7 +66,7 @@ def spell(base: str, index: Index, latex: bool, source: str, example: SymInfo | 
         sym = example.sym
         a, b = sym.sub.span
         prefix = source[sym.start:a]
-        unicode = _unicode_like(source[a:b], new)
+        unicode = unicode_like(source[a:b], new)
         if unicode is not None:
             return f"{prefix}{unicode}"
         suffix = source[b:b + 1] if sym.sub.braced else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import BuilderBase, show
+from mixeq.reader.corrections import unicode_like
 from mixeq.reader.symbols import Index
 
 
@@ -27,8 +28,12 @@ class FinalChecks(BuilderBase):
         letters = tuple(filter(None, [self.s.observation])) + tuple(
             c for c in self.level1.lhs.letters if c != self.s.observation)
         index = Index((), letters).text()
+        sub = self.level1.lhs.sym.sub
+        unicode = unicode_like(self.doc.source[sub.span[0]:sub.span[1]], index) if sub else None
         if self.doc.latex:
             res = f"\\varepsilon_{{{index}}}" if index else "\\varepsilon"
+        elif unicode is not None:
+            res = "ε" + unicode
         else:
             res = f"e_{index}" if index else "e"
         self.remark(D.MISSING_RESIDUAL, self.level1,
