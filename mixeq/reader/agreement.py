@@ -8,7 +8,7 @@ from mixeq.reader import diagnostics as D
 from mixeq.reader.assemble import build_spec
 from mixeq.reader.build import build_structure
 from mixeq.reader.covariance import blocks
-from mixeq.reader.document import Document, Equation
+from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.structure import Structure
 from mixeq.spec.types import ModelSpec
 

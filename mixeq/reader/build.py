@@ -6,8 +6,8 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import corrected_numbers, factor_dummies, show, term_name
 from mixeq.reader.coefficient_checks import CoefficientChecks
-from mixeq.reader.document import Document, Equation
 from mixeq.reader.final_checks import FinalChecks
+from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.structure import FixedEffect, Owner, Structure
 from mixeq.reader.symbols import VAR, SymInfo
 from mixeq.reader.term_checks import TermChecks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.corrections import Edit, reindex, rewrite, spell
-from mixeq.reader.document import Document, Equation
+from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.structure import Structure
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo
 

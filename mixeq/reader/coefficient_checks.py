@@ -3,9 +3,8 @@ wrong index, without an equation, numbered against the convention."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.builder_base import (GREEK_NAME, NEXT_LEVEL, BuilderBase, show,
-                                       strip_zeros)
-from mixeq.reader.document import Equation
+from mixeq.reader.builder_base import GREEK_NAME, NEXT_LEVEL, BuilderBase, show, strip_zeros
+from mixeq.reader.parsed import Equation
 from mixeq.reader.structure import Owner, RandomEffect
 from mixeq.reader.symbols import COEF, ERROR, Index, SymInfo
 

@@ -5,9 +5,9 @@ become separate lme4 terms (``(1 | j) + (0 + x | j)`` for a diagonal T)."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.document import Document, covariance_name
-from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.reader.gelman_hill import IMPLIED
+from mixeq.reader.parsed import Document, covariance_name
+from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.reader.symbols import COEF, ERROR, classify, parse_index
 from mixeq.reader.syntax import Call, Group, Num, Sym
 from mixeq.reader.vocabulary import DISTRIBUTIONS

@@ -3,58 +3,17 @@ them by what they say (level-1 equation, coefficient equations, distributions,
 covariance matrices). Parse failures become diagnostics."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from mixeq.reader import diagnostics as D
 from mixeq.reader import vocabulary as V
+from mixeq.reader.gelman_hill import finish, read_distribution
 from mixeq.reader.lines import Statement, split_statements
+from mixeq.reader.parsed import Document, Equation, covariance_name
 from mixeq.reader.parser import ParseError, parse_statement
 from mixeq.reader.repair import suggest
-from mixeq.reader.symbols import COEF, ERROR, SymInfo, classify
+from mixeq.reader.symbols import COEF, ERROR, classify
 from mixeq.reader.syntax import Call, Group, Num, Relation, Sym
-from mixeq.reader.terms import Monomial, expand
+from mixeq.reader.terms import expand
 from mixeq.reader.tokens import tokenize
-
-
-@dataclass
-class Equation:
-    """A parsed model equation ``lhs = rhs`` with the right side expanded."""
-
-    statement: Statement
-    tree: Relation
-    lhs: SymInfo
-    monomials: list[Monomial]
-    implicit_residual: bool = False  # y_i ~ N(mean, σ²): the residual is in the distribution
-
-    @property
-    def line(self) -> int:
-        return self.statement.line
-
-    @property
-    def text(self) -> str:
-        return self.statement.text
-
-
-@dataclass
-class Document:
-    source: str
-    latex: bool
-    level1_candidates: list[Equation] = field(default_factory=list)
-    definitions: list[Equation] = field(default_factory=list)
-    distributions: list[tuple[Statement, Relation]] = field(default_factory=list)
-    covariance_defs: dict[str, object] = field(default_factory=dict)
-    zero_covariances: list[tuple[object, object]] = field(default_factory=list)
-    declared_random: set[tuple] = field(default_factory=set)  # (name, numbers, letters) ~ N(0, …)
-    gelman_hill: bool = False  # the outcome's line is a distribution: y_i ~ N(…, σ²)
-    diagnostics: list[D.Diagnostic] = field(default_factory=list)
-
-
-def covariance_name(sym: Sym) -> str:
-    """T, T^g, T_π: the name a covariance matrix is referred to by."""
-    parts = [sym.name]
-    for script in (sym.sub, sym.sup):
-        parts.append(script.raw.replace(" ", "") if script is not None else "")
-    return "|".join(parts)
 
 
 def looks_like_latex(text: str) -> bool:
@@ -95,8 +54,6 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
         return
     if tree.op == "~":
         doc.distributions.append((st, tree))
-        from mixeq.reader.gelman_hill import read_distribution
-
         read_distribution(doc, st, tree)
         return
     lhs, rhs = tree.lhs, tree.rhs
@@ -141,7 +98,5 @@ def read_document(source: str) -> Document:
             _parse_failure(doc, st, err)
             continue
         _sort_equation(doc, st, tree)
-    from mixeq.reader.gelman_hill import finish
-
     finish(doc)
     return doc

@@ -10,8 +10,8 @@ varying coefficient's distribution is its level-2 equation with an implied
 random effect; a symbol with mean 0 is a random effect."""
 from __future__ import annotations
 
-from mixeq.reader.document import Document, Equation
 from mixeq.reader.lines import Statement
+from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import COEF, ERROR, VAR, SymInfo, classify
 from mixeq.reader.syntax import Call, Group, Num, Relation, Script, Sym

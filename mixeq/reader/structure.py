@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mixeq.reader.document import Equation
+from mixeq.reader.parsed import Equation
 from mixeq.reader.symbols import SymInfo
 
 

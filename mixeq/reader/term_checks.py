@@ -5,7 +5,7 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import BuilderBase, show
 from mixeq.reader.corrections import Edit
-from mixeq.reader.document import Equation
+from mixeq.reader.parsed import Equation
 from mixeq.reader.structure import Owner, Predictor, RandomEffect
 from mixeq.reader.symbols import ERROR, Index, SymInfo
 

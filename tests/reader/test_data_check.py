@@ -1,8 +1,9 @@
 """With data: names are matched to columns and levels are checked against it."""
 from __future__ import annotations
 
-import mixeq
 from conftest import load_dataset
+
+import mixeq
 from mixeq.reader import read_equations
 
 TEXTBOOK = """y_ij = b0j + b1j*X_ij + e_ij

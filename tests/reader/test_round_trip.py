@@ -7,11 +7,11 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import load_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mixeq
-from conftest import load_dataset
 from mixeq.equations import render
 from mixeq.reader import read_equations
 
