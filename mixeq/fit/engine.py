@@ -5,6 +5,7 @@ import numpy as np
 
 from mixeq.errors import FitError
 from mixeq.fit.blocked import BlockedFactor
+from mixeq.fit.centering import Centering
 from mixeq.fit.dense import DenseFactor
 from mixeq.fit.optimize import minimize
 from mixeq.fit.result import FitResult
@@ -15,10 +16,13 @@ DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
 THREADED_SIZE = 100  # dense blocks from this size on would start BLAS threads
 
 
-def make_factor(model, factor: str = "auto"):
-    """The per-θ factorisation for this model: ``"dense"``, ``"blocked"`` or ``"auto"``."""
+def make_factor(model, factor: str = "auto", centering: Centering | None = None):
+    """The per-θ factorisation for this model: ``"dense"``, ``"blocked"`` or ``"auto"``,
+    on y and X centred by ``centering`` when given (see centering.py)."""
     X = np.ascontiguousarray(model.X.to_numpy(dtype=float))
     y = model.y.to_numpy(dtype=float)
+    if centering is not None:
+        X, y = centering.apply(X, y)
     terms = list(model.terms)
     layout = ThetaLayout.from_terms(terms)
     if factor == "auto":
@@ -52,7 +56,8 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     if y.size and np.ptp(y) == 0:
         raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
                        f"{n} rows used: there is no variation to model")
-    fac, layout = make_factor(model, factor)
+    centering = Centering.of(np.asarray(model.X.to_numpy(dtype=float)), y)
+    fac, layout = make_factor(model, factor, centering)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
     reml = bool(reml)
@@ -67,7 +72,7 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
         if not np.isfinite(summary.objective):
             raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix "
                            "is probably singular, or the response is constant")
-        fz = fac.factorization(summary.theta)
+        fz = centering.restore(fac.factorization(summary.theta))
     if fz.pwrss <= 1e-24 * float(y @ y):
         raise FitError("the fixed effects reproduce the response exactly (zero residual "
                        "variance): remove predictors that are copies of the response")

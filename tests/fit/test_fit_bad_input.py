@@ -80,3 +80,19 @@ def test_optimizer_summary_records_the_settings():
     assert d["options"]["initial_step"] == [0.75, 1.0, 0.75]
     assert d["start"] == [1.0, 0.0, 1.0]
     assert d["factor"] == "blocked" and d["converged"]
+
+
+def test_far_from_zero_response_and_predictor_lose_no_digits():
+    """y + 10⁸ and Days + 2000 are the same model reparametrised: same criterion and θ,
+    β and its SEs mapped as they should be (the cross-products are formed centred)."""
+    df = load_dataset("sleepstudy")
+    base = mixeq.fit("Reaction ~ Days + (Days | Subject)", df)
+    shifted = df.assign(Reaction=df.Reaction + 1e8, Year=df.Days + 2000.0)
+    fit = mixeq.fit("Reaction ~ Year + (Days | Subject)", shifted)
+    np.testing.assert_allclose(fit.objective, base.objective, rtol=1e-10)
+    np.testing.assert_allclose(fit.theta, base.theta, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(fit.fixef["Year"], base.fixef["Days"], rtol=1e-8)
+    np.testing.assert_allclose(fit.fixef["(Intercept)"],
+                               base.fixef["(Intercept)"] + 1e8 - 2000 * base.fixef["Days"], rtol=1e-12)
+    np.testing.assert_allclose(fit.stderr["Year"], base.stderr["Days"], rtol=1e-6)
+    np.testing.assert_allclose(fit.fitted - 1e8, base.fitted, atol=1e-5)
