@@ -211,6 +211,13 @@ class BlockedFactor:
         LFR = rf.solve(self._lam_cols(C, theta, lams).T).T
         return rf.logdet, LFR
 
+    def _g_values(self, G):
+        """Blocks of Z_RᵀZ₁ diag(G_l): each block's k₁-vector times its level's G_l."""
+        cb = self.cross
+        if G.ndim == 1:
+            return cb.values * G[cb.levels][:, None]
+        return np.einsum("ba,bac->bc", cb.values, G[cb.levels])
+
     def _rest_matrix(self, theta, lams, G, Wv):
         """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
         cb = self.cross
@@ -226,7 +233,7 @@ class BlockedFactor:
                 flat[cb.targets] -= (cb.P @ G.ravel()) * np.outer(lam, lam).ravel()[self.target_pair]
             else:
                 W = cb.W
-                W.data = Wv.ravel()[cb.perm]
+                W.data = self._g_values(G).ravel()[cb.perm]
                 d = theta[self.col_theta]
                 M -= (W @ cb.A.T).toarray() * np.outer(d, d)
         else:
@@ -235,7 +242,7 @@ class BlockedFactor:
                 M.reshape(-1)[cb.targets] -= cb.P @ G.ravel()
             else:
                 W = cb.W
-                W.data = Wv.ravel()[cb.perm]
+                W.data = self._g_values(G).ravel()[cb.perm]
                 M -= (W @ cb.A.T).toarray()
             M = np.tril(M) + np.tril(M, -1).T
             M = np.ascontiguousarray(self._lam_rows(self._lam_rows(M, lams, True).T, lams, True))

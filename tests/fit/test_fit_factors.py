@@ -72,3 +72,22 @@ def test_term_covariances_are_sigma2_lambda_lambda_t():
     vc = fit.varcorr
     np.testing.assert_allclose(np.diag(cov), vc["vcov"].iloc[:2])
     np.testing.assert_allclose(cov[1, 0], vc["vcov"].iloc[2])
+
+
+@pytest.mark.parametrize("ref_id", ["penicillin_crossed", "sleepstudy_slope_reml", "sleepstudy_uncorrelated"])
+def test_fallbacks_for_large_models_give_the_same_criterion(ref_id, monkeypatch):
+    """Without the precomputed operators (too large for memory) the blocked factor
+    forms the same products with sparse algebra and einsum."""
+    import mixeq.fit.firstterm as firstterm
+    import mixeq.fit.pairs as pairs
+
+    model = reference_model(ref_id)
+    theta = reference_fit(ref_id).theta
+    dense, _ = make_factor(model, "dense")
+    monkeypatch.setattr(firstterm, "MAX_BF_ENTRIES", 0)
+    monkeypatch.setattr(pairs, "MAX_PAIR_ENTRIES", 0)
+    blocked, _ = make_factor(model, "blocked")
+    assert blocked.first.BF is None
+    for reml in (True, False):
+        np.testing.assert_allclose(blocked.objective(theta, reml), dense.objective(theta, reml), rtol=1e-11)
+    np.testing.assert_allclose(blocked.factorization(theta).beta, dense.factorization(theta).beta, rtol=1e-9)
