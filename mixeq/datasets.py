@@ -32,11 +32,11 @@ def apply_factors(df: pd.DataFrame, factors: dict[str, list[str]]) -> pd.DataFra
     out = df.copy()
     for col, levels in factors.items():
         if col in out.columns:
-            out[col] = pd.Categorical(_labels(out[col]), categories=levels)
+            out[col] = pd.Categorical(labels(out[col]), categories=levels)
     return out
 
 
-def _labels(col: pd.Series) -> pd.Series:
+def labels(col: pd.Series) -> pd.Series:
     """Values as text; whole floats (integers read next to missing values) lose '.0'."""
     if pd.api.types.is_float_dtype(col):
         whole = col.dropna().eq(col.dropna().round()).all()

@@ -54,7 +54,7 @@ def run(args) -> int:
     from mixeq.reader import read_equations
 
     text = _read_input(args.file)
-    data = read_data(args.data) if args.data else None
+    data = read_data(args.data, args) if args.data else None
     try:
         result = read_equations(text, group_map=_group_map(args.group), data=data,
                                 format=args.format)

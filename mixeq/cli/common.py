@@ -1,23 +1,78 @@
-"""Helpers shared by the sub-commands: reading data files."""
+"""Helpers shared by the sub-commands: reading data files and factor options."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
+from mixeq.datasets import apply_factors, labels
 from mixeq.errors import DataError
 
 
-def read_data(path: str) -> pd.DataFrame:
-    """Read a CSV (or TSV/Parquet by extension) into a DataFrame."""
+def add_factor_options(parser) -> None:
+    """``--factor COL[=l1,l2,…]`` (repeatable) and ``--factors FILE.json``."""
+    parser.add_argument(
+        "--factor", action="append", default=[], metavar="COL[=L1,L2,…]",
+        help="treat column COL of --data as a factor (categorical), with its levels in "
+        "sorted order or in the order given; the first level is the reference. Repeatable.")
+    parser.add_argument(
+        "--factors", metavar="FILE.json",
+        help="JSON file mapping columns to their factor levels, {\"col\": [\"l1\", …]} "
+        "(or, as in tests/data/factors.json, {dataset: {col: [...]}} keyed by the CSV's name)")
+
+
+def read_data(path: str, args=None) -> pd.DataFrame:
+    """Read a CSV (TSV/Parquet by extension); apply the --factor/--factors options."""
     p = Path(path)
     if not p.exists():
         raise DataError(f"data file '{path}' does not exist")
     try:
         if p.suffix.lower() in (".tsv", ".tab"):
-            return pd.read_csv(p, sep="\t")
-        if p.suffix.lower() == ".parquet":
-            return pd.read_parquet(p)
-        return pd.read_csv(p)
+            df = pd.read_csv(p, sep="\t")
+        elif p.suffix.lower() == ".parquet":
+            df = pd.read_parquet(p)
+        else:
+            df = pd.read_csv(p)
     except Exception as exc:
         raise DataError(f"cannot read data file '{path}': {exc}") from None
+    factors = factor_levels(args, df, p.stem) if args is not None else {}
+    return apply_factors(df, factors) if factors else df
+
+
+def factor_levels(args, df: pd.DataFrame, stem: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if getattr(args, "factors", None):
+        out.update(_factors_file(args.factors, stem))
+    for item in getattr(args, "factor", None) or []:
+        col, _, levels = item.partition("=")
+        col = col.strip()
+        if col not in df.columns:
+            raise DataError(f"--factor {col}: no column '{col}' in the data "
+                            f"(columns: {', '.join(map(str, df.columns))})")
+        if levels:
+            out[col] = [v.strip() for v in levels.split(",")]
+        else:
+            values = df[col].dropna()
+            try:
+                order = sorted(pd.unique(values))
+            except TypeError:
+                order = sorted(pd.unique(values), key=str)
+            out[col] = list(dict.fromkeys(labels(pd.Series(order))))
+    for col, levels in out.items():
+        if col in df.columns:
+            missing = sorted(set(labels(df[col].dropna())) - set(levels))[:5]
+            if missing:
+                raise DataError(f"factor levels given for '{col}' leave out values found "
+                                f"in the data: {', '.join(missing)}; list every level")
+    return out
+
+
+def _factors_file(path: str, stem: str) -> dict[str, list[str]]:
+    try:
+        spec = json.loads(Path(path).read_text())
+    except Exception as exc:
+        raise DataError(f"cannot read --factors file '{path}': {exc}") from None
+    if spec and all(isinstance(v, dict) for v in spec.values()):
+        return spec.get(stem, {})
+    return {str(k): [str(x) for x in v] for k, v in spec.items()}

@@ -21,7 +21,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    data = read_data(args.data)
+    data = read_data(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = Model(args.formula, data)

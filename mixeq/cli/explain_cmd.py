@@ -77,7 +77,7 @@ def _subject(args):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = Model(args.formula, read_data(args.data))
+        model = Model(args.formula, read_data(args.data, args))
         if not args.use_estimates:
             return model
         try:

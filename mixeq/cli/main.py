@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
+from mixeq.cli.common import add_factor_options
 from mixeq.errors import MixeqError
 
 SUBCOMMANDS = ["design_cmd", "fit_cmd", "explain_cmd", "check_cmd"]
@@ -29,8 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         sub = module.add_parser(subparsers)
+        if _has_option(sub, "--data") and not _has_option(sub, "--factor"):
+            add_factor_options(sub)
         sub.set_defaults(_run=module.run)
     return parser
+
+
+def _has_option(parser, option: str) -> bool:
+    return any(option in action.option_strings for action in parser._actions)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     except MixeqError as exc:
         print(f"mixeq: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
 
 
 if __name__ == "__main__":

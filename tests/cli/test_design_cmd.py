@@ -32,3 +32,38 @@ def test_design_error_is_one_line_not_a_traceback():
     assert proc.returncode == 1
     assert proc.stderr.startswith("mixeq: error: unknown column 'Dayz'")
     assert "Traceback" not in proc.stderr
+
+
+def test_factor_option_makes_a_numeric_column_a_factor(capsys):
+    args = ["design", "angle ~ recipe + temperature + (1 | replicate)",
+            "--data", str(DATA / "cake.csv"), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["X_columns"] == [
+        "(Intercept)", "recipeB", "recipeC", "temperature"]
+    assert main(args + ["--factor", "temperature"]) == 0
+    cols = json.loads(capsys.readouterr().out)["X_columns"]
+    assert cols[3:] == ["temperature185", "temperature195", "temperature205",
+                        "temperature215", "temperature225"]
+    assert main(args + ["--factor", "temperature=225,215,205,195,185,175"]) == 0
+    assert json.loads(capsys.readouterr().out)["X_columns"][3] == "temperature215"
+
+
+def test_factors_file_in_the_shared_layout(capsys):
+    assert main(["design", "angle ~ recipe * temperature + (1 | recipe:replicate)",
+                 "--data", str(DATA / "cake.csv"), "--factors", str(DATA / "factors.json"),
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["X_shape"] == [270, 18]
+
+
+def test_factor_levels_must_cover_the_data(capsys):
+    assert main(["design", "angle ~ temperature + (1 | replicate)", "--data",
+                 str(DATA / "cake.csv"), "--factor", "temperature=175,185"]) == 1
+    assert "leave out values found in the data: 195" in capsys.readouterr().err
+
+
+def test_broken_pipe_is_quiet():
+    proc = subprocess.run(
+        f"{sys.executable} -m mixeq design 'y ~ x * m + (1 + x | school)' --data "
+        f"{DATA / 'seedlike.csv'} --json | head -1", shell=True, capture_output=True, text=True)
+    assert proc.stdout.strip() == "{"
+    assert "Traceback" not in proc.stderr
