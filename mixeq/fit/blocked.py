@@ -42,11 +42,13 @@ class BlockedFactor:
         self.first = FirstTerm(A11, AF1)
         self.AF1_flat_T = AF1.reshape(-1, F.shape[1])  # (q1, f): Z₁ᵀ[X y]
         self.AFF = F.T @ F
+        self.AFF_flat = self.AFF.ravel().copy()
         self.rest = terms[1:]
         self.has_rest = bool(self.rest)
         self.dense_size = sum(t.q for t in self.rest)
         if self.has_rest:
             self._init_rest(F, t1)
+        self.fast = self.k1 <= 2 and not self.has_rest and self.first.BF is not None
 
     def _init_rest(self, F, t1) -> None:
         ZR = sp.hstack([t.Z() for t in self.rest], format="csc")
@@ -172,13 +174,12 @@ class BlockedFactor:
     def objective(self, theta: np.ndarray, reml: bool) -> float:
         """The criterion at θ. Uses G_l = N_l N_lᵀ = λ S_l⁻¹ λᵀ throughout, so
         that W·W_F1ᵀ = Z_RᵀZ₁ diag(G_l) Z₁ᵀF needs no per-level factor."""
-        if self.k1 <= 2 and not self.has_rest:  # the common one-term case: no λ matrices
-            t = theta[:3] if self.k1 == 2 else (theta[0], 0.0, 0.0)
-            ld, G = self.first.gram_theta(float(t[0]), float(t[1]), float(t[2]))
-            lams = None
-        else:
-            lams = self.layout.lambdas(theta)
-            ld, G = self.first.gram(lams[0])
+        if self.fast:  # the common one-term case, k ≤ 2: no λ matrices, one mat-vec
+            t = theta.tolist() if self.k1 == 2 else (float(theta[0]), 0.0, 0.0)
+            ld, SF = self.first.schur(t[0], t[1], t[2], self.AFF_flat)
+            return self._finish(ld, SF, reml)
+        lams = self.layout.lambdas(theta)
+        ld, G = self.first.gram(lams[0])
         SF = self.AFF - self.first.f_update(G)
         if self.has_rest:
             rest = self._rest_objective(theta, lams, self.first.full(G))
@@ -187,6 +188,10 @@ class BlockedFactor:
             ldR, LFR = rest
             ld += ldR
             SF -= LFR @ LFR.T
+        return self._finish(ld, SF, reml)
+
+    def _finish(self, ld: float, SF: np.ndarray, reml: bool) -> float:
+        """The criterion from log|L_Z|² and the (symmetric) [X y] block."""
         LFF, info = dpotrf(SF, lower=1, clean=0)
         if info != 0:
             return np.inf

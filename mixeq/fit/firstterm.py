@@ -38,6 +38,16 @@ class FirstTerm:
         else:
             self.BF = None if outer is None else outer.transpose(2, 0, 1, 3).reshape(-1, f * f)
         self.AF1 = AF1
+        self._c1 = np.zeros((3, 4))   # coefficients of S's rows (k = 2), refilled per θ
+        self._c2 = np.zeros((3, 3))   # coefficients of G's rows
+        self._c1[0, 3] = self._c1[2, 3] = 1.0
+
+    def schur(self, t0: float, t1: float, t2: float, AFF_flat: np.ndarray):
+        """(log Σ det S_l, [X y] block minus term 1's part, as an f × f Fortran view),
+        for k ≤ 2 with BF kept: the whole per-θ work of a one-term model."""
+        ld, G = self.gram_theta(t0, t1, t2)
+        f = self.f
+        return ld, (AFF_flat - G.reshape(-1) @ self.BF).reshape(f, f, order="F")
 
     def gram(self, lam: np.ndarray):
         """log Σ det S_l and G in this term's compact form (see ``full``)."""
@@ -55,17 +65,26 @@ class FirstTerm:
             s = self.a * tt + 1.0
             return float(np.log(s).sum()), tt / s
         # rows S00, S10, S11 of S = λᵀAλ + I, from rows a, b, c, 1
-        S = np.array([[t0 * t0, 2.0 * t0 * t1, t1 * t1, 1.0],
-                      [0.0, t0 * t2, t1 * t2, 0.0],
-                      [0.0, 0.0, t2 * t2, 1.0]]) @ self.abc1
+        c1 = self._c1
+        c1[0, 0] = t0 * t0
+        c1[0, 1] = 2.0 * t0 * t1
+        c1[0, 2] = t1 * t1
+        c1[1, 1] = t0 * t2
+        c1[1, 2] = t1 * t2
+        c1[2, 2] = t2 * t2
+        S = c1 @ self.abc1
         det = S[0] * S[2]
         det -= S[1] * S[1]
         inv = S[::-1] / det  # rows s11, s10, s00 over det: S⁻¹ with its 10 entry negated
         # rows G00, G10, G11 of λ S⁻¹ λᵀ
-        G = np.array([[t0 * t0, 0.0, 0.0],
-                      [t0 * t1, -t0 * t2, 0.0],
-                      [t1 * t1, -2.0 * t1 * t2, t2 * t2]]) @ inv
-        return float(np.log(det).sum()), G
+        c2 = self._c2
+        c2[0, 0] = t0 * t0
+        c2[1, 0] = t0 * t1
+        c2[1, 1] = -t0 * t2
+        c2[2, 0] = t1 * t1
+        c2[2, 1] = -2.0 * t1 * t2
+        c2[2, 2] = t2 * t2
+        return float(np.log(det).sum()), c2 @ inv
 
     def _gram_general(self, lam: np.ndarray):
         k = self.k
