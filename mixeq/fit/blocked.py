@@ -20,11 +20,15 @@ from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dpotrf
 
 from mixeq.fit.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
+from mixeq.errors import FitError
 from mixeq.fit.criterion import Factorization, criterion
 from mixeq.fit.firstterm import FirstTerm
 from mixeq.fit.pairs import cross_blocks
 from mixeq.fit.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
 from mixeq.fit.theta import ThetaLayout
+
+
+MAX_DENSE_REST = 12_000  # dense later block up to this size (3 copies: ≈ 3.5 GB)
 
 
 class BlockedFactor:
@@ -71,6 +75,13 @@ class BlockedFactor:
             self.ARRB = stack_blocks(ARR, self.rest[0].nlevels, self.rest[0].ncols)
             self.dense_size = 0
             return
+        if self.qR > MAX_DENSE_REST:
+            names = ", ".join(f"'{t.group}' ({t.q})" for t in self.rest)
+            raise FitError(
+                f"the random effects after the first term ({names}: {self.qR} in all) cross the "
+                f"first term's levels and would need a dense {self.qR} × {self.qR} matrix "
+                f"({3 * self.qR ** 2 * 8 / 1e9:.1f} GB); mixeq factors at most "
+                f"{MAX_DENSE_REST} of them densely. Simplify the crossed terms or group more coarsely")
         self.ARR = ARR.toarray()
         self.diag_R = np.arange(self.qR) * (self.qR + 1)
         self._buffer = np.zeros((self.qR, self.qR))

@@ -96,3 +96,12 @@ def test_far_from_zero_response_and_predictor_lose_no_digits():
                                base.fixef["(Intercept)"] + 1e8 - 2000 * base.fixef["Days"], rtol=1e-12)
     np.testing.assert_allclose(fit.stderr["Year"], base.stderr["Days"], rtol=1e-6)
     np.testing.assert_allclose(fit.fitted - 1e8, base.fitted, atol=1e-5)
+
+
+def test_a_dense_block_too_large_is_refused_with_the_reason(monkeypatch):
+    import mixeq.fit.blocked as blocked
+
+    monkeypatch.setattr(blocked, "MAX_DENSE_REST", 5)
+    model = reference_model("penicillin_crossed")
+    with pytest.raises(mixeq.FitError, match="'sample' \\(6\\)"):
+        model.fit(factor="blocked")
