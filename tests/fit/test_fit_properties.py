@@ -58,7 +58,7 @@ def _brute_force(model, theta, reml):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(formula=st.sampled_from(FORMULAS), seed=st.integers(0, 10_000), n=st.integers(60, 120),
+@given(formula=st.sampled_from(FORMULAS), seed=st.integers(0, 10_000), n=st.integers(100, 160),
        raw=st.lists(st.floats(-1.5, 1.5), min_size=10, max_size=10), reml=st.booleans())
 def test_blocked_dense_and_definition_agree(formula, seed, n, raw, reml):
     model = mixeq.Model(formula, _data(seed, n))
