@@ -83,12 +83,35 @@ class BlockedFactor:
                 f"({3 * self.qR ** 2 * 8 / 1e9:.1f} GB); mixeq factors at most "
                 f"{MAX_DENSE_REST} of them densely. Simplify the crossed terms or group more coarsely")
         self.ARR = ARR.toarray()
-        self.diag_R = np.arange(self.qR) * (self.qR + 1)
-        self._buffer = np.zeros((self.qR, self.qR))
+        # one buffer holds the (R, R) block and, below it, the [X y] rows, so that a
+        # single dpotrf per θ gives L_RR, L_FR and L_FF (MixedModels.jl keeps them in L too)
+        qR, D = self.qR, self.qR + F.shape[1]
+        self._buffer = np.zeros((D, D))
+        self.diag_R = np.arange(qR) * (D + 1)
         # which pair of R terms each target (r, s) of P lies in, as an index into λλᵀ
         term_of = np.repeat(np.arange(len(self.rest)), [t.q for t in self.rest])
-        tr, tc = np.divmod(self.cross.targets, self.qR)
+        tr, tc = np.divmod(self.cross.targets, qR)
         self.target_pair = term_of[tr] * len(self.rest) + term_of[tc]
+        self.targets_aug = tr * D + tc
+        self.pattern = None
+        if self.rest_scalar and self.cross.P is not None:
+            self._init_pattern(ARR, term_of, D)
+
+    def _init_pattern(self, ARR, term_of, D) -> None:
+        """The (R, R) block's non-zeros (lower triangle): A_RR's and P's targets, with
+        P's rows renumbered to them, so that a θ writes only these (scalar terms)."""
+        qR, cb = self.qR, self.cross
+        low = sp.tril(ARR).tocoo()
+        arr_pos = low.row.astype(np.int64) * qR + low.col
+        pattern = np.union1d(cb.targets, arr_pos)
+        base = np.zeros(len(pattern))
+        base[np.searchsorted(pattern, arr_pos)] = low.data
+        rows = np.searchsorted(pattern, cb.targets)[cb.P.indices]
+        self.P_pattern = sp.csc_matrix((cb.P.data, rows, cb.P.indptr), shape=(len(pattern), cb.P.shape[1]))
+        pr, pc = np.divmod(pattern, qR)
+        self.pattern = pr * D + pc
+        self.pattern_base = base
+        self.pattern_pair = term_of[pr] * len(self.rest) + term_of[pc]
 
     # -- Λ_R applied to the dense blocks ------------------------------------
     def _lam_rows(self, M: np.ndarray, lams, transpose: bool) -> np.ndarray:
@@ -163,7 +186,7 @@ class BlockedFactor:
             return self._nested_factor(lams, G)
         M = self._rest_matrix(theta, lams, G, Wv)
         # M's lower triangle is valid; in Fortran order (M.T) that is the upper one
-        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        U, info = dpotrf(np.asfortranarray(M.T), lower=0, clean=0, overwrite_a=1)
         return DenseRest(U) if info == 0 else None
 
     def _nested_factor(self, lams, G):
@@ -192,6 +215,8 @@ class BlockedFactor:
         lams = self.layout.lambdas(theta)
         ld, G = self.first.gram(lams[0])
         SF = self.AFF - self.first.f_update(G)
+        if self.has_rest and self.nested is None:
+            return self._augmented_objective(theta, lams, self.first.full(G), ld, SF, reml)
         if self.has_rest:
             rest = self._rest_objective(theta, lams, self.first.full(G))
             if rest is None:
@@ -227,6 +252,29 @@ class BlockedFactor:
         LFR = rf.solve(self._lam_cols(C, theta, lams).T).T
         return rf.logdet, LFR
 
+    def _augmented_objective(self, theta, lams, G, ld, SF, reml):
+        """One dpotrf of [[M, ·], [C Λ_R, S_F]]: its diagonal gives log|L_RR|², log|R_X|², r."""
+        cb, qR, p = self.cross, self.qR, self.p
+        if self.k1 == 1:
+            Wv = cb.values * G[cb.levels, 0]
+            G = G[:, 0, 0]
+        else:
+            Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
+        self._rest_matrix(theta, lams, G, Wv)
+        W = cb.W
+        W.data = Wv.ravel()[cb.perm]
+        C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
+        B = self._buffer
+        B[qR:, :qR] = self._lam_cols(C, theta, lams)
+        B[qR:, qR:] = SF
+        U, info = dpotrf(B.T, lower=0, clean=0, overwrite_a=1)
+        if info != 0:
+            return np.inf
+        diag = np.log(U.diagonal())
+        ld += 2.0 * float(diag[:qR].sum())
+        ld_x = 2.0 * float(diag[qR:qR + p].sum())
+        return criterion(ld, ld_x, float(U[qR + p, qR + p]) ** 2, self.n, p, reml)
+
     def _g_values(self, G):
         """Blocks of Z_RᵀZ₁ diag(G_l): each block's k₁-vector times its level's G_l."""
         cb = self.cross
@@ -237,16 +285,26 @@ class BlockedFactor:
     def _rest_matrix(self, theta, lams, G, Wv):
         """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G_l) Z₁ᵀZ_R)Λ_R + I, lower triangle valid."""
         cb = self.cross
+        if self.pattern is not None:
+            # write only the non-zeros: (A_RR − P·vec G) λ_iλ_j at the stored pattern
+            lam = np.array([lams[i][0, 0] for _, _, _, i in self.slices])
+            B = self._buffer
+            B[:self.qR, :self.qR] = 0.0
+            vals = self.pattern_base - self.P_pattern @ G.ravel()
+            vals *= np.outer(lam, lam).ravel()[self.pattern_pair]
+            B.reshape(-1)[self.pattern] = vals
+            B.reshape(-1)[self.diag_R] += 1.0
+            return B[:self.qR, :self.qR]
         if self.rest_scalar:
             # Λ_R is λ_t on term t's rows: scale each pair of term blocks once
             lam = np.array([lams[i][0, 0] for _, _, _, i in self.slices])
-            M = self._buffer
+            M = self._buffer[:self.qR, :self.qR]
             for a, (sa, _, _, _) in enumerate(self.slices):
                 for b, (sb, _, _, _) in enumerate(self.slices[:a + 1]):
                     np.multiply(self.ARR[sa, sb], lam[a] * lam[b], out=M[sa, sb])
-            flat = M.reshape(-1)
             if cb.P is not None:
-                flat[cb.targets] -= (cb.P @ G.ravel()) * np.outer(lam, lam).ravel()[self.target_pair]
+                self._buffer.reshape(-1)[self.targets_aug] -= \
+                    (cb.P @ G.ravel()) * np.outer(lam, lam).ravel()[self.target_pair]
             else:
                 W = cb.W
                 W.data = self._g_values(G).ravel()[cb.perm]
@@ -261,8 +319,9 @@ class BlockedFactor:
                 W.data = self._g_values(G).ravel()[cb.perm]
                 M -= (W @ cb.A.T).toarray()
             M = np.tril(M) + np.tril(M, -1).T
-            M = np.ascontiguousarray(self._lam_rows(self._lam_rows(M, lams, True).T, lams, True))
-        M.reshape(-1)[self.diag_R] += 1.0
+            self._buffer[:self.qR, :self.qR] = self._lam_rows(self._lam_rows(M, lams, True).T, lams, True)
+            M = self._buffer[:self.qR, :self.qR]
+        self._buffer.reshape(-1)[self.diag_R] += 1.0
         return M
 
     def factorization(self, theta: np.ndarray) -> Factorization:
