@@ -7,7 +7,6 @@ factor (``blocked.py``) takes over for larger q.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dpotrf
 
@@ -24,11 +23,10 @@ class DenseFactor:
         self.layout = layout
         self.q = q = sum(t.q for t in terms)
         F = np.column_stack([X, y])
-        Z = sp.hstack([t.Z() for t in terms], format="csc") if terms else sp.csc_matrix((self.n, 0))
         dim = q + F.shape[1]
         A = np.empty((dim, dim))
-        A[:q, :q] = (Z.T @ Z).toarray()
-        A[q:, :q] = (Z.T @ F).T
+        A[:q, :q] = _ztz(terms, q)
+        A[q:, :q] = _ztf(terms, F, q).T
         A[:q, q:] = A[q:, :q].T
         A[q:, q:] = F.T @ F
         self.A = A
@@ -57,20 +55,23 @@ class DenseFactor:
         self.lam0 = np.zeros((dim, dim))
         self.lam0[np.arange(q, dim), np.arange(q, dim)] = 1.0
         self.diag_q = np.arange(q) * (dim + 1)
+        self._d = np.ones(dim)
 
     def _factor(self, theta: np.ndarray):
-        q = self.q
+        """Lower Cholesky factor of Λ̃ᵀAΛ̃ + diag(I_q, 0) (upper triangle: junk)."""
         if self.scalar:
-            d = np.ones(self.dim)
-            d[:q] = theta[self.col_theta]
-            M = self.A * np.outer(d, d)
+            d = self._d
+            d[:self.q] = theta[self.col_theta]
+            M = self.A * d[:, None]
+            M *= d
         else:
             lam = self.lam0.copy()
-            lam.flat[self.flat] = theta[self.which]
+            lam.reshape(-1)[self.flat] = theta[self.which]
             M = lam.T @ self.A @ lam
-        M.flat[self.diag_q] += 1.0
-        L, info = dpotrf(M, lower=1, clean=0, overwrite_a=1)
-        return L, info
+        M.reshape(-1)[self.diag_q] += 1.0
+        # M is symmetric and C-ordered: its transpose is the same matrix in Fortran order
+        U, info = dpotrf(M.T, lower=0, clean=0, overwrite_a=1)
+        return U.T, info
 
     def objective(self, theta: np.ndarray, reml: bool) -> float:
         L, info = self._factor(theta)
@@ -112,3 +113,35 @@ class DenseFactor:
             out.append(np.einsum("ila,ilb->lab", cols, cols))
             start += term.q
         return out
+
+
+def _ztz(terms, q: int) -> np.ndarray:
+    """ZᵀZ without forming Z: one bincount per pair of term columns."""
+    out = np.zeros((q, q))
+    starts = np.cumsum([0] + [t.q for t in terms])
+    for i, s in enumerate(terms):
+        for j, t in enumerate(terms[:i + 1]):
+            block = np.zeros(s.q * t.q)
+            for a in range(s.ncols):
+                rows = s.codes * s.ncols + a
+                for b in range(t.ncols):
+                    idx = rows * t.q + t.codes * t.ncols + b
+                    block += np.bincount(idx, weights=s.matrix[:, a] * t.matrix[:, b],
+                                         minlength=s.q * t.q)
+            block = block.reshape(s.q, t.q)
+            out[starts[i]:starts[i + 1], starts[j]:starts[j + 1]] = block
+            out[starts[j]:starts[j + 1], starts[i]:starts[i + 1]] = block.T
+    return out
+
+
+def _ztf(terms, F: np.ndarray, q: int) -> np.ndarray:
+    """Zᵀ[X y] (q × f) without forming Z."""
+    out = np.empty((q, F.shape[1]))
+    start = 0
+    for t in terms:
+        for a in range(t.ncols):
+            for j in range(F.shape[1]):
+                out[start + a:start + t.q:t.ncols, j] = np.bincount(
+                    t.codes, weights=t.matrix[:, a] * F[:, j], minlength=t.nlevels)
+        start += t.q
+    return out
