@@ -6,7 +6,6 @@ import json
 import warnings
 
 from mixeq.cli.common import read_data
-from mixeq.errors import DataError
 from mixeq.model import Model
 
 
@@ -15,42 +14,21 @@ def add_parser(subparsers):
         "fit", help="fit a linear mixed model by REML or ML and summarise it",
         description="Fit a linear mixed model as lme4's lmer() does and print its summary. "
         "CSV columns of text become factors with their levels sorted (the first is the "
-        "reference level); grouping variables are always factors. Use --levels to give "
-        "a factor's levels in another order.")
+        "reference level); grouping variables are always factors. Use --factor COL=l1,l2,… "
+        "or --factors FILE.json to make a column a factor or order its levels.")
     p.add_argument("formula", help="lme4 formula, e.g. 'Reaction ~ Days + (Days | Subject)'")
     p.add_argument("--data", required=True, help="CSV file with the variables")
     p.add_argument("--ml", action="store_true", help="maximum likelihood instead of REML")
     p.add_argument("--json", action="store_true",
                    help="print JSON (fixef, fixef_se, theta, sigma, logLik, deviance, REMLcrit, "
                    "AIC, BIC, varcorr, ranef, nobs, ngrps, …)")
-    p.add_argument("--levels", metavar="JSON_FILE",
-                   help="JSON object {column: [level, …]}: make these columns factors with "
-                   "these levels, in this order")
     p.add_argument("--optimizer", default="bobyqa",
                    help="nlopt algorithm: bobyqa (default), newuoa, neldermead, cobyla, sbplx")
     return p
 
 
-def _apply_levels(data, path):
-    from mixeq.datasets import apply_factors
-
-    try:
-        with open(path) as fh:
-            levels = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read the levels file '{path}': {exc}") from None
-    if not isinstance(levels, dict) or not all(isinstance(v, list) for v in levels.values()):
-        raise DataError(f"the levels file '{path}' must hold a JSON object {{column: [level, …]}}")
-    unknown = [c for c in levels if c not in data.columns]
-    if unknown:
-        raise DataError(f"the levels file names column(s) {', '.join(unknown)} that the data lack")
-    return apply_factors(data, levels)
-
-
 def run(args) -> int:
-    data = read_data(args.data)
-    if args.levels:
-        data = _apply_levels(data, args.levels)
+    data = read_data(args.data, args)  # with --factor / --factors (added by the dispatcher)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = Model(args.formula, data).fit(reml=not args.ml, optimizer=args.optimizer)

@@ -38,20 +38,21 @@ def test_text_summary(capsys):
     assert "Number of obs: 30, groups:  Batch, 6" in out
 
 
-def test_levels_file_sets_the_reference_level(tmp_path: Path, capsys):
+def test_factor_levels_set_the_reference_level(tmp_path: Path, capsys):
     levels = tmp_path / "levels.json"
     levels.write_text(json.dumps({"recipe": ["C", "B", "A"]}))
     code = main(["fit", "angle ~ recipe + (1 | replicate)", "--data", str(DATA / "cake.csv"),
-                 "--levels", str(levels), "--json"])
+                 "--factors", str(levels), "--json"])
     assert code == 0
     assert list(json.loads(capsys.readouterr().out)["fixef"]) == ["(Intercept)", "recipeB", "recipeA"]
+    code = main(["fit", "angle ~ recipe + (1 | replicate)", "--data", str(DATA / "cake.csv"),
+                 "--factor", "recipe=B,A,C", "--json"])
+    assert code == 0
+    assert list(json.loads(capsys.readouterr().out)["fixef"]) == ["(Intercept)", "recipeA", "recipeC"]
 
 
 def test_errors_are_reported_not_raised(tmp_path: Path, capsys):
     assert main(["fit", "Reaction ~ Days + (Days | Subj)", "--data", str(DATA / "sleepstudy.csv")]) == 1
     assert "Subject" in capsys.readouterr().err
-    bad = tmp_path / "bad.json"
-    bad.write_text("[1, 2]")
-    assert main(["fit", "Reaction ~ Days + (1 | Subject)", "--data", str(DATA / "sleepstudy.csv"),
-                 "--levels", str(bad)]) == 1
-    assert "JSON object" in capsys.readouterr().err
+    assert main(["fit", "Reaction ~ Days + (1 | Subject)", "--data", str(DATA / "nothere.csv")]) == 1
+    assert "does not exist" in capsys.readouterr().err
