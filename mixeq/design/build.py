@@ -27,7 +27,7 @@ def build_design(spec: ModelSpec, data) -> Design:
     complete = complete_rows(data, columns)
     frame = complete.data
     y = response_vector(spec.response, frame)
-    X, x_spec, dropped_cols = fixed_matrix(spec.fixed_formula(), frame)
+    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame)
     groups = {}
     for term in spec.random:
         if term.group_name not in groups:

@@ -9,17 +9,26 @@ import scipy.linalg
 from formulaic import model_matrix
 
 from mixeq.design.names import r_column_name
+from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
 
 RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
 
-def build_matrix(rhs: str, data: pd.DataFrame, what: str) -> tuple[pd.DataFrame, object]:
-    """formulaic model matrix of ``rhs`` on ``data`` with lme4 column names."""
-    try:
-        mm = model_matrix(rhs, data, na_action="ignore", output="pandas")
-    except Exception as exc:
-        raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
+def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
+                 what: str) -> tuple[pd.DataFrame, object]:
+    """Model matrix of ``[1 +] terms`` on ``data`` with lme4 column names, and the
+    spec that rebuilds it on new data (numpy for numeric columns, else formulaic)."""
+    spec = numeric_spec(intercept, terms, data)
+    if spec is not None:
+        mm = spec.get_model_matrix(data)
+    else:
+        rhs = " + ".join(["1" if intercept else "0", *terms])
+        try:
+            mm = model_matrix(rhs, data, na_action="ignore", output="pandas")
+        except Exception as exc:
+            raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
+        spec = mm.model_spec
     frame = pd.DataFrame(np.asarray(mm, dtype=float), index=data.index,
                          columns=[r_column_name(c) for c in mm.columns])
     values = frame.to_numpy()
@@ -28,12 +37,13 @@ def build_matrix(rhs: str, data: pd.DataFrame, what: str) -> tuple[pd.DataFrame,
         raise DataError(
             f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
             "(a transformation such as log() of zero or a negative number?)")
-    return frame, mm.model_spec
+    return frame, spec
 
 
-def fixed_matrix(rhs: str, data: pd.DataFrame) -> tuple[pd.DataFrame, object, list[str]]:
+def fixed_matrix(intercept: bool, terms: tuple[str, ...],
+                 data: pd.DataFrame) -> tuple[pd.DataFrame, object, list[str]]:
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
-    X, spec = build_matrix(rhs, data, "fixed-effects model matrix")
+    X, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix")
     keep = independent_columns(X.to_numpy())
     dropped = [c for c, k in zip(X.columns, keep) if not k]
     if dropped:

@@ -23,16 +23,17 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
     Warns with the count (and the columns responsible) when rows are dropped,
     as lme4's ``na.action = na.omit`` does silently — we say it.
     """
-    missing = data[columns].isna()
+    used = data[columns]  # a new frame: the caller's stays untouched
+    missing = used.isna().to_numpy()
     bad = missing.any(axis=1)
-    by_column = {c: int(n) for c, n in missing.sum().items() if n}
-    kept = data.loc[~bad].copy()
     dropped = int(bad.sum())
-    if dropped:
-        detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())
-        warnings.warn(
-            f"dropped {dropped} of {len(data)} rows with missing values in: {detail}",
-            MixeqWarning, stacklevel=4)
+    if not dropped:
+        return Complete(used, 0, [], {})
+    by_column = {c: int(n) for c, n in zip(columns, missing.sum(axis=0)) if n}
+    kept = used.loc[~bad]
+    detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())
+    warnings.warn(f"dropped {dropped} of {len(data)} rows with missing values in: {detail}",
+                  MixeqWarning, stacklevel=4)
     if len(kept) == 0:
         raise DataError(
             f"no complete rows: every row has a missing value in one of {', '.join(columns)}; "

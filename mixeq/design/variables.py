@@ -10,6 +10,7 @@ from formulaic import Formula
 from mixeq.errors import UnknownColumnError
 from mixeq.spec.types import ModelSpec
 
+_SIMPLE = re.compile(r"^\s*[A-Za-z0-9_.:]+(?:\s*\+\s*[A-Za-z0-9_.:]+)*\s*$")
 _IDENT = re.compile(r"`([^`]+)`|([A-Za-z_.][A-Za-z0-9_.]*)")
 
 
@@ -20,8 +21,12 @@ def _identifiers(text: str) -> set[str]:
 def formula_variables(rhs: str, columns) -> list[str]:
     """Columns a formulaic right-hand side reads (formulaic's list plus any
     identifier that names a column, for stateful transforms like ``center(x)``)."""
-    found = set(Formula(rhs).required_variables) if rhs.strip() else set()
-    found |= {name for name in _identifiers(rhs) if name in columns}
+    names = _identifiers(rhs)
+    found = {name for name in names if name in columns}
+    if rhs.strip() and not _SIMPLE.match(rhs):
+        found |= set(Formula(rhs).required_variables)
+    elif rhs.strip():
+        found |= names - {"1", "0"}
     return sorted(found, key=str)
 
 

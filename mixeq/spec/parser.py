@@ -202,12 +202,48 @@ def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
 
 
 def _formulaic(text: str, formula: str, start: int, where: str):
+    simple = _simple_sum(text)
+    if simple is not None:
+        return simple
     try:
         return list(Formula(_r_powers(text, formula, start)))
     except Exception as exc:  # formulaic's parser errors → ours, with a position
         message = str(exc).splitlines()[0].strip() if str(exc) else type(exc).__name__
         raise FormulaSyntaxError(
             f"cannot parse the {where} '{text.strip()}': {message}", formula, start) from None
+
+
+class _Plain(str):
+    """A term of a plain sum, standing in for formulaic's Term (``str()`` and
+    ``factors`` are all this module reads)."""
+
+    @property
+    def factors(self):
+        return (_PlainFactor(self),)
+
+
+class _PlainFactor(str):
+    @property
+    def expr(self):
+        return str(self)
+
+    eval_method = None
+
+
+_SIMPLE = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*|[01])(?:\s*\+\s*(?:[A-Za-z_][A-Za-z0-9_]*|[01]))*\s*$")
+
+
+def _simple_sum(text: str) -> list | None:
+    """``1 + x + z`` (names, 0 and 1 joined by '+') without formulaic: its terms
+    are what formulaic gives, in order, without repeats; None for anything else."""
+    if not _SIMPLE.match(text):
+        return None
+    parts = [p.strip() for p in text.split("+")]
+    if "0" in parts and "1" in parts:
+        return None
+    intercept = "0" not in parts
+    names = list(dict.fromkeys(p for p in parts if p not in ("0", "1")))
+    return [_Plain("1")] * intercept + [_Plain(n) for n in names]
 
 
 def _r_powers(text: str, formula: str, start: int) -> str:
