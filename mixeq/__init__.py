@@ -26,16 +26,24 @@ def fit(formula, data, reml: bool = True, **options):
 
 def anova(*fits):
     """Likelihood-ratio tests between nested fits (REML fits are refitted by ML)."""
-    from mixeq.fit import anova as _anova
+    from mixeq.fitting import anova as _anova
 
     return _anova(*fits)
 
 
-def equations(model, form: str = "multilevel", format: str = "latex", **options):
-    """Write a model (formula, spec, Model or fit) in one notation and format."""
-    from mixeq.equations import render
+def render(model, form: str = "multilevel", format: str = "latex", **options):
+    """Write a model (formula, spec, Model or fit) in one notation and format:
+    ``mixeq.render("y ~ x * m + (1 + x | school)", form="composite", format="text")``."""
+    from mixeq.equations import render as _render
 
-    return render(model, form=form, format=format, **options)
+    return _render(model, form=form, format=format, **options)
+
+
+def verify(model, **options):
+    """Check with SymPy that every notation of a model is the same model."""
+    from mixeq.equations import verify as _verify
+
+    return _verify(model, **options)
 
 
 def read_equations(text: str, **options):
@@ -45,9 +53,22 @@ def read_equations(text: str, **options):
     return _read(text, **options)
 
 
+_SUBPACKAGES = ("datasets", "design", "equations", "fitting", "reader", "spec")
+
+
+def __getattr__(name):
+    """``mixeq.equations``, ``mixeq.fitting`` … import on first use (SymPy and nlopt
+    load only when needed)."""
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"mixeq.{name}")
+    raise AttributeError(f"module 'mixeq' has no attribute {name!r}")
+
+
 __all__ = [
     "DataError", "FitError", "FormulaSyntaxError", "GroupingFactorError",
     "MixeqError", "MixeqWarning", "Model", "ModelSpec", "RandomTerm",
-    "RenderError", "UnknownColumnError", "anova", "equations", "fit", "parse",
-    "read_equations",
+    "RenderError", "UnknownColumnError", "anova", "fit", "parse",
+    "read_equations", "render", "verify",
 ]

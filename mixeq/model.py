@@ -100,7 +100,7 @@ class Model:
     # -- the doors to the rest of mixeq --------------------------------------
     def fit(self, reml: bool = True, **options):
         """Fit by REML (default) or ML; see :func:`mixeq.fit`."""
-        from mixeq.fit import fit_model
+        from mixeq.fitting import fit_model
 
         return fit_model(self, reml=reml, **options)
 

@@ -10,7 +10,7 @@ NAME = "mixeq"
 def unavailable() -> str | None:
     try:
         import mixeq  # noqa: F401
-        from mixeq.fit import fit_model  # noqa: F401
+        from mixeq.fitting import fit_model  # noqa: F401
     except Exception as exc:  # the engine arrives during development
         return f"mixeq cannot fit yet ({type(exc).__name__}: {exc})"
     return None

@@ -149,12 +149,14 @@ def test_transformed_predictors_are_shown_as_powers_and_functions():
     assert verify(formula, levels={"w": "g"}).ok
 
 
-def test_top_level_mixeq_equations_is_callable_after_the_package_is_imported():
+def test_top_level_render_and_the_equations_package_coexist():
     import mixeq
-    import mixeq.equations  # noqa: F401  (rebinds mixeq.equations to the package)
+    import mixeq.equations  # noqa: F401
 
-    eq = mixeq.equations("y ~ x + (1 | g)", "composite", "text")
+    eq = mixeq.render("y ~ x + (1 | g)", "composite", "text")
     assert eq.text.startswith("yᵢⱼ = γ₀₀ + γ₁₀ xᵢⱼ + U₀ⱼ + εᵢⱼ")
+    assert mixeq.equations.render is not None and callable(mixeq.fit)
+    assert mixeq.verify("y ~ x + (1 | g)").ok
 
 
 def test_linear_model_with_data_degenerates_in_every_form_and_format():

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mixeq
-from mixeq.fit.engine import make_factor
+from mixeq.fitting.engine import make_factor
 
 FORMULAS = [
     "y ~ x + (1 | g)",
@@ -38,7 +38,7 @@ def _data(seed: int, n: int) -> pd.DataFrame:
 
 def _brute_force(model, theta, reml):
     """The criterion from its definition (Bates et al. 2015 eqs. 34, 41)."""
-    from mixeq.fit.theta import ThetaLayout
+    from mixeq.fitting.theta import ThetaLayout
     import scipy.linalg as sl
 
     layout = ThetaLayout.from_terms(model.terms)

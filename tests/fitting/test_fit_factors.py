@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from fit.helpers import SMALL_IDS, reference_fit, reference_model
-from mixeq.fit.engine import make_factor
+from fitting.helpers import SMALL_IDS, reference_fit, reference_model
+from mixeq.fitting.engine import make_factor
 
 
 @pytest.mark.parametrize("ref_id", SMALL_IDS)
@@ -78,8 +78,8 @@ def test_term_covariances_are_sigma2_lambda_lambda_t():
 def test_fallbacks_for_large_models_give_the_same_criterion(ref_id, monkeypatch):
     """Without the precomputed operators (too large for memory) the blocked factor
     forms the same products with sparse algebra and einsum."""
-    import mixeq.fit.firstterm as firstterm
-    import mixeq.fit.pairs as pairs
+    import mixeq.fitting.firstterm as firstterm
+    import mixeq.fitting.pairs as pairs
 
     model = reference_model(ref_id)
     theta = reference_fit(ref_id).theta

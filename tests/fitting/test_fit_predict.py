@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from conftest import load_dataset
-from fit.helpers import reference_fit
+from fitting.helpers import reference_fit
 from mixeq.errors import MixeqError
 
 

@@ -65,7 +65,7 @@ def _random_effects(fit) -> list[str]:
 
 
 def _group_labels(fit) -> list[str]:
-    from mixeq.fit.components import unique_group_names
+    from mixeq.fitting.components import unique_group_names
 
     return unique_group_names(fit.model.terms)
 

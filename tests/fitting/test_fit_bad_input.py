@@ -7,7 +7,7 @@ import pytest
 
 import mixeq
 from conftest import load_dataset
-from fit.helpers import reference_model
+from fitting.helpers import reference_model
 
 
 def test_bad_start_and_options():
@@ -99,7 +99,7 @@ def test_far_from_zero_response_and_predictor_lose_no_digits():
 
 
 def test_a_dense_block_too_large_is_refused_with_the_reason(monkeypatch):
-    import mixeq.fit.blocked as blocked
+    import mixeq.fitting.blocked as blocked
 
     monkeypatch.setattr(blocked, "MAX_DENSE_REST", 5)
     model = reference_model("penicillin_crossed")

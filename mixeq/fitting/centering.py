@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mixeq.fit.criterion import Factorization
+from mixeq.fitting.criterion import Factorization
 
 
 @dataclass

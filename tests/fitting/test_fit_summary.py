@@ -2,8 +2,8 @@
 of summary(lmer(Reaction ~ Days + (Days | Subject), sleepstudy)))."""
 from __future__ import annotations
 
-from fit.helpers import reference_fit
-from mixeq.fit.summary import abbreviate, r_format
+from fitting.helpers import reference_fit
+from mixeq.fitting.summary import abbreviate, r_format
 
 
 def test_reml_summary_reads_like_lme4():

@@ -10,8 +10,8 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dpotrf
 
-from mixeq.fit.criterion import Factorization, criterion
-from mixeq.fit.theta import ThetaLayout
+from mixeq.fitting.criterion import Factorization, criterion
+from mixeq.fitting.theta import ThetaLayout
 
 
 class DenseFactor:

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import solve_triangular
 
-from mixeq.fit.blocks import chol_stack, inv_lower_stack, logdet_stack
+from mixeq.fitting.blocks import chol_stack, inv_lower_stack, logdet_stack
 
 
 class DenseRest:

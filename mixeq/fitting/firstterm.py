@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mixeq.fit.blocks import chol_stack, inv_lower_stack
+from mixeq.fitting.blocks import chol_stack, inv_lower_stack
 
 MAX_BF_ENTRIES = 20_000_000
 

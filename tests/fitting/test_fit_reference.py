@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import REFERENCE_IDS, load_reference
-from fit.helpers import objective_of, reference_fit
+from fitting.helpers import objective_of, reference_fit
 
 
 @pytest.fixture(params=REFERENCE_IDS)

@@ -13,7 +13,7 @@ from mixeq.errors import FitError, MixeqWarning
 
 def anova(*fits) -> pd.DataFrame:
     """Table with npar, AIC, BIC, logLik, deviance, Chisq, Df, Pr(>Chisq)."""
-    from mixeq.fit.result import FitResult
+    from mixeq.fitting.result import FitResult
 
     if len(fits) < 2:
         raise FitError("anova() compares two or more fits: anova(fit0, fit1)")

@@ -7,7 +7,7 @@ from scipy.stats import chi2
 
 import mixeq
 from conftest import load_dataset, load_reference
-from fit.helpers import reference_fit
+from fitting.helpers import reference_fit
 
 
 @pytest.fixture(scope="module")

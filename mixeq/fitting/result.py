@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import solve_triangular
 
-from mixeq.fit.components import condvar_arrays, ranef_frames, varcorr_frame
-from mixeq.fit.criterion import Factorization, sigma_hat
+from mixeq.fitting.components import condvar_arrays, ranef_frames, varcorr_frame
+from mixeq.fitting.criterion import Factorization, sigma_hat
 
 SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
 
@@ -117,7 +117,7 @@ class FitResult:
     def predict(self, newdata: pd.DataFrame | None = None, include_random: bool = True) -> pd.Series:
         """Predictions; levels not in the fit (and ``include_random=False``) use
         the population (fixed-effects) prediction."""
-        from mixeq.fit.predict import predict
+        from mixeq.fitting.predict import predict
 
         return predict(self, newdata, include_random)
 
@@ -165,17 +165,17 @@ class FitResult:
         """The same model fitted by the other criterion (returns self if already so)."""
         if bool(reml) == self.reml:
             return self
-        from mixeq.fit.engine import fit_model
+        from mixeq.fitting.engine import fit_model
 
         return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
 
     def summary(self) -> str:
-        from mixeq.fit.summary import summary_text
+        from mixeq.fitting.summary import summary_text
 
         return summary_text(self)
 
     def to_reference_dict(self) -> dict:
-        from mixeq.fit.export import reference_dict
+        from mixeq.fitting.export import reference_dict
 
         return reference_dict(self)
 

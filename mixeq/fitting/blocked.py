@@ -19,13 +19,13 @@ import scipy.sparse as sp
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dpotrf
 
-from mixeq.fit.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
+from mixeq.fitting.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
 from mixeq.errors import FitError
-from mixeq.fit.criterion import Factorization, criterion
-from mixeq.fit.firstterm import FirstTerm
-from mixeq.fit.pairs import cross_blocks
-from mixeq.fit.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
-from mixeq.fit.theta import ThetaLayout
+from mixeq.fitting.criterion import Factorization, criterion
+from mixeq.fitting.firstterm import FirstTerm
+from mixeq.fitting.pairs import cross_blocks
+from mixeq.fitting.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
+from mixeq.fitting.theta import ThetaLayout
 
 
 MAX_DENSE_REST = 12_000  # dense later block up to this size (3 copies: ≈ 3.5 GB)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import numpy as np
 
 from mixeq.errors import FitError
-from mixeq.fit.blocked import BlockedFactor
-from mixeq.fit.centering import Centering
-from mixeq.fit.dense import DenseFactor
-from mixeq.fit.optimize import minimize
-from mixeq.fit.result import FitResult
-from mixeq.fit.theta import ThetaLayout
-from mixeq.fit.threads import limit
+from mixeq.fitting.blocked import BlockedFactor
+from mixeq.fitting.centering import Centering
+from mixeq.fitting.dense import DenseFactor
+from mixeq.fitting.optimize import minimize
+from mixeq.fitting.result import FitResult
+from mixeq.fitting.theta import ThetaLayout
+from mixeq.fitting.threads import limit
 
 DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
 THREADED_SIZE = 100  # dense blocks from this size on would start BLAS threads
@@ -65,7 +65,7 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     def objective(theta):
         return fac.objective(theta, reml)
 
-    threads = options.pop("blas_threads", 1)  # see mixeq/fit/threads.py
+    threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
     with limit(threads if fac.dense_size >= THREADED_SIZE else None):
         summary = minimize(objective, theta0, lower, fac.name, optimizer,
                            steps=layout.initial_steps(), **options)
