@@ -37,6 +37,17 @@ class Group:
     def count(self) -> Sym:
         return Sym(self.letter.upper())
 
+    @property
+    def named(self) -> bool:
+        """False when the factor's name is only its index letter (a model read
+        back from equations without a legend or ``--group``)."""
+        return self.name != self.letter
+
+    @property
+    def noun(self) -> str:
+        """What one cluster is called before its index: *school* j, or *cluster* j."""
+        return self.name if self.named else "cluster"
+
 
 @dataclass
 class Part:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 _LEGEND = re.compile(
-    r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*(?P<name>[^,$()]+?)"
+    r"^\s*(?:[-•*]\s*)?\$?(?P<letter>[a-z])\$?\s*(?:=[^:]*)?\s*:\s*"
+    r"(?P<name>observation[^$]*?|[^,$()]+?)"
     r"\s*(?:\([^)]*\))?(?:,\s*nested in .*)?\s*$")
-_FOR = re.compile(r"for\s+(?P<name>[A-Za-z_.][A-Za-z0-9_.:]*)\s+(?P<letter>[a-z])\s*=\s*1\s*,")
+_FOR = re.compile(r"for\s+(?:(?P<name>[A-Za-z_.][A-Za-z0-9_.:]*)\s+)?(?P<letter>[a-z])\s*=\s*1\s*,")
 _FOR_START = re.compile(r"(,\s*)?((\\quad|\\qquad|\\,|\\;)\s*)*(\\(text|mbox|mathrm)\{\s*)?for\s")
 _NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:", re.IGNORECASE)
 _TEXT_COMMAND = re.compile(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}")
@@ -23,12 +24,12 @@ def _match(fragment: str) -> tuple[str, str] | None:
     m = _LEGEND.match(_clean(fragment))
     if not m:
         return None
-    name = m.group("name").strip()
-    if name.startswith("observation"):
-        return m.group("letter"), ""
+    letter, name = m.group("letter"), m.group("name").strip()
+    if name.startswith("observation") or name == f"cluster {letter}":
+        return letter, ""  # no factor's name: mixeq's own legend of an unnamed factor
     if not re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.:]*", name):
         return None
-    return m.group("letter"), name
+    return letter, name
 
 
 def _plain(fragment: str) -> str:
@@ -40,7 +41,8 @@ def _for_suffix(line: str, mapping: dict[str, str]) -> str:
     for start in reversed([m.start() for m in _FOR_START.finditer(line)]):
         found = _FOR.search(_plain(line[start:]))
         if found:
-            mapping.setdefault(found.group("letter"), found.group("name"))
+            if found.group("name"):
+                mapping.setdefault(found.group("letter"), found.group("name"))
             return line[:start] + " " * (len(line) - start)
     return line
 

@@ -207,3 +207,20 @@ def test_cluster_errors_say_what_to_do_instead():
         with pytest.raises(RenderError, match="finest grouping factor \\(cask:batch\\), not "
                                               "of batch.*form='stacked'"):
             render(pastes, form, cluster="A", group="batch")
+
+
+def test_a_factor_named_by_its_index_letter_is_called_a_cluster():
+    """A model read back without --group has its factor named j: the legend says
+    "observation within cluster j", not "observation within j j"."""
+    text = render("y ~ x + (1 + x | j)", form="multilevel", format="text").text
+    assert "- i = 1, …, nⱼ: observation within cluster j\n" in text
+    assert "- j = 1, …, J: cluster j\n" in text
+    latex = render("y ~ x + (1 + x | j)", form="multilevel", format="latex").latex
+    assert r"\text{$j = 1, \ldots, J$: cluster $j$}" in latex
+    gh = render("y ~ x + (1 | j)", form="gelman-hill", format="text").text
+    assert "for j = 1, …, J" in gh and "for j j" not in gh
+    explain = render("y ~ x + (1 | j)", form="explain", format="text").text
+    assert "is cluster j's own deviation" in explain
+    crossed = render("y ~ 1 + (1 | plate) + (1 | k)", form="multilevel", format="text").text
+    assert "observation within plate and cluster k" in crossed
+    assert "- j = 1, …, J: plate\n" in crossed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import load_dataset
+from equations.helpers import MODELS  # the equations issue's models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,16 +16,6 @@ import mixeq
 from mixeq.equations import render
 from mixeq.reader import read_equations
 
-# The models of the equations issue (tests/equations/helpers.py MODELS).
-MODELS = {
-    "textbook": ("y ~ x * m + (1 + x | school)", "seedlike"),
-    "sleepstudy_slope": ("Reaction ~ Days + (Days | Subject)", "sleepstudy"),
-    "dyestuff": ("Yield ~ 1 + (1 | Batch)", "Dyestuff"),
-    "sleepstudy_uncorrelated": ("Reaction ~ Days + (Days || Subject)", "sleepstudy"),
-    "pastes_nested": ("strength ~ 1 + (1 | batch/cask)", "Pastes"),
-    "penicillin_crossed": ("diameter ~ 1 + (1 | plate) + (1 | sample)", "Penicillin"),
-    "cake_factor": ("angle ~ recipe * temperature + (1 | recipe:replicate)", "cake"),
-}
 FORMATS = ["latex", "text"]
 FORMS = ["multilevel", "gelman-hill"]
 
@@ -67,6 +58,18 @@ def test_hlm_symbols_u_and_r_read_back():
     spec = mixeq.parse(MODELS["textbook"][0])
     for fmt in FORMATS:
         round_trip(spec, spec, fmt, symbols="hlm")
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("formula", ["y ~ x * m + (1 + x | j)",
+                                     "y ~ 1 + (1 | j) + (1 | k) + (1 | l)",
+                                     "y ~ 1 + (1 | plate) + (1 | k)"])
+def test_factors_named_by_their_index_letter_read_back(formula, fmt, form):
+    """Equations read without --group name the factor by its letter (j); written
+    again as "cluster j" / "for j = 1, …, J", they read back as the same model."""
+    spec = mixeq.parse(formula)
+    round_trip(spec, spec, fmt, form)
 
 
 def test_nested_levels_are_three():

@@ -41,6 +41,11 @@ def index_range(letter: str, count) -> Relation:
     return Relation(Sym(letter), "=", Seq((Num(1), Dots("l"), count)))
 
 
+def factor_words(g) -> tuple:
+    """The factor in a sentence: ``school``, or ``cluster j`` when it is unnamed."""
+    return (g.name,) if g.named else (f"{g.noun} ", Sym(g.letter))
+
+
 def index_sentences(sm: SymbolicModel) -> list[Sentence]:
     i = Sym(sm.obs_letter)
     if not sm.groups:
@@ -50,17 +55,31 @@ def index_sentences(sm: SymbolicModel) -> list[Sentence]:
     if len(finest) == 1:  # i = 1, …, n_j: observation within school j
         g = finest[0]
         out.append(Sentence((index_range(sm.obs_letter, Sym("n", sm.upper_tokens(1))),
-                             f": observation within {g.name} ", Sym(g.letter))))
+                             f": observation within {g.noun} ", Sym(g.letter))))
     else:
-        out.append(Sentence((i, f": observation within {join_names(g.name for g in finest)}",)))
+        out.append(Sentence((i, ": observation within ", *_joined(finest))))
     for g in sm.groups.values():
-        parts = [index_range(g.letter, g.count), f": {g.name}"]
+        parts = [index_range(g.letter, g.count), ": ", *factor_words(g)]
         if g.nlevels:
             parts += [" (", Relation(g.count, "=", Num(g.nlevels)), ")"]
         if len(sm.groups) > 1 and g.nested_in:
             parts.append(", nested in " + join_names(g.nested_in))
         out.append(Sentence(tuple(parts)))
     return out
+
+
+def _joined(groups) -> list:
+    """``plate and sample`` (as :func:`join_names`), unnamed factors as ``cluster j``."""
+    out = []
+    for k, g in enumerate(groups):
+        out += [", " if 0 < k < len(groups) - 1 else " and " if k else "", *factor_words(g)]
+    return out
+
+
+def for_clusters(g) -> Sentence:
+    """``for school j = 1, …, J``; ``for j = 1, …, J`` when the factor is unnamed
+    (the reader would take *cluster* for the factor's name)."""
+    return Sentence(((f"for {g.name} " if g.named else "for "), index_range(g.letter, g.count)))
 
 
 def coef_times(coef, part_expr):

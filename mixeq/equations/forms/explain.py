@@ -1,6 +1,7 @@
 """Plain sentences: where each column of Z_j comes from and why it repeats X_j."""
 from __future__ import annotations
 
+from mixeq.equations.forms.common import factor_words
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import Block, Document, Num, Sentence, Sym
 
@@ -26,7 +27,7 @@ def build(sm: SymbolicModel) -> Document:
             sentences.append(column_sentence(sm, g, Zj, k, r))
         if len({r.term for r in effects}) > 1:
             sentences.append(Sentence((
-                f"The random effects of {g.name} come from separate terms "
+                "The random effects of ", *factor_words(g), " come from separate terms "
                 f"({', '.join(sm.info.terms[t].spec.canonical() for t in sorted({r.term for r in effects}))}), "
                 "so they are uncorrelated: the off-diagonal entries of their covariance "
                 "matrix are 0.",)))
@@ -39,7 +40,7 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
     shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
     what = "intercept" if not r.atoms else "slope of " + " × ".join(shown)
     head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term}: ", r.symbol,
-            f" is {g.name} ", Sym(g.letter), f"'s own deviation in the {what}.")
+            f" is {g.noun} ", Sym(g.letter), f"'s own deviation in the {what}.")
     match = next((f for f in sm.fixed if {a.key for a in f.atoms} == {a.key for a in r.atoms}),
                  None)
     if match is not None:

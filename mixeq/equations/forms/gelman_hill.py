@@ -7,11 +7,11 @@ zero-mean effects to the linear predictor (a^{plate}_{j[i]} + a^{sample}_{k[i]})
 """
 from __future__ import annotations
 
-from mixeq.equations.forms.common import index_range
+from mixeq.equations.forms.common import for_clusters
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import (Block, Call, Document, Matrix, Num, Pow, Relation, Row,
-                                  Sentence, Sym, add, mul)
+                                  Sym, add, mul)
 
 
 class GHNames:
@@ -93,7 +93,7 @@ def _single(sm: SymbolicModel) -> Document:
             base = e.base if isinstance(e, Pow) else e
             if isinstance(base, Sym) and isinstance(tau[a][b], Sym):
                 aliases[base.key] = tau[a][b].key
-    remark = Sentence((f"for {g.name} ", index_range(g.letter, g.count)))
+    remark = for_clusters(g)
     if len(vsyms) == 1:
         rows.append(Row(Relation(vsyms[0], "~", Call("N", (means[0], _var(vsyms[0])))),
                         remark=remark, name="gh-group"))
@@ -167,7 +167,7 @@ def _additive(sm: SymbolicModel) -> Document:
                 base = e.base if isinstance(e, Pow) else e
                 if isinstance(base, Sym) and isinstance(cov.matrix[x][y], Sym):
                     aliases[base.key] = cov.matrix[x][y].key
-        remark = Sentence((f"for {g.name} ", index_range(g.letter, g.count)))
+        remark = for_clusters(g)
         if len(syms) == 1:
             rows_after.append(Row(Relation(syms[0], "~", Call("N", (Num(0), _var(syms[0])))),
                                   remark=remark))
