@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg,
-                                  Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose)
+                                  Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose,
+                                  needs_parens, split_sign)
 
 _ESCAPE = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
            "{": r"\{", "}": r"\}", "~": r"\sim ", "^": r"\hat{}", "\\": r"\backslash "}
@@ -105,19 +106,12 @@ class LatexWriter:
         return out
 
     def _signed(self, term) -> tuple[int, str]:
-        if isinstance(term, Neg):
-            return -1, self._factor(term.arg)
-        if isinstance(term, Num) and term.value < 0:
-            return -1, self._num(Num(-term.value, term.digits))
-        if isinstance(term, Mul) and isinstance(term.factors[0], Num) \
-                and term.factors[0].value < 0:
-            first = Num(-term.factors[0].value, term.factors[0].digits)
-            return -1, self._mul(Mul((first, *term.factors[1:]), term.dot))
-        return 1, self.node(term)
+        sign, body = split_sign(term)
+        return sign, (self._factor(body) if isinstance(term, Neg) else self.node(body))
 
     def _factor(self, f) -> str:
         text = self.node(f)
-        if isinstance(f, (Add, Neg)) or (isinstance(f, Num) and f.value < 0):
+        if needs_parens(f):
             return r"\left(" + text + r"\right)"
         return text
 

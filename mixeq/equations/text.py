@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from mixeq.equations.latex import format_number, simple_token
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg, Num,
-                                  Pow, Relation, Row, Sentence, Sym, Text, Transpose)
+                                  Pow, Relation, Row, Sentence, Sym, Text, Transpose,
+                                  needs_parens, split_sign)
 
 GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
          "pi": "π", "tau": "τ", "sigma": "σ", "mu": "μ", "theta": "θ", "Lambda": "Λ",
@@ -105,15 +106,8 @@ class TextWriter:
         return text_box(DOTS[d.kind])
 
     def _signed(self, term) -> tuple[int, Box]:
-        if isinstance(term, Neg):
-            return -1, self._factor(term.arg)
-        if isinstance(term, Num) and term.value < 0:
-            return -1, self._num(Num(-term.value, term.digits))
-        if isinstance(term, Mul) and isinstance(term.factors[0], Num) \
-                and term.factors[0].value < 0:
-            first = Num(-term.factors[0].value, term.factors[0].digits)
-            return -1, self._mul(Mul((first, *term.factors[1:]), term.dot))
-        return 1, self.node(term)
+        sign, body = split_sign(term)
+        return sign, (self._factor(body) if isinstance(term, Neg) else self.node(body))
 
     def terms_box(self, terms, leading: bool = False) -> Box:
         pieces = []
@@ -140,7 +134,7 @@ class TextWriter:
 
     def _factor(self, f) -> Box:
         box = self.node(f)
-        if isinstance(f, (Add, Neg)) or (isinstance(f, Num) and f.value < 0):
+        if needs_parens(f):
             return delimit(box, "(", ")")
         return box
 

@@ -209,3 +209,23 @@ def mul(*factors, dot: bool = False) -> object:
 
 def column(*entries, name: str = "") -> Matrix:
     return Matrix(tuple((e,) for e in entries), name=name)
+
+
+def split_sign(term) -> tuple[int, object]:
+    """A term of a sum as (sign, what follows the sign): ``Neg(x)`` → (-1, x),
+    ``-2`` → (-1, 2), ``-2·x`` → (-1, 2·x), anything else (1, term)."""
+    if isinstance(term, Neg):
+        return -1, term.arg
+    if isinstance(term, Num) and term.value < 0:
+        return -1, Num(-term.value, term.digits)
+    if isinstance(term, Mul) and isinstance(term.factors[0], Num) \
+            and term.factors[0].value < 0:
+        first = Num(-term.factors[0].value, term.factors[0].digits)
+        return -1, Mul((first, *term.factors[1:]), term.dot)
+    return 1, term
+
+
+def needs_parens(factor) -> bool:
+    """A factor of a product (or a negated term) that is bracketed: a sum, a
+    negation, a negative number."""
+    return isinstance(factor, (Add, Neg)) or (isinstance(factor, Num) and factor.value < 0)
