@@ -14,18 +14,20 @@ def r_column_name(name: str) -> str:
     if name == "Intercept":
         return "(Intercept)"
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
-    return ":".join(_LEVEL.sub(r"\1", part) for part in _split_interaction(name))
+    return ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
 
 
-def _split_interaction(name: str) -> list[str]:
+def split_interaction(name: str) -> list[str]:
+    """``x:I(a:b):m`` → ``["x", "I(a:b)", "m"]`` (colons inside brackets kept);
+    also how the equations split a column into its atoms."""
     parts, depth, start = [], 0, 0
-    for i, ch in enumerate(name):
+    for pos, ch in enumerate(name):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
         elif ch == ":" and depth == 0:
-            parts.append(name[start:i])
-            start = i + 1
-    parts.append(name[start:])
-    return parts
+            parts.append(name[start:pos].strip())
+            start = pos + 1
+    parts.append(name[start:].strip())
+    return [p for p in parts if p]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mixeq.design.names import split_interaction
+
 INTERCEPT_NAMES = {"(Intercept)", "Intercept", "1"}
 
 
@@ -17,21 +19,6 @@ class Atom:
     @property
     def key(self) -> str:
         return self.var if self.label is None else f"{self.var}[{self.label}]"
-
-
-def split_interaction(name: str) -> list[str]:
-    """``x:I(a:b):m`` → ``["x", "I(a:b)", "m"]`` (colons inside brackets kept)."""
-    parts, depth, start = [], 0, 0
-    for pos, ch in enumerate(name):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == ":" and depth == 0:
-            parts.append(name[start:pos].strip())
-            start = pos + 1
-    parts.append(name[start:].strip())
-    return [p for p in parts if p]
 
 
 def atoms_of_term(term: str) -> tuple[Atom, ...]:
