@@ -9,17 +9,8 @@ from mixeq.reader.gelman_hill import IMPLIED
 from mixeq.reader.parsed import Document, covariance_name
 from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.reader.symbols import COEF, ERROR, classify, parse_index
-from mixeq.reader.syntax import Call, Group, Num, Sym
+from mixeq.reader.syntax import Call, Group, Sym, is_zero
 from mixeq.reader.vocabulary import DISTRIBUTIONS
-
-
-def _zero(node) -> bool:
-    if isinstance(node, Num):
-        try:
-            return float(node.value) == 0.0
-        except ValueError:
-            return False
-    return False
 
 
 def _pattern(node, doc: Document, size: int):
@@ -30,7 +21,7 @@ def _pattern(node, doc: Document, size: int):
     if isinstance(node, Call) and node.func.lower() == "diag":
         return [[i == j for j in range(size)] for i in range(size)]
     if isinstance(node, Group) and not node.is_single:
-        return [[None if c is None else not _zero(c) for c in row] for row in node.rows]
+        return [[None if c is None else not is_zero(c) for c in row] for row in node.rows]
     return None
 
 

@@ -11,7 +11,7 @@ from mixeq.reader.parsed import Document, Equation, covariance_name
 from mixeq.reader.parser import ParseError, parse_statement
 from mixeq.reader.repair import suggest
 from mixeq.reader.symbols import COEF, ERROR, classify
-from mixeq.reader.syntax import Call, Group, Num, Relation, Sym
+from mixeq.reader.syntax import Call, Group, Relation, Sym, is_zero
 from mixeq.reader.terms import expand
 from mixeq.reader.tokens import tokenize
 
@@ -33,15 +33,6 @@ def _parse_failure(doc: Document, st: Statement, err: ParseError) -> None:
         suggest(st, err), col))
 
 
-def _is_zero(node) -> bool:
-    if isinstance(node, Num):
-        try:
-            return float(node.value) == 0.0
-        except ValueError:
-            return False
-    return False
-
-
 def _sort_equation(doc: Document, st: Statement, tree) -> None:
     if not isinstance(tree, Relation):
         first = st.tokens[0]
@@ -57,7 +48,7 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
         read_distribution(doc, st, tree)
         return
     lhs, rhs = tree.lhs, tree.rhs
-    if isinstance(lhs, Call) and lhs.func.lower() == "cov" and _is_zero(rhs) and len(lhs.args) == 2:
+    if isinstance(lhs, Call) and lhs.func.lower() == "cov" and is_zero(rhs) and len(lhs.args) == 2:
         doc.zero_covariances.append((lhs.args[0], lhs.args[1]))
         return
     if not isinstance(lhs, Sym):
@@ -70,7 +61,7 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
         doc.covariance_defs[covariance_name(lhs)] = rhs
         return
     if lhs.name in V.VARIANCE_NAMES or (lhs.sub is None and lhs.name in V.INDEX_LETTERS):
-        if lhs.name == "tau" and _is_zero(rhs) and lhs.sub is not None:
+        if lhs.name == "tau" and is_zero(rhs) and lhs.sub is not None:
             doc.zero_covariances.append((lhs, None))
         return  # σ² = …, τ_00 = …, j = 1, …, J: not model equations
     info = classify(lhs)

@@ -36,6 +36,16 @@ class Num:
     end: int
 
 
+def is_zero(node) -> bool:
+    """A number written as 0 (``0``, ``0.0``)."""
+    if isinstance(node, Num):
+        try:
+            return float(node.value) == 0.0
+        except ValueError:
+            return False
+    return False
+
+
 @dataclass
 class Sum:
     """``terms`` are (sign, node) with sign +1 or -1."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo, classify
-from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
+from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym, is_zero
 
 
 @dataclass
@@ -27,14 +27,7 @@ class Monomial:
 
     @property
     def is_zero(self) -> bool:
-        return any(_is_zero(n) for n in self.numbers)
-
-
-def _is_zero(num: Num) -> bool:
-    try:
-        return float(num.value) == 0.0
-    except ValueError:
-        return False
+        return any(is_zero(n) for n in self.numbers)
 
 
 def _derived(parts: list[Monomial], node: Group) -> SymInfo:
