@@ -7,7 +7,7 @@ from mixeq.errors import FitError
 from mixeq.fitting.blocked import BlockedFactor
 from mixeq.fitting.centering import Centering
 from mixeq.fitting.dense import DenseFactor
-from mixeq.fitting.optimize import minimize
+from mixeq.fitting.search import search
 from mixeq.fitting.result import FitResult
 from mixeq.fitting.theta import ThetaLayout
 from mixeq.fitting.threads import limit
@@ -62,13 +62,9 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     lower = layout.lower_bounds()
     reml = bool(reml)
 
-    def objective(theta):
-        return fac.objective(theta, reml)
-
     threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
     with limit(threads if fac.dense_size >= THREADED_SIZE else None):
-        summary = minimize(objective, theta0, lower, fac.name, optimizer,
-                           steps=layout.initial_steps(), **options)
+        summary = search(fac, layout, theta0, lower, reml, optimizer, options)
         if not np.isfinite(summary.objective):
             raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix "
                            "is probably singular, or the response is constant")

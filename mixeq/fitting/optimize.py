@@ -65,7 +65,7 @@ def minimize(objective, start: np.ndarray, lower: np.ndarray, factor_name: str,
         theta, value, count, code = start, float(objective(start)), 1, "no θ: nothing to optimise"
     else:
         theta, value, count, code = _nlopt(objective, start, lower, optimizer, opts)
-    theta, value, extra = _boundary(objective, theta, value, lower)
+    theta, value, extra = boundary(objective, theta, value, lower)
     summary.theta, summary.objective = theta, value
     summary.evaluations = count + extra
     summary.seconds = time.perf_counter() - t0
@@ -114,7 +114,7 @@ def _nlopt(objective, start, lower, optimizer, opts):
     return np.asarray(theta, dtype=float), float(opt.last_optimum_value()), count[0], code
 
 
-def _boundary(objective, theta, value, lower):
+def boundary(objective, theta, value, lower):
     """lme4's boundary check: put each θ within BOUNDARY_TOL of its bound on the
     bound if the objective is no worse there."""
     extra = 0
