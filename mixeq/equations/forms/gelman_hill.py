@@ -64,46 +64,57 @@ def _single(sm: SymbolicModel) -> Document:
             vsyms.append(sym)
             indexed = sym.with_sub((*sym.sub[:-1], f"{g.letter}[{i}]"))
             mean_terms.append(mul(indexed, names.atoms(part.atoms)))
-            gam = []
-            if len(node.children) == 1 and not node.children[0][1].atoms:
-                mu = Sym("mu", (_sup(sym),), kind="greek")  # no group-level predictor
-                aliases[mu.key] = node.children[0][0].key
-                gam.append(mu)
-            for k, (child, p) in enumerate(node.children if not gam else []):
-                g_sym = Sym("gamma", (str(k),), _sup(sym), kind="greek")
-                aliases[g_sym.key] = child.key
-                gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
-            means.append(add(*gam) if gam else Num(0))
+            means.append(_group_mean(node, sym, names))
             pos.append(cov.effects.index(node.random[0]))
             expand[indexed.key] = add(means[-1], node.random[0].symbol)
         else:
-            for _, p in node.children:  # a non-varying coefficient: plain β_k
+            for child, p in node.children:  # a non-varying coefficient: plain β_k
                 beta = Sym("beta", (str(0 if not part.atoms and not p.atoms else counter),),
                            kind="greek")
                 if part.atoms or p.atoms:
                     counter += 1
-                aliases[beta.key] = _.key
+                aliases[beta.key] = child.key
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
     rows = mean_rows(sm, y, mean_terms)
     tau = [[cov.matrix[pa][pb] for pb in pos] for pa in pos]
-    for a in range(len(vsyms)):
-        for b in range(len(vsyms)):
-            e = _entry(tau[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
-            base = e.base if isinstance(e, Pow) else e
+    rows.append(_group_row(vsyms, means, tau, aliases, for_clusters(g), name="gh-group"))
+    return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases, expand)
+
+
+def _group_mean(node, sym: Sym, names: GHNames):
+    """The mean of a varying coefficient: γ_0^α + γ_1^α m_j, or μ_α without
+    group-level predictors."""
+    if len(node.children) == 1 and not node.children[0][1].atoms:
+        mu = Sym("mu", (_sup(sym),), kind="greek")
+        names.aliases[mu.key] = node.children[0][0].key
+        return mu
+    gam = []
+    for k, (child, p) in enumerate(node.children):
+        g_sym = Sym("gamma", (str(k),), _sup(sym), kind="greek")
+        names.aliases[g_sym.key] = child.key
+        gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
+    return add(*gam) if gam else Num(0)
+
+
+def _group_row(syms: list, means: list, tau: list, aliases: dict, remark, name="") -> Row:
+    """One factor's varying coefficients ~ N(means, Σ) (a vector when several), Σ's
+    entries written σ²_α, σ_(α,β₁) and aliased to the composite's τ."""
+    n = len(syms)
+    sigma = [[_entry(tau[a][b], syms[min(a, b)], syms[max(a, b)]) for b in range(n)]
+             for a in range(n)]
+    for a in range(n):
+        for b in range(n):
+            base = sigma[a][b].base if isinstance(sigma[a][b], Pow) else sigma[a][b]
             if isinstance(base, Sym) and isinstance(tau[a][b], Sym):
                 aliases[base.key] = tau[a][b].key
-    remark = for_clusters(g)
-    if len(vsyms) == 1:
-        rows.append(Row(Relation(vsyms[0], "~", Call("N", (means[0], _var(vsyms[0])))),
-                        remark=remark, name="gh-group"))
-    else:
-        sigma = Matrix(tuple(tuple(_entry(tau[a][b], vsyms[min(a, b)], vsyms[max(a, b)])
-                                   for b in range(len(vsyms))) for a in range(len(vsyms))))
-        rows.append(Row(Relation(Matrix(tuple((s,) for s in vsyms), paren=True), "~",
-                                 Call("N", (Matrix(tuple((m,) for m in means), paren=True),
-                                            sigma))), remark=remark, name="gh-group"))
-    return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases, expand)
+    if n == 1:
+        return Row(Relation(syms[0], "~", Call("N", (means[0], _var(syms[0])))),
+                   remark=remark, name=name)
+    return Row(Relation(Matrix(tuple((s,) for s in syms), paren=True), "~",
+                        Call("N", (Matrix(tuple((m,) for m in means), paren=True),
+                                   Matrix(tuple(tuple(r) for r in sigma))))),
+               remark=remark, name=name)
 
 
 def mean_rows(sm: SymbolicModel, y: Sym, terms: list) -> list[Row]:
@@ -161,22 +172,8 @@ def _additive(sm: SymbolicModel) -> Document:
             aliases[indexed.key] = r.symbol.key
             terms.append(mul(indexed, names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
-        for x, sx in enumerate(syms):
-            for y in range(len(syms)):
-                e = _entry(cov.matrix[x][y], syms[min(x, y)], syms[max(x, y)])
-                base = e.base if isinstance(e, Pow) else e
-                if isinstance(base, Sym) and isinstance(cov.matrix[x][y], Sym):
-                    aliases[base.key] = cov.matrix[x][y].key
-        remark = for_clusters(g)
-        if len(syms) == 1:
-            rows_after.append(Row(Relation(syms[0], "~", Call("N", (Num(0), _var(syms[0])))),
-                                  remark=remark))
-        else:
-            sigma = Matrix(tuple(tuple(_entry(cov.matrix[x][y], syms[min(x, y)], syms[max(x, y)])
-                                       for y in range(len(syms))) for x in range(len(syms))))
-            zeros = Matrix(tuple((Num(0),) for _ in syms), paren=True)
-            rows_after.append(Row(Relation(Matrix(tuple((s,) for s in syms), paren=True), "~",
-                                           Call("N", (zeros, sigma))), remark=remark))
+        rows_after.append(_group_row(syms, [Num(0)] * len(syms), cov.matrix, aliases,
+                                     for_clusters(g)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
     rows = mean_rows(sm, y, terms)
     return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes(), aliases)
