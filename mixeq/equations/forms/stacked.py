@@ -46,28 +46,11 @@ def build(sm: SymbolicModel) -> Document:
     for pos, (t, effects) in enumerate(terms):
         g = sm.groups[effects[0].group]
         tag = f"({pos + 1})" if several else None
-        count = g.count
-        Zt = Sym("Z", (), tag)
-        zparts.append(Zt)
+        zparts.append(Sym("Z", (), tag))
         bparts.append(Transpose(Sym("b", (), tag)) if several else None)
-        T = term_cov(sm, effects)
-        gparts.append(mul(T, Sym("I", (count,))) if not isinstance(T, Matrix)
-                      else Kron(Sym("I", (count,)), T))
-        L = lambda_block(effects, theta)
-        lparts.append(mul(L, Sym("I", (count,))) if not isinstance(L, Matrix)
-                      else Kron(Sym("I", (count,)), L))
-        blocks = block_diag(lambda lev, e=effects, s=tag: Sym("Z", (lev,), s), count)
-        what = ", ".join(r.column for r in effects)
-        rows.append(Row(Relation(Zt if several else Z, "=", blocks), name=f"Z{pos}",
-                        remark=Sentence((f"one block per level of {g.name}: "
-                                         f"columns {what}",))))
-        bvec = column(Sym("b", ("1",), tag), Sym("b", ("2",), tag), Dots("v"),
-                      Sym("b", (count,), tag))
-        rows.append(Row(Relation(Sym("b", (), tag), "=", bvec), name=f"b{pos}",
-                        remark=Sentence(("with ", Relation(
-                            Sym("b", (Sym(g.letter),), tag), "=",
-                            column(*(r.symbol for r in effects)) if len(effects) > 1
-                            else effects[0].symbol)))))
+        gparts.append(_per_level(term_cov(sm, effects), g.count))
+        lparts.append(_per_level(lambda_block(effects, theta), g.count))
+        rows += _term_rows(g, effects, tag, pos)
     if several:
         rows.insert(1, Row(Relation(Z, "=", Matrix((tuple(zparts),))), name="Z"))
         rows.insert(2, Row(Relation(b, "=", Transpose(Matrix((tuple(bparts),), paren=True))),
@@ -88,6 +71,26 @@ def build(sm: SymbolicModel) -> Document:
     blocks = [Block("", rows), Block("", dist), Block("lme4", lme4),
               Block("", [], dims(sm))]
     return Document("stacked", blocks, sm.notes())
+
+
+def _per_level(block, count: Sym):
+    """A term's block repeated for each of the J levels: ``I_J ⊗ T``, or ``τ² I_J``."""
+    I_J = Sym("I", (count,))
+    return Kron(I_J, block) if isinstance(block, Matrix) else mul(block, I_J)
+
+
+def _term_rows(g, effects: list, tag, pos: int) -> list[Row]:
+    """A term's block-diagonal Z and its b, one block per level of its factor."""
+    count = g.count
+    blocks = block_diag(lambda lev: Sym("Z", (lev,), tag), count)
+    what = ", ".join(r.column for r in effects)
+    bvec = column(Sym("b", ("1",), tag), Sym("b", ("2",), tag), Dots("v"),
+                  Sym("b", (count,), tag))
+    b_j = column(*(r.symbol for r in effects)) if len(effects) > 1 else effects[0].symbol
+    return [Row(Relation(Sym("Z", (), tag), "=", blocks), name=f"Z{pos}",
+                remark=Sentence((f"one block per level of {g.name}: columns {what}",))),
+            Row(Relation(Sym("b", (), tag), "=", bvec), name=f"b{pos}",
+                remark=Sentence(("with ", Relation(Sym("b", (Sym(g.letter),), tag), "=", b_j))))]
 
 
 def diag(parts) -> Call:
