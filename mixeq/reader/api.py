@@ -43,14 +43,11 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     try:
         doc, spec, levels, mapping, places = _read_model(text, dict(group_map or {}))
     except RecursionError:
-        diag = D.Diagnostic(D.PARSE_ERROR, None, "",
-                            "the equations are nested too deeply to read.")
-        return ReadResult(None, None, None, None, [diag], format=fmt)
+        return _failure(D.PARSE_ERROR, "the equations are nested too deeply to read.", fmt)
     except Exception as exc:  # a bug in the reader: still an answer, not a traceback
-        diag = D.Diagnostic(D.INTERNAL_ERROR, None, "",
-                            f"mixeq could not read these equations ({type(exc).__name__}: {exc}); "
-                            "this is a bug in mixeq, please report it with the input.")
-        return ReadResult(None, None, None, None, [diag], format=fmt)
+        return _failure(D.INTERNAL_ERROR,
+                        f"mixeq could not read these equations ({type(exc).__name__}: {exc}); "
+                        "this is a bug in mixeq, please report it with the input.", fmt)
     diagnostics = list(doc.diagnostics)
     notes: list[str] = []
     if spec is not None and data is not None:
@@ -62,10 +59,22 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     composite = matrix = None
     matrix_form = "matrix"
     if spec is not None and render:
-        composite = render_form(spec, "composite", fmt, levels, notes)
-        matrix = render_form(spec, "matrix", fmt, levels, notes) if spec.random else None
-        if matrix is None and spec.random and "stacked" in " ".join(notes):
-            matrix = render_form(spec, "stacked", fmt, levels, notes)
-            matrix_form = "stacked"
+        composite, matrix, matrix_form = _other_forms(spec, fmt, levels, notes)
     return ReadResult(spec, spec.canonical() if spec is not None else None, composite, matrix,
                       diagnostics, levels, mapping, fmt, notes, matrix_form)
+
+
+def _failure(code: str, message: str, fmt: str) -> ReadResult:
+    return ReadResult(None, None, None, None, [D.Diagnostic(code, None, "", message)], format=fmt)
+
+
+def _other_forms(spec, fmt: str, levels, notes: list[str]):
+    """(composite, matrix form, its name): the stacked form when the matrix form
+    does not apply (crossed factors), none without random effects."""
+    composite = render_form(spec, "composite", fmt, levels, notes)
+    if not spec.random:
+        return composite, None, "matrix"
+    matrix = render_form(spec, "matrix", fmt, levels, notes)
+    if matrix is None and "stacked" in " ".join(notes):
+        return composite, render_form(spec, "stacked", fmt, levels, notes), "stacked"
+    return composite, matrix, "matrix"

@@ -54,22 +54,10 @@ class TermChecks(BuilderBase):
         elif level1 and not p.level1:
             p.level1, p.letters = True, ()
 
-    def visit_error(self, err: SymInfo, eq: Equation, here: tuple, owner: Owner | None) -> None:
+    def index_problems(self, err: SymInfo, owner: Owner | None, is_residual: bool,
+                       letters: tuple, expected: tuple) -> tuple[list[str], tuple]:
+        """What is wrong with a random effect's indices, and the numbers it should carry."""
         obs = self.s.observation
-        is_residual = not err.numbers and (
-            (obs is not None and obs in err.letters) or (obs is None and owner is None))
-        if is_residual and owner is None:
-            if self.s.residual is not None:
-                self.remark(D.SYMBOL_REUSED, eq,
-                            f"two residual terms ({show(self.s.residual)} and {show(err)}); the "
-                            "level-1 equation has exactly one.", at=err.sym.start)
-            else:
-                self.s.residual = err
-            return
-        letters = tuple(c for c in err.letters if c in self.s.clusters)
-        expected = owner.letters if owner is not None and owner.letters else letters
-        if not expected:
-            expected = tuple(self.s.clusters[:1]) or tuple(err.letters) or ("j",)
         numbers = err.numbers
         problems = []
         if is_residual:
@@ -89,6 +77,25 @@ class TermChecks(BuilderBase):
             problems.append(f"{show(err)} is numbered {''.join(err.numbers)} but sits in the "
                             f"equation of coefficient {''.join(owner.numbers)}")
             numbers = owner.numbers
+        return problems, numbers
+
+    def visit_error(self, err: SymInfo, eq: Equation, here: tuple, owner: Owner | None) -> None:
+        obs = self.s.observation
+        is_residual = not err.numbers and (
+            (obs is not None and obs in err.letters) or (obs is None and owner is None))
+        if is_residual and owner is None:
+            if self.s.residual is not None:
+                self.remark(D.SYMBOL_REUSED, eq,
+                            f"two residual terms ({show(self.s.residual)} and {show(err)}); the "
+                            "level-1 equation has exactly one.", at=err.sym.start)
+            else:
+                self.s.residual = err
+            return
+        letters = tuple(c for c in err.letters if c in self.s.clusters)
+        expected = owner.letters if owner is not None and owner.letters else letters
+        if not expected:
+            expected = tuple(self.s.clusters[:1]) or tuple(err.letters) or ("j",)
+        problems, numbers = self.index_problems(err, owner, is_residual, letters, expected)
         group = letters if not problems else self.cluster_order(expected)
         if problems:
             good = Index(numbers, group)
