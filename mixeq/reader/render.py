@@ -13,11 +13,8 @@ def renderer_levels(levels: dict[str, dict]) -> dict[str, object]:
 
 def render_form(spec: ModelSpec, form: str, fmt: str, levels: dict[str, dict],
                 notes: list[str]) -> str | None:
-    try:
-        from mixeq.equations import render
-    except ImportError:  # the renderers are not installed
-        notes.append("the equation renderers are not available")
-        return None
+    from mixeq.equations import render  # not at the top: mixeq.equations is loaded lazily
+
     try:
         eq = render(spec, form=form, format=fmt, levels=renderer_levels(levels))
     except MixeqError as exc:
@@ -26,4 +23,4 @@ def render_form(spec: ModelSpec, form: str, fmt: str, levels: dict[str, dict],
     except Exception as exc:  # a renderer bug must not hide the diagnostics
         notes.append(f"{form} form could not be rendered ({type(exc).__name__}: {exc})")
         return None
-    return getattr(eq, fmt if fmt != "markdown" else "markdown", None) or str(eq)
+    return getattr(eq, fmt, None) or str(eq)
