@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from mixeq.equations.forms.common import factor_words
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import Block, Document, Num, Sentence, Sym
+from mixeq.equations.tree import Block, Document, Num, Relation, Sentence, Sym, add, mul
 
 
 def build(sm: SymbolicModel) -> Document:
     if not sm.random:
+        X, beta, eps = Sym("X"), Sym("beta", kind="greek"), Sym("epsilon", kind="greek")
+        linear = Relation(Sym("y"), "=", add(mul(X, beta), eps))
         text = [Sentence(("This formula has no random-effects terms: ", Sym("Z"),
-                          " is empty and the model is the linear model y = Xβ + ε, "
-                          "one coefficient per column of X.",))]
+                          " is empty and the model is the linear model ", linear,
+                          ", one coefficient per column of ", X, ".",))]
         return Document("explain", [Block("", [], text)], sm.notes())
     sentences = []
     several = len(sm.groups) > 1

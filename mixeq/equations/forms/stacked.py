@@ -116,20 +116,22 @@ def lambda_block(effects, theta):
 
 def dims(sm: SymbolicModel) -> list[Sentence]:
     p = len(sm.fixed)
-    out = [Sentence((Sym("X"), f": n × {p}, one column per fixed coefficient ("
-                     + ", ".join(f.column for f in sm.fixed) + ")",))] if p else \
-        [Sentence(("No fixed effects: the model has no ", Sym("X"), " β term."))]
+    columns = ", ".join(f.column for f in sm.fixed)
+    out = [Sentence((Sym("X"), ": ", Sym("n"), f" × {p}, one column per fixed coefficient "
+                     f"({columns})",))] if p else \
+        [Sentence(("No fixed effects: the model has no ", mul(Sym("X"), Sym("beta", kind="greek")),
+                   " term."))]
     model = sm.info.model
     if model is not None:
         out.append(Sentence((Sym("n"), f" = {model.nobs} observations",)))
     for t, effects in term_groups(sm):
         g = sm.groups[effects[0].group]
         k = len(effects)
-        size = f"{g.nlevels} × {k} = {g.nlevels * k}" if g.nlevels else f"{g.count.base} × {k}"
+        size = (f"{g.nlevels} × {k} = {g.nlevels * k}",) if g.nlevels else (g.count, f" × {k}")
         count = f" = {g.nlevels}" if g.nlevels else ""
         out.append(Sentence((f"term {sm.info.terms[t].spec.canonical()}: ", g.count,
-                             f"{count} levels of {g.name}, {count_words(k, 'column')} each: "
-                             f"{size} columns of ", Sym("Z"))))
+                             f"{count} levels of {g.name}, {count_words(k, 'column')} each: ",
+                             *size, " columns of ", Sym("Z"))))
     if model is not None and sm.random:
         out.append(Sentence((Sym("q"), f" = {sum(t.q for t in model.terms)} columns of ",
                              Sym("Z"), " in all")))
