@@ -204,16 +204,24 @@ class _Scanner:
             self.emit(kind, content, start, self.i, (a, b), True)
             return
         if self.peek() == "\\":
-            a = self.i
-            self.i += 1
-            word = self.read_word()
-            if word in V.NAME_WRAPPERS:
-                inner = self.read_braced()
-                if inner is not None:
-                    self.emit(kind, inner[0], start, self.i, (inner[1], inner[2]), True)
-                    return
-            self.emit(kind, "\\" + word, start, self.i, (a, self.i))
-            return
+            self.command_script(kind, start)
+        else:
+            self.bare_script(kind, start)
+
+    def command_script(self, kind: str, start: int) -> None:
+        """``_\\alpha``, or ``_\\text{school}`` (the wrapper's content)."""
+        a = self.i
+        self.i += 1
+        word = self.read_word()
+        if word in V.NAME_WRAPPERS:
+            inner = self.read_braced()
+            if inner is not None:
+                self.emit(kind, inner[0], start, self.i, (inner[1], inner[2]), True)
+                return
+        self.emit(kind, "\\" + word, start, self.i, (a, self.i))
+
+    def bare_script(self, kind: str, start: int) -> None:
+        """Unbraced: ``τ_(π00)``, digits of a power, ``ij``, ``X_J``, ``a_j[i]``."""
         a = self.i
         first = self.peek()
         if first == "(":  # text spellings τ_(π00), τ^(plate)
