@@ -47,23 +47,38 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
         doc.distributions.append((st, tree))
         read_distribution(doc, st, tree)
         return
-    lhs, rhs = tree.lhs, tree.rhs
-    if isinstance(lhs, Call) and lhs.func.lower() == "cov" and is_zero(rhs) and len(lhs.args) == 2:
-        doc.zero_covariances.append((lhs.args[0], lhs.args[1]))
+    if _variance_statement(doc, tree.lhs, tree.rhs):
         return
-    if not isinstance(lhs, Sym):
+    if not isinstance(tree.lhs, Sym):
         doc.diagnostics.append(D.Diagnostic(
             D.NOT_AN_EQUATION, st.line, st.text,
             "the left side of this equation is not a single symbol: write the outcome "
             "(y_ij) or a coefficient (β_0j) on the left."))
         return
+    _sort_model_equation(doc, st, tree)
+
+
+def _variance_statement(doc: Document, lhs, rhs) -> bool:
+    """Read ``cov(U_0j, U_1j) = 0``, ``T = […]``, ``τ_01 = 0``; say True for these
+    and for the other lines that are not model equations (σ² = …, j = 1, …, J)."""
+    if isinstance(lhs, Call) and lhs.func.lower() == "cov" and is_zero(rhs) and len(lhs.args) == 2:
+        doc.zero_covariances.append((lhs.args[0], lhs.args[1]))
+        return True
+    if not isinstance(lhs, Sym):
+        return False
     if lhs.name in V.COVARIANCE_NAMES and isinstance(rhs, (Group, Call)):
         doc.covariance_defs[covariance_name(lhs)] = rhs
-        return
+        return True
     if lhs.name in V.VARIANCE_NAMES or (lhs.sub is None and lhs.name in V.INDEX_LETTERS):
         if lhs.name == "tau" and is_zero(rhs) and lhs.sub is not None:
             doc.zero_covariances.append((lhs, None))
-        return  # σ² = …, τ_00 = …, j = 1, …, J: not model equations
+        return True
+    return False
+
+
+def _sort_model_equation(doc: Document, st: Statement, tree: Relation) -> None:
+    """``y_ij = …`` (a level-1 candidate) or ``β_0j = …`` (a coefficient's equation)."""
+    lhs, rhs = tree.lhs, tree.rhs
     info = classify(lhs)
     if info.role == ERROR:
         doc.diagnostics.append(D.Diagnostic(
