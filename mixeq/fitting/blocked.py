@@ -16,12 +16,11 @@ from math import log
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import solve_triangular
-from scipy.linalg.lapack import dpotrf, spotrf
+from scipy.linalg.lapack import dpotrf, dtrtrs, spotrf
 
 from mixeq.fitting.blocks import chol_stack, inv_lower_stack, level_blocks, logdet_stack
 from mixeq.errors import FitError
-from mixeq.fitting.criterion import Factorization, criterion
+from mixeq.fitting.criterion import Factorization, criterion, small_pivots
 from mixeq.fitting.firstterm import FirstTerm
 from mixeq.fitting.pairs import cross_blocks
 from mixeq.fitting.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
@@ -227,7 +226,11 @@ class BlockedFactor:
         if self.fast:  # the common one-term case, k ≤ 2: no λ matrices, one mat-vec
             t = theta.tolist() if self.k1 == 2 else (float(theta[0]), 0.0, 0.0)
             ld, SF = self.first.schur(t[0], t[1], t[2], self.AFF_flat)
-            return self._finish(ld, SF, reml)
+            piv = small_pivots(SF, self.p + 1)
+            if piv is None:
+                return np.inf
+            p = self.p
+            return criterion(ld, sum(map(log, piv[:p])), piv[p], self.n, p, reml)
         lams = self.layout.lambdas(theta)
         ld, G = self.first.gram(lams[0])
         SF = self.AFF - self.first.f_update(G)
@@ -371,7 +374,7 @@ class BlockedFactor:
         parts = self._factor(theta)
         LFF, p = parts["LFF"], self.p
         rx = LFF[:p, :p]
-        beta = solve_triangular(rx, LFF[p, :p], lower=True, trans="T")
+        beta = dtrtrs(rx, LFF[p, :p], lower=1, trans=1)[0] if p else np.zeros(0)
         u = []
         c1 = parts["WF1"][p] - parts["WF1"][:p].T @ beta          # (q1,)
         if self.has_rest:

@@ -40,11 +40,11 @@ class Centering:
         """β and R_X of the original X from those of the centred problem."""
         if self.intercept is None:
             return fz
-        p = len(fz.beta)
-        T = np.eye(p)
-        T[self.intercept] -= self.means          # X_c = X T
-        beta_c = fz.beta.copy()
-        beta_c[self.intercept] += self.y_mean
-        beta = T @ beta_c
-        rx = np.linalg.solve(T.T, fz.rx)         # R Rᵀ = T⁻ᵀ R_c R_cᵀ T⁻¹ (still lower)
+        i = self.intercept
+        # X_c = X T with T = I minus the means in row i; T⁻¹ adds them back
+        beta = fz.beta.copy()
+        beta[i] += self.y_mean
+        beta[i] -= self.means @ beta
+        rx = fz.rx.copy()                        # R Rᵀ = T⁻ᵀ R_c R_cᵀ T⁻¹: rx = T⁻ᵀ R_c
+        rx += np.outer(self.means, fz.rx[i])     # (T⁻ᵀ = I + means in column i)
         return Factorization(fz.ld_l, fz.ld_x, fz.pwrss, beta, fz.u, rx)

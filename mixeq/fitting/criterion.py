@@ -38,3 +38,37 @@ def criterion(ld_l: float, ld_x: float, pwrss: float, n: int, p: int, reml: bool
 
 def sigma_hat(pwrss: float, n: int, p: int, reml: bool) -> float:
     return float(np.sqrt(pwrss / (n - p if reml else n)))
+
+
+def small_pivots(a: list, f: int) -> list | None:
+    """Pivots (squared diagonal of the Cholesky factor) of the symmetric f × f
+    matrix ``a`` (a flat list, row by row), by LDLᵀ in plain Python: for the few
+    rows of [X y] this costs less than a LAPACK call through its wrapper. The
+    first p give log|R_X|², the last is r². None when not positive definite."""
+    if f == 3:  # intercept and one slope: unrolled
+        d0 = a[0]
+        if not d0 > 0.0:
+            return None
+        l1, l2 = a[3] / d0, a[6] / d0
+        d1 = a[4] - l1 * a[3]
+        if not d1 > 0.0:
+            return None
+        e = a[7] - l2 * a[3]
+        return [d0, d1, a[8] - l2 * a[6] - e * e / d1]
+    L = [0.0] * (f * f)   # unit lower triangular factor, row by row
+    d = []
+    for j in range(f):
+        rj = j * f
+        s = a[rj + j]
+        for k in range(j):
+            s -= L[rj + k] * L[rj + k] * d[k]
+        if not s > 0.0:
+            return None
+        d.append(s)
+        for i in range(j + 1, f):
+            ri = i * f
+            v = a[ri + j]
+            for k in range(j):
+                v -= L[ri + k] * L[rj + k] * d[k]
+            L[ri + j] = v / s
+    return d

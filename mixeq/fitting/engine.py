@@ -16,11 +16,13 @@ DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
 THREADED_SIZE = 100  # dense blocks from this size on would start BLAS threads
 
 
-def make_factor(model, factor: str = "auto", centering: Centering | None = None):
+def make_factor(model, factor: str = "auto", centering: Centering | None = None,
+                X: np.ndarray | None = None, y: np.ndarray | None = None):
     """The per-θ factorisation for this model: ``"dense"``, ``"blocked"`` or ``"auto"``,
-    on y and X centred by ``centering`` when given (see centering.py)."""
-    X = np.ascontiguousarray(model.X.to_numpy(dtype=float))
-    y = model.y.to_numpy(dtype=float)
+    on y and X centred by ``centering`` when given (see centering.py); ``X`` and
+    ``y``: the model's as float arrays, when already at hand."""
+    X = np.ascontiguousarray(model.X.to_numpy(dtype=float) if X is None else X)
+    y = model.y.to_numpy(dtype=float) if y is None else y
     if centering is not None:
         X, y = centering.apply(X, y)
     terms = list(model.terms)
@@ -56,8 +58,9 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     if y.size and np.ptp(y) == 0:
         raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
                        f"{n} rows used: there is no variation to model")
-    centering = Centering.of(np.asarray(model.X.to_numpy(dtype=float)), y)
-    fac, layout = make_factor(model, factor, centering)
+    X = model.X.to_numpy(dtype=float)
+    centering = Centering.of(X, y)
+    fac, layout = make_factor(model, factor, centering, X, y)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
     reml = bool(reml)

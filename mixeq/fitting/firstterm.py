@@ -10,6 +10,9 @@ distinct entries, one row per entry); larger k₁ use stacked Cholesky factors.
 """
 from __future__ import annotations
 
+from functools import cached_property
+from math import log
+
 import numpy as np
 
 from mixeq.fitting.blocks import chol_stack, inv_lower_stack
@@ -31,10 +34,10 @@ class FirstTerm:
             self.a = A11[:, 0, 0].copy()
             self.BF = None if outer is None else outer[0, 0]
         elif k == 2:
-            # rows a, b, c of the per-level A = [[a, b], [b, c]], and a row of ones for + I
-            self.abc1 = np.stack([A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1], np.ones(self.nl)])
             self.BF = None if outer is None else np.concatenate(
                 [outer[0, 0], outer[1, 0] + outer[0, 1], outer[1, 1]])
+            if outer is not None:
+                self._init_closed_form(A11, outer)
         else:
             self.BF = None if outer is None else outer.transpose(2, 0, 1, 3).reshape(-1, f * f)
         self.AF1 = AF1
@@ -42,12 +45,35 @@ class FirstTerm:
         self._c2 = np.zeros((3, 3))   # coefficients of G's rows
         self._c1[0, 3] = self._c1[2, 3] = 1.0
 
-    def schur(self, t0: float, t1: float, t2: float, AFF_flat: np.ndarray):
-        """(log Σ det S_l, [X y] block minus term 1's part, as an f × f Fortran view),
-        for k ≤ 2 with BF kept: the whole per-θ work of a one-term model."""
-        ld, G = self.gram_theta(t0, t1, t2)
-        f = self.f
-        return ld, (AFF_flat - G.reshape(-1) @ self.BF).reshape(f, f, order="F")
+    def _init_closed_form(self, A11, outer) -> None:
+        """For k = 2, with Σ = λλᵀ = [[p, r], [r, s]] and δ = det Σ, per level
+        det S = 1 + a p + 2 b r + c s + (ac − b²) δ and
+        G = λS⁻¹λᵀ = [[p + c δ, r − b δ], [r − b δ, s + a δ]] / det S
+        (2 × 2 adjugate of I + ΣA). So one row-of-coefficients product gives every
+        det S, and Σ_l F_lᵀG_lF_l = [p, r, s, δ] · (w @ B4) with w = 1/det S and B4
+        four blocks of F-products fixed per model."""
+        a, b, c = A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1]
+        D5 = np.empty((self.nl, 5))
+        D5[:, 0] = 1.0
+        D5[:, 1:4] = A11.reshape(-1, 4)[:, [0, 2, 3]]
+        D5[:, 4] = a * c - b * b
+        self.D5 = D5
+        B0, B1, B2 = outer[0, 0], outer[1, 0] + outer[0, 1], outer[1, 1]
+        B3 = c[:, None] * B0 - b[:, None] * B1 + a[:, None] * B2
+        self.B4 = np.concatenate([B0, B1, B2, B3], axis=1)       # (levels, 4 f²)
+
+    def schur(self, t0: float, t1: float, t2: float, AFF_flat: np.ndarray) -> tuple[float, list]:
+        """(log Σ det S_l, the [X y] block minus term 1's part as a flat list, row
+        by row), for k ≤ 2 with BF kept: the whole per-θ work of a one-term model."""
+        if self.k == 1:
+            tt = t0 * t0
+            det = self.a * tt + 1.0
+            upd = (tt / det) @ self.BF
+        else:
+            p, r, s, d = t0 * t0, t0 * t1, t1 * t1 + t2 * t2, (t0 * t2) ** 2
+            det = self.D5 @ np.array([1.0, p, 2.0 * r, s, d])
+            upd = np.array([p, r, s, d]) @ (np.reciprocal(det) @ self.B4).reshape(4, -1)
+        return _logsum(det), (AFF_flat - upd).tolist()
 
     def gram(self, lam: np.ndarray):
         """log Σ det S_l and G in this term's compact form (see ``full``)."""
@@ -57,6 +83,12 @@ class FirstTerm:
         if k == 2:
             return self.gram_theta(lam[0, 0], lam[1, 0], lam[1, 1])
         return self._gram_general(lam)
+
+    @cached_property
+    def abc1(self) -> np.ndarray:
+        """Rows a, b, c of the per-level A = [[a, b], [b, c]], and a row of ones for + I."""
+        A11 = self.A11
+        return np.stack([A11[:, 0, 0], A11[:, 1, 0], A11[:, 1, 1], np.ones(self.nl)])
 
     def gram_theta(self, t0: float, t1: float, t2: float):
         """``gram`` for k ≤ 2 straight from θ (λ = [[t0, 0], [t1, t2]], or [[t0]])."""
@@ -113,3 +145,12 @@ class FirstTerm:
         if self.BF is not None:
             return (G.reshape(-1) @ self.BF).reshape(f, f)
         return np.einsum("lai,lab,lbj->ij", self.AF1, self.full(G), self.AF1)
+
+
+def _logsum(det: np.ndarray) -> float:
+    """Σ log det (all ≥ 1): the log of the product while that cannot overflow."""
+    if det.size <= 64:
+        prod = float(det.prod())
+        if prod < 1e300:
+            return log(prod)
+    return float(np.log(det).sum())
