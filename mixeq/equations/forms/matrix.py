@@ -181,9 +181,7 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
                           f"{finest[0].name} as cluster= (with group={finest[0].name!r}), "
                           "or use form='stacked' for all clusters at once")
     label = str(sm.opts.cluster)
-    rows = cluster_rows(model, group, label)
-    if len(sm.groups) == 1:  # one grouping factor: the rows of Model.cluster
-        rows = model.cluster(label, group).rows
+    rows = cluster_rows(model, group, label)  # the rows Model.cluster(label, group) holds
     take = shown_rows(len(rows), sm.opts.max_rows)
     X = model.X.iloc[rows]
     y = model.y.iloc[rows]
