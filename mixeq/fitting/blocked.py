@@ -102,11 +102,26 @@ class BlockedFactor:
         qR, cb = self.qR, self.cross
         low = sp.tril(ARR).tocoo()
         arr_pos = low.row.astype(np.int64) * qR + low.col
-        pattern = np.union1d(cb.targets, arr_pos)
-        base = np.zeros(len(pattern))
-        base[np.searchsorted(pattern, arr_pos)] = low.data
-        rows = np.searchsorted(pattern, cb.targets)[cb.P.indices]
-        self.P_pattern = sp.csc_matrix((cb.P.data, rows, cb.P.indptr), shape=(len(pattern), cb.P.shape[1]))
+        at = np.searchsorted(cb.targets, arr_pos)
+        if np.array_equal(cb.targets[np.minimum(at, len(cb.targets) - 1)], arr_pos):
+            # A_RR's non-zeros are all targets of P already (crossed designs): no renumbering
+            pattern, self.P_pattern = cb.targets, cb.P
+            base = np.zeros(len(pattern))
+            base[at] = low.data
+        else:
+            mark = np.zeros(qR * qR, dtype=bool)   # qR ≤ MAX_DENSE_REST: at most 144 MB
+            mark[cb.targets] = True
+            mark[arr_pos] = True
+            pattern = np.flatnonzero(mark)
+            rank = np.cumsum(mark, dtype=np.intp)
+            rank -= 1
+            del mark
+            base = np.zeros(len(pattern))
+            base[rank[arr_pos]] = low.data
+            rows = rank[cb.targets][cb.P.indices]
+            del rank
+            self.P_pattern = sp.csc_matrix((cb.P.data, rows, cb.P.indptr),
+                                           shape=(len(pattern), cb.P.shape[1]))
         pr, pc = np.divmod(pattern, qR)
         self.pattern = pr * D + pc
         self.pattern_base = base
@@ -127,6 +142,11 @@ class BlockedFactor:
         E = sp.csr_matrix((np.ones(a.size), (np.arange(a.size), inv)), shape=(a.size, values.size))
         self.P_class = (self.P_pattern @ E).tocsc()
         self.level_class = first
+        # likewise Z_RᵀZ₁ diag(G) Z₁ᵀF = Σ_class g_c · (Z_RᵀZ₁ E_c Z₁ᵀF): one (classes × f·qR) matrix
+        f = self.AF1_flat_T.shape[1]
+        self.C_class = np.concatenate(
+            [(self.cross.A @ E.multiply(self.AF1_flat_T[:, [j]]).tocsc()).T.toarray()
+             for j in range(f)], axis=1)                   # (classes, f·qR)
 
     # -- Λ_R applied to the dense blocks ------------------------------------
     def _lam_rows(self, M: np.ndarray, lams, transpose: bool) -> np.ndarray:
@@ -297,15 +317,18 @@ class BlockedFactor:
         cb, qR = self.cross, self.qR
         single = single and self.pattern is not None
         if self.k1 == 1:
-            Wv = cb.values * G[cb.levels, 0]
+            Wv = None if self.level_class is not None else cb.values * G[cb.levels, 0]
             G = G[:, 0, 0]
         else:
             Wv = np.einsum("ba,bac->bc", cb.values, G[cb.levels])
         B = self._single_buffer() if single else self._buffer
         self._rest_matrix(theta, lams, G, Wv, B)
-        W = cb.W
-        W.data = Wv.ravel()[cb.perm]
-        C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
+        if self.level_class is not None:
+            C = self.AFR - (G.ravel()[self.level_class] @ self.C_class).reshape(self.AFR.shape)
+        else:
+            W = cb.W
+            W.data = Wv.ravel()[cb.perm]
+            C = self.AFR - (W @ self.AF1_flat_T).T             # (f, qR)
         B[qR:, :qR] = self._lam_cols(C, theta, lams)
         B[qR:, qR:] = SF
         U, info = (spotrf if single else dpotrf)(B.T, lower=0, clean=0, overwrite_a=1)

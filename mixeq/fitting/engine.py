@@ -67,7 +67,8 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
 
     threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
     with limit(threads if fac.dense_size >= THREADED_SIZE else None):
-        summary = search(fac, layout, theta0, lower, reml, optimizer, options)
+        summary = search(fac, layout, theta0, lower, reml, optimizer, options,
+                         given_start=start is not None)
         if not np.isfinite(summary.objective):
             raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix "
                            "is probably singular, or the response is constant")

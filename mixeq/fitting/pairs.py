@@ -34,8 +34,9 @@ class CrossBlocks:
 
 def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
     qR = AR1.shape[0]
+    AR1 = AR1.tocsr()
+    AR1.sum_duplicates()          # no-op for a product's result (already canonical)
     coo = AR1.tocoo()
-    coo.sum_duplicates()
     lev = coo.col // k1
     key = lev.astype(np.int64) * qR + coo.row
     ukey, inv = np.unique(key, return_inverse=True)

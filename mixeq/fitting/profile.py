@@ -49,6 +49,7 @@ class TailProfile:
         self.d = np.ones(qt + f)
         self.eye_t = np.arange(qt) * (qt + f + 1)
         self.tail_theta = np.ones(len(tail_terms))   # warm start of the inner problem
+        self.best = (np.inf, None, None)   # lowest float64 value: (value, θ_outer, θ_tail)
         self.inner_evaluations = 0
 
     @classmethod
@@ -112,6 +113,8 @@ class TailProfile:
         value, self.tail_theta, count = _inner_min(
             lambda t: self.tail_criterion(ld, S0, t, reml), self.tail_theta)
         self.inner_evaluations += count
+        if not single and value < self.best[0]:
+            self.best = (value, outer.copy(), self.tail_theta.copy())
         return value
 
 

@@ -14,17 +14,28 @@ import numpy as np
 
 from mixeq.fitting.optimize import boundary, minimize
 from mixeq.fitting.profile import TailProfile
+from mixeq.fitting.start import separate_start
 
+FLOAT32_SEARCH = True           # a rough float32 search before the float64 one
+START_STEP = (0.3, 0.05)         # first steps from the separate fits' θ: 30 %, at least 0.05
 SINGLE_MIN = 400                 # rough float32 search for dense blocks from this size on
 ROUGH = {"ftol_rel": 0.0, "ftol_abs": 1e-2, "xtol_abs": 1e-2}   # measured on InstEval
 REFINE_STEP = (0.05, 0.01)       # second search's first step: 5 % of θ, at least 0.01
 
 
-def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict):
-    """Minimise the criterion over θ; returns the OptimizerSummary (full θ)."""
+def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict,
+           given_start: bool = False):
+    """Minimise the criterion over θ from ``theta0`` (``given_start``: the user's,
+    else lme4's default); returns the OptimizerSummary (full θ)."""
     profile = TailProfile.of(fac) if options.pop("profile", True) else None
-    rough = options.pop("float32_search", True) and _single_ok(fac)
+    big = _single_ok(fac)
+    rough = options.pop("float32_search", FLOAT32_SEARCH) and big
     steps = layout.initial_steps()
+    begin = None if given_start or not big else separate_start(fac, reml)
+    if begin is not None:
+        steps = np.maximum(START_STEP[0] * begin, START_STEP[1])
+    else:
+        begin = theta0
 
     def full(theta):
         return fac.objective(theta, reml)
@@ -35,17 +46,21 @@ def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict
         f32 = (lambda theta: fac.objective(theta, reml, single=True)) if rough else None
     else:
         idx = profile.outer_idx
-        profile.tail_theta = theta0[profile.tail_idx].copy()
+        profile.tail_theta = begin[profile.tail_idx].copy()
         f64 = lambda theta: profile.objective(theta, reml)             # noqa: E731
         f32 = (lambda theta: profile.objective(theta, reml, single=True)) if rough else None
-    summary = _two_phase(f64, f32, theta0[idx], lower[idx], steps[idx], fac.name, optimizer, options)
+    summary = _two_phase(f64, f32, begin[idx], lower[idx], steps[idx], fac.name, optimizer, options)
+    summary.options["search_start"] = begin.tolist()
     if profile is None:
+        summary.start = theta0
         return summary
-    f64(summary.theta)                    # the tail's minimiser at the optimum
-    theta = profile.full_theta(summary.theta, profile.tail_theta)
-    theta, value, extra = boundary(full, theta, float(full(theta)), lower)
+    value, outer, tail = profile.best
+    if outer is None or not np.array_equal(outer, summary.theta):  # (BOBYQA returns its best point)
+        value, tail = f64(summary.theta), profile.tail_theta
+    theta = profile.full_theta(summary.theta, tail)
+    theta, value, extra = boundary(full, theta, float(value), lower)
     summary.start, summary.lower, summary.theta, summary.objective = theta0, lower, theta, value
-    summary.evaluations += 2 + extra
+    summary.evaluations += extra
     summary.options = {**summary.options, "profiled": [layout.names[i] for i in profile.tail_idx],
                        "inner_evaluations": profile.inner_evaluations}
     return summary
