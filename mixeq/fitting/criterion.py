@@ -54,7 +54,8 @@ def small_pivots(a: list, f: int) -> list | None:
         if not d1 > 0.0:
             return None
         e = a[7] - l2 * a[3]
-        return [d0, d1, a[8] - l2 * a[6] - e * e / d1]
+        d2 = a[8] - l2 * a[6] - e * e / d1
+        return [d0, d1, d2] if d2 > 0.0 else None
     L = [0.0] * (f * f)   # unit lower triangular factor, row by row
     d = []
     for j in range(f):
