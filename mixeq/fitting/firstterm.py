@@ -11,7 +11,7 @@ distinct entries, one row per entry); larger k₁ use stacked Cholesky factors.
 from __future__ import annotations
 
 from functools import cached_property
-from math import log
+from math import log, prod as fprod
 
 import numpy as np
 
@@ -150,7 +150,7 @@ class FirstTerm:
 def _logsum(det: np.ndarray) -> float:
     """Σ log det (all ≥ 1): the log of the product while that cannot overflow."""
     if det.size <= 64:
-        prod = float(det.prod())
+        prod = fprod(det.tolist())
         if prod < 1e300:
             return log(prod)
     return float(np.log(det).sum())
