@@ -173,12 +173,14 @@ class BlockedFactor:
             S = np.matmul(lam1.T, np.matmul(self.A11, lam1)) + np.eye(self.k1)
             L1 = chol_stack(S)
             ld = logdet_stack(L1)
-            N = np.matmul(lam1, inv_lower_stack(L1).transpose(0, 2, 1))
+            Li = inv_lower_stack(L1)
+            N = np.matmul(lam1, Li.transpose(0, 2, 1))
             WF1 = np.matmul(self.AF1, N)
         f = self.AF1.shape[1]
         WF1 = WF1.transpose(1, 0, 2).reshape(f, -1)      # (f, q1)
         SF = self.AFF - WF1 @ WF1.T
-        parts = {"lams": lams, "L1": L1, "N": N, "WF1": WF1}
+        parts = {"lams": lams, "L1": L1, "N": N, "WF1": WF1,
+                 "Li": 1.0 / L1 if self.k1 == 1 else Li}
         if self.has_rest:
             LRR, LFR, ldR = self._rest(theta, lams, N, WF1)
             if LRR is None:
@@ -409,7 +411,7 @@ class BlockedFactor:
             for sl, nl, k, _ in self.slices:
                 u.append(uR[sl].reshape(nl, k))
         c1 = c1.reshape(self.n1, self.k1)
-        Li = 1.0 / parts["L1"] if self.k1 == 1 else inv_lower_stack(parts["L1"])
+        Li = parts["Li"]
         u1 = np.einsum("lba,lb->la", Li, c1)                      # L_lᵀ u = c
         ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
         return Factorization(parts["ld"], ld_x, float(LFF[p, p]) ** 2, beta, [u1, *u], rx)

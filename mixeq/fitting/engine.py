@@ -55,7 +55,7 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
         raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
                        "use fewer fixed-effect terms or more data")
     y = model.y.to_numpy(dtype=float)
-    if y.size and np.ptp(y) == 0:
+    if y.size and y.max() == y.min():
         raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
                        f"{n} rows used: there is no variation to model")
     X = model.X.to_numpy(dtype=float)

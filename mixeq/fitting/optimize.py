@@ -92,13 +92,7 @@ def _nlopt(objective, start, lower, optimizer, opts):
         algorithm = nlopt.LN_BOBYQA
     opt = nlopt.opt(algorithm, n)
     opt.set_lower_bounds(lower)
-    count = [0]
-
-    def f(x, grad):
-        count[0] += 1
-        return objective(x)
-
-    opt.set_min_objective(f)
+    opt.set_min_objective(lambda x, grad: objective(x))
     opt.set_ftol_rel(opts["ftol_rel"])
     opt.set_ftol_abs(opts["ftol_abs"])
     opt.set_xtol_abs(opts["xtol_abs"])
@@ -111,7 +105,7 @@ def _nlopt(objective, start, lower, optimizer, opts):
         raise FitError(f"the optimiser stopped with an error ({exc}); try optimizer='neldermead' "
                        "or rescale the predictors") from exc
     code = _CODES.get(opt.last_optimize_result(), str(opt.last_optimize_result()))
-    return np.asarray(theta, dtype=float), float(opt.last_optimum_value()), count[0], code
+    return np.asarray(theta, dtype=float), float(opt.last_optimum_value()), opt.get_numevals(), code
 
 
 def boundary(objective, theta, value, lower):

@@ -10,6 +10,8 @@ large dense later block (crossed factors such as InstEval's), two refinements:
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from mixeq.fitting.optimize import boundary, minimize
@@ -39,8 +41,7 @@ def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict
     else:
         begin = theta0
 
-    def full(theta):
-        return fac.objective(theta, reml)
+    full = partial(fac.objective, reml=reml)
 
     if profile is None:
         idx = np.arange(layout.size)
