@@ -16,34 +16,34 @@ RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
 
 def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 what: str) -> tuple[pd.DataFrame, object]:
-    """Model matrix of ``[1 +] terms`` on ``data`` with lme4 column names, and the
+                 what: str) -> tuple[np.ndarray, list[str], object]:
+    """Model matrix of ``[1 +] terms`` on ``data``, its lme4 column names, and the
     spec that rebuilds it on new data (numpy for numeric columns, else formulaic)."""
     spec = numeric_spec(intercept, terms, data)
     if spec is not None:
-        mm = spec.get_model_matrix(data)
+        values, names = spec.values(data), spec.column_names
     else:
         rhs = " + ".join(["1" if intercept else "0", *terms])
         try:
             mm = model_matrix(rhs, data, na_action="ignore", output="pandas")
         except Exception as exc:
             raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
-        spec = mm.model_spec
-    frame = pd.DataFrame(np.asarray(mm, dtype=float), index=data.index,
-                         columns=[r_column_name(c) for c in mm.columns])
-    values = frame.to_numpy()
-    if not np.isfinite(values).all():
-        bad = frame.columns[~np.isfinite(values).all(axis=0)].tolist()
+        values, names, spec = np.asarray(mm, dtype=float), list(mm.columns), mm.model_spec
+    names = [r_column_name(c) for c in names]
+    finite = np.isfinite(values).all(axis=0)
+    if not finite.all():
+        bad = [n for n, ok in zip(names, finite) if not ok]
         raise DataError(
             f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
             "(a transformation such as log() of zero or a negative number?)")
-    return frame, spec
+    return values, names, spec
 
 
 def fixed_matrix(intercept: bool, terms: tuple[str, ...],
                  data: pd.DataFrame) -> tuple[pd.DataFrame, object, list[str]]:
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
-    X, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix")
+    values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix")
+    X = pd.DataFrame(values, index=data.index, columns=names)
     keep = independent_columns(X.to_numpy())
     dropped = [c for c, k in zip(X.columns, keep) if not k]
     if dropped:

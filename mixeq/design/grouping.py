@@ -15,12 +15,25 @@ def factor_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
     distinct values (numbers numerically). Unused levels are dropped.
     """
     if isinstance(col.dtype, pd.CategoricalDtype):
-        cat = col.cat.remove_unused_categories()
-    else:
-        cat = pd.Categorical(col, categories=_sorted_unique(col))
-        cat = pd.Series(cat, index=col.index)
-    codes = cat.cat.codes.to_numpy().astype(np.int64)
-    return codes, [str(v) for v in cat.cat.categories]
+        codes = np.asarray(col.cat.codes, dtype=np.int64)
+        categories = col.cat.categories
+        return _drop_unused(codes, [str(v) for v in categories])
+    values = col.to_numpy()
+    if values.dtype.kind in "iu":  # integers: numpy's sort is R's numeric order
+        uniques, codes = np.unique(values, return_inverse=True)
+        return codes.astype(np.int64), [str(v) for v in uniques]
+    cat = pd.Categorical(col, categories=_sorted_unique(col))
+    return np.asarray(cat.codes, dtype=np.int64), [str(v) for v in cat.categories]
+
+
+def _drop_unused(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    if counts.all():
+        return codes, labels
+    keep = np.flatnonzero(counts)
+    remap = np.full(len(labels), -1, dtype=np.int64)
+    remap[keep] = np.arange(keep.size)
+    return np.where(codes >= 0, remap[codes], -1), [labels[k] for k in keep]
 
 
 def _sorted_unique(col: pd.Series) -> list:

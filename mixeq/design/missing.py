@@ -4,9 +4,31 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from mixeq.errors import DataError, MixeqWarning
+
+
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _missing(col: pd.Series) -> np.ndarray:
+    """Missing values of one column, without pandas' generic (slow) isna."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return np.asarray(col.cat.codes) < 0
+    values = col.to_numpy()
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    if values.dtype.kind in "iub":
+        return np.zeros(len(values), dtype=bool)
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
+def _snapshot(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rows as they are now, safe from later changes to ``data``: with pandas'
+    copy-on-write a shallow copy is such a snapshot (and costs nothing)."""
+    return data.copy(deep=False) if _COPY_ON_WRITE else data[columns].copy()
 
 
 @dataclass
@@ -23,13 +45,13 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
     Warns with the count (and the columns responsible) when rows are dropped,
     as lme4's ``na.action = na.omit`` does silently — we say it.
     """
-    used = data[columns]  # a new frame: the caller's stays untouched
-    missing = used.isna().to_numpy()
+    missing = np.column_stack([_missing(data[c]) for c in columns])
     bad = missing.any(axis=1)
     dropped = int(bad.sum())
     if not dropped:
-        return Complete(used, 0, [], {})
+        return Complete(_snapshot(data, columns), 0, [], {})
     by_column = {c: int(n) for c, n in zip(columns, missing.sum(axis=0)) if n}
+    used = data[columns]
     kept = used.loc[~bad]
     detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())
     warnings.warn(f"dropped {dropped} of {len(data)} rows with missing values in: {detail}",

@@ -28,6 +28,9 @@ class NumericSpec:
         return (["Intercept"] if self.intercept else []) + [":".join(t) for t in self.terms]
 
     def get_model_matrix(self, data: pd.DataFrame, **_ignored) -> pd.DataFrame:
+        return pd.DataFrame(self.values(data), index=data.index, columns=self.column_names)
+
+    def values(self, data: pd.DataFrame) -> np.ndarray:
         n = len(data)
         cols = [np.ones(n)] if self.intercept else []
         for term in self.terms:
@@ -35,8 +38,7 @@ class NumericSpec:
             for name in term[1:]:
                 col = col * data[name].to_numpy(dtype=float)
             cols.append(col)
-        values = np.column_stack(cols) if cols else np.empty((n, 0))
-        return pd.DataFrame(values, index=data.index, columns=self.column_names)
+        return np.column_stack(cols) if cols else np.empty((n, 0))
 
 
 def numeric_spec(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame) -> NumericSpec | None:

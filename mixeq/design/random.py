@@ -14,9 +14,8 @@ def term_matrix(term: RandomTerm, data: pd.DataFrame) -> tuple[np.ndarray, list[
     """The model matrix of the term's left side (``1 + x`` → columns 1, x)."""
     if not term.terms:
         return np.ones((len(data), 1)), ["(Intercept)"], None
-    frame, spec = build_matrix(term.intercept, term.terms, data,
-                               f"random-effects term {term.canonical()}")
-    return frame.to_numpy(), list(frame.columns), spec
+    return build_matrix(term.intercept, term.terms, data,
+                        f"random-effects term {term.canonical()}")
 
 
 def random_term(term: RandomTerm, data: pd.DataFrame, group: GroupingFactor) -> ReTerm:

@@ -23,7 +23,7 @@ def response_vector(expr: str, data: pd.DataFrame) -> pd.Series:
             f"the response '{expr}' is not numeric (dtype {col.dtype}); a linear mixed "
             f"model needs a numeric outcome: convert it, e.g. "
             f"df['{expr}'] = pd.to_numeric(df['{expr}'])")
-    values = col.astype(float)
-    if not np.isfinite(values.to_numpy()).all():
+    values = np.asarray(col, dtype=float)
+    if not np.isfinite(values).all():
         raise DataError(f"the response '{expr}' has infinite or undefined values")
-    return pd.Series(values.to_numpy(), index=data.index, name=expr)
+    return pd.Series(values, index=data.index, name=expr)

@@ -97,3 +97,12 @@ def test_data_that_is_not_a_frame():
 def test_all_errors_are_mixeq_errors():
     assert issubclass(UnknownColumnError, mixeq.MixeqError)
     assert issubclass(GroupingFactorError, mixeq.MixeqError)
+
+
+def test_later_changes_to_the_callers_frame_do_not_reach_the_model():
+    df = load_dataset("sleepstudy")
+    m = mixeq.Model("Reaction ~ Days + (Days | Subject)", df)
+    df.loc[0, "Days"] = 999.0
+    df.loc[1, "Reaction"] = -1.0
+    assert m.data.loc[0, "Days"] == 0 and m.data.loc[1, "Reaction"] == pytest.approx(258.7047)
+    assert m.X.loc[0, "Days"] == 0
