@@ -396,6 +396,8 @@ class BlockedFactor:
         return M
 
     def factorization(self, theta: np.ndarray) -> Factorization:
+        if self.fast:
+            return self._fast_factorization(theta)
         parts = self._factor(theta)
         LFF, p = parts["LFF"], self.p
         rx = LFF[:p, :p]
@@ -415,6 +417,35 @@ class BlockedFactor:
         u1 = np.einsum("lba,lb->la", Li, c1)                      # L_lᵀ u = c
         ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
         return Factorization(parts["ld"], ld_x, float(LFF[p, p]) ** 2, beta, [u1, *u], rx)
+
+    def _fast_factorization(self, theta: np.ndarray) -> Factorization:
+        """``factorization`` for the one-term closed-form case (k ≤ 2): the [X y]
+        block from ``FirstTerm.schur``, and per level u_l = S_l⁻¹ λᵀ Z_lᵀ(y − Xβ)
+        (L_lᵀ u_l = c_l with c_l = L_l⁻¹ λᵀ Z_lᵀ(y − Xβ)), S_l's 2 × 2 inverse in closed form."""
+        p, f = self.p, self.p + 1
+        t0, t1, t2 = theta.tolist() if self.k1 == 2 else (float(theta[0]), 0.0, 0.0)
+        ld, SF = self.first.schur(t0, t1, t2, self.AFF_flat)
+        LFF, info = dpotrf(np.array(SF).reshape(f, f), lower=1, clean=1)
+        if info != 0:
+            raise FitError("the fixed-effects block is not positive definite at the optimum")
+        rx = LFF[:p, :p]
+        beta = dtrtrs(rx, LFF[p, :p], lower=1, trans=1)[0] if p else np.zeros(0)
+        w = np.append(-beta, 1.0)
+        r = w @ self.AF1                                            # (levels, k): Z_lᵀ(y − Xβ)
+        A = self.A11
+        if self.k1 == 1:
+            u1 = (t0 * r) / (A[:, 0] * (t0 * t0) + 1.0)
+        else:
+            a, b, c = A[:, 0, 0], A[:, 1, 0], A[:, 1, 1]
+            s00 = (t0 * t0) * a + (2.0 * t0 * t1) * b + (t1 * t1) * c + 1.0
+            s10 = (t0 * t2) * b + (t1 * t2) * c
+            s11 = (t2 * t2) * c + 1.0
+            v0 = t0 * r[:, 0] + t1 * r[:, 1]
+            v1 = t2 * r[:, 1]
+            det = s00 * s11 - s10 * s10
+            u1 = np.column_stack([(s11 * v0 - s10 * v1) / det, (s00 * v1 - s10 * v0) / det])
+        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
+        return Factorization(ld, ld_x, float(LFF[p, p]) ** 2, beta, [u1], rx)
 
     def _lam_rows_sparse(self, W, lams):
         """Λ_Rᵀ W for the sparse W (sparse result when Λ_R is diagonal)."""

@@ -1,6 +1,8 @@
 """``fit_model``: choose the factorisation, minimise the criterion, wrap the result."""
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from mixeq.errors import FitError
@@ -14,6 +16,13 @@ from mixeq.fitting.threads import limit
 
 DENSE_LIMIT = 160  # q + p + 1 up to this: one small dense matrix is cheapest
 THREADED_SIZE = 100  # dense blocks from this size on would start BLAS threads
+
+# Per model: the checked arrays, centring and factor of its last fit, so that a refit
+# skips them (≈ 0.3 ms of a 2 ms sleepstudy fit). Only for the one-term closed-form
+# factor, which keeps no per-θ state (no buffers written per θ), so sharing it between
+# fits is safe; a model's data do not change after Model() is built (the entry is
+# dropped if the model's design object is replaced).
+_PREPARED: "WeakKeyDictionary" = WeakKeyDictionary()
 
 
 def make_factor(model, factor: str = "auto", centering: Centering | None = None,
@@ -50,17 +59,7 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     ``"blocked"``; further options go to the optimiser (``ftol_rel``,
     ``ftol_abs``, ``xtol_abs``, ``initial_step``, ``maxeval``).
     """
-    n, p = model.X.shape
-    if n <= p:
-        raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
-                       "use fewer fixed-effect terms or more data")
-    y = model.y.to_numpy(dtype=float)
-    if y.size and y.max() == y.min():
-        raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
-                       f"{n} rows used: there is no variation to model")
-    X = model.X.to_numpy(dtype=float)
-    centering = Centering.of(X, y)
-    fac, layout = make_factor(model, factor, centering, X, y)
+    y, centering, fac, layout = _prepare(model, factor)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
     reml = bool(reml)
@@ -77,6 +76,34 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
         raise FitError("the fixed effects reproduce the response exactly (zero residual "
                        "variance): remove predictors that are copies of the response")
     return FitResult(model, reml, fac, layout, summary, fz)
+
+
+def _prepare(model, factor: str):
+    """The response, centring, factor and θ layout of ``model`` (cached, see _PREPARED)."""
+    try:
+        cached = _PREPARED.get(model, {}).get(factor)
+    except TypeError:  # not weakly referenceable or not hashable: no cache
+        cached = None
+    if cached is not None and cached[0] is model.design:
+        return cached[1]
+    n, p = model.X.shape
+    if n <= p:
+        raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
+                       "use fewer fixed-effect terms or more data")
+    y = model.y.to_numpy(dtype=float)
+    if y.size and y.max() == y.min():
+        raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
+                       f"{n} rows used: there is no variation to model")
+    X = model.X.to_numpy(dtype=float)
+    centering = Centering.of(X, y)
+    fac, layout = make_factor(model, factor, centering, X, y)
+    prepared = (y, centering, fac, layout)
+    if getattr(fac, "fast", False):
+        try:
+            _PREPARED.setdefault(model, {})[factor] = (getattr(model, "design", None), prepared)
+        except TypeError:
+            pass
+    return prepared
 
 
 def _start(start, layout: ThetaLayout) -> np.ndarray:

@@ -1,0 +1,56 @@
+"""Refits of one Model reuse its prepared factor (and give the same numbers), and
+the closed-form factorisation of one-term models equals the general blocked one."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mixeq
+from conftest import load_dataset, load_reference
+from mixeq.fitting import engine
+
+ONE_TERM = ["Reaction ~ Days + (Days | Subject)", "Reaction ~ Days + (1 | Subject)",
+            "Reaction ~ 1 + (Days | Subject)", "Reaction ~ 0 + Days + (0 + Days | Subject)"]
+
+
+@pytest.mark.parametrize("formula", ONE_TERM)
+def test_closed_form_factorization_equals_the_general_one(formula):
+    model = mixeq.Model(formula, load_dataset("sleepstudy"))
+    _, _, fac, layout = engine._prepare(model, "auto")
+    assert fac.fast
+    for theta in (layout.start(), 0.3 * layout.start() + 0.05):
+        closed = fac.factorization(theta)
+        fac.fast = False
+        try:
+            general = fac.factorization(theta)
+        finally:
+            fac.fast = True
+        for name in ("ld_l", "ld_x", "pwrss", "beta", "rx"):
+            np.testing.assert_allclose(getattr(closed, name), getattr(general, name),
+                                       rtol=1e-10, atol=1e-10, err_msg=name)
+        assert [u.shape for u in closed.u] == [u.shape for u in general.u]
+        for uc, ug in zip(closed.u, general.u):
+            np.testing.assert_allclose(uc, ug, rtol=1e-9, atol=1e-9)
+
+
+def test_a_refit_reuses_the_factor_and_matches_lme4():
+    ref = load_reference("sleepstudy_slope_reml")
+    model = mixeq.Model(ref["formula"], load_dataset(ref["dataset"]))
+    first, second = model.fit(), model.fit()
+    assert second._factor is first._factor
+    assert second.objective == first.objective
+    np.testing.assert_array_equal(second.theta, first.theta)
+    np.testing.assert_allclose(second.objective, ref["REMLcrit"], rtol=1e-7)
+    ml = model.fit(reml=False)      # the same factor serves the other criterion
+    assert ml._factor is first._factor
+    np.testing.assert_allclose(ml.objective, model.fit(reml=False).objective, rtol=0)
+
+
+def test_a_replaced_design_is_prepared_again():
+    model = mixeq.Model("Reaction ~ Days + (Days | Subject)", load_dataset("sleepstudy"))
+    first = model.fit()
+    other = mixeq.Model("Reaction ~ Days + (1 | Subject)", load_dataset("sleepstudy"))
+    model.design = other.design
+    refit = model.fit()
+    assert refit._factor is not first._factor
+    np.testing.assert_allclose(refit.objective, other.fit().objective, rtol=1e-12)
