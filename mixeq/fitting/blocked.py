@@ -430,21 +430,25 @@ class BlockedFactor:
             raise FitError("the fixed-effects block is not positive definite at the optimum")
         rx = LFF[:p, :p]
         beta = dtrtrs(rx, LFF[p, :p], lower=1, trans=1)[0] if p else np.zeros(0)
-        w = np.append(-beta, 1.0)
-        r = w @ self.AF1                                            # (levels, k): Z_lᵀ(y − Xβ)
-        A = self.A11
+        w = np.empty(f)
+        w[:p] = beta
+        w[p] = -1.0
+        r = w @ self.AF1                                            # −Z_lᵀ(y − Xβ): (levels, k)
         if self.k1 == 1:
-            u1 = (t0 * r) / (A[:, 0] * (t0 * t0) + 1.0)
+            u1 = r * (-t0 / (self.A11[:, 0] * (t0 * t0) + 1.0))
         else:
-            a, b, c = A[:, 0, 0], A[:, 1, 0], A[:, 1, 1]
+            a, b, c = self.first.abc1[:3]
             s00 = (t0 * t0) * a + (2.0 * t0 * t1) * b + (t1 * t1) * c + 1.0
             s10 = (t0 * t2) * b + (t1 * t2) * c
             s11 = (t2 * t2) * c + 1.0
-            v0 = t0 * r[:, 0] + t1 * r[:, 1]
-            v1 = t2 * r[:, 1]
+            r0, r1 = r.T
+            v0 = t0 * r0 + t1 * r1                                   # −λᵀ Z_lᵀ(y − Xβ)
+            v1 = t2 * r1
             det = s00 * s11 - s10 * s10
-            u1 = np.column_stack([(s11 * v0 - s10 * v1) / det, (s00 * v1 - s10 * v0) / det])
-        ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
+            u1 = np.empty((self.n1, 2))
+            np.divide(s10 * v1 - s11 * v0, det, out=u1[:, 0])
+            np.divide(s10 * v0 - s00 * v1, det, out=u1[:, 1])
+        ld_x = 2.0 * sum(map(log, LFF.diagonal()[:p].tolist()))
         return Factorization(ld, ld_x, float(LFF[p, p]) ** 2, beta, [u1], rx)
 
     def _lam_rows_sparse(self, W, lams):

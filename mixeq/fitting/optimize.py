@@ -97,8 +97,8 @@ def _nlopt(objective, start, lower, optimizer, opts):
     opt.set_ftol_abs(opts["ftol_abs"])
     opt.set_xtol_abs(opts["xtol_abs"])
     opt.set_maxeval(int(opts["maxeval"]))
-    step = np.broadcast_to(np.asarray(opts["initial_step"], dtype=float), (n,))
-    opt.set_initial_step(np.array(step))
+    step = np.asarray(opts["initial_step"], dtype=float)
+    opt.set_initial_step(step.copy() if step.shape == (n,) else np.array(np.broadcast_to(step, (n,))))
     try:
         theta = opt.optimize(start)
     except (nlopt.RoundoffLimited, RuntimeError, ValueError) as exc:

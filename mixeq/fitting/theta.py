@@ -4,6 +4,7 @@ triangle of its relative covariance factor λ (k × k), column by column
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -43,25 +44,40 @@ class ThetaLayout:
     def size(self) -> int:
         return len(self.rows)
 
+    @cached_property
+    def _diagonal(self) -> np.ndarray:
+        mask = self.rows == self.cols
+        mask.flags.writeable = False
+        return mask
+
     @property
     def diagonal(self) -> np.ndarray:
-        """Boolean mask: which θ elements are diagonal elements of some λ."""
-        return self.rows == self.cols
+        """Boolean mask: which θ elements are diagonal elements of some λ (read-only)."""
+        return self._diagonal
+
+    @cached_property
+    def _vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, initial steps, lower bounds), computed once per layout; the
+        methods below return copies."""
+        diag = self._diagonal
+        k = np.repeat(np.array(self.sizes, dtype=np.intp),
+                      [s * (s + 1) // 2 for s in self.sizes])
+        return (diag.astype(float), np.where(diag, np.where(k > 1, 0.75, 0.6), 1.0),
+                np.where(diag, 0.0, -np.inf))
 
     def start(self) -> np.ndarray:
         """lme4's starting value: 1 on the diagonal, 0 off it."""
-        return self.diagonal.astype(float)
+        return self._vectors[0].copy()
 
     def initial_steps(self) -> np.ndarray:
         """BOBYQA's first step per θ element, chosen by measurement on the reference
         models (docs/fit.md): 0.6 for a scalar term's λ, 0.75 on the diagonal of a
         vector-valued term's λ, 1.0 off the diagonal."""
-        k = np.repeat(np.array(self.sizes), [s * (s + 1) // 2 for s in self.sizes])
-        return np.where(self.diagonal, np.where(k > 1, 0.75, 0.6), 1.0)
+        return self._vectors[1].copy()
 
     def lower_bounds(self) -> np.ndarray:
         """0 for diagonal elements, −∞ for the others."""
-        return np.where(self.diagonal, 0.0, -np.inf)
+        return self._vectors[2].copy()
 
     def lambdas(self, theta: np.ndarray) -> list[np.ndarray]:
         """Each term's λ (lower triangular k × k) for this θ."""
