@@ -12,7 +12,7 @@ rows, and nothing loops over levels in Python.
 """
 from __future__ import annotations
 
-from math import log
+from math import log, pi, prod as fprod
 
 import numpy as np
 import scipy.sparse as sp
@@ -266,6 +266,64 @@ class BlockedFactor:
             ld += ldR
             SF -= LFR @ LFR.T
         return self._finish(ld, SF, reml)
+
+    def fast_objective(self, reml: bool):
+        """``objective`` of the fast case (``self.fast``) as a closure over its arrays:
+        the arithmetic of ``FirstTerm.schur``, ``small_pivots`` and ``criterion``
+        inlined, in the same order (same values), without their Python call layers
+        (≈ 5 µs of 25 per evaluation)."""
+        first, AFF, n, p, f = self.first, self.AFF_flat, self.n, self.p, self.p + 1
+        nmp = n - p if reml else n
+        two = first.k == 2
+        D5, B4 = (first.D5, first.B4) if two else (None, None)
+        a1, BF = (None, first.BF) if two else (first.a, first.BF)
+        small = first.nl <= 64
+        array, reciprocal, inf = np.array, np.reciprocal, np.inf
+
+        def objective(theta):
+            if two:
+                t0, t1, t2 = theta.tolist()
+                pp, r, s, d = t0 * t0, t0 * t1, t1 * t1 + t2 * t2, (t0 * t2) ** 2
+                det = D5 @ array([1.0, pp, 2.0 * r, s, d])
+                upd = array([pp, r, s, d]) @ (reciprocal(det) @ B4).reshape(4, -1)
+            else:
+                t0 = float(theta[0])
+                tt = t0 * t0
+                det = a1 * tt + 1.0
+                upd = (tt / det) @ BF
+            a = (AFF - upd).tolist()
+            ld = None
+            if small:
+                prod = fprod(det.tolist())
+                if prod < 1e300:
+                    ld = log(prod)
+            if ld is None:
+                ld = float(np.log(det).sum())
+            if f == 3:
+                d0 = a[0]
+                if not d0 > 0.0:
+                    return inf
+                l1, l2 = a[3] / d0, a[6] / d0
+                d1 = a[4] - l1 * a[3]
+                if not d1 > 0.0:
+                    return inf
+                e = a[7] - l2 * a[3]
+                pwrss = a[8] - l2 * a[6] - e * e / d1
+                if not pwrss > 0.0:
+                    return inf
+                piv = (d0, d1)
+            else:
+                piv = small_pivots(a, f)
+                if piv is None:
+                    return inf
+                pwrss = piv[p]
+                if not pwrss > 0.0:
+                    return inf
+            if reml:
+                return ld + sum(map(log, piv[:p])) + nmp * (1.0 + log(2.0 * pi * pwrss / nmp))
+            return ld + nmp * (1.0 + log(2.0 * pi * pwrss / nmp))
+
+        return objective
 
     def _finish(self, ld: float, SF: np.ndarray, reml: bool) -> float:
         """The criterion from log|L_Z|² and the (symmetric) [X y] block."""

@@ -45,7 +45,8 @@ def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict
 
     if profile is None:
         idx = np.arange(layout.size)
-        f64 = full
+        # one-term closed-form factor: the same criterion without its call layers
+        f64 = fac.fast_objective(reml) if getattr(fac, "fast", False) else full
         f32 = (lambda theta: fac.objective(theta, reml, single=True)) if rough else None
     else:
         idx = profile.outer_idx

@@ -54,3 +54,17 @@ def test_a_replaced_design_is_prepared_again():
     refit = model.fit()
     assert refit._factor is not first._factor
     np.testing.assert_allclose(refit.objective, other.fit().objective, rtol=1e-12)
+
+
+@pytest.mark.parametrize("formula", ONE_TERM + ["Reaction ~ Days + I(Days ** 2) + (Days | Subject)"])
+def test_the_inlined_objective_is_the_objective(formula):
+    """The closure the optimiser calls gives exactly ``objective``'s value (∞ alike)."""
+    model = mixeq.Model(formula, load_dataset("sleepstudy"))
+    _, _, fac, layout = engine._prepare(model, "auto")
+    rng = np.random.default_rng(7)
+    for reml in (True, False):
+        inlined = fac.fast_objective(reml)
+        for scale in (1e-8, 0.1, 1.0, 10.0, 1e3):
+            for theta in rng.normal(scale=scale, size=(20, layout.size)):
+                a, b = inlined(theta), fac.objective(theta, reml)
+                assert a == b or (np.isinf(a) and np.isinf(b)), (theta, a, b)
