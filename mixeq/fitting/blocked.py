@@ -278,14 +278,20 @@ class BlockedFactor:
         D5, B4 = (first.D5, first.B4) if two else (None, None)
         a1, BF = (None, first.BF) if two else (first.a, first.BF)
         small = first.nl <= 64
-        array, reciprocal, inf = np.array, np.reciprocal, np.inf
+        reciprocal, inf = np.reciprocal, np.inf
+        v5, c4 = np.ones(5), np.empty(4)   # this closure's own: filled per θ (cheaper than np.array)
 
         def objective(theta):
             if two:
                 t0, t1, t2 = theta.tolist()
                 pp, r, s, d = t0 * t0, t0 * t1, t1 * t1 + t2 * t2, (t0 * t2) ** 2
-                det = D5 @ array([1.0, pp, 2.0 * r, s, d])
-                upd = array([pp, r, s, d]) @ (reciprocal(det) @ B4).reshape(4, -1)
+                v5[1] = c4[0] = pp
+                v5[2] = 2.0 * r
+                c4[1] = r
+                v5[3] = c4[2] = s
+                v5[4] = c4[3] = d
+                det = D5 @ v5
+                upd = c4 @ (reciprocal(det) @ B4).reshape(4, -1)
             else:
                 t0 = float(theta[0])
                 tt = t0 * t0
