@@ -6,11 +6,19 @@ tests/data holds copies of ../shared/data (lme4's data sets, seedlike) and
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI must not fail on a new random draw);
+# set HYPOTHESIS_PROFILE=explore to search afresh.
+settings.register_profile("mixeq", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mixeq"))
 
 from mixeq.datasets import apply_factors
 
