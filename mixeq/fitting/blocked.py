@@ -305,26 +305,10 @@ class BlockedFactor:
                     ld = log(prod)
             if ld is None:
                 ld = float(np.log(det).sum())
-            if f == 3:
-                d0 = a[0]
-                if not d0 > 0.0:
-                    return inf
-                l1, l2 = a[3] / d0, a[6] / d0
-                d1 = a[4] - l1 * a[3]
-                if not d1 > 0.0:
-                    return inf
-                e = a[7] - l2 * a[3]
-                pwrss = a[8] - l2 * a[6] - e * e / d1
-                if not pwrss > 0.0:
-                    return inf
-                piv = (d0, d1)
-            else:
-                piv = small_pivots(a, f)
-                if piv is None:
-                    return inf
-                pwrss = piv[p]
-                if not pwrss > 0.0:
-                    return inf
+            piv = small_pivots(a, f)
+            if piv is None:
+                return inf
+            pwrss = piv[p]
             if reml:
                 return ld + sum(map(log, piv[:p])) + nmp * (1.0 + log(2.0 * pi * pwrss / nmp))
             return ld + nmp * (1.0 + log(2.0 * pi * pwrss / nmp))
