@@ -7,6 +7,7 @@ from mixeq.errors import (
     FitError,
     FormulaSyntaxError,
     GroupingFactorError,
+    InferenceError,
     MixeqError,
     MixeqWarning,
     RenderError,
@@ -24,8 +25,17 @@ def fit(formula, data, reml: bool = True, **options):
     return Model(formula, data).fit(reml=reml, **options)
 
 
-def anova(*fits):
-    """Likelihood-ratio tests between nested fits (REML fits are refitted by ML)."""
+def anova(*fits, type=None, ddf: str = "satterthwaite"):
+    """Two or more fits: likelihood-ratio tests (REML fits are refitted by ML).
+    One fit (or ``type=3``/``type=1``): F tests per fixed-effect term as lmerTest's
+    ``anova(m, type, ddf)`` with Satterthwaite or Kenward–Roger denominator df."""
+    if type is not None or len(fits) == 1:
+        if len(fits) != 1:
+            raise FitError(f"F tests per term take one fit, got {len(fits)}; "
+                           "call mixeq.anova(fit, type=3) for each, or drop type= to compare fits")
+        from mixeq.inference import term_anova
+
+        return term_anova(fits[0], type=3 if type is None else type, ddf=ddf)
     from mixeq.fitting import anova as _anova
 
     return _anova(*fits)
@@ -67,7 +77,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "DataError", "FitError", "FormulaSyntaxError", "GroupingFactorError",
+    "DataError", "FitError", "FormulaSyntaxError", "GroupingFactorError", "InferenceError",
     "MixeqError", "MixeqWarning", "Model", "ModelSpec", "RandomTerm",
     "RenderError", "UnknownColumnError", "anova", "fit", "parse",
     "read_equations", "render", "verify",

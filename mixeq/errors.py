@@ -44,6 +44,11 @@ class FitError(MixeqError, RuntimeError):
     """The model cannot be fitted as asked."""
 
 
+class InferenceError(MixeqError, ValueError):
+    """A test, interval or simulation asked in a way that does not apply (unknown
+    method, level outside (0, 1), Kenward–Roger of an ML fit …)."""
+
+
 class RenderError(MixeqError, ValueError):
     """An equation form or format that does not apply to this model."""
 

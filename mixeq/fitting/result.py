@@ -121,6 +121,14 @@ class FitResult:
 
         return predict(self, newdata, include_random)
 
+    # -- inference (mixeq/inference) ------------------------------------------------
+    def coef_table(self, ddf: str = "satterthwaite"):
+        """Estimate, Std. Error, df, t value, Pr(>|t|) as lmerTest's summary
+        (``ddf``: "satterthwaite", "kenward-roger" (REML fits) or "lme4": no df)."""
+        from mixeq.inference import coef_table
+
+        return coef_table(self, ddf)
+
     # -- likelihood ---------------------------------------------------------------
     @property
     def npar(self) -> int:

@@ -1,0 +1,194 @@
+"""The one door from inference to the fitter's internals (issue 11).
+
+Everything in mixeq/inference reads a fit through ``LmmAccess``: the criterion's
+pieces at any θ (log|L_Z|², log|R_X|², r², β̂(θ), R_X), the θ layout, the
+model matrices, and a refit of the same model to a new response. When the fitter
+changes (mixeq/fitting is being rebuilt for GLMMs), only this file follows it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from mixeq.errors import InferenceError
+
+
+@dataclass
+class Parts:
+    """The pieces of the criterion at one θ, β̂(θ) and R_X in the original
+    coordinates of X (vcov(β) = σ² (R_X R_Xᵀ)⁻¹)."""
+
+    ld_l: float
+    ld_x: float
+    pwrss: float
+    beta: np.ndarray
+    rx: np.ndarray
+
+
+class LmmAccess:
+    """What inference needs of a linear mixed-model fit, and nothing else."""
+
+    def __init__(self, fit):
+        from mixeq.fitting.result import FitResult
+
+        if not isinstance(fit, FitResult) or not hasattr(fit, "_factor"):
+            raise InferenceError(f"expected a linear mixed-model fit (mixeq.fit(...)), got "
+                                 f"{type(fit).__name__}")
+        self.fit = fit
+        self.model = fit.model
+        self.reml = bool(fit.reml)
+        self.theta = np.asarray(fit.theta, dtype=float).copy()
+        self.sigma = float(fit.sigma)
+        self.beta = fit.fixef.to_numpy().copy()
+        self.n = int(fit.nobs)
+        self.p = self.beta.size
+        self.names = list(fit.fixef.index)
+        self._factor = fit._factor
+        self.layout = fit._layout
+        self.objective = float(fit.objective)
+
+    # -- the criterion's pieces -------------------------------------------------------
+    @cached_property
+    def X(self) -> np.ndarray:
+        return np.ascontiguousarray(self.model.X.to_numpy(dtype=float))
+
+    @cached_property
+    def y(self) -> np.ndarray:
+        return self.model.y.to_numpy(dtype=float)
+
+    @cached_property
+    def _centering(self):
+        from mixeq.fitting.centering import Centering
+
+        return Centering.of(self.X, self.y)
+
+    def parts(self, theta: np.ndarray) -> Parts | None:
+        """Criterion pieces at θ (None where the factor is not positive definite)."""
+        theta = np.asarray(theta, dtype=float)
+        fac = self._factor
+        if getattr(fac, "fast", False):
+            return self._fast_parts(theta)
+        try:
+            fz = self._centering.restore(fac.factorization(theta))
+        except (np.linalg.LinAlgError, ValueError, ArithmeticError):
+            return None
+        except Exception as exc:  # the factor's own FitError
+            if type(exc).__name__ == "FitError":
+                return None
+            raise
+        if not (np.isfinite(fz.ld_l) and fz.pwrss > 0):
+            return None
+        return Parts(float(fz.ld_l), float(fz.ld_x), float(fz.pwrss), fz.beta, fz.rx)
+
+    def _fast_parts(self, theta):
+        """One-term closed-form factor: its (p+1)² [X y] block, factored here."""
+        from mixeq.fitting.criterion import Factorization
+
+        fac, p = self._factor, self.p
+        t = theta.tolist() if fac.k1 == 2 else (float(theta[0]), 0.0, 0.0)
+        ld, SF = fac.first.schur(t[0], t[1], t[2], fac.AFF_flat)
+        try:
+            L = np.linalg.cholesky(np.array(SF).reshape(p + 1, p + 1))
+        except np.linalg.LinAlgError:
+            return None
+        rx = L[:p, :p]
+        beta = np.linalg.solve(rx.T, L[p, :p]) if p else np.zeros(0)
+        fz = self._centering.restore(Factorization(ld, 0.0, float(L[p, p]) ** 2, beta, [], rx))
+        ld_x = 2.0 * float(np.log(np.diag(rx)).sum())
+        return Parts(float(ld), ld_x, fz.pwrss, fz.beta, fz.rx)
+
+    # -- θ layout and random-effects terms ----------------------------------------------
+    @property
+    def theta_diagonal(self) -> np.ndarray:
+        return np.asarray(self.layout.diagonal)
+
+    def lambdas(self, theta) -> list[np.ndarray]:
+        return self.layout.lambdas(np.asarray(theta, dtype=float))
+
+    @property
+    def term_sizes(self) -> tuple[int, ...]:
+        return tuple(self.layout.sizes)
+
+    @property
+    def terms(self):
+        """(group label, column names, codes (n,), matrix (n × k), levels) per term, in θ order."""
+        out = []
+        for label, t in zip(self.group_labels, self.model.terms):
+            out.append((label, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
+                        t.nlevels))
+        return out
+
+    @cached_property
+    def group_labels(self) -> list[str]:
+        """Grouping-factor names as lme4 prints them (a second term on one factor: ``g.1``)."""
+        seen: dict[str, int] = {}
+        labels = []
+        for t in self.model.terms:
+            c = seen.get(t.group, 0)
+            labels.append(t.group if c == 0 else f"{t.group}.{c}")
+            seen[t.group] = c + 1
+        return labels
+
+    # -- fixed-effects terms (for type III contrasts) -------------------------------------
+    @cached_property
+    def fixed_terms(self) -> list[str]:
+        return list(self.model.spec.fixed)
+
+    @property
+    def has_intercept(self) -> bool:
+        return bool(self.model.spec.intercept)
+
+    @property
+    def data(self):
+        return self.model.data
+
+    def term_columns(self) -> dict[str, list[int]]:
+        """Fixed-effect term label → indices of its columns in X (lme4's ``assign``)."""
+        from mixeq.design.names import r_column_name
+
+        spec = self.model.design.x_model_spec
+        index = {name: i for i, name in enumerate(self.names)}
+        out: dict[str, list[int]] = {}
+        slices = getattr(spec, "term_slices", None)
+        if slices is not None:
+            names = [r_column_name(c) for c in spec.column_names]
+            for term, sl in slices.items():
+                label = str(term)
+                if label == "1":
+                    continue
+                out[label] = [index[c] for c in names[sl] if c in index]
+        else:  # NumericSpec: one column per term
+            for term in spec.terms:
+                label = ":".join(term)
+                if label in index:
+                    out[label] = [index[label]]
+        return {t: out.get(t, []) for t in self.fixed_terms}
+
+    # -- refits -------------------------------------------------------------------------
+    def make_refitter(self, reml: bool | None = None):
+        """A function ``y → (θ, β, σ, criterion)`` refitting this model to a new response,
+        warm-started at this fit's θ (the design, Z and X stay)."""
+        from mixeq.fitting.centering import Centering
+        from mixeq.fitting.engine import make_factor
+        from mixeq.fitting.optimize import minimize
+
+        reml = self.reml if reml is None else bool(reml)
+        model, X, layout = self.model, self.X, self.layout
+        lower = layout.lower_bounds()
+        steps = np.maximum(0.25 * np.abs(self.theta), 0.05)
+        start = np.maximum(self.theta, lower)
+
+        def refit(y: np.ndarray):
+            centering = Centering.of(X, y)
+            fac, _ = make_factor(model, "auto", centering, X, y)
+            f = fac.fast_objective(reml) if getattr(fac, "fast", False) else \
+                (lambda th: fac.objective(th, reml))
+            summary = minimize(f, start.copy(), lower, fac.name, "bobyqa", steps=steps)
+            fz = centering.restore(fac.factorization(summary.theta))
+            p = fz.beta.size
+            sigma = float(np.sqrt(fz.pwrss / (self.n - p if reml else self.n)))
+            return summary.theta, fz.beta, sigma, float(summary.objective)
+
+        return refit
