@@ -1,9 +1,8 @@
 """spec + data → Design (lme4's ``lFormula``: model frame, X, random-effects terms)."""
 from __future__ import annotations
 
-import pandas as pd
-
 from mixeq.design.fixed import fixed_matrix
+from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.grouping import assign_hierarchy, grouping_factor
 from mixeq.design.levels import predictor_levels
 from mixeq.design.missing import complete_rows
@@ -11,7 +10,6 @@ from mixeq.design.random import lme4_order, random_term
 from mixeq.design.response import response_vector
 from mixeq.design.types import Design
 from mixeq.design.variables import check_columns
-from mixeq.errors import DataError
 from mixeq.spec.types import ModelSpec
 
 
@@ -21,9 +19,10 @@ def build_design(spec: ModelSpec, data) -> Design:
     ``data`` is not modified: rows with missing values in the variables used are
     left out of a copy (and counted), grouping variables are made factors.
     """
-    data = _as_frame(data)
+    data = as_frame(data)
     used = check_columns(spec, data)
     columns = list(dict.fromkeys(c for names in used.values() for c in names))
+    data = prepare_columns(data, used)
     complete = complete_rows(data, columns)
     frame = complete.data
     y = response_vector(spec.response, frame)
@@ -43,13 +42,3 @@ def build_design(spec: ModelSpec, data) -> Design:
         dropped_columns=dropped_cols, x_model_spec=x_spec,
     )
 
-
-def _as_frame(data) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        return data
-    try:
-        return pd.DataFrame(data)
-    except Exception:
-        raise DataError(
-            f"data must be a pandas DataFrame (or something pd.DataFrame() accepts), "
-            f"not {type(data).__name__}") from None

@@ -30,6 +30,7 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
         values, names, spec = np.asarray(mm, dtype=float), list(mm.columns), mm.model_spec
     names = [r_column_name(c) for c in names]
+    _check_unique(names, what)
     finite = np.isfinite(values).all(axis=0)
     if not finite.all():
         bad = [n for n, ok in zip(names, finite) if not ok]
@@ -37,6 +38,20 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
             "(a transformation such as log() of zero or a negative number?)")
     return values, names, spec
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    """Two columns of one name would make a coefficient ambiguous (fixef['x']): refuse."""
+    if len(set(names)) == len(names):
+        return
+    seen, dup = set(), []
+    for name in names:
+        if name in seen and name not in dup:
+            dup.append(name)
+        seen.add(name)
+    raise DataError(
+        f"the {what} would have several columns named {', '.join(repr(d) for d in dup)} (a "
+        "column whose name is a factor's name plus one of its levels?): rename the column")
 
 
 def fixed_matrix(intercept: bool, terms: tuple[str, ...],

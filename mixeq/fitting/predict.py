@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.names import r_column_name
 from mixeq.errors import DataError, UnknownColumnError
 
@@ -37,14 +38,16 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
     if newdata is None:
         values = fit.fitted if include_random else model.X.to_numpy() @ fit.fixef.to_numpy()
         return pd.Series(np.asarray(values), index=model.data.index, name="predicted")
-    if not isinstance(newdata, pd.DataFrame):
-        raise DataError(f"newdata must be a pandas DataFrame, not {type(newdata).__name__}")
+    newdata = as_frame(newdata)
     needed = _needed_columns(model, include_random)
     absent = [c for c in needed if c not in newdata.columns]
     if absent:
         raise UnknownColumnError(
             f"newdata lacks column(s) {', '.join(absent)} used by the model; add them "
             "(or predict with include_random=False if only grouping columns are missing)")
+    groups = {g for t in model.spec.random for g in t.group}
+    newdata = prepare_columns(newdata, {"fixed": [c for c in needed if c not in groups],
+                                        "group": [c for c in needed if c in groups]})
     X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix")
     out = X @ fit.fixef.to_numpy()
     if include_random:
