@@ -77,10 +77,15 @@ def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
     Like R's ``qr(X, tol = 1e-7)`` with its limited pivoting: in a QR
     decomposition without pivoting, |R_jj| is the norm of column j's part
     orthogonal to the columns before it; below ``tol`` of the column's own norm,
-    the column is aliased.
+    the column is aliased. Columns are scaled to max |value| 1 first (R's QR computes
+    norms without overflow; a plain sum of squares of 1e160 would not).
     """
     if X.shape[1] == 0:
         return np.zeros(0, dtype=bool)
+    # The test is unchanged by scaling a column, but squares of values beyond ~1e±154
+    # overflow or underflow: divide each column by its largest |value| first.
+    scale = np.abs(X).max(axis=0)
+    X = X / np.where(scale > 0, scale, 1.0)
     norms = np.sqrt(np.einsum("ij,ij->j", X, X))
     R = scipy.linalg.qr(X, mode="r", check_finite=False)[0]
     diag = np.abs(np.diag(R))

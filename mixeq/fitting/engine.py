@@ -95,6 +95,7 @@ def _prepare(model, factor: str):
         raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
                        f"{n} rows used: there is no variation to model")
     X = model.X.to_numpy(dtype=float)
+    _check_scale(X, y, list(model.X.columns), model.spec.response)
     centering = Centering.of(X, y)
     fac, layout = make_factor(model, factor, centering, X, y)
     prepared = (y, centering, fac, layout)
@@ -104,6 +105,20 @@ def _prepare(model, factor: str):
         except TypeError:
             pass
     return prepared
+
+
+SCALE_LIMIT = 1e140  # |values| beyond 1e±140: cross-products over- or underflow doubles
+
+
+def _check_scale(X: np.ndarray, y: np.ndarray, names: list[str], response: str) -> None:
+    """Refuse columns whose squares leave double precision (XᵀX, yᵀy), with the reason."""
+    for values, name in [*zip(X.T, names), (y, response)]:
+        top = float(np.max(np.abs(values))) if values.size else 0.0
+        if top > SCALE_LIMIT or 0.0 < top < 1.0 / SCALE_LIMIT:
+            raise FitError(
+                f"'{name}' has values of size {top:.0e}: their squares leave the range of "
+                "double precision, so the fit would be wrong or fail; rescale it (e.g. divide "
+                f"by {10.0 ** round(np.log10(top)):.0e}) and scale its estimate back")
 
 
 def _start(start, layout: ThetaLayout) -> np.ndarray:

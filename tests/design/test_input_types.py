@@ -177,3 +177,19 @@ def test_a_text_grouping_factor_of_any_dtype_gives_the_same_clusters():
     plain = mixeq.Model(SLEEP, load_dataset("sleepstudy"))
     frame = _plain().assign(Subject=lambda d: d.Subject.astype(str).astype("string"))
     _same_design(mixeq.Model(SLEEP, frame), plain)
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-160, 1e300, 1e-300])
+def test_predictors_of_extreme_scale_are_not_dropped_as_aliased(scale):
+    frame = _plain().assign(x=lambda d: d.Days * scale, x2=lambda d: d.Days * 2 * scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = mixeq.Model("Reaction ~ x + (1 | Subject)", frame)
+    assert list(m.X.columns) == ["(Intercept)", "x"]
+    # a column that really is a copy is still found aliased at that scale
+    with pytest.warns(mixeq.MixeqWarning, match="dropping 1 column: x2"):
+        m2 = mixeq.Model("Reaction ~ x + x2 + (1 | Subject)", frame)
+    assert m2.dropped_columns == ["x2"]
+    # the fit cannot square such values in double precision: refused, with the reason
+    with pytest.raises(mixeq.FitError, match="'x' has values of size.*rescale"):
+        m.fit()
