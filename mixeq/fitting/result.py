@@ -129,6 +129,32 @@ class FitResult:
 
         return coef_table(self, ddf)
 
+    def confint(self, method: str = "profile", level: float = 0.95, nsim: int = 1000, seed=None):
+        """Intervals named as lme4's ``confint(oldNames = FALSE)``; ``method``:
+        "wald", "profile" or "bootstrap" (parametric, ``nsim`` replicates)."""
+        from mixeq.inference.confint import confint
+
+        return confint(self, method, level, nsim, seed)
+
+    def profile(self):
+        """The likelihood-profile traces (``.zeta``, every parameter, ``.par``) as lme4's profile()."""
+        from mixeq.inference.state import cached
+        from mixeq.inference.profile import profile_fit
+
+        return cached(self, "profile", lambda _acc: profile_fit(self)).table.copy()
+
+    def simulate(self, nsim: int = 1, seed=None, conditional: bool = False):
+        """Responses simulated from the fit (n × nsim), new random effects unless ``conditional``."""
+        from mixeq.inference.simulate import simulate
+
+        return simulate(self, nsim, seed, conditional)
+
+    def bootstrap(self, nsim: int = 1000, seed=None):
+        """Parametric bootstrap: a table of θ, β and σ, one row per replicate."""
+        from mixeq.inference.bootstrap import bootstrap
+
+        return bootstrap(self, nsim, seed).table
+
     # -- likelihood ---------------------------------------------------------------
     @property
     def npar(self) -> int:
