@@ -20,9 +20,10 @@ from mixeq.spec.types import ModelSpec, RandomTerm
 __version__ = "0.1.0"
 
 
-def fit(formula, data, reml: bool = True, **options):
-    """Fit a linear mixed model: ``mixeq.fit("y ~ x + (1 | g)", data=df)``."""
-    return Model(formula, data).fit(reml=reml, **options)
+def fit(formula, data, reml: bool = True, transforms=None, **options):
+    """Fit a linear mixed model: ``mixeq.fit("y ~ x + (1 | g)", data=df)``
+    (functions of your own in the formula: ``transforms={"logit": f}``)."""
+    return Model(formula, data, transforms=transforms).fit(reml=reml, **options)
 
 
 def anova(*fits, type=None, ddf: str = "satterthwaite"):

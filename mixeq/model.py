@@ -30,16 +30,18 @@ class Model:
     """A mixed model: formula + data → X, Z, random-effects terms, predictor levels.
 
     ``Model("Reaction ~ Days + (Days | Subject)", data=df)``. The caller's data
-    frame is never modified.
+    frame is never modified. Functions of your own are passed explicitly,
+    ``transforms={"logit": my_logit}``; nothing is looked up by name elsewhere.
     """
 
-    def __init__(self, formula: str | ModelSpec, data: pd.DataFrame):
+    def __init__(self, formula: str | ModelSpec, data: pd.DataFrame, transforms=None):
         from mixeq.design.build import build_design
         from mixeq.spec.parser import parse
 
-        self.spec: ModelSpec = formula if isinstance(formula, ModelSpec) else parse(formula)
+        self.spec: ModelSpec = (formula if isinstance(formula, ModelSpec)
+                                else parse(formula, transforms))
         self.formula: str = self.spec.formula or self.spec.canonical()
-        self.design: Design = build_design(self.spec, data)
+        self.design: Design = build_design(self.spec, data, transforms)
 
     # -- matrices -------------------------------------------------------------
     @property
@@ -49,6 +51,11 @@ class Model:
     @property
     def X(self) -> pd.DataFrame:
         return self.design.X
+
+    @property
+    def offset(self) -> np.ndarray | None:
+        """The ``offset(…)`` terms summed per row (coefficient 1), or None."""
+        return self.design.offset
 
     @property
     def terms(self) -> list[ReTerm]:

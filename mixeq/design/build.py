@@ -1,44 +1,52 @@
 """spec + data → Design (lme4's ``lFormula``: model frame, X, random-effects terms)."""
 from __future__ import annotations
 
+from mixeq.design.context import evaluation_context
 from mixeq.design.fixed import fixed_matrix
 from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.grouping import assign_hierarchy, grouping_factor
 from mixeq.design.levels import predictor_levels
 from mixeq.design.missing import complete_rows
 from mixeq.design.random import lme4_order, random_term
-from mixeq.design.response import response_vector
+from mixeq.design.response import offset_vector, response_vector
 from mixeq.design.types import Design
 from mixeq.design.variables import check_columns
+from mixeq.spec.check import check_formula
 from mixeq.spec.types import ModelSpec
 
 
-def build_design(spec: ModelSpec, data) -> Design:
+def build_design(spec: ModelSpec, data, transforms=None) -> Design:
     """Build X, y and the random-effects terms of ``spec`` on ``data``.
 
     ``data`` is not modified: rows with missing values in the variables used are
     left out of a copy (and counted), grouping variables are made factors.
+    A spec is checked against the formula vocabulary again here, whoever made it
+    (``parse``, ``read_equations`` or by hand): nothing is evaluated before that.
     """
+    check_formula(spec.canonical(), transforms)
+    context = evaluation_context(transforms)
     data = as_frame(data)
-    used = check_columns(spec, data)
+    used = check_columns(spec, data, transforms)
     columns = list(dict.fromkeys(c for names in used.values() for c in names))
     data = prepare_columns(data, used)
     complete = complete_rows(data, columns)
     frame = complete.data
-    y = response_vector(spec.response, frame)
-    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame)
+    y = response_vector(spec.response, frame, context)
+    offset = offset_vector(spec.offsets, frame, context)
+    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context)
     groups = {}
     for term in spec.random:
         if term.group_name not in groups:
             groups[term.group_name] = grouping_factor(frame, term.group, term.canonical())
     assign_hierarchy(groups)
-    terms = lme4_order([random_term(t, frame, groups[t.group_name]) for t in spec.random])
+    terms = lme4_order([random_term(t, frame, groups[t.group_name], context)
+                        for t in spec.random])
     predictors = [c for c in dict.fromkeys(used["fixed"] + used["random"])
                   if c not in used["response"]]
     return Design(
         y=y, X=X, terms=terms, groups=groups,
         levels=predictor_levels(predictors, frame, groups),
         data=frame, dropped_rows=complete.dropped, dropped_index=complete.dropped_index,
-        dropped_columns=dropped_cols, x_model_spec=x_spec,
+        dropped_columns=dropped_cols, x_model_spec=x_spec, offset=offset, context=context,
     )
 

@@ -8,6 +8,7 @@ import pandas as pd
 import scipy.linalg
 from formulaic import model_matrix
 
+from mixeq.design.context import evaluation_context
 from mixeq.design.names import r_column_name
 from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
@@ -16,16 +17,18 @@ RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
 
 def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 what: str) -> tuple[np.ndarray, list[str], object]:
+                 what: str, context: dict | None = None) -> tuple[np.ndarray, list[str], object]:
     """Model matrix of ``[1 +] terms`` on ``data``, its lme4 column names, and the
-    spec that rebuilds it on new data (numpy for numeric columns, else formulaic)."""
+    spec that rebuilds it on new data (numpy for numeric columns, else formulaic,
+    evaluating in ``context``: :func:`mixeq.design.context.evaluation_context`)."""
     spec = numeric_spec(intercept, terms, data)
     if spec is not None:
         values, names = spec.values(data), spec.column_names
     else:
         rhs = " + ".join(["1" if intercept else "0", *terms])
         try:
-            mm = model_matrix(rhs, data, na_action="ignore", output="pandas")
+            mm = model_matrix(rhs, data, na_action="ignore", output="pandas",
+                              context=evaluation_context() if context is None else context)
         except Exception as exc:
             raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
         values, names, spec = np.asarray(mm, dtype=float), list(mm.columns), mm.model_spec
@@ -54,10 +57,11 @@ def _check_unique(names: list[str], what: str) -> None:
         "column whose name is a factor's name plus one of its levels?): rename the column")
 
 
-def fixed_matrix(intercept: bool, terms: tuple[str, ...],
-                 data: pd.DataFrame) -> tuple[pd.DataFrame, object, list[str]]:
+def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
+                 context: dict | None = None) -> tuple[pd.DataFrame, object, list[str]]:
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
-    values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix")
+    values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix",
+                                       context)
     X = pd.DataFrame(values, index=data.index, columns=names)
     keep = independent_columns(X.to_numpy())
     dropped = [c for c, k in zip(X.columns, keep) if not k]

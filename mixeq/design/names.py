@@ -5,6 +5,7 @@ import re
 
 # formulaic writes treatment-coded factor columns as `f[T.b]`, full-rank-less
 # indicator columns as `f[b]`, and contrasts such as `C(f, Sum)[S.b]`.
+_DOTTED = re.compile(r"`([A-Za-z_.][A-Za-z0-9_.]*)`")
 _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
 
 
@@ -14,6 +15,7 @@ def r_column_name(name: str) -> str:
     if name == "Intercept":
         return "(Intercept)"
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
+    name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
     return ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
 
 

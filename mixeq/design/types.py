@@ -131,6 +131,8 @@ class Design:
     dropped_index: list = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
     x_model_spec: object = None  # formulaic ModelSpec of the fixed part, to rebuild X on new data
+    offset: np.ndarray | None = None  # sum of the offset(…) terms per row, or None
+    context: dict = field(default_factory=dict)  # the functions terms are evaluated with
 
     @property
     def Z(self) -> sp.csc_matrix:

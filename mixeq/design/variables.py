@@ -2,54 +2,42 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 import pandas as pd
-from formulaic import Formula
 
 from mixeq.errors import UnknownColumnError
+from mixeq.spec.check import expression_columns
 from mixeq.spec.types import ModelSpec
 
-_SIMPLE = re.compile(r"^\s*[A-Za-z0-9_.:]+(?:\s*\+\s*[A-Za-z0-9_.:]+)*\s*$")
-_IDENT = re.compile(r"`([^`]+)`|([A-Za-z_.][A-Za-z0-9_.]*)")
+
+def formula_variables(rhs: str, columns=None, transforms=None) -> list[str]:
+    """Columns an expression reads: every name that is not a function of the
+    formula vocabulary (:func:`mixeq.spec.check.expression_columns`, the one
+    definition of the variables a formula uses)."""
+    return expression_columns(rhs, transforms) if rhs.strip() else []
 
 
-def _identifiers(text: str) -> set[str]:
-    return {a or b for a, b in _IDENT.findall(text)}
-
-
-def formula_variables(rhs: str, columns) -> list[str]:
-    """Columns a formulaic right-hand side reads (formulaic's list plus any
-    identifier that names a column, for stateful transforms like ``center(x)``)."""
-    names = _identifiers(rhs)
-    found = {name for name in names if name in columns}
-    if rhs.strip() and not _SIMPLE.match(rhs):
-        found |= set(Formula(rhs).required_variables)
-    elif rhs.strip():
-        found |= names - {"1", "0"}
-    return sorted(found, key=str)
-
-
-def used_variables(spec: ModelSpec, data: pd.DataFrame) -> dict[str, list[str]]:
-    """Columns used by each part: response, fixed, random (left sides), groups."""
-    cols = set(map(str, data.columns))
-    response = sorted(_identifiers(spec.response) & cols) or [spec.response]
+def used_variables(spec: ModelSpec, data: pd.DataFrame | None = None,
+                   transforms=None) -> dict[str, list[str]]:
+    """Columns used by each part: response, fixed (with offsets), random (left
+    sides), groups."""
     lhs = " + ".join(t for r in spec.random for t in r.terms)
+    fixed = " + ".join([spec.fixed_formula(), *spec.offsets])
     groups = []
     for r in spec.random:
         for g in r.group:
             if g not in groups:
                 groups.append(g)
     return {
-        "response": response,
-        "fixed": formula_variables(spec.fixed_formula(), cols),
-        "random": formula_variables(lhs, cols) if lhs else [],
+        "response": formula_variables(spec.response, transforms=transforms),
+        "fixed": formula_variables(fixed, transforms=transforms),
+        "random": formula_variables(lhs, transforms=transforms) if lhs else [],
         "group": groups,
     }
 
 
-def check_columns(spec: ModelSpec, data: pd.DataFrame) -> dict[str, list[str]]:
-    used = used_variables(spec, data)
+def check_columns(spec: ModelSpec, data: pd.DataFrame, transforms=None) -> dict[str, list[str]]:
+    used = used_variables(spec, data, transforms)
     cols = list(map(str, data.columns))
     for part, names in used.items():
         for name in names:

@@ -59,6 +59,10 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     ``"blocked"``; further options go to the optimiser (``ftol_rel``,
     ``ftol_abs``, ``xtol_abs``, ``initial_step``, ``maxeval``).
     """
+    if getattr(model, "offset", None) is not None:
+        raise FitError("offset() terms are not supported by the linear mixed-model fitter yet; "
+                       "for a Gaussian model subtract the offset from the response instead: "
+                       "I(y - offset) ~ …")
     y, centering, fac, layout = _prepare(model, factor)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()

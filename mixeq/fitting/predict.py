@@ -10,11 +10,13 @@ from mixeq.design.names import r_column_name
 from mixeq.errors import DataError, UnknownColumnError
 
 
-def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str) -> np.ndarray:
+def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
+            context: dict) -> np.ndarray:
     if model_spec is None:  # intercept-only left side
         return np.ones((len(data), 1))
     try:
-        mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas")
+        mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas",
+                                         context=context)
     except Exception as exc:  # formulaic: missing column, unseen category …
         raise DataError(f"cannot build the {what} for the new data: {exc}") from None
     frame = pd.DataFrame(np.asarray(mm, dtype=float), columns=[r_column_name(c) for c in mm.columns])
@@ -48,12 +50,15 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
     groups = {g for t in model.spec.random for g in t.group}
     newdata = prepare_columns(newdata, {"fixed": [c for c in needed if c not in groups],
                                         "group": [c for c in needed if c in groups]})
-    X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix")
+    context = model.design.context
+    X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix",
+                context)
     out = X @ fit.fixef.to_numpy()
     if include_random:
         for term, b in zip(model.terms, fit._b):
             codes = _group_codes(newdata, term.spec.group, term.levels)
-            M = _matrix(term.model_spec, newdata, list(term.columns), f"term {term.spec.canonical()}")
+            M = _matrix(term.model_spec, newdata, list(term.columns),
+                        f"term {term.spec.canonical()}", context)
             known = codes >= 0
             contrib = np.einsum("ik,ik->i", M[known], b[codes[known]])
             out[known] += contrib
@@ -61,17 +66,10 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
 
 
 def _needed_columns(model, include_random: bool) -> list[str]:
-    import re
+    from mixeq.design.variables import used_variables
 
-    names = set()
-    spec = model.spec
-    candidates = list(spec.fixed)
+    used = used_variables(model.spec, transforms=model.design.context)
+    names = set(used["fixed"])
     if include_random:
-        for t in spec.random:
-            candidates += list(t.terms)
-            names.update(t.group)
-    for term in candidates:
-        for tok in re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", term):
-            if tok in model.data.columns:
-                names.add(tok)
+        names.update(used["random"], used["group"])
     return sorted(names)

@@ -3,6 +3,7 @@ grouping factors) and a table of predictor levels."""
 from __future__ import annotations
 
 from mixeq.reader.build import term_name
+from mixeq.reader.builder_base import formula_name
 from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.spec.types import ModelSpec, RandomTerm
 
@@ -58,7 +59,8 @@ def random_terms(s: Structure, blocks: list[list[RandomEffect]],
 
 def build_spec(s: Structure, blocks, group_map: dict[str, str]) -> ModelSpec:
     intercept, fixed = fixed_terms(s)
-    spec = ModelSpec(s.response, intercept, fixed, random_terms(s, blocks, group_map))
+    spec = ModelSpec(formula_name(s.response), intercept, fixed,
+                     random_terms(s, blocks, group_map))
     return ModelSpec(spec.response, spec.intercept, spec.fixed, spec.random, spec.canonical())
 
 

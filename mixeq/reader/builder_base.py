@@ -2,11 +2,19 @@
 corrected spellings, index order; and small functions on coefficient numbers."""
 from __future__ import annotations
 
+import re
+
 from mixeq.reader import diagnostics as D
 from mixeq.reader.corrections import Edit, reindex, rewrite, spell
 from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.structure import Structure
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo
+from mixeq.errors import MixeqError
+from mixeq.spec.check import call_arguments, expression_columns
+from mixeq.spec.types import quote_name
+from mixeq.spec.vocabulary import FUNCTIONS
+
+_PLAIN = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 
 GREEK_NAME = {"beta": "β", "gamma": "γ", "pi": "π", "u": "U", "e": "ε", "r": "r", "v": "V"}
 NEXT_LEVEL = {"pi": "beta", "beta": "gamma", "gamma": "gamma"}
@@ -103,4 +111,21 @@ def factor_dummies(names) -> dict[str, str]:
 
 
 def term_name(term: tuple[tuple[str, int], ...]) -> str:
-    return ":".join(name if p == 1 else f"I({name} ** {p})" for name, p in term)
+    return ":".join(formula_name(name) if p == 1 else f"I({formula_name(name)} ** {p})"
+                    for name, p in term)
+
+
+def formula_name(name: str) -> str:
+    """A variable name read from the equations as the formula writes it: a plain
+    name; a call of the formula vocabulary that passes its check (mixeq's own
+    ``I(x ** 2)``, ``I(X - X_bar)``); or else the whole text in backticks — a
+    column name, never code (``\\operatorname{…}`` may hold anything)."""
+    if not _PLAIN.match(name):
+        try:
+            if call_arguments(name, name.split("(", 1)[0]) is not None \
+                    and name.split("(", 1)[0] in FUNCTIONS:
+                expression_columns(name)
+                return name
+        except MixeqError:
+            pass
+    return quote_name(name.replace("`", "'"))

@@ -11,9 +11,11 @@ import pandas as pd
 
 from mixeq.errors import DataError
 from mixeq.reader import diagnostics as D
+from mixeq.reader.builder_base import formula_name
 from mixeq.spec.types import ModelSpec, RandomTerm
 
 _POWER = re.compile(r"^I\((?P<name>.+) \*\* (?P<p>\d+)\)$")
+_FACTORS = re.compile(r"`[^`]*`|[^:]+")  # the factors of a term: a:`b:c` → a, `b:c`
 
 
 class _Columns:
@@ -67,13 +69,15 @@ class _Columns:
 
     def term(self, term: str) -> str:
         parts = []
-        for part in term.split(":"):
+        for part in _FACTORS.findall(term):
             m = _POWER.match(part)
             if m:
-                col = self.resolve(m.group("name"), "predictor") or m.group("name")
-                parts.append(f"I({col} ** {m.group('p')})")
+                name = m.group("name").strip("`")
+                col = self.resolve(name, "predictor") or name
+                parts.append(f"I({formula_name(col)} ** {m.group('p')})")
             else:
-                parts.append(self.resolve(part, "predictor") or part)
+                name = part[1:-1] if part.startswith("`") else part
+                parts.append(formula_name(self.resolve(name, "predictor") or name))
         return ":".join(parts)
 
 
@@ -96,7 +100,8 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame (read a CSV with pandas.read_csv)")
     cols = _Columns(data, places or {})
-    response = cols.resolve(spec.response, "outcome") or spec.response
+    written = spec.response[1:-1] if spec.response.startswith("`") else spec.response
+    response = formula_name(cols.resolve(written, "outcome") or written)
     fixed = tuple(dict.fromkeys(cols.term(t) for t in spec.fixed))
     random = []
     for r in spec.random:

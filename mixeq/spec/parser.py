@@ -12,26 +12,37 @@ import re
 from formulaic import Formula
 
 from mixeq.errors import FormulaSyntaxError
+from mixeq.spec.check import check_formula
+from mixeq.spec.lexer import check_length
 from mixeq.spec.scan import Piece, depths, find_top, is_wrapped, split_top
 from mixeq.spec.types import ModelSpec, RandomTerm
+from mixeq.spec.vocabulary import OFFSET
 
 _NAME = re.compile(r"^(?:[A-Za-z_.][A-Za-z0-9_.]*|`[^`]+`)$")
 _CALL = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*\(.*\)$", re.S)
 
 
-def parse(formula: str) -> ModelSpec:
-    """``parse("Reaction ~ Days + (Days | Subject)")`` → ModelSpec (no data needed)."""
+def parse(formula: str, transforms=None) -> ModelSpec:
+    """``parse("Reaction ~ Days + (Days | Subject)")`` → ModelSpec (no data needed).
+
+    The formula is checked against the closed vocabulary first
+    (:func:`mixeq.spec.check.check_formula`): a function of your own must be named
+    in ``transforms`` (a mapping name → function, or just the names).
+    """
     if isinstance(formula, ModelSpec):
         return formula
     if not isinstance(formula, str):
         raise FormulaSyntaxError(
             f"a formula must be a string like 'y ~ x + (1 | g)', not {type(formula).__name__}")
+    check_length(formula)
     depths(formula, formula)  # balance check with positions
-    response, rhs = _split_tilde(formula)
-    fixed_pieces, random_terms = _split_rhs(rhs, formula)
-    intercept, fixed = _parse_fixed(fixed_pieces, formula, rhs)
+    text = check_formula(formula, transforms).text
+    response, rhs = _split_tilde(text)
+    fixed_pieces, random_terms = _split_rhs(rhs, text)
+    fixed_pieces, offsets = _take_offsets(fixed_pieces, text)
+    intercept, fixed = _parse_fixed(fixed_pieces, text, rhs)
     return ModelSpec(response=response.text, intercept=intercept, fixed=fixed,
-                     random=tuple(random_terms), formula=formula.strip())
+                     random=tuple(random_terms), formula=formula.strip(), offsets=offsets)
 
 
 # -- the tilde ---------------------------------------------------------------
@@ -92,6 +103,32 @@ def _split_rhs(rhs: Piece, formula: str) -> tuple[list[tuple[str, Piece]], list[
         else:
             fixed.append((sign, piece))
     return fixed, random_terms
+
+
+def _take_offsets(pieces: list[tuple[str, Piece]],
+                  formula: str) -> tuple[list[tuple[str, Piece]], tuple[str, ...]]:
+    """``offset(log(t))`` pieces of the fixed part → their expressions (lme4 adds
+    them to the linear predictor with coefficient 1; they are not columns of X)."""
+    rest, offsets = [], []
+    for sign, piece in pieces:
+        if _is_offset(piece, formula):
+            if sign == "-":
+                raise FormulaSyntaxError(
+                    "an offset cannot be subtracted; write offset(-x)", formula, piece.start)
+            offsets.append(piece.text[piece.text.index("(") + 1:-1].strip())
+        elif re.search(rf"\b{OFFSET}\s*\(", piece.text):
+            raise FormulaSyntaxError(
+                "offset() must be added on its own, not multiplied or interacted: "
+                "y ~ x + offset(log(t))", formula, piece.start + piece.text.index(OFFSET))
+        else:
+            rest.append((sign, piece))
+    return rest, tuple(offsets)
+
+
+def _is_offset(piece: Piece, formula: str) -> bool:
+    m = re.match(rf"{OFFSET}\s*\(", piece.text)
+    return bool(m) and is_wrapped(Piece(piece.text[m.end() - 1:], piece.start + m.end() - 1),
+                                  formula)
 
 
 def _unwrap_redundant(piece: Piece, formula: str) -> Piece:
@@ -260,11 +297,10 @@ def term_text(term) -> str:
 
 def _factor_text(factor) -> str:
     expr = str(factor.expr)
-    if _NAME.match(expr) or _CALL.match(expr) or getattr(factor, "eval_method", None) is None:
-        return expr
-    method = getattr(factor.eval_method, "value", factor.eval_method)
-    if method == "python":
+    method = getattr(factor, "eval_method", None)
+    method = getattr(method, "value", method)
+    if method == "lookup":  # a column, whatever its name looks like
+        return expr if _NAME.match(expr) else f"`{expr}`"
+    if method == "python" and not (_NAME.match(expr) or _CALL.match(expr)):
         return "{" + expr + "}"
-    if method == "lookup" and not _NAME.match(expr):
-        return f"`{expr}`"
     return expr

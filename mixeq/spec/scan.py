@@ -99,4 +99,4 @@ def is_wrapped(piece: Piece, formula: str) -> bool:
     if not (text.startswith("(") and text.endswith(")")):
         return False
     d = depths(text, formula, piece.start)
-    return all(level > 0 for level in d[1:])
+    return all(level != 0 for level in d[1:])  # -1: inside a quote or backticks

@@ -1,7 +1,15 @@
 """The data-free model specification: what a formula says, nothing about data."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_PLAIN = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+
+
+def quote_name(name: str) -> str:
+    """A column name as a formula writes it: ``x``, or ```my col``` in backticks."""
+    return name if _PLAIN.match(name) else f"`{name}`"
 
 
 def _term_key(term: str) -> frozenset[str]:
@@ -35,7 +43,7 @@ class RandomTerm:
         return " + ".join(parts)
 
     def canonical(self) -> str:
-        return f"({self.lhs()} | {self.group_name})"
+        return f"({self.lhs()} | {':'.join(quote_name(g) for g in self.group)})"
 
     def key(self) -> tuple:
         """Structural identity: intercept, set of terms, set of grouping factors."""
@@ -65,7 +73,8 @@ class ModelSpec:
     as written) without the intercept, which ``intercept`` records.
     ``random`` holds the random-effects terms as written after expansion of
     ``||`` and ``/``. ``formula`` is the text the user typed (not part of
-    equality).
+    equality). ``offsets`` are the expressions of ``offset(…)`` terms (added to
+    the linear predictor with coefficient 1, never columns of X).
     """
 
     response: str
@@ -73,13 +82,15 @@ class ModelSpec:
     fixed: tuple[str, ...]
     random: tuple[RandomTerm, ...]
     formula: str = field(default="", compare=False)
+    offsets: tuple[str, ...] = ()
 
     def fixed_formula(self) -> str:
         """The fixed part as a formulaic right-hand side: ``1 + x + m + x:m``."""
         return " + ".join(["1" if self.intercept else "0", *self.fixed])
 
     def canonical(self) -> str:
-        parts = [self.fixed_formula(), *(r.canonical() for r in self.random)]
+        parts = [self.fixed_formula(), *(f"offset({o})" for o in self.offsets),
+                 *(r.canonical() for r in self.random)]
         return f"{self.response} ~ " + " + ".join(parts)
 
     @property
@@ -100,6 +111,7 @@ class ModelSpec:
             self.intercept,
             frozenset(_term_key(t) for t in self.fixed),
             frozenset(r.key() for r in self.random),
+            self.offsets,
         )
 
     def __eq__(self, other: object) -> bool:

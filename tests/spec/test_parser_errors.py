@@ -20,7 +20,7 @@ ERRORS = [
     ("y ~ ", 3, "nothing after '~'"),
     ("y ~ x + ", 7, "nothing after it"),
     ("y ~ x + (0 | g)", 9, "no terms"),
-    ("y ~ x + (1 | 3g)", 13, "not a grouping factor"),
+    ("y ~ x + (1 | 3g)", 13, "cannot start with a digit"),
     ("y ~ x ~ z", 6, "more than one '~'"),
     ("y ~ x + [1 | g)", 14, "mismatched"),
 ]

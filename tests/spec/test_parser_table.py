@@ -43,7 +43,6 @@ CASES = [
     ("y ~ C(f) + (1 | g)", "y ~ 1 + C(f) + (1 | g)"),
     ("y ~ C(f, contr.treatment('b')) + (1 | g)",
      "y ~ 1 + C(f, contr.treatment('b')) + (1 | g)"),
-    ("y ~ {x + 1} + (1 | g)", "y ~ 1 + {x + 1} + (1 | g)"),
     ("log(y) ~ x + (1 | g)", "log(y) ~ 1 + x + (1 | g)"),
     ("y ~ x", "y ~ 1 + x"),
     ("y ~ 1", "y ~ 1"),

@@ -1,0 +1,429 @@
+"""The safety check of a formula: a closed vocabulary, checked before anything runs.
+
+formulaic evaluates a term such as ``log(x)`` by compiling it as Python and
+calling ``eval`` with the builtins available (``formulaic.utils.stateful_transforms.
+stateful_eval``), so a formula typed by someone else could run any code. Rather
+than re-implement formulaic's evaluation (its stateful transforms keep
+``scale()``/``poly()`` state for predictions, ``C()`` carries contrasts into the
+encoder), every formula passes this check first, on its tokens:
+
+- a call's name must be in :mod:`mixeq.spec.vocabulary` or in the caller's
+  explicit ``transforms=`` mapping; names with double underscores, Python
+  keywords, attribute access (``x.__class__``), braces, square brackets,
+  lambdas, comprehensions and strings outside function arguments are refused;
+- inside a call only arithmetic (``+ - * / ** ^``, comparisons), numbers, names,
+  short strings, ``name = value`` arguments and further allowed calls may appear;
+- every bare name is a column (contrast names only as ``C()``'s second argument).
+
+After the check the only names an evaluated expression holds are columns and
+vocabulary functions; :mod:`mixeq.design.context` supplies exactly those to the
+evaluator (Python consults that mapping before any builtin), so nothing else is
+reachable. The check also bounds what the formula expands to (length, bracket
+depth, number of terms, interaction order; :mod:`mixeq.spec.limits`) without
+expanding it. Positions in messages are offsets into the formula.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixeq.errors import FormulaSyntaxError
+from mixeq.spec import vocabulary as V
+from mixeq.spec.lexer import NAME, NUMBER, OP, QUOTED, STRING, Token, check_length, tokenize
+from mixeq.spec.limits import MAX_DEPTH, MAX_ORDER, MAX_TERMS
+
+_ARITH = {"+", "-", "*", "/", "**", "^", "<", ">", "<=", ">=", "==", "!="}
+_FORMULA_OPS = {"~", "+", "-", "*", "/", ":", "^", "**", "%in%", "|", "||"}
+
+
+@dataclass
+class Checked:
+    """A checked formula: ``text`` as it is to be evaluated (dotted names inside
+    calls in backticks, R's ``TRUE``, contrast names spelled for formulaic) and
+    the ``columns`` it reads (name, position), in order of appearance."""
+
+    text: str
+    columns: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _ in self.columns))
+
+
+def check_formula(formula: str, transforms=None) -> Checked:
+    """Check a whole formula ``response ~ terms``; raise FormulaSyntaxError at the
+    first word outside the vocabulary or beyond a limit."""
+    check_length(formula)
+    tokens = tokenize(formula)
+    checker = _Checker(formula, tokens, transforms)
+    checker.run()
+    return Checked(checker.rewritten(), checker.columns)
+
+
+def expression_columns(text: str, transforms=None) -> list[str]:
+    """The columns a formula-level expression (a response, a right-hand side,
+    a term) reads: every name that is not a function or a contrast name."""
+    checker = _Checker(text, tokenize(text), transforms, whole=False)
+    checker.run()
+    return list(dict.fromkeys(name for name, _ in checker.columns))
+
+
+class _Checker:
+    def __init__(self, formula: str, tokens: list[Token], transforms, whole: bool = True):
+        self.formula = formula
+        self.t = tokens
+        self.known = V.known_functions(transforms)
+        self.whole = whole
+        self.columns: list[tuple[str, int]] = []
+        self.edits: list[tuple[int, int, str]] = []
+        self.match = self._match_brackets()
+        self.tilde = next((i for i, tok in enumerate(tokens)
+                           if tok.text == "~" and tok.kind == OP and self._depth0(i)), None)
+
+    # -- brackets ---------------------------------------------------------------
+    def _match_brackets(self) -> dict[int, int]:
+        match, stack, self.depth_at = {}, [], []
+        for i, tok in enumerate(self.t):
+            if tok.kind == OP and tok.text == "(":
+                stack.append(i)
+                if len(stack) > MAX_DEPTH:
+                    raise FormulaSyntaxError(
+                        f"brackets nested more than {MAX_DEPTH} deep; mixeq refuses such "
+                        "formulas: remove redundant parentheses", self.formula, tok.start)
+            elif tok.kind == OP and tok.text == ")":
+                if not stack:
+                    raise FormulaSyntaxError(
+                        "unbalanced parentheses: ')' closes nothing; remove it or add the "
+                        "opening bracket", self.formula, tok.start)
+                match[stack.pop()] = i
+            self.depth_at.append(len(stack))
+        if stack:
+            raise FormulaSyntaxError(
+                "unbalanced parentheses: '(' is never closed; add the closing ')'",
+                self.formula, self.t[stack[-1]].start)
+        return match
+
+    def _depth0(self, i: int) -> bool:
+        return self.depth_at[i] == 0 and self.t[i].text not in "()"
+
+    def _err(self, message: str, i: int):
+        pos = self.t[i].start if i < len(self.t) else len(self.formula)
+        raise FormulaSyntaxError(message, self.formula, pos)
+
+    # -- the walk over the formula level ---------------------------------------
+    def run(self) -> None:
+        i = 0
+        if self.whole and self.tilde is not None and self._is_cbind_response():
+            self._call(0, response=True)
+            i = self.match[1] + 1
+        while i < len(self.t):
+            i = self._formula_token(i)
+        if self.whole and self.tilde is not None:
+            self._bound(self.tilde + 1, len(self.t))
+
+    def _is_cbind_response(self) -> bool:
+        t = self.t
+        return (len(t) > 2 and t[0].kind == NAME and t[0].text == V.CBIND
+                and t[1].text == "(" and self.match.get(1) == self.tilde - 1)
+
+    def _formula_token(self, i: int) -> int:
+        tok = self.t[i]
+        if tok.kind == NAME and self._is_call(i):
+            if tok.text == V.CBIND and self.whole:
+                self._err("cbind() is allowed only as the whole response: "
+                          "cbind(successes, failures) ~ …", i)
+            if tok.text == V.OFFSET and (self.tilde is not None and i < self.tilde):
+                self._err("offset() belongs on the right of '~': y ~ x + offset(log(t))", i)
+            return self._call(i, response=not self.whole)
+        if tok.kind in (NAME, QUOTED):
+            self.columns.append((tok.value, tok.start))
+            return i + 1
+        if tok.kind == NUMBER:
+            self._formula_number(i)
+            return i + 1
+        if tok.kind == STRING:
+            self._err(f"a quoted string {tok.text} is not a model term; write a column name "
+                      "(in backticks if it has spaces: `my column`)", i)
+        if tok.text in _FORMULA_OPS or tok.text in "()":
+            return i + 1
+        self._err(f"'{tok.text}' may appear only inside a function's brackets, "
+                  "e.g. I(x > 3), poly(x, 2)", i)
+
+    def _formula_number(self, i: int) -> None:
+        tok = self.t[i]
+        prev = self.t[i - 1].text if i else ""
+        if prev in ("^", "**"):
+            if not tok.text.isdigit() or int(tok.text) < 1:
+                self._err(f"the power of an interaction must be a whole number ≥ 1, "
+                          f"not {tok.text}", i)
+            return
+        if tok.text in ("0", "1"):
+            return
+        self._err(f"the number {tok.text} is not a model term (only 0 and 1, for no intercept "
+                  f"and an intercept, are); inside a function it is a number: "
+                  f"I(x + {tok.text}), log(x + {tok.text})", i)
+
+    def _is_call(self, i: int) -> bool:
+        nxt = i + 1
+        return nxt < len(self.t) and self.t[nxt].kind == OP and self.t[nxt].text == "("
+
+    # -- calls -------------------------------------------------------------------
+    def _call(self, i: int, response: bool = False) -> int:
+        tok = self.t[i]
+        name = tok.text
+        if name not in self.known:
+            self._err(f"unknown function '{name}()': a formula may use {V.describe()} "
+                      f"(pass your own as transforms={{'{name}': function}})", i)
+        if name == V.CBIND and not response:
+            self._err("cbind() is allowed only as the whole response", i)
+        close = self.match[i + 1]
+        args = self._arguments(i + 2, close)
+        if name in ("C",) and len(args) >= 2:
+            self._contrast(args[1])
+            args = [args[0], *args[2:]]
+        if name == V.CBIND and len(args) != 2:
+            self._err("cbind() takes two columns: cbind(successes, failures)", i)
+        if not args:
+            self._err(f"{name}() needs an argument, e.g. {name}(x)", i + 1)
+        for lo, hi in args:
+            self._argument(lo, hi)
+        return close + 1
+
+    def _arguments(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Token ranges of the comma-separated arguments in [lo, hi)."""
+        out, start, j = [], lo, lo
+        while j < hi:
+            tok = self.t[j]
+            if tok.kind == OP and tok.text == "(":
+                j = self.match[j] + 1
+                continue
+            if tok.kind == OP and tok.text == ",":
+                if start == j:
+                    self._err("an empty argument", j)
+                out.append((start, j))
+                start = j + 1
+            j += 1
+        if start < hi:
+            out.append((start, hi))
+        elif out:
+            self._err("an empty argument", hi)
+        return out
+
+    def _argument(self, lo: int, hi: int) -> None:
+        t = self.t
+        if hi - lo >= 2 and t[lo].kind == NAME and t[lo + 1].text == "=":
+            lo += 2  # name = value
+            if lo == hi:
+                self._err("a value is missing after '='", lo)
+        if hi - lo == 1 and t[lo].kind == STRING:
+            return
+        if hi - lo == 1 and t[lo].kind == NAME and t[lo].text in V.TRUTH:
+            self.edits.append((t[lo].start, t[lo].end, V.TRUTH[t[lo].text]))
+            return
+        self._expression(lo, hi)
+
+    def _contrast(self, arg: tuple[int, int]) -> None:
+        lo, hi = arg
+        t = self.t
+        if hi - lo >= 2 and t[lo].kind == NAME and t[lo + 1].text == "=":
+            lo += 2
+        tok = t[lo] if lo < hi else None
+        text = tok.text.strip("'\"") if tok is not None and tok.kind in (NAME, STRING) else None
+        if text not in V.CONTRAST_NAMES:
+            self._err("C()'s second argument names contrasts: one of "
+                      f"{', '.join(V.CONTRASTS)} (or contr.sum …)", lo)
+        spelled = text.lower() if text in ("Treatment", "Sum", "Helmert", "Poly", "Diff") else text
+        spelled = spelled if spelled.startswith("contr.") else f"contr.{spelled}"
+        self.edits.append((tok.start, tok.end, spelled))
+        if lo + 1 == hi:
+            return
+        if t[lo + 1].text != "(" or self.match[lo + 1] != hi - 1 or tok.kind != NAME:
+            self._err("write the contrasts as a name, e.g. C(f, sum) or "
+                      "C(f, contr.treatment('b'))", lo + 1)
+        for a, b in self._arguments(lo + 2, hi - 1):
+            if b - a >= 2 and t[a].kind == NAME and t[a + 1].text == "=":
+                a += 2
+            if b - a != 1 or t[a].kind not in (STRING, NUMBER):
+                self._err("a contrast's argument is a level, e.g. contr.treatment('b')", a)
+
+    def _expression(self, lo: int, hi: int) -> None:
+        """Arithmetic over numbers, columns and allowed calls, in [lo, hi)."""
+        operand, j = True, lo
+        while j < hi:
+            tok = self.t[j]
+            if operand:
+                if tok.kind == OP and tok.text in ("+", "-"):
+                    j += 1
+                    continue
+                if tok.kind == NAME and self._is_call(j):
+                    if tok.text in (V.OFFSET, V.CBIND):
+                        self._err(f"{tok.text}() cannot be used inside another function", j)
+                    j = self._call(j)
+                elif tok.kind == OP and tok.text == "(":
+                    close = self.match[j]
+                    if close == j + 1:
+                        self._err("empty brackets", j)
+                    self._expression(j + 1, close)
+                    j = close + 1
+                elif tok.kind in (NAME, QUOTED):
+                    self._column_in_call(j)
+                    j += 1
+                elif tok.kind == NUMBER:
+                    j += 1
+                else:
+                    self._err(self._not_operand(tok), j)
+                operand = False
+            else:
+                if tok.kind == OP and tok.text in _ARITH:
+                    operand = True
+                    j += 1
+                    continue
+                self._err(f"'{tok.text}' cannot follow a value inside a function's brackets; "
+                          "only arithmetic (+ - * / ^) and comparisons may", j)
+        if operand:
+            self._err("an incomplete expression: a value is missing", hi)
+
+    def _not_operand(self, tok: Token) -> str:
+        if tok.kind == STRING:
+            return "a string may only be a whole argument, e.g. C(f, contr.treatment('b'))"
+        if tok.text in ("|", "||"):
+            return "'|' belongs in a random-effects term '(x | g)', not inside a function"
+        if tok.text == "~":
+            return "'~' cannot appear inside a function"
+        return f"'{tok.text}' cannot start a value inside a function's brackets"
+
+    def _column_in_call(self, j: int) -> None:
+        tok = self.t[j]
+        self.columns.append((tok.value, tok.start))
+        if tok.kind == NAME and "." in tok.text:  # Python would read my.var as attribute access
+            self.edits.append((tok.start, tok.end, f"`{tok.text}`"))
+
+    # -- the size of the expansion -----------------------------------------------
+    def _bound(self, lo: int, hi: int) -> None:
+        """Refuse right-hand sides that expand to too many terms or too high an
+        interaction order (computed from the operators, nothing expanded)."""
+        try:
+            n, order, _ = _Bound(self).expr(lo, hi, 0)
+        except _Stop:
+            return  # structural trouble: the parser's messages say what is wrong
+        if n > MAX_TERMS:
+            self._err(f"the right-hand side expands to {_count(n)} terms; mixeq fits at most "
+                      f"{MAX_TERMS:,}: lower the power of (…)^k or split the interactions", lo)
+        if order > MAX_ORDER:
+            self._err(f"an interaction of {order} variables; mixeq allows at most "
+                      f"{MAX_ORDER} in one term: lower the power of (…)^k or the number of "
+                      "variables multiplied", lo)
+
+    def rewritten(self) -> str:
+        text = self.formula
+        for start, end, new in sorted(self.edits, reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
+
+
+class _Stop(Exception):
+    pass
+
+
+_CAP = 10 ** 9
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "%in%": 3, ":": 4, "^": 5, "**": 5}
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < _CAP else f"more than {_CAP:,}"
+
+
+def _power_terms(n: int, k: int) -> int:
+    """Terms of (a1 + … + an)^k: all interactions of up to k distinct terms."""
+    total, c = 0, 1
+    for i in range(1, min(n, k) + 1):
+        c = c * (n - i + 1) // i
+        total += c
+        if total >= _CAP:
+            return _CAP
+    return total
+
+
+class _Bound:
+    """Precedence climbing over the formula-level tokens: (terms, order) bounds."""
+
+    def __init__(self, checker: _Checker):
+        self.c = checker
+        self.t = checker.t
+
+    def expr(self, lo: int, hi: int, min_prec: int) -> tuple[int, int, int]:
+        n, order, j = self.unary(lo, hi)
+        while j < hi:
+            op = self.t[j].text
+            prec = _PREC.get(op)
+            if prec is None or prec < min_prec or self.t[j].kind != OP:
+                if op in ("|", "||"):
+                    raise _Stop
+                break
+            if op in ("^", "**"):
+                if j + 1 >= hi or self.t[j + 1].kind != NUMBER:
+                    raise _Stop
+                k = int(self.t[j + 1].text) if self.t[j + 1].text.isdigit() else 1
+                n, order, j = _power_terms(n, k), min(order * k, order * max(n, 1)), j + 2
+                continue
+            m, other, j = self.expr(j + 1, hi, prec + 1)
+            n, order = _combine(op, n, order, m, other)
+        return n, order, j
+
+    def unary(self, lo: int, hi: int) -> tuple[int, int, int]:
+        if lo >= hi:
+            raise _Stop
+        tok = self.t[lo]
+        if tok.kind == OP and tok.text in ("+", "-"):
+            n, order, j = self.unary(lo + 1, hi)
+            return (0, 0, j) if tok.text == "-" else (n, order, j)
+        if tok.kind == OP and tok.text == "(":
+            close = self.c.match[lo]
+            inner = [k for k in range(lo + 1, close)
+                     if self.t[k].text in ("|", "||") and self.c.depth_at[k] == self.c.depth_at[lo]]
+            if inner:  # a random-effects term: bound its left side on its own
+                n, order, _ = self.expr(lo + 1, inner[0], 0)
+                self._check(n, order, lo)
+                return 0, 0, close + 1
+            n, order, _ = self.expr(lo + 1, close, 0)
+            return n, order, close + 1
+        if tok.kind == NAME and self.c._is_call(lo):
+            if tok.text == V.OFFSET:
+                return 0, 0, self.c.match[lo + 1] + 1
+            return 1, 1, self.c.match[lo + 1] + 1
+        if tok.kind in (NAME, QUOTED):
+            return 1, 1, lo + 1
+        if tok.kind == NUMBER:
+            return 0, 0, lo + 1
+        raise _Stop
+
+    def _check(self, n: int, order: int, at: int) -> None:
+        if n > MAX_TERMS or order > MAX_ORDER:
+            self.c._err(f"a random-effects term expands to {_count(n)} terms of up to "
+                        f"{order} variables; mixeq allows {MAX_TERMS:,} terms of up to "
+                        f"{MAX_ORDER}", at)
+
+
+def _combine(op: str, n: int, a: int, m: int, b: int) -> tuple[int, int]:
+    if op == "+":
+        return min(n + m, _CAP), max(a, b)
+    if op == "-":
+        return n, a
+    if op in (":", "%in%"):
+        return min(max(n, 1) * max(m, 1), _CAP), a + b
+    if op == "*":
+        return min(n + m + n * m, _CAP), a + b
+    return min(n + m, _CAP), a + b  # a / b = a + b %in% a
+
+
+def call_arguments(text: str, name: str) -> list[str] | None:
+    """The argument texts of ``name(a, b)`` when ``text`` is exactly that call
+    (``cbind(a, b - a)`` → ``["a", "b - a"]``), else None."""
+    tokens = tokenize(text)
+    if len(tokens) < 3 or tokens[0].text != name or tokens[1].text != "(" \
+            or tokens[-1].text != ")":
+        return None
+    checker = _Checker(text, tokens, None, whole=False)
+    if checker.match[1] != len(tokens) - 1:
+        return None
+    return [text[tokens[lo].start:tokens[hi - 1].end]
+            for lo, hi in checker._arguments(2, len(tokens) - 1)]
