@@ -192,3 +192,11 @@ class LmmAccess:
             return summary.theta, fz.beta, sigma, float(summary.objective)
 
         return refit
+
+
+def one_blas_thread():
+    """A context running BLAS on one thread (the fitter's policy, mixeq/fitting/threads.py):
+    on a busy 2-core machine OpenBLAS's spinning threads cost more than they give."""
+    from mixeq.fitting.threads import limit
+
+    return limit(1)
