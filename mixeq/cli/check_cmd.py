@@ -2,10 +2,9 @@
 what model they are (lme4 formula, composite, matrix form) and what is wrong."""
 from __future__ import annotations
 
-import json
 import sys
 
-from mixeq.cli.common import read_data
+from mixeq.cli.common import json_text, read_data
 from mixeq.errors import DataError, MixeqError
 
 
@@ -61,7 +60,7 @@ def run(args) -> int:
     except MixeqError:
         raise
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_dict()))
     else:
         sys.stdout.write(str(result))
     return 0 if result.ok else 1

@@ -10,6 +10,15 @@ from mixeq.datasets import apply_factors, labels
 from mixeq.errors import DataError
 
 
+def json_text(obj) -> str:
+    """JSON for stdout: non-ASCII characters as they are on a Unicode terminal, else as
+    JSON escapes (an ASCII-only stdout cannot show them, and other escapes are not JSON)."""
+    import sys
+
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return json.dumps(obj, indent=2, ensure_ascii=not encoding.startswith("utf"))
+
+
 def add_factor_options(parser) -> None:
     """``--factor COL[=l1,l2,…]`` (repeatable) and ``--factors FILE.json``."""
     parser.add_argument(
@@ -36,6 +45,9 @@ def read_data(path: str, args=None) -> pd.DataFrame:
             df = pd.read_csv(p)
     except Exception as exc:
         raise DataError(f"cannot read data file '{path}': {exc}") from None
+    if df.empty:
+        raise DataError(f"data file '{path}' has no rows (columns: "
+                        f"{', '.join(map(str, df.columns)) or 'none'}): a header line only?")
     factors = factor_levels(args, df, p.stem) if args is not None else {}
     return apply_factors(df, factors) if factors else df
 
@@ -51,7 +63,13 @@ def factor_levels(args, df: pd.DataFrame, stem: str) -> dict[str, list[str]]:
             raise DataError(f"--factor {col}: no column '{col}' in the data "
                             f"(columns: {', '.join(map(str, df.columns))})")
         if levels:
-            out[col] = [v.strip() for v in levels.split(",")]
+            given = [v.strip() for v in levels.split(",")]
+            repeated = sorted({v for v in given if given.count(v) > 1})
+            if repeated or "" in given:
+                what = (f"repeats {', '.join(repeated)}" if repeated else "has an empty level")
+                raise DataError(f"--factor {item}: the level list {what}; name each level "
+                                f"once, e.g. --factor {col}=a,b,c")
+            out[col] = given
         else:
             values = df[col].dropna()
             try:
@@ -73,6 +91,15 @@ def _factors_file(path: str, stem: str) -> dict[str, list[str]]:
         spec = json.loads(Path(path).read_text())
     except Exception as exc:
         raise DataError(f"cannot read --factors file '{path}': {exc}") from None
+    if not isinstance(spec, dict):
+        raise DataError(f"--factors file '{path}': expected a JSON object "
+                        "{\"column\": [\"level\", …]}")
     if spec and all(isinstance(v, dict) for v in spec.values()):
-        return spec.get(stem, {})
-    return {str(k): [str(x) for x in v] for k, v in spec.items()}
+        spec = spec.get(stem, {})
+    out = {}
+    for k, v in spec.items():
+        if not isinstance(v, list) or len({str(x) for x in v}) != len(v):
+            raise DataError(f"--factors file '{path}': the levels of '{k}' must be a list "
+                            "naming each level once")
+        out[str(k)] = [str(x) for x in v]
+    return out

@@ -27,6 +27,11 @@ def predictor_levels(names: list[str], data: pd.DataFrame,
     return out
 
 
+def is_constant_within(col: pd.Series, group: GroupingFactor) -> bool:
+    """The one test of "constant within every cluster of ``group``" (any column kind)."""
+    return _constant_within(_as_numbers(col), group)
+
+
 def _as_numbers(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype):
         return col.to_numpy(dtype=float)

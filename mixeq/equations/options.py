@@ -61,6 +61,8 @@ class Options:
         if len(self.indices) < 2 or len(set(self.indices)) != len(self.indices):
             raise RenderError("indices must be distinct letters: the observation "
                               "index first, then one per grouping factor, e.g. 'ijk'")
+        _check_numbers(self)
+        _check_names(self.names)
         if isinstance(self.symbols, str) and self.symbols not in SYMBOL_SETS:
             raise RenderError(f"symbols={self.symbols!r}: choose one of "
                               f"{sorted(SYMBOL_SETS)} or pass a dict "
@@ -91,6 +93,33 @@ class Options:
         if nlevels in COEF_LETTERS:
             return COEF_LETTERS[nlevels]
         return ("pi", "beta", "gamma", "delta", "eta", "zeta", "kappa", "lambda")[:nlevels]
+
+
+def _check_numbers(opts: "Options") -> None:
+    """Counts must be whole numbers in range: a negative ``digits`` or a row 0 is no
+    notation, and would otherwise fail deep inside the formatting."""
+    for name, low, high in [("digits", 0, 15), ("wrap", 0, None), ("max_rows", 0, None),
+                            ("max_cols", 0, None)]:
+        value = getattr(opts, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low \
+                or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise RenderError(f"{name}={value!r}: give a whole number {span}")
+    row = opts.row
+    if isinstance(row, bool) or not isinstance(row, (int, str)) \
+            or (isinstance(row, int) and row < 1) or (isinstance(row, str) and not row.strip()):
+        raise RenderError(f"row={row!r}: give a row number (1 is the first row of a cluster) "
+                          "or an index letter such as 'i'")
+
+
+def _check_names(names) -> None:
+    if not isinstance(names, dict):
+        raise RenderError(f"names={names!r}: give a dict {{variable: display name}}")
+    for key, value in names.items():
+        if not isinstance(key, str) or not key.strip() or not isinstance(value, str) \
+                or not value.strip():
+            raise RenderError(f"names: {key!r} → {value!r}: both the variable and its display "
+                              "name must be non-empty text, e.g. names={'x': 'SES'}")
 
 
 def _shift(letter: str, by: int) -> str:

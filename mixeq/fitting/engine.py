@@ -128,7 +128,11 @@ def _check_scale(X: np.ndarray, y: np.ndarray, names: list[str], response: str) 
 def _start(start, layout: ThetaLayout) -> np.ndarray:
     if start is None:
         return layout.start()
-    theta = np.asarray(start, dtype=float).ravel()
+    try:
+        theta = np.asarray(start, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise FitError(f"start={start!r}: give {layout.size} numbers, the θ to start from "
+                       f"({', '.join(layout.names)})") from None
     if theta.size != layout.size:
         raise FitError(f"start has {theta.size} values but the model has {layout.size} θ "
                        f"parameters ({', '.join(layout.names)})")

@@ -56,6 +56,7 @@ def minimize(objective, start: np.ndarray, lower: np.ndarray, factor_name: str,
         raise FitError(f"unknown fit option(s) {', '.join(sorted(unknown))}; the optimiser "
                        f"takes {', '.join(sorted(DEFAULTS))} (and fit() also blas_threads)")
     opts = {**DEFAULTS, **options}
+    _check_values(opts, start.size)
     if opts["initial_step"] is None:
         opts["initial_step"] = steps if steps is not None else np.full(start.size, 0.5)
     summary = OptimizerSummary(backend=f"nlopt:{optimizer}", factor=factor_name,
@@ -72,6 +73,29 @@ def minimize(objective, start: np.ndarray, lower: np.ndarray, factor_name: str,
     summary.return_code = code
     summary.converged = np.isfinite(value) and code not in ("MAXEVAL_REACHED", "FAILURE")
     return summary
+
+
+def _check_values(opts: dict, n: int) -> None:
+    """Each option of the right type and range (nlopt would fail with a bare TypeError)."""
+    for name in ("ftol_rel", "ftol_abs", "xtol_abs"):
+        value = opts[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
+                or not np.isfinite(value) or value < 0:
+            raise FitError(f"{name}={value!r}: give a number ≥ 0, e.g. {DEFAULTS[name]:g}")
+    value = opts["maxeval"]
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise FitError(f"maxeval={value!r}: give a whole number of evaluations ≥ 1, e.g. 10000")
+    step = opts["initial_step"]
+    if step is None:
+        return
+    try:
+        arr = np.asarray(step, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.array([np.nan])
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.size != n) or not np.all(np.isfinite(arr)) \
+            or not np.all(arr > 0):
+        raise FitError(f"initial_step={step!r}: give a number > 0 (the first step of every θ) "
+                       f"or {n} such numbers, one per θ")
 
 
 _ALGORITHMS = {"bobyqa": "LN_BOBYQA", "newuoa": "LN_NEWUOA_BOUND",

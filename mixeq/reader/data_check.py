@@ -6,10 +6,12 @@ from __future__ import annotations
 import difflib
 import re
 
-import numpy as np
 import pandas as pd
 
-from mixeq.errors import DataError
+from mixeq.design.frame import as_frame, check_unique_names, column_as
+from mixeq.design.grouping import interaction
+from mixeq.design.levels import is_constant_within
+from mixeq.design.types import GroupingFactor
 from mixeq.reader import diagnostics as D
 from mixeq.reader.builder_base import formula_name
 from mixeq.spec.types import ModelSpec, RandomTerm
@@ -82,23 +84,23 @@ class _Columns:
 
 
 def _varies_within(data: pd.DataFrame, column: str, groups: list[str]) -> bool:
-    frame = data[[column, *groups]].dropna()
+    """Not constant within the clusters of ``groups`` (design.levels' test, on the rows
+    where the column and the groups are known)."""
+    check_unique_names(data, [column, *groups])
+    frame = data[list(dict.fromkeys([column, *groups]))]
+    frame = frame.assign(**{column: column_as(frame[column], "predictor", column)}).dropna()
     if frame.empty:
         return False
-    grouped = frame.groupby(groups, observed=True, sort=False)[column]
-    if pd.api.types.is_numeric_dtype(frame[column]):
-        spread = (grouped.max() - grouped.min()).to_numpy(dtype=float)
-        scale = 1e-8 * (1.0 + float(np.nanmax(np.abs(frame[column].to_numpy(dtype=float)))))
-        return bool(np.nanmax(spread) > scale)
-    return bool(grouped.nunique().max() > 1)
+    codes, labels = interaction(frame, tuple(groups))
+    group = GroupingFactor(name=":".join(groups), codes=codes, levels=labels)
+    return not is_constant_within(frame[column], group)
 
 
 def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str],
                data: pd.DataFrame, places: dict[str, tuple] | None = None):
     """(spec with column names, levels with column names, diagnostics).
     ``places`` (name → (line, equation)) says where each variable is written."""
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (read a CSV with pandas.read_csv)")
+    data = as_frame(data)
     cols = _Columns(data, places or {})
     written = spec.response[1:-1] if spec.response.startswith("`") else spec.response
     response = formula_name(cols.resolve(written, "outcome") or written)

@@ -29,7 +29,7 @@ def test_design_text(capsys):
 def test_design_error_is_one_line_not_a_traceback():
     proc = subprocess.run([sys.executable, "-m", "mixeq", "design", "Reaction ~ Dayz + (1|Subject)",
                            "--data", str(DATA / "sleepstudy.csv")], capture_output=True, text=True)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a user error
     assert proc.stderr.startswith("mixeq: error: unknown column 'Dayz'")
     assert "Traceback" not in proc.stderr
 
@@ -57,7 +57,7 @@ def test_factors_file_in_the_shared_layout(capsys):
 
 def test_factor_levels_must_cover_the_data(capsys):
     assert main(["design", "angle ~ temperature + (1 | replicate)", "--data",
-                 str(DATA / "cake.csv"), "--factor", "temperature=175,185"]) == 1
+                 str(DATA / "cake.csv"), "--factor", "temperature=175,185"]) == 2
     assert "leave out values found in the data: 195" in capsys.readouterr().err
 
 

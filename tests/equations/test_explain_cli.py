@@ -37,7 +37,7 @@ def test_explain_all_forms_in_latex(capsys):
 def test_explain_form_that_does_not_apply_is_a_clear_error(capsys):
     code = main(["explain", "diameter ~ 1 + (1 | plate) + (1 | sample)", "--form", "matrix"])
     err = capsys.readouterr().err
-    assert code == 1 and "form='stacked'" in err and "Traceback" not in err
+    assert code == 2 and "form='stacked'" in err and "Traceback" not in err
 
 
 def test_explain_levels_and_names_without_data(capsys):
@@ -48,7 +48,7 @@ def test_explain_levels_and_names_without_data(capsys):
 
 
 def test_cluster_without_data_is_an_error(capsys):
-    assert main(["explain", "y ~ x + (1 | g)", "--cluster", "a"]) == 1
+    assert main(["explain", "y ~ x + (1 | g)", "--cluster", "a"]) == 2
     assert "--data" in capsys.readouterr().err
 
 

@@ -43,9 +43,9 @@ def test_check_reads_standard_input_with_data(capsys, monkeypatch):
 
 
 def test_check_bad_arguments_are_clear_errors(capsys, tmp_path):
-    assert main(["check", str(tmp_path / "missing.tex")]) == 1
+    assert main(["check", str(tmp_path / "missing.tex")]) == 2
     assert "cannot read equations file" in capsys.readouterr().err
-    assert main(["check", str(FIXTURES / "cross_level_corrected.tex"), "--group", "school"]) == 1
+    assert main(["check", str(FIXTURES / "cross_level_corrected.tex"), "--group", "school"]) == 2
     assert "--group 'school': write INDEX=COLUMN" in capsys.readouterr().err
 
 

@@ -1,6 +1,8 @@
 """One observation written out term by term: y_1j = 1·γ_00 + x_1j·γ_10 + … + ε_1j."""
 from __future__ import annotations
 
+import numpy as np
+
 from mixeq.equations.forms.matrix import cluster_numbers
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, Sym, add
@@ -41,6 +43,7 @@ def build(sm: SymbolicModel) -> Document:
         raise RenderError("cluster= shows one cluster's numbers, but the grouping factors "
                           "are crossed; drop cluster= (row= picks the row) or use "
                           "form='stacked'")
+    _check_row(sm, row)
     if sm.opts.cluster is not None and isinstance(row, int):
         data = cluster_numbers(sm)
         if not 1 <= row <= len(data["rows"]):
@@ -53,6 +56,21 @@ def build(sm: SymbolicModel) -> Document:
         sentences.append(Sentence((f"{group} = {sm.opts.cluster}: row {row} of its "
                                    f"{len(data['rows'])} rows, with its numbers.",)))
     return Document("observation", [Block("", rows), Block("", [], sentences)], sm.notes())
+
+
+def _check_row(sm: SymbolicModel, row) -> None:
+    """With data, a row beyond the largest cluster is no row of any cluster."""
+    model = getattr(sm.info, "model", None)
+    if not isinstance(row, int) or model is None or sm.opts.cluster is not None:
+        return
+    finest = [g for g in model.groups.values() if g.level == 2]
+    largest = model.nobs if sm.crossed or not finest else max(
+        int(np.bincount(g.codes).max()) for g in finest)
+    if row > largest:
+        from mixeq.errors import RenderError
+
+        raise RenderError(f"row={row}: no cluster has that many rows (the largest has "
+                          f"{largest}); give a row from 1 to {largest}")
 
 
 def row_sentence(sm: SymbolicModel, row) -> tuple:
