@@ -5,6 +5,7 @@ MixeqError (or a clean exit of the command line) and that the canary does not ex
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -16,7 +17,7 @@ import mixeq
 from mixeq.cli.main import main
 from mixeq.errors import FormulaSyntaxError, MixeqError
 
-USER_ERROR = (1, 2)  # the CLI's exit code for a user error (2 once issue 8's CLI part lands)
+USER_ERROR = (2,)  # the CLI's exit code for a user error (issue 8)
 
 
 def payloads(canary: str) -> dict[str, str]:
@@ -184,9 +185,13 @@ def test_cli_refuses_in_every_command(tmp_path, capsys, command, where):
     formula = positions(payloads(canary)["import"])[where]
     argv = [a.format(formula=formula, csv=csv) for a in command]
     assert main(argv) in USER_ERROR
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
     assert not canary.exists()
-    assert "Traceback" not in err and "error" in err
+    if "--json" in argv:  # the error is a JSON object on stdout
+        assert "Traceback" not in err and set(json.loads(captured.out)) == {"error"}
+    else:
+        assert "Traceback" not in err and "error" in err
 
 
 @pytest.mark.parametrize("wrapper", EQUATION_WRAPPERS[:3])
