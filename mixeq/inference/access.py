@@ -113,10 +113,10 @@ class LmmAccess:
 
     @property
     def terms(self):
-        """(group label, column names, codes (n,), matrix (n × k), levels) per term, in θ order."""
+        """(grouping factor, column names, codes (n,), matrix (n × k), levels) per term, in θ order."""
         out = []
-        for label, t in zip(self.group_labels, self.model.terms):
-            out.append((label, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
+        for t in self.model.terms:
+            out.append((t.group, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
                         t.nlevels))
         return out
 

@@ -9,7 +9,7 @@ import pytest
 import mixeq
 from conftest import load_dataset
 
-from .helpers import IDS, fitted, reference, table
+from .helpers import IDS, extra, fitted, reference, table
 
 PROFILE_IDS = [i for i in IDS if "confint_profile" in reference(i)]
 
@@ -26,7 +26,8 @@ def check_intervals(ours: pd.DataFrame, ref: pd.DataFrame, tol: float) -> None:
 
 @pytest.mark.parametrize("ref_id", IDS)
 def test_wald_intervals_match_lme4(ref_id):
-    check_intervals(fitted(ref_id).confint("wald"), table(reference(ref_id), "confint_wald"), 1e-6)
+    check_intervals(fitted(ref_id).confint("wald"), table(reference(ref_id), "confint_wald"),
+                    1e-4 if extra(ref_id) else 1e-6)
 
 
 @pytest.mark.parametrize("ref_id", PROFILE_IDS)

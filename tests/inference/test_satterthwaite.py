@@ -10,16 +10,16 @@ import mixeq
 from mixeq.inference.contrasts import type3_contrasts
 from mixeq.inference.state import access
 
-from .helpers import IDS, fitted, reference, rel, table
+from .helpers import IDS, extra, fitted, reference, rel, table
 
 
-def check_coef(ours: pd.DataFrame, ref: pd.DataFrame) -> None:
+def check_coef(ours: pd.DataFrame, ref: pd.DataFrame, p_tol: float = 1e-3) -> None:
     ref = ref.loc[ours.index]
     assert rel(ours["Estimate"], ref["Estimate"]) < 1e-4
     assert rel(ours["Std. Error"], ref["Std. Error"]) < 1e-3
     assert rel(ours["df"], ref["df"]) < 1e-3
     p, rp = ours["Pr(>|t|)"].to_numpy(), ref["Pr(>|t|)"].to_numpy()
-    assert np.all((np.abs(p / rp - 1) < 1e-3) | (np.abs(p - rp) < 1e-10))
+    assert np.all((np.abs(p / rp - 1) < p_tol) | (np.abs(p - rp) < 1e-10))
 
 
 def check_anova(ours: pd.DataFrame, ref: pd.DataFrame, df_tol: float = 1e-3) -> None:
@@ -37,7 +37,8 @@ def check_anova(ours: pd.DataFrame, ref: pd.DataFrame, df_tol: float = 1e-3) -> 
 @pytest.mark.parametrize("ref_id", IDS)
 def test_coef_table_matches_lmertest(ref_id):
     fit = fitted(ref_id)
-    check_coef(fit.coef_table(ddf="satterthwaite"), table(reference(ref_id), "satterthwaite"))
+    check_coef(fit.coef_table(ddf="satterthwaite"), table(reference(ref_id), "satterthwaite"),
+               p_tol=5e-3 if extra(ref_id) else 1e-3)
 
 
 @pytest.mark.parametrize("ref_id", IDS)
