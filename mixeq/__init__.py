@@ -64,7 +64,8 @@ def read_equations(text: str, **options):
     return _read(text, **options)
 
 
-_SUBPACKAGES = ("datasets", "design", "equations", "fitting", "reader", "spec")
+_SUBPACKAGES = ("datasets", "design", "equations", "fitting", "plot", "progress", "reader", "report",
+                "spec")
 
 
 def __getattr__(name):

@@ -123,6 +123,19 @@ class Model:
 
         return verify(self)
 
+    @property
+    def plot(self):
+        """Pictures: ``m.plot.z()`` (Z's non-zeros), ``m.plot.lambda_theta()``."""
+        from mixeq.plot import ModelPlots
+
+        return ModelPlots(self)
+
+    def report(self, path=None, **options) -> str:
+        """One self-contained HTML page of this model, without a fit (see :func:`mixeq.report.report`)."""
+        from mixeq.report import report
+
+        return report(self, path=path, **options)
+
     def __repr__(self) -> str:
         q = sum(t.q for t in self.terms)
         return (f"Model({self.spec.canonical()!r}, n={self.nobs}, "

@@ -114,7 +114,7 @@ def run(args) -> int:
     if args.cluster is not None:
         options.update(cluster=args.cluster, group=args.group)
     forms = FORMS if args.form == "all" else (args.form,)
-    chunks = []
+    chunks, pieces = [], []
     for form in forms:
         try:
             eq = render(subject, form=form, format=args.format, **options)
@@ -124,11 +124,27 @@ def run(args) -> int:
                 raise
             text = ("% " if args.format == "latex" else "") + f"({exc})"
         chunks.append(f"== {form} ==\n{text}" if len(forms) > 1 else text)
-    print("\n\n".join(chunks))
+        pieces.append((form, text))
+    report = None
     if args.verify:
         report = verify(subject.model if hasattr(subject, "fixef") else subject,
                         levels=options["levels"], symbols=options["symbols"],
                         indices=options.get("indices", "ijklhg"))
-        print("\n" + str(report))
-        return 0 if report.ok else 1
-    return 0
+    if args.format == "html":  # a whole page that typesets itself offline (KaTeX inlined)
+        print(_html_page(args.formula, pieces, report), end="")
+    else:
+        print("\n\n".join(chunks))
+        if report is not None:
+            print("\n" + str(report))
+    return 0 if report is None or report.ok else 1
+
+
+def _html_page(formula: str, pieces, report) -> str:
+    from html import escape
+
+    from mixeq.report.page import page
+
+    body = "\n".join(f"<section><h2>{escape(form)}</h2>\n{text}</section>" for form, text in pieces)
+    if report is not None:
+        body += f'\n<section><h2>Proof</h2><pre class="no-math">{escape(str(report))}</pre></section>'
+    return page(f"mixeq: {formula}", body)

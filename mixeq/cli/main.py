@@ -14,7 +14,7 @@ import sys
 from mixeq.cli.common import add_factor_options
 from mixeq.errors import MixeqError
 
-SUBCOMMANDS = ["design_cmd", "fit_cmd", "explain_cmd", "check_cmd"]
+SUBCOMMANDS = ["design_cmd", "fit_cmd", "explain_cmd", "check_cmd", "report_cmd"]
 
 
 class _Parser(argparse.ArgumentParser):

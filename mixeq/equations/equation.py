@@ -53,6 +53,12 @@ class Equation:
     def _repr_latex_(self) -> str:
         return "$$" + self.latex + "$$"
 
+    def _repr_html_(self) -> str:
+        """Typeset offline in Jupyter: KaTeX (mixeq's package data) precedes the HTML."""
+        from mixeq.report.page import fragment
+
+        return fragment(self.html)
+
     def _repr_markdown_(self) -> str:
         return self.markdown
 

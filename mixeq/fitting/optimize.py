@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mixeq.errors import FitError
+from mixeq.progress import optimiser_progress
 
 BOUNDARY_TOL = 1e-5  # lme4's lmerControl(boundary.tol = 1e-5)
 
@@ -116,7 +117,9 @@ def _nlopt(objective, start, lower, optimizer, opts):
         algorithm = nlopt.LN_BOBYQA
     opt = nlopt.opt(algorithm, n)
     opt.set_lower_bounds(lower)
-    opt.set_min_objective(lambda x, grad: objective(x))
+    tick = optimiser_progress()  # evaluations and criterion on a terminal, for long fits
+    opt.set_min_objective((lambda x, grad: objective(x)) if tick is None
+                          else (lambda x, grad: tick(objective(x))))
     opt.set_ftol_rel(opts["ftol_rel"])
     opt.set_ftol_abs(opts["ftol_abs"])
     opt.set_xtol_abs(opts["xtol_abs"])
@@ -128,6 +131,9 @@ def _nlopt(objective, start, lower, optimizer, opts):
     except (nlopt.RoundoffLimited, RuntimeError, ValueError) as exc:
         raise FitError(f"the optimiser stopped with an error ({exc}); try optimizer='neldermead' "
                        "or rescale the predictors") from exc
+    finally:
+        if tick is not None:
+            tick.close()
     code = _CODES.get(opt.last_optimize_result(), str(opt.last_optimize_result()))
     return np.asarray(theta, dtype=float), float(opt.last_optimum_value()), opt.get_numevals(), code
 

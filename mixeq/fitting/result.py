@@ -208,6 +208,19 @@ class FitResult:
 
         return summary_text(self)
 
+    @property
+    def plot(self):
+        """Pictures: ``fit.plot.caterpillar()``, ``.residuals()``, ``.qq()``, ``.z()``, ``.lambda_theta()``."""
+        from mixeq.plot import FitPlots
+
+        return FitPlots(self)
+
+    def report(self, path=None, **options) -> str:
+        """One self-contained HTML page of this fit (see :func:`mixeq.report.report`)."""
+        from mixeq.report import report
+
+        return report(self, path=path, **options)
+
     def to_reference_dict(self) -> dict:
         from mixeq.fitting.export import reference_dict
 

@@ -1,0 +1,92 @@
+"""The fit as tables: fixed effects (with df, p-values and intervals when the fit
+offers them: ``coef_table()`` and ``confint()``), variance components, fit
+statistics and what the optimiser did."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from mixeq.report.html import esc, frame_table, table
+
+
+def coefficients(fit) -> pd.DataFrame:
+    """Estimate, Std. Error, t value; the fit's own ``coef_table()`` (df, p) and Wald
+    ``confint()`` columns when it has them."""
+    frame = pd.DataFrame({"Estimate": fit.fixef, "Std. Error": fit.stderr, "t value": fit.tvalues})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if callable(getattr(fit, "coef_table", None)):
+            try:
+                frame = pd.DataFrame(fit.coef_table())
+            except Exception:  # inference not available for this fit: keep the Wald table
+                pass
+        if callable(getattr(fit, "confint", None)):
+            try:
+                ci = pd.DataFrame(fit.confint(method="wald"))
+                ci = ci.loc[[i for i in frame.index if i in ci.index]]
+                if len(ci) == len(frame) and ci.shape[1] == 2:
+                    frame = frame.join(ci.set_axis(["2.5 %", "97.5 %"], axis=1))
+            except Exception:
+                pass
+    return frame
+
+
+def variance_components(fit) -> pd.DataFrame:
+    vc = fit.varcorr.copy()
+    for col in ("var1", "var2"):
+        if col in vc:
+            vc[col] = vc[col].where(vc[col].notna(), "")
+    return vc.set_index("grp") if "grp" in vc else vc
+
+
+def statistics(fit) -> list[list]:
+    rows = [["criterion", "REML" if fit.reml else "ML"],
+            ["REML criterion" if fit.reml else "deviance", fit.objective],
+            ["log-likelihood" + (" (restricted)" if fit.reml else ""), fit.loglik],
+            ["AIC", fit.aic], ["BIC", fit.bic], ["observations", fit.nobs],
+            ["parameters (β, θ, σ)", fit.npar], ["residual σ", fit.sigma]]
+    rows += [[f"levels of {g}", n] for g, n in fit.ngroups.items()]
+    return rows
+
+
+def convergence(fit) -> list[list]:
+    s = fit.optimizer_summary
+    rows = [["optimiser", str(s.backend)], ["converged", bool(fit.converged)],
+            ["return code", str(s.return_code)], ["evaluations", int(s.evaluations)],
+            ["seconds", float(s.seconds)], ["singular (boundary) fit", bool(fit.singular)]]
+    rows += [[f"θ {name}", float(v)] for name, v in zip(fit.theta_names, np.asarray(fit.theta))]
+    return rows
+
+
+def fit_section(fit) -> str:
+    warn = ""
+    if not fit.converged:
+        warn += '<p class="note"><strong>The optimiser did not converge.</strong></p>'
+    if fit.singular:
+        warn += ('<p class="note">Boundary (singular) fit: some variance component is '
+                 "estimated as zero or a correlation as ±1.</p>")
+    return "\n".join([
+        warn,
+        frame_table(coefficients(fit), "Fixed effects"),
+        frame_table(variance_components(fit), "Variance components (lme4's VarCorr)", "group"),
+        '<div class="grid">',
+        table(["statistic", "value"], statistics(fit), "Fit statistics"),
+        table(["optimiser", "value"], convergence(fit), "Convergence"),
+        "</div>",
+    ])
+
+
+def anova_section(fits) -> str:
+    from mixeq import anova
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            frame = anova(*fits)
+        except Exception as exc:  # not nested / different data: say so, keep the page
+            return f'<p class="note">No likelihood-ratio test: {esc(exc)}</p>'
+    note = ('<p class="note">REML fits refitted by maximum likelihood for the test, '
+            "as lme4's anova() does.</p>") if any(f.reml for f in fits) else ""
+    return note + frame_table(frame, "Likelihood-ratio test (mixeq.anova)", "model")
