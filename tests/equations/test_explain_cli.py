@@ -69,11 +69,13 @@ def test_explain_latex_keeps_the_notes_as_comments(capsys):
     assert notes.strip().startswith("% Note: Levels assumed (no data)")
 
 
-def test_explain_html_fragment(capsys):
+def test_explain_html_page(capsys):
+    """A whole page that typesets itself offline (KaTeX inlined) around the fragment."""
     assert main(["explain", "Yield ~ 1 + (1 | Batch)", "--format", "html",
                  "--form", "composite"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith('<div class="mixeq-equations" data-form="composite">')
+    assert out.startswith("<!DOCTYPE html>") and "renderMathInElement" in out
+    assert '<div class="mixeq-equations" data-form="composite">' in out
     assert r"\operatorname{Yield}_{ij} &amp;= \gamma_{00} + U_{0j} + \varepsilon_{ij}" in out
 
 
