@@ -27,9 +27,9 @@ def test_report_compares_labelled_models_quietly(tmp_path, capsys):
 
 
 def test_report_bad_input_is_a_clear_error(tmp_path, capsys):
-    assert main(["report", "y ~ x + (1 | school)", "--data", "nope.csv", "-o", str(tmp_path / "x.html")]) == 1
+    assert main(["report", "y ~ x + (1 | school)", "--data", "nope.csv", "-o", str(tmp_path / "x.html")]) == 2  # a user error
     assert "data file 'nope.csv' does not exist" in capsys.readouterr().err
     assert main(["report", "y ~ nothere + (1 | school)", "--data", SEED, "--no-fit",
-                 "-o", str(tmp_path / "x.html")]) == 1
+                 "-o", str(tmp_path / "x.html")]) == 2  # a user error
     assert "nothere" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
