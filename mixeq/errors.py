@@ -20,9 +20,19 @@ class FormulaSyntaxError(MixeqError, ValueError):
         self.reason = message
         text = message
         if formula and position is not None:
-            caret = " " * position + "^"
-            text = f"{message} (at position {position})\n    {formula}\n    {caret}"
+            shown, at = _window(formula, position)
+            text = f"{message} (at position {position})\n    {shown}\n    {' ' * at}^"
         super().__init__(text)
+
+
+def _window(formula: str, position: int, width: int = 60) -> tuple[str, int]:
+    """The formula around ``position`` (all of it when short), and the caret's column."""
+    if len(formula) <= 2 * width + 20:
+        return formula, position
+    start = max(0, position - width)
+    end = min(len(formula), position + width)
+    lead = "…" if start else ""
+    return lead + formula[start:end] + ("…" if end < len(formula) else ""), position - start + len(lead)
 
 
 class UnknownColumnError(MixeqError, KeyError):

@@ -251,13 +251,15 @@ class SymbolicModel:
             for lev in range(1, len(r.path) + 1):
                 self._node(r.path[:lev])
             self.nodes[r.path].random.append(r)
+        kids_of: dict[tuple, list] = {}  # parent path → children, one pass (linear)
+        for f in self.fixed:
+            if len(f.path) == self.nlevels:
+                kids_of.setdefault(f.path[:-1], []).append((f.symbol, f.path))
+        for n in self.nodes.values():
+            kids_of.setdefault(n.path[:-1], []).append((n.symbol, n.path))
         for path, node in self.nodes.items():
             lev = len(path) + 1
-            kids = [(f.symbol, f.path) for f in self.fixed
-                    if lev == self.nlevels and f.path[:-1] == path]
-            kids += [(n.symbol, n.path) for n in self.nodes.values()
-                     if len(n.path) == lev and n.path[:-1] == path]
-            kids.sort(key=lambda k: k[1])
+            kids = sorted(kids_of.get(path, ()), key=lambda k: k[1])
             node.children = [(sym, self.part(lev, p[-1])) for sym, p in kids]
 
     def _node(self, path):

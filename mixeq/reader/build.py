@@ -182,21 +182,22 @@ class Builder(CoefficientChecks, TermChecks, FinalChecks):
     def add_fixed(self, here: tuple, coef: SymInfo | None, eq: Equation) -> None:
         term = self.term(here)
         remarked = any(v.sym.start in self.flagged for v in here)
-        for other in self.s.fixed:
-            if other.term == term:
-                if remarked or other.remarked or any(v.base in self.factor_of for v in here):
-                    return  # another dummy of the same factor, or already remarked on
-                name = term_name(term) or "the intercept"
-                first = (show(other.coefficient) if other.coefficient
-                         else f"line {other.equation.line}")
-                self.remark(D.DUPLICATE_TERM, eq,
-                            f"{name} already has a fixed coefficient "
-                            f"({first}); "
-                            f"a second one ({show(coef) if coef else 'here'}) cannot be estimated "
-                            "apart from it: delete one.",
-                            at=coef.sym.start if coef else None)
-                return
+        other = self.fixed_by_term.get(term)  # the first fixed effect of this term
+        if other is not None:
+            if remarked or other.remarked or any(v.base in self.factor_of for v in here):
+                return  # another dummy of the same factor, or already remarked on
+            name = term_name(term) or "the intercept"
+            first = (show(other.coefficient) if other.coefficient
+                     else f"line {other.equation.line}")
+            self.remark(D.DUPLICATE_TERM, eq,
+                        f"{name} already has a fixed coefficient "
+                        f"({first}); "
+                        f"a second one ({show(coef) if coef else 'here'}) cannot be estimated "
+                        "apart from it: delete one.",
+                        at=coef.sym.start if coef else None)
+            return
         self.s.fixed.append(FixedEffect(term, coef, eq, remarked))
+        self.fixed_by_term[term] = self.s.fixed[-1]
 
     # -- after the walk --------------------------------------------------------------
 

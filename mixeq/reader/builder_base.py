@@ -39,6 +39,7 @@ class BuilderBase:
         self.flagged: set[int] = set()  # symbol offsets already remarked on
         self.level1: Equation | None = None
         self.factor_of: dict[str, str] = {}
+        self.fixed_by_term: dict[tuple, object] = {}  # term → its first FixedEffect
 
     # -- helpers --------------------------------------------------------------
     def remark(self, code: str, eq: Equation | None, message: str, corrected: str | None = None,

@@ -10,13 +10,22 @@ from mixeq.reader.symbols import COEF, ERROR, Index, SymInfo
 
 
 class CoefficientChecks(BuilderBase):
+    def _by_stripped(self) -> dict[tuple, list[Equation]]:
+        """Definitions by (base, numbers without trailing zeros), built once after
+        the definitions are indexed (a scan per look-up made the walk quadratic)."""
+        if getattr(self, "_stripped_index", None) is None or \
+                self._stripped_count != len(self.defs):
+            index: dict[tuple, list[Equation]] = {}
+            for (base, nums, *_), d in self.defs.items():
+                index.setdefault((base, strip_zeros(nums)), []).append(d)
+            self._stripped_index, self._stripped_count = index, len(self.defs)
+        return self._stripped_index
+
     def lookup(self, coef: SymInfo, eq: Equation) -> Equation | None:
         found = self.defs.get(self.def_key(coef))
         if found is not None or self.doc.gelman_hill:
             return found
-        stripped = strip_zeros(coef.numbers)
-        matches = [d for (base, nums, *_), d in self.defs.items()
-                   if base == coef.base and strip_zeros(nums) == stripped]
+        matches = self._by_stripped().get((coef.base, strip_zeros(coef.numbers)), [])
         if len(matches) != 1:
             return None
         d = matches[0]

@@ -3,6 +3,7 @@ outside matrices; continuation lines (starting with ``+``/``-``, or without a
 relation sign) are joined to the equation before them."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from mixeq.reader import tokens as T
@@ -18,8 +19,14 @@ class Statement:
     start: int
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _line_starts(text: str) -> list[int]:
+    """Offsets where lines start: a line number is then a binary search, not a
+    count from the top for every equation (which made long documents quadratic)."""
+    return [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset)
 
 
 def _pieces(tokens: list[T.Token]) -> list[list[T.Token]]:
@@ -99,11 +106,12 @@ def split_statements(text: str, tokens: list[T.Token]) -> list[Statement]:
         if not piece:
             continue
         if _is_continuation(piece, merged[-1] if merged else None):
-            merged[-1] = merged[-1] + piece
+            merged[-1].extend(piece)
         else:
             merged.append(piece)
     statements = []
+    starts = _line_starts(text)
     for segment in [seg for piece in merged for seg in _split_commas(piece)]:
         start, end = segment[0].start, segment[-1].end
-        statements.append(Statement(segment, _line_of(text, start), text[start:end], start))
+        statements.append(Statement(segment, _line_of(starts, start), text[start:end], start))
     return statements

@@ -47,6 +47,21 @@ class _Scanner:
         self.text = text
         self.i = 0
         self.tokens: list[Token] = []
+        self._closing: dict[int, int] | None = None
+
+    def closing(self) -> dict[int, int]:
+        """Offset of each "(" → its ")" on the same line (one pass over the text,
+        so finding a call's end stays linear however deep the nesting)."""
+        if self._closing is None:
+            self._closing, stack = {}, []
+            for k, ch in enumerate(self.text):
+                if ch == "(":
+                    stack.append(k)
+                elif ch == ")" and stack:
+                    self._closing[stack.pop()] = k
+                elif ch == "\n":
+                    stack.clear()
+        return self._closing
 
     # -- helpers --------------------------------------------------------------
     def peek(self, k: int = 0) -> str:
@@ -146,16 +161,11 @@ class _Scanner:
         text = self.text
         if j >= len(text) or text[j] != "(":
             return j
-        depth = 0
-        for k in range(j, len(text)):
-            if text[k] == "\n":
-                return j
-            depth += text[k] == "("
-            depth -= text[k] == ")"
-            if depth == 0:
-                after = k + 1
-                return after if after < len(text) and text[after] in V.SUBSCRIPT_CHARS else j
-        return j
+        k = self.closing().get(j)
+        if k is None:
+            return j
+        after = k + 1
+        return after if after < len(text) and text[after] in V.SUBSCRIPT_CHARS else j
 
     def _underscore_parts(self, j: int) -> int:
         """Text output writes a factor's dummy as ``recipe_Bⱼ`` or ``f_mid_(j[i])``:

@@ -277,6 +277,8 @@ class _Checker:
                     operand = True
                     j += 1
                     continue
+                if tok.text in ("|", "||", "~"):
+                    self._err(self._not_operand(tok), j)
                 self._err(f"'{tok.text}' cannot follow a value inside a function's brackets; "
                           "only arithmetic (+ - * / ^) and comparisons may", j)
         if operand:

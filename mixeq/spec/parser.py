@@ -14,12 +14,13 @@ from formulaic import Formula
 from mixeq.errors import FormulaSyntaxError
 from mixeq.spec.check import check_formula
 from mixeq.spec.lexer import check_length
+from mixeq.spec.limits import MAX_DEPTH
 from mixeq.spec.scan import Piece, depths, find_top, is_wrapped, split_top
 from mixeq.spec.types import ModelSpec, RandomTerm
 from mixeq.spec.vocabulary import OFFSET
 
-_NAME = re.compile(r"^(?:[A-Za-z_.][A-Za-z0-9_.]*|`[^`]+`)$")
-_CALL = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*\(.*\)$", re.S)
+_NAME = re.compile(r"^(?:(?:[^\W\d]|\.)[\w.]*|`[^`]+`)$")  # R's names, any script
+_CALL = re.compile(r"^(?:[^\W\d]|\.)[\w.]*\(.*\)$", re.S)
 
 
 def parse(formula: str, transforms=None) -> ModelSpec:
@@ -35,7 +36,7 @@ def parse(formula: str, transforms=None) -> ModelSpec:
         raise FormulaSyntaxError(
             f"a formula must be a string like 'y ~ x + (1 | g)', not {type(formula).__name__}")
     check_length(formula)
-    depths(formula, formula)  # balance check with positions
+    _check_depth(depths(formula, formula), formula)  # balance and depth, with positions
     text = check_formula(formula, transforms).text
     response, rhs = _split_tilde(text)
     fixed_pieces, random_terms = _split_rhs(rhs, text)
@@ -43,6 +44,14 @@ def parse(formula: str, transforms=None) -> ModelSpec:
     intercept, fixed = _parse_fixed(fixed_pieces, text, rhs)
     return ModelSpec(response=response.text, intercept=intercept, fixed=fixed,
                      random=tuple(random_terms), formula=formula.strip(), offsets=offsets)
+
+
+def _check_depth(d: list[int], formula: str) -> None:
+    if d and max(d) > MAX_DEPTH:
+        pos = next(i for i, level in enumerate(d) if level > MAX_DEPTH) - 1
+        raise FormulaSyntaxError(
+            f"brackets nested more than {MAX_DEPTH} deep; mixeq refuses such formulas: "
+            "remove redundant parentheses", formula, pos)
 
 
 # -- the tilde ---------------------------------------------------------------
@@ -231,11 +240,51 @@ def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
                  rhs: Piece) -> tuple[bool, tuple[str, ...]]:
     if not pieces:
         return True, ()
+    chunked = _chunked_sum(pieces, formula)
+    if chunked is not None:
+        return chunked
     text = "".join(
         (f" {sign} " if i or sign == "-" else "") + p.text for i, (sign, p) in enumerate(pieces))
     parsed = _formulaic(text, formula, pieces[0][1].start, "fixed part")
     intercept = any(str(t) == "1" for t in parsed)
     return intercept, tuple(term_text(t) for t in parsed if str(t) != "1")
+
+
+_CHUNK = 200
+
+
+def _chunked_sum(pieces: list[tuple[str, Piece]],
+                 formula: str) -> tuple[bool, tuple[str, ...]] | None:
+    """A long sum of single factors (``log(x1) + … + log(x2000)``) parsed by
+    formulaic in chunks: its parser dedupes terms at every '+', quadratic in the
+    number of terms; chunks keep the whole parse linear. Terms of degree one come
+    out in the order written, so the result equals one whole parse."""
+    if len(pieces) <= _CHUNK or any(sign == "-" for sign, _ in pieces):
+        return None
+    texts = [p.text for _, p in pieces]
+    if "0" in texts and "1" in texts:
+        return None
+    if not all(t in ("0", "1") or _single_factor(p, formula)
+               for t, (_, p) in zip(texts, pieces)):
+        return None
+    factors = [(t, p) for t, (_, p) in zip(texts, pieces) if t not in ("0", "1")]
+    unique = list({t: p for t, p in factors}.items())
+    terms: dict[str, None] = {}
+    for k in range(0, len(unique), _CHUNK):
+        chunk = unique[k:k + _CHUNK]
+        parsed = _formulaic(" + ".join(t for t, _ in chunk), formula, chunk[0][1].start,
+                            "fixed part")
+        terms.update((term_text(t), None) for t in parsed if str(t) != "1")
+    return "0" not in texts, tuple(terms)
+
+
+def _single_factor(piece: Piece, formula: str) -> bool:
+    """A column name or one call ``f(…)``: no operator at top level."""
+    text = piece.text
+    if _NAME.match(text):
+        return True
+    m = re.match(r"[A-Za-z_.][A-Za-z0-9_.]*\(", text)
+    return bool(m) and is_wrapped(Piece(text[m.end() - 1:], piece.start + m.end() - 1), formula)
 
 
 def _formulaic(text: str, formula: str, start: int, where: str):

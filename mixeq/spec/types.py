@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_PLAIN = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+_PLAIN = re.compile(r"^(?:[^\W\d]|\.)[\w.]*$")
 
 
 def quote_name(name: str) -> str:

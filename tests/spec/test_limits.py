@@ -1,0 +1,76 @@
+"""No hang on formulas (issue 8, section 4): each of the issue's inputs gives a result
+or a clear error. Speed figures are in benchmarks/ (bench_parse.py), not here."""
+import pytest
+
+import mixeq
+from mixeq.errors import FormulaSyntaxError
+from mixeq.spec.limits import MAX_DEPTH, MAX_FORMULA_LENGTH, MAX_ORDER, MAX_TERMS
+
+
+def test_power_of_sixteen_terms_is_refused_without_expanding():
+    formula = "y ~ (" + " + ".join(f"x{k}" for k in range(16)) + ")^16"
+    with pytest.raises(FormulaSyntaxError, match="expands to 65,535 terms") as info:
+        mixeq.parse(formula)
+    assert info.value.position == 4
+
+
+def test_a_power_within_the_limits_expands_as_formulaic_does():
+    spec = mixeq.parse("y ~ (a + b + c + d)^3")
+    assert len(spec.fixed) == 4 + 6 + 4
+
+
+def test_ten_thousand_redundant_parentheses_are_refused():
+    formula = "y ~ x + " + "(" * 10_000 + "1 | g" + ")" * 10_000
+    with pytest.raises(FormulaSyntaxError, match=f"more than {MAX_DEPTH} deep") as info:
+        mixeq.parse(formula)
+    assert info.value.position == 8 + MAX_DEPTH
+
+
+def test_redundant_parentheses_within_the_limit_still_parse():
+    depth = MAX_DEPTH - 1
+    spec = mixeq.parse("y ~ x + " + "(" * depth + "1 | g" + ")" * depth)
+    assert spec.canonical() == "y ~ 1 + x + (1 | g)"
+
+
+def test_too_long_a_formula_is_refused():
+    formula = "y ~ " + "+".join(["x"] * (MAX_FORMULA_LENGTH // 2 + 1))
+    with pytest.raises(FormulaSyntaxError, match=f"up to {MAX_FORMULA_LENGTH:,} characters"):
+        mixeq.parse(formula)
+
+
+def test_too_many_terms_are_refused():
+    formula = "y ~ " + " + ".join(f"x{k}" for k in range(MAX_TERMS + 1))
+    with pytest.raises(FormulaSyntaxError, match=f"at most {MAX_TERMS:,}"):
+        mixeq.parse(formula)
+
+
+def test_many_terms_within_the_limit_parse_in_order():
+    """2,000 transformed terms: formulaic's parser is quadratic in the terms of one
+    sum, so mixeq hands it chunks; the result is the whole sum, in order, deduplicated."""
+    terms = [f"log(x{k})" for k in range(MAX_TERMS - 5)]
+    spec = mixeq.parse("y ~ " + " + ".join(terms + terms[:5]) + " + (1 | g)")
+    assert spec.fixed == tuple(terms)
+    small = mixeq.parse("y ~ " + " + ".join(terms[:50]) + " + I(z^2)")
+    assert small.fixed == (*terms[:50], "I(z ** 2)")
+
+
+def test_interaction_order_limit():
+    names = [f"x{k}" for k in range(MAX_ORDER + 1)]
+    with pytest.raises(FormulaSyntaxError, match=f"interaction of {MAX_ORDER + 1} variables"):
+        mixeq.parse("y ~ " + ":".join(names))
+    assert len(mixeq.parse("y ~ " + ":".join(names[:-1])).fixed) == 1
+
+
+def test_random_term_left_side_is_bounded_too():
+    lhs = "(" + " + ".join(f"x{k}" for k in range(16)) + ")^16"
+    with pytest.raises(FormulaSyntaxError, match="random-effects term expands"):
+        mixeq.parse(f"y ~ 1 + ({lhs} | g)")
+
+
+def test_a_long_formula_is_shown_around_the_error():
+    formula = "y ~ " + " + ".join(f"x{k}" for k in range(300)) + " + log(x,) + z"
+    with pytest.raises(FormulaSyntaxError) as info:
+        mixeq.parse(formula)
+    shown, caret = str(info.value).splitlines()[-2:]
+    assert len(shown) < 140 and shown.strip().startswith("…")
+    assert shown[caret.index("^"):].startswith(")")   # the caret under the empty argument
