@@ -41,7 +41,14 @@ class Model:
         self.spec: ModelSpec = (formula if isinstance(formula, ModelSpec)
                                 else parse(formula, transforms))
         self.formula: str = self.spec.formula or self.spec.canonical()
-        self.design: Design = build_design(self.spec, data, transforms)
+        from mixeq.remote.source import is_remote
+
+        if is_remote(data):  # a path, DuckDB/Ibis/Spark table: queried, never loaded
+            from mixeq.remote import remote_design
+
+            self.design = remote_design(self.spec, data)
+        else:
+            self.design: Design = build_design(self.spec, data, transforms)
 
     # -- matrices -------------------------------------------------------------
     @property
@@ -84,7 +91,7 @@ class Model:
 
     @property
     def nobs(self) -> int:
-        return len(self.design.y)
+        return getattr(self.design, "nobs", None) or len(self.design.y)
 
     @property
     def dropped_rows(self) -> int:
@@ -107,6 +114,10 @@ class Model:
     # -- the doors to the rest of mixeq --------------------------------------
     def fit(self, reml: bool = True, **options):
         """Fit by REML (default) or ML; see :func:`mixeq.fit`."""
+        if getattr(self.design, "remote", False):
+            from mixeq.remote import fit_remote
+
+            return fit_remote(self, reml=reml, **options)
         from mixeq.fitting import fit_model
 
         return fit_model(self, reml=reml, **options)

@@ -52,6 +52,22 @@ def read_data(path: str, args=None) -> pd.DataFrame:
     return apply_factors(df, factors) if factors else df
 
 
+def data_or_source(path: str, args=None):
+    """Parquet files and globs are queried through DuckDB (mixeq.remote), never
+    loaded; other files are read as ``read_data`` reads them."""
+    if path.lower().endswith((".parquet", ".pq")) or any(ch in path for ch in "*?["):
+        from mixeq.remote import source
+
+        given: dict = {}
+        if getattr(args, "factors", None):
+            given.update(_factors_file(args.factors, Path(path).stem))
+        for item in getattr(args, "factor", None) or []:
+            col, _, levels = item.partition("=")
+            given[col.strip()] = [v.strip() for v in levels.split(",")] if levels else None
+        return source(path, factors=given)
+    return read_data(path, args)
+
+
 def factor_levels(args, df: pd.DataFrame, stem: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if getattr(args, "factors", None):

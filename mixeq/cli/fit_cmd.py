@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 
-from mixeq.cli.common import read_data
+from mixeq.cli.common import data_or_source
 from mixeq.model import Model
 
 
@@ -17,7 +17,9 @@ def add_parser(subparsers):
         "reference level); grouping variables are always factors. Use --factor COL=l1,l2,… "
         "or --factors FILE.json to make a column a factor or order its levels.")
     p.add_argument("formula", help="lme4 formula, e.g. 'Reaction ~ Days + (Days | Subject)'")
-    p.add_argument("--data", required=True, help="CSV file with the variables")
+    p.add_argument("--data", required=True,
+                   help="CSV file with the variables, or Parquet file(s) (a path or a glob such "
+                   "as 'data/*.parquet', queried through DuckDB without loading the rows)")
     p.add_argument("--ml", action="store_true", help="maximum likelihood instead of REML")
     p.add_argument("--json", action="store_true",
                    help="print JSON (fixef, fixef_se, theta, sigma, logLik, deviance, REMLcrit, "
@@ -28,7 +30,8 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    data = read_data(args.data, args)  # with --factor / --factors (added by the dispatcher)
+    # with --factor / --factors (added by the dispatcher); Parquet files and globs are queried
+    data = data_or_source(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = Model(args.formula, data).fit(reml=not args.ml, optimizer=args.optimizer)

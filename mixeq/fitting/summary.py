@@ -95,6 +95,16 @@ def _correlation(fit) -> list[str]:
     return ["", "Correlation of Fixed Effects:", *_table(header, rows)]
 
 
+def _scaled_residual_quantiles(fit) -> np.ndarray:
+    """Quartiles of the residuals / σ; a fit from a remote source computes them in
+    its engine (mixeq/remote) instead of bringing every residual back."""
+    probs = [0, 0.25, 0.5, 0.75, 1]
+    remote = getattr(fit, "residual_quantiles", None)
+    if remote is not None:
+        return np.asarray(remote(probs)) / fit.sigma
+    return np.quantile((fit.residuals / fit.sigma).to_numpy(), probs)
+
+
 def summary_text(fit) -> str:
     model = fit.model
     how = "REML" if fit.reml else "maximum likelihood"
@@ -110,8 +120,7 @@ def summary_text(fit) -> str:
         lines += ["".join(h.rjust(w) for h in heads), "".join(c.rjust(w) for c in cells)]
     if fit.singular:
         lines.append("boundary (singular) fit: see help('isSingular')")
-    res = (fit.residuals / fit.sigma).to_numpy()
-    q = np.quantile(res, [0, 0.25, 0.5, 0.75, 1])
+    q = _scaled_residual_quantiles(fit)
     top = np.abs(q).max()
     q = np.round(q, max(0, 5 - int(np.ceil(np.log10(top))))) if top > 0 else q  # R's zapsmall(q, 5)
     lines += ["", "Scaled residuals:",

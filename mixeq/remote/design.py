@@ -1,0 +1,376 @@
+"""A remote model's design: the formula compiled, the aggregates queried, and the
+pseudo-rows (pseudo.py) laid out as lme4's X, y and random-effects terms.
+
+Centring (as mixeq/fitting/centering.py does in memory, and for the same reason:
+a response or predictor far from zero loses digits in downdated cross-products)
+is done inside the engine: when X has an intercept, every basis column and the
+response are shifted by their means over the complete rows (from the first query)
+before products are summed. X's columns are then the shifted ones (the fitter
+sees the centred problem) and each random-effects term's columns, which must not
+be centred, are the shifted ones plus shift × the constant column: both are
+linear maps of the same basis, so one set of pseudo-rows serves both.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from mixeq.datasets import labels
+from mixeq.design.fixed import RANK_TOL
+from mixeq.design.grouping import assign_hierarchy, interaction
+from mixeq.design.random import lme4_order
+from mixeq.design.types import GroupingFactor, ReTerm
+from mixeq.errors import DataError, GroupingFactorError, MixeqWarning, UnknownColumnError
+from mixeq.remote import aggregate
+from mixeq.remote.compile import Compiler, unsupported
+from mixeq.remote.errors import SourceError
+from mixeq.remote.pseudo import pseudo_rows
+from mixeq.remote.source import source
+
+ROWS_SHARE = 0.5   # more cells than this share of the rows: bring the rows' basis columns
+
+
+@dataclass
+class RemoteDesign:
+    """What ``Model`` needs of a design, for data left in the engine.
+
+    ``X``, ``y`` and the terms' matrices hold the pseudo-rows (their cross-products
+    are the data's, centred as described above); ``nobs`` is the data's number of
+    complete rows, which the criterion, σ, logLik, AIC/BIC and the summary use.
+    """
+
+    y: pd.Series
+    X: pd.DataFrame
+    terms: list
+    groups: dict
+    data: pd.DataFrame               # no rows: the source's columns, for the equations
+    nobs: int
+    dropped_rows: int
+    dropped_columns: list
+    source: object
+    complete: object                 # ibis predicate of the complete rows
+    x_exprs: dict                    # X column → ibis expression (None: intercept)
+    term_exprs: list                 # per term (lme4 order): [ibis expression per column]
+    y_expr: object
+    offset_expr: object
+    intercept_index: int | None
+    x_shifts: np.ndarray             # shift of each X column (0 for the intercept)
+    y_shift: float
+    predictors: list = field(default_factory=list)
+    passes: int = 0
+    mode: str = "cells"
+    dropped_index: list = field(default_factory=list)
+    by_column: dict = field(default_factory=dict)
+    x_model_spec: object = None
+    remote: bool = True
+
+    @property
+    def Z(self):
+        import scipy.sparse as sp
+
+        if not self.terms:
+            return sp.csc_matrix((len(self.y), 0))
+        return sp.hstack([t.Z() for t in self.terms], format="csc")
+
+    @property
+    def Z_columns(self):
+        return [c for t in self.terms for c in t.z_columns()]
+
+    @cached_property
+    def levels(self) -> dict:
+        from mixeq.remote.levels import remote_predictor_levels
+
+        return remote_predictor_levels(self)
+
+
+def build_remote_design(spec, data) -> RemoteDesign:
+    src = source(data)
+    comp = Compiler(src.table, src.factors)
+    schema = comp.schema
+    for name in src.factors:
+        if name not in schema:
+            raise UnknownColumnError(f"factors= names '{name}', which is not a column of "
+                                     f"{src.description}")
+    response, offset, fixed_atoms, random_atoms, used = _parse(spec, comp)
+    group_cols = list(dict.fromkeys(g for r in spec.random for g in r.group))
+    for g in group_cols:
+        if g not in schema:
+            raise UnknownColumnError(f"unknown column '{g}' in a grouping factor of "
+                                     f"'{spec.formula or spec.canonical()}'; the table has "
+                                     f"columns: {', '.join(list(schema)[:12])}")
+    used = list(dict.fromkeys(used + group_cols))
+    complete = aggregate.complete_predicate(src.table, used, src.factors)
+    numeric_atoms = _numeric_columns(fixed_atoms + random_atoms, comp)
+    y_expr = response if offset is None else response - offset
+    key = None
+    if len(group_cols) > 1:
+        key = _cell_key(src.table, group_cols)
+    prof = aggregate.profile(src, complete, used, numeric_atoms, y_expr, key)
+    _check_profile(prof, used, spec, src, numeric_atoms)
+    n = prof["n"]
+    for atoms in fixed_atoms + random_atoms:
+        for a in atoms:
+            if a.factor and a.text not in comp.levels:
+                comp.levels[a.text] = _levels_of(src, complete, a.text, src.factors)
+    x_cols = comp.columns(spec.intercept, fixed_atoms)
+    t_cols = [comp.columns(r.intercept or not r.terms, atoms)
+              for r, atoms in zip(spec.random, _split(random_atoms, spec))]
+    # the basis: distinct non-constant columns of X and of the terms, then y
+    basis: dict[str, object] = {}
+    for col in x_cols + [c for cols in t_cols for c in cols]:
+        if col.expr is not None:
+            basis.setdefault(col.name, col.expr)
+    intercept = spec.intercept
+    shifts = {name: (prof["means"].get(name, 0.0) if intercept else 0.0) for name in basis}
+    y_shift = prof["y_mean"] if intercept else 0.0
+    exprs = [basis[nm] - shifts[nm] if shifts[nm] else basis[nm] for nm in basis]
+    exprs.append(y_expr - y_shift if y_shift else y_expr)
+    mode = "cells"
+    if group_cols and prof["cells"] is not None and prof["cells"] > ROWS_SHARE * n:
+        mode = "rows"
+    if mode == "rows":
+        keys, P = aggregate.cell_rows(src, complete, group_cols, exprs)
+        owner = np.arange(len(P))
+        G_total = P.T @ P
+    else:
+        keys, G = aggregate.cell_grams(src, complete, group_cols, exprs)
+        G_total = G.sum(axis=0)
+        P, owner = pseudo_rows(G)
+        del G
+    index = {name: i + 1 for i, name in enumerate(basis)}   # column 0: the constant
+    x_names = [c.name for c in x_cols]
+    x_index = [0 if c.expr is None else index[c.name] for c in x_cols]
+    keep = _independent(G_total, x_index, [shifts.get(nm, 0.0) for nm in x_names])
+    dropped = [nm for nm, k in zip(x_names, keep) if not k]
+    if dropped:
+        warnings.warn(
+            f"fixed-effect model matrix is rank deficient so dropping {len(dropped)} "
+            f"column{'s' if len(dropped) > 1 else ''}: {', '.join(dropped)} (aliased with "
+            "earlier columns; remove the redundant term to silence this)", MixeqWarning, stacklevel=4)
+    x_cols = [c for c, k in zip(x_cols, keep) if k]
+    x_index = [i for i, k in zip(x_index, keep) if k]
+    p = len(x_cols)
+    if n <= p:
+        raise DataError(f"{n} complete rows for {p} fixed effects: the model cannot be fitted")
+    X = pd.DataFrame(P[:, x_index], columns=[c.name for c in x_cols])
+    y = pd.Series(P[:, -1], name=spec.response)
+    groups = _groups(keys, spec, src.factors, n)
+    terms = []
+    for r, cols in zip(spec.random, t_cols):
+        g = groups[r.group_name]
+        M = np.column_stack([P[:, 0] if c.expr is None else
+                             P[:, index[c.name]] + shifts[c.name] * P[:, 0] for c in cols])
+        term = ReTerm(spec=r, group=g.name, codes=g.row_codes[owner], levels=g.levels,
+                      columns=[c.name for c in cols], matrix=M)
+        if term.q >= n:
+            raise DataError(
+                f"the term {r.canonical()} has {term.q} random effects ({term.nlevels} levels × "
+                f"{term.ncols} columns) for {n} observations; they cannot be estimated apart "
+                "from the residual: simplify the term or use more data")
+        terms.append((term, [c.expr for c in cols]))
+    ordered = lme4_order([t for t, _ in terms])
+    term_exprs = [next(e for t, e in terms if t is o) for o in ordered]
+    for g in groups.values():
+        g.codes = g.row_codes[owner]
+        del g.row_codes
+    predictors = [c for c in used if c not in group_cols and c not in _names(spec.response, comp)]
+    kept = [c.name for c in x_cols]
+    icpt = kept.index("(Intercept)") if "(Intercept)" in kept else None
+    return RemoteDesign(
+        y=y, X=X, terms=ordered, groups=groups,
+        data=pd.DataFrame(columns=list(schema)), nobs=n,
+        dropped_rows=prof["n_total"] - n, dropped_columns=dropped, source=src,
+        complete=complete, x_exprs={c.name: c.expr for c in x_cols}, term_exprs=term_exprs,
+        y_expr=response, offset_expr=offset, intercept_index=icpt,
+        x_shifts=np.array([shifts.get(c.name, 0.0) for c in x_cols]), y_shift=y_shift,
+        predictors=predictors, passes=2 + len(comp.levels), mode=mode,
+        by_column={c: m for c, m in prof["missing"].items() if m})
+
+
+# -- parsing -------------------------------------------------------------------
+def _parse(spec, comp: Compiler):
+    """Response, offset and the atoms of every term; the raw columns they read."""
+    schema = comp.schema
+    used: list[str] = []
+    resp = spec.response.strip()
+    if resp in schema:
+        if comp.is_factor_column(resp):
+            raise DataError(f"the response '{resp}' is not numeric (type {schema[resp]}); a "
+                            "linear mixed model needs a numeric outcome")
+        response = comp.table[resp].cast("float64")
+        used.append(resp)
+    else:
+        atom = comp.atom(resp, resp, "the response")
+        response = comp.numeric(atom.node)
+        used += comp.names_in(atom.node, resp)
+    offset = None
+    fixed_atoms = []
+    for term in spec.fixed:
+        if term.startswith("offset(") and term.endswith(")"):
+            atom = comp.atom(term[7:-1], term, "the fixed part")
+            if atom.factor:
+                raise unsupported(term, "an offset must be numeric")
+            e = comp.numeric(atom.node)
+            offset = e if offset is None else offset + e
+            used += _atom_columns(atom, comp, term)
+            continue
+        atoms = comp.parse_term(term, "the fixed part")
+        fixed_atoms.append(atoms)
+        for a in atoms:
+            used += _atom_columns(a, comp, term)
+    random_atoms = []
+    for r in spec.random:
+        for term in r.terms:
+            atoms = comp.parse_term(term, "a random-effects")
+            random_atoms.append(atoms)
+            for a in atoms:
+                used += _atom_columns(a, comp, term)
+    return response, offset, fixed_atoms, random_atoms, list(dict.fromkeys(used))
+
+
+def _numeric_columns(terms: list, comp: Compiler) -> dict:
+    """Name → expression of every numeric atom and every all-numeric product term:
+    their means are the shifts (and a non-finite mean names a bad transformation)."""
+    from mixeq.design.names import r_column_name
+
+    out = {}
+    for atoms in terms:
+        for a in atoms:
+            if not a.factor:
+                out.setdefault(r_column_name(a.text), comp.numeric(a.node))
+        if len(atoms) > 1 and not any(a.factor for a in atoms):
+            expr = out[r_column_name(atoms[0].text)]
+            for a in atoms[1:]:
+                expr = expr * out[r_column_name(a.text)]
+            out.setdefault(":".join(r_column_name(a.text) for a in atoms), expr)
+    return out
+
+
+def _atom_columns(atom, comp: Compiler, term: str) -> list[str]:
+    return [atom.text] if atom.factor or atom.node is None else comp.names_in(atom.node, term)
+
+
+def _names(expr: str, comp: Compiler) -> list[str]:
+    expr = expr.strip()
+    if expr in comp.schema:
+        return [expr]
+    return comp.names_in(comp.atom(expr, expr, "the response").node, expr)
+
+
+def _split(random_atoms: list, spec) -> list[list]:
+    """The flat list of random-term atoms back into one list per random term."""
+    out, i = [], 0
+    for r in spec.random:
+        out.append(random_atoms[i:i + len(r.terms)])
+        i += len(r.terms)
+    return out
+
+
+def _cell_key(table, columns: list[str]):
+    key = table[columns[0]].cast("string")
+    for c in columns[1:]:
+        key = key.concat("\x1f", table[c].cast("string"))
+    return key
+
+
+# -- checks ----------------------------------------------------------------------
+def _check_profile(prof: dict, used: list[str], spec, src, numeric_atoms: dict) -> None:
+    if prof["n_total"] == 0:
+        raise SourceError(f"{src.description} has no rows: there is nothing to fit")
+    if prof["n"] == 0:
+        detail = ", ".join(f"{c} ({m})" for c, m in prof["missing"].items() if m)
+        raise DataError(
+            f"no complete rows: every one of the {prof['n_total']} rows has a missing value in "
+            f"one of {', '.join(used)}" + (f" (missing: {detail})" if detail else
+                                           " or a value outside the levels given in factors=")
+            + "; fill or drop the missing values, or remove those variables from the formula")
+    dropped = prof["n_total"] - prof["n"]
+    if dropped:
+        detail = ", ".join(f"{c} ({m})" for c, m in prof["missing"].items() if m)
+        warnings.warn(f"dropped {dropped} of {prof['n_total']} rows with missing values in: "
+                      f"{detail or 'factor levels not listed in factors='}", MixeqWarning,
+                      stacklevel=5)
+    bad = [name for name, v in prof["means"].items() if not np.isfinite(v)]
+    if not np.isfinite(prof["y_mean"]):
+        bad.insert(0, spec.response)
+    if bad:
+        raise DataError(f"infinite or undefined values in {', '.join(bad)} (a transformation "
+                        "such as log() of zero or a negative number?)")
+    if prof["y_min"] == prof["y_max"]:
+        raise DataError(f"the response '{spec.response}' is constant ({prof['y_min']:g}) in all "
+                        f"{prof['n']} rows used: there is no variation to model")
+
+
+def _levels_of(src, complete, column: str, given: dict) -> list[tuple[object, str]]:
+    """(engine value, label) of a factor's levels in the model's order: the levels
+    given in ``factors=`` that occur, else the values sorted as mixeq sorts them
+    (numbers numerically, text as text; mixeq/design/grouping.py)."""
+    values = aggregate.factor_levels(src, complete, column)
+    if given.get(column):
+        seen = {str(v) for v in values}
+        return [(str(v), str(v)) for v in given[column] if str(v) in seen]
+    from mixeq.design.grouping import factor_codes
+
+    labels = factor_codes(pd.Series(values))[1]
+    by_label = {str(v): v for v in values}
+    return [(by_label[lab], lab) for lab in labels]
+
+
+def _independent(G: np.ndarray, x_index: list[int], x_shifts: list[float]) -> np.ndarray:
+    """X's columns that are not combinations of earlier ones, as fixed.py's
+    ``independent_columns`` (R's qr, tol 1e-7) decides on the rows: |R_jj| is the
+    square root of the Schur complement of the earlier kept columns in XᵀX."""
+    m = len(x_index)
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    T = np.zeros((G.shape[0], m))       # raw X = basis · T
+    for k, (i, s) in enumerate(zip(x_index, x_shifts)):
+        T[i, k] = 1.0
+        if i:
+            T[0, k] += s
+    A = T.T @ G @ T
+    keep = np.zeros(m, dtype=bool)
+    for j in range(m):
+        norm2 = A[j, j]
+        K = np.flatnonzero(keep)
+        resid = norm2
+        if K.size:
+            b = A[K, j]
+            resid = norm2 - float(b.T @ np.linalg.solve(A[np.ix_(K, K)], b))
+        keep[j] = norm2 > 0 and np.sqrt(max(resid, 0.0)) > RANK_TOL * np.sqrt(norm2)
+    return keep
+
+
+def _groups(keys: pd.DataFrame, spec, given: dict, n: int) -> dict[str, GroupingFactor]:
+    """Grouping factors on the cells (mixeq's ``interaction``: levels sorted or as
+    given, first variable slowest); ``row_codes`` are per cell."""
+    frame = keys.copy()
+    for c in frame.columns:
+        if given.get(c):
+            frame[c] = pd.Categorical(labels(frame[c]), categories=[str(v) for v in given[c]])
+    groups: dict[str, GroupingFactor] = {}
+    for r in spec.random:
+        name = r.group_name
+        if name in groups:
+            continue
+        codes, levels = interaction(frame, r.group)
+        if len(levels) < 2:
+            raise GroupingFactorError(
+                f"grouping factor '{name}' in {r.canonical()} has {len(levels)} level"
+                f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
+                f"least two clusters: remove the term, or model '{name}' as a fixed effect")
+        if len(levels) >= n:
+            raise GroupingFactorError(
+                f"grouping factor '{name}' in {r.canonical()} has as many levels ({len(levels)}) "
+                f"as observations ({n}): remove the term or group more coarsely")
+        g = GroupingFactor(name=name, codes=codes, levels=levels)
+        g.row_codes = codes
+        first = np.unique(codes, return_index=True)[1]
+        g.level_keys = keys.iloc[first][list(r.group)]   # engine values of each level
+        groups[name] = g
+    assign_hierarchy(groups)
+    return groups

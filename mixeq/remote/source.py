@@ -1,0 +1,138 @@
+"""Data sources that mixeq queries instead of loading: file paths and globs
+(Parquet, CSV, TSV) opened by an embedded DuckDB, DuckDB relations and tables,
+any Ibis table, and PySpark DataFrames.
+
+Every source is seen as one Ibis table plus a way to run an Ibis expression and
+bring back its (small) result as a pandas DataFrame. Ibis writes the SQL of each
+engine, so the aggregates of ``aggregate.py`` are written once:
+
+- paths: ``ibis.duckdb.connect().read_parquet(glob)`` (or ``read_csv``);
+- an Ibis table: as it is (DuckDB, Spark, Postgres, BigQuery … backends);
+- a DuckDB relation (``con.table("visits")``, ``con.sql(...)``): an unbound Ibis
+  table with the relation's schema, compiled to DuckDB SQL and run by
+  ``relation.query("mixeq_source", sql)`` in the relation's own connection;
+- a PySpark DataFrame: registered as a temporary view and opened through Ibis's
+  PySpark backend on the DataFrame's own SparkSession.
+"""
+from __future__ import annotations
+
+import glob as globmod
+import itertools
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mixeq.remote.errors import SourceError
+
+SOURCE_NAME = "mixeq_source"
+FILE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt")
+_views = itertools.count()
+
+
+@dataclass
+class Source:
+    """A table that mixeq queries; build one with :func:`source` to pass options.
+
+    ``factors``: column → list of levels (``None``: its sorted distinct values),
+    to make a numeric column a factor or to choose the levels' order and the
+    reference level (the first), like the CLI's ``--factor COL=l1,l2``.
+    """
+
+    data: object
+    factors: dict = field(default_factory=dict)
+    table: object = None            # ibis Table (bound, or unbound for relations)
+    kind: str = ""                  # "duckdb-path", "ibis", "duckdb-relation", "spark"
+    description: str = ""
+
+    def execute(self, expr) -> pd.DataFrame:
+        """Run an Ibis expression in the engine; only its result comes back."""
+        try:
+            if self.kind == "duckdb-relation":
+                import ibis
+
+                sql = ibis.to_sql(expr, dialect="duckdb")
+                return self.data.query(SOURCE_NAME, str(sql)).df()
+            return expr.to_pandas()
+        except Exception as exc:  # the engine's own error, with what was being done
+            if isinstance(exc, SourceError):
+                raise
+            raise SourceError(f"the query on {self.description} failed: "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0][:400]}") from exc
+
+
+def is_remote(data) -> bool:
+    """True for what mixeq fits without loading: a path or glob of Parquet/CSV files,
+    a :class:`Source`, an Ibis table, a DuckDB relation or a PySpark DataFrame."""
+    if isinstance(data, Source):
+        return True
+    if isinstance(data, str):
+        return data.lower().endswith(FILE_SUFFIXES) or any(ch in data for ch in "*?[")
+    mod = type(data).__module__ or ""
+    return mod.startswith(("ibis.", "duckdb", "pyspark.sql"))
+
+
+def source(data, factors: dict | None = None) -> Source:
+    """Open ``data`` (see the module) as a :class:`Source`."""
+    if isinstance(data, Source):
+        if data.table is None:
+            return source(data.data, factors=data.factors)
+        return data
+    src = Source(data, dict(factors or {}))
+    mod = type(data).__module__ or ""
+    if isinstance(data, str):
+        _open_path(src, data)
+    elif mod.startswith("ibis."):
+        import ibis.expr.types as ir
+
+        if not isinstance(data, ir.Table):
+            raise SourceError(f"an Ibis {type(data).__name__} is not a table; pass a table expression")
+        src.table, src.kind, src.description = data, "ibis", "the Ibis table"
+    elif mod.startswith("duckdb"):
+        _open_relation(src, data)
+    elif mod.startswith("pyspark.sql"):
+        _open_spark(src, data)
+    else:
+        raise SourceError(f"cannot query a {type(data).__name__}: pass a Parquet/CSV path or "
+                          "glob, a DuckDB relation, an Ibis table or a PySpark DataFrame")
+    return src
+
+
+def _open_path(src: Source, path: str) -> None:
+    import ibis
+
+    if not globmod.glob(path):
+        raise SourceError(f"no file matches '{path}'; check the path (globs such as "
+                          "'data/*.parquet' are allowed)")
+    con = ibis.duckdb.connect()
+    low = path.lower()
+    try:
+        if low.endswith((".parquet", ".pq")) or not low.endswith((".csv", ".tsv", ".txt")):
+            src.table = con.read_parquet(path)
+        else:
+            kwargs = {"delim": "\t"} if low.endswith(".tsv") else {}
+            src.table = con.read_csv(path, **kwargs)
+    except Exception as exc:
+        raise SourceError(f"DuckDB cannot read '{path}': {str(exc).splitlines()[0][:300]}") from None
+    src.kind, src.description = "duckdb-path", f"'{path}' (DuckDB)"
+
+
+def _open_relation(src: Source, rel) -> None:
+    import ibis
+
+    if not hasattr(rel, "query"):
+        raise SourceError(f"a DuckDB {type(rel).__name__} is not a relation; pass "
+                          "con.table(name) or con.sql(query)")
+    schema = rel.limit(0).to_arrow_table().schema
+    src.table = ibis.table(ibis.Schema.from_pyarrow(schema), name=SOURCE_NAME)
+    src.kind, src.description = "duckdb-relation", "the DuckDB relation"
+
+
+def _open_spark(src: Source, df) -> None:
+    import ibis
+
+    if not hasattr(df, "createOrReplaceTempView"):
+        raise SourceError(f"a PySpark {type(df).__name__} is not a DataFrame")
+    name = f"mixeq_view_{next(_views)}"
+    df.createOrReplaceTempView(name)
+    con = ibis.pyspark.connect(df.sparkSession)
+    src.table, src.kind, src.description = con.table(name), "spark", "the Spark DataFrame"
