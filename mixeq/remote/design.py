@@ -209,7 +209,8 @@ def _parse(spec, comp: Compiler):
         used += comp.names_in(atom.node, resp)
     offset = None
     fixed_atoms = []
-    for term in spec.fixed:
+    offsets = [f"offset({o})" for o in getattr(spec, "offsets", ())]   # the parser's list
+    for term in [*offsets, *spec.fixed]:
         if term.startswith("offset(") and term.endswith(")"):
             atom = comp.atom(term[7:-1], term, "the fixed part")
             if atom.factor:
