@@ -1,4 +1,8 @@
-"""The level of each predictor: the grouping factor it is constant within."""
+"""The level of each predictor: the grouping factor it is constant within.
+
+This module holds the ONE definition of "constant within a cluster"
+(:func:`constant_within`) and of a cluster's rows (:func:`cluster_rows`); the
+design, the equations' proof and the equation reader all call these."""
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +20,9 @@ def predictor_levels(names: list[str], data: pd.DataFrame,
     highest of them (the one highest in the nesting, then with fewest levels)."""
     out = {}
     for name in names:
-        codes = _as_numbers(data[name])
-        within = tuple(g.name for g in groups.values() if _constant_within(codes, g))
+        codes = as_numbers(data[name])
+        within = tuple(g.name for g in groups.values()
+                       if constant_within(codes, g.codes, g.nlevels))
         if not within:
             out[name] = PredictorLevel(name=name, level=1, group=None)
             continue
@@ -29,20 +34,37 @@ def predictor_levels(names: list[str], data: pd.DataFrame,
 
 def is_constant_within(col: pd.Series, group: GroupingFactor) -> bool:
     """The one test of "constant within every cluster of ``group``" (any column kind)."""
-    return _constant_within(_as_numbers(col), group)
+    return constant_within(as_numbers(col), group.codes, group.nlevels)
 
 
-def _as_numbers(col: pd.Series) -> np.ndarray:
+def as_numbers(col: pd.Series) -> np.ndarray:
+    """A column as numbers: numeric values, or a factor's codes (equal labels, equal codes)."""
     if pd.api.types.is_numeric_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype):
         return col.to_numpy(dtype=float)
     return factor_codes(col)[0].astype(float)
 
 
-def _constant_within(values: np.ndarray, group: GroupingFactor) -> bool:
-    """Max − min within every level below the tolerance (vectorised over levels)."""
-    spread = np.ptp(values) if values.size else 0.0
-    hi = np.full(group.nlevels, -np.inf)
-    lo = np.full(group.nlevels, np.inf)
-    np.maximum.at(hi, group.codes, values)
-    np.minimum.at(lo, group.codes, values)
-    return bool(np.all(hi - lo <= REL_TOL * max(spread, 1e-300)))
+def constant_within(values: np.ndarray, codes: np.ndarray, nlevels: int | None = None) -> bool:
+    """True when max − min within every cluster (``codes``, 0 … nlevels-1; negative codes
+    are rows outside every cluster) is at most ``REL_TOL`` times the spread of
+    ``values`` over all rows: rounding noise is constant, any real variation is not.
+    Vectorised over clusters."""
+    values = np.asarray(values, dtype=float)
+    codes = np.asarray(codes)
+    keep = codes >= 0
+    values, codes = values[keep], codes[keep]
+    if values.size == 0:
+        return True
+    nlevels = int(codes.max()) + 1 if nlevels is None else nlevels
+    spread = float(np.ptp(values))
+    hi = np.full(nlevels, -np.inf)
+    lo = np.full(nlevels, np.inf)
+    np.maximum.at(hi, codes, values)
+    np.minimum.at(lo, codes, values)
+    used = np.isfinite(hi)
+    return bool(np.all(hi[used] - lo[used] <= REL_TOL * max(spread, 1e-300)))
+
+
+def cluster_rows(codes: np.ndarray, code: int) -> np.ndarray:
+    """The rows of one cluster, in data order (the order of ``m.X`` and ``m.Z``)."""
+    return np.flatnonzero(np.asarray(codes) == code)

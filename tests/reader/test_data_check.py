@@ -58,3 +58,25 @@ def test_sleepstudy_with_data_renders_the_composite():
     assert result.ok
     assert result.formula == "Reaction ~ 1 + Days + (1 + Days | Subject)"
     assert "γ₁₀ Daysᵢⱼ" in result.composite and "U₁ⱼ Daysᵢⱼ" in result.composite
+
+
+def test_one_definition_of_constant_within_a_cluster():
+    """Issue 9 §4: a school-level m in [0, 1e-3] with 1e-9 jitter. The design and the
+    reader both call mixeq.design.levels.constant_within, so they agree: m varies
+    within school (the jitter is 1e-6 of m's spread, far above rounding noise)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    data = load_dataset("seedlike").copy()
+    codes, labels = __import__("pandas").factorize(data["school"])
+    base = rng.uniform(0, 1e-3, len(labels))
+    data["m"] = base[codes] + rng.normal(0, 1e-9, len(data))
+    model = mixeq.Model("y ~ x * m + (1 + x | school)", data)
+    assert model.levels["m"].level == 1
+    result = read_equations(TEXTBOOK, group_map={"j": "school"}, data=data, render=False)
+    assert "level2-predictor-varies-within" in result.codes()
+    # without the jitter both say level 2
+    data["m"] = base[codes]
+    assert mixeq.Model("y ~ x * m + (1 + x | school)", data).levels["m"].level == 2
+    assert read_equations(TEXTBOOK, group_map={"j": "school"}, data=data,
+                          render=False).diagnostics == []
