@@ -177,9 +177,13 @@ def test_linear_model_with_data_degenerates_in_every_form_and_format():
     report = verify(m)
     assert report.ok, str(report)
     assert {c.name for c in report.checks if not c.applicable} == {
-        "covariance matrices are symmetric",
-        "columns of Z rebuilt from the equations' predictors"}
-    assert "[n/a] covariance matrices are symmetric: no random effects" in str(report)
+        "covariance structure (T, G, Λθ) is the spec's",
+        "columns of Z rebuilt from the equations' symbols",
+        "rows 1, 2, n_j of the matrix form equal every cluster's",
+        "subscripts agree with the data", "substituted estimates equal the fit's"}
+    assert "[n/a] covariance structure (T, G, Λθ) is the spec's: no random effects" \
+        in str(report)
+    assert report.check("columns of X").passed
 
 
 def test_a_random_letter_with_three_levels_moves_up_the_alphabet():

@@ -17,11 +17,26 @@ def test_verify_passes_with_data(model_id):
     report = verify(model(model_id))
     assert report.ok, str(report)
     names = [c.name for c in report.checks]
-    assert "columns of X rebuilt from the equations' predictors" in names
+    assert "columns of X rebuilt from the equations' symbols" in names
     assert all("not checked" not in c.detail for c in report.checks), str(report)
     skipped = [c.name for c in report.checks if not c.applicable]
-    assert skipped == (["composite equals row 1 of the matrix form"]
-                       if model_id == "penicillin_crossed" else []), str(report)
+    crossed = ["composite equals row 1 of the matrix form",
+               "rows 1, 2, n_j of the matrix form equal every cluster's"]
+    assert skipped == (crossed if model_id == "penicillin_crossed" else []) + [
+        "substituted estimates equal the fit's"], str(report)
+
+
+@pytest.mark.parametrize("model_id", list(MODELS))
+def test_verify_passes_with_a_fit(model_id):
+    """With a fit every estimate written is the fit's (and every other check holds)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = model(model_id).fit()
+    report = verify(fit)
+    assert report.ok, str(report)
+    assert report.check("substituted estimates").passed
 
 
 @pytest.mark.parametrize("model_id", list(MODELS))

@@ -53,7 +53,9 @@ def _single(sm: SymbolicModel) -> Document:
     g = next(iter(sm.groups.values()))
     i = sm.obs_letter
     varying = [n for n in sm.level_nodes(1) if n.random]
-    mean_terms, counter = [], 1
+    mean_terms = []
+    taken = {n.path[0] for n in varying}  # β_1j[i] is β_1's: fixed ones get other numbers
+    numbers = (k for k in range(1, 10_000) if k not in taken)
     vsyms, means, aliases, expand = [], [], names.aliases, {}
     cov = sm.covariances[0]
     pos = []  # where each varying coefficient's random effect sits in T
@@ -69,10 +71,8 @@ def _single(sm: SymbolicModel) -> Document:
             expand[indexed.key] = add(means[-1], node.random[0].symbol)
         else:
             for child, p in node.children:  # a non-varying coefficient: plain β_k
-                beta = Sym("beta", (str(0 if not part.atoms and not p.atoms else counter),),
-                           kind="greek")
-                if part.atoms or p.atoms:
-                    counter += 1
+                number = 0 if not part.atoms and not p.atoms else next(numbers)
+                beta = Sym("beta", (str(number),), kind="greek")
                 aliases[beta.key] = child.key
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
