@@ -1,6 +1,7 @@
 """``fit_model``: choose the factorisation, minimise the criterion, wrap the result."""
 from __future__ import annotations
 
+from functools import partial
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -9,6 +10,8 @@ from mixeq.errors import FitError
 from mixeq.fitting.blocked import BlockedFactor
 from mixeq.fitting.centering import Centering
 from mixeq.fitting.dense import DenseFactor
+from mixeq.fitting import convergence
+from mixeq.fitting.optimize import minimize
 from mixeq.fitting.search import search
 from mixeq.fitting.result import FitResult
 from mixeq.fitting.theta import ThetaLayout
@@ -57,7 +60,9 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     ``start``: θ to start from (default lme4's: 1 on the diagonal, 0 off it);
     ``factor``: ``"auto"`` (dense for small q, blocked otherwise), ``"dense"`` or
     ``"blocked"``; further options go to the optimiser (``ftol_rel``,
-    ``ftol_abs``, ``xtol_abs``, ``initial_step``, ``maxeval``).
+    ``ftol_abs``, ``xtol_abs``, ``initial_step``, ``maxeval``); ``check_conv``:
+    lme4's convergence check at the optimum — ``"auto"`` (as lme4: fewer than
+    10,000 observations and 10 θ), ``True`` or ``False`` (see convergence.py).
     """
     if getattr(model, "offset", None) is not None:
         raise FitError("offset() terms are not supported by the linear mixed-model fitter yet; "
@@ -69,17 +74,37 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     reml = bool(reml)
 
     threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
+    check_conv = options.pop("check_conv", "auto")  # see mixeq/fitting/convergence.py
     with limit(threads if fac.dense_size >= THREADED_SIZE else None):
         summary = search(fac, layout, theta0, lower, reml, optimizer, options,
                          given_start=start is not None)
         if not np.isfinite(summary.objective):
             raise FitError("the criterion is not finite at the optimum: the fixed-effects matrix "
                            "is probably singular, or the response is constant")
+        summary.convergence = convergence.check_fit(
+            _criterion(fac, reml), summary, lower, model.nobs, check_conv,
+            restart=lambda theta: _restart(fac, theta, lower, reml, optimizer))
         fz = centering.restore(fac.factorization(summary.theta))
     if fz.pwrss <= 1e-24 * float(y @ y):
         raise FitError("the fixed effects reproduce the response exactly (zero residual "
                        "variance): remove predictors that are copies of the response")
     return FitResult(model, reml, fac, layout, summary, fz)
+
+
+def _criterion(fac, reml: bool):
+    """The criterion over the full θ (the one-term factor's closed form when it has one)."""
+    return fac.fast_objective(reml) if getattr(fac, "fast", False) else partial(fac.objective, reml=reml)
+
+
+def _restart(fac, theta: np.ndarray, lower: np.ndarray, reml: bool, optimizer: str):
+    """One more optimiser run from ``theta`` with small first steps (convergence.py)."""
+    steps = np.maximum(0.05 * np.abs(theta), 1e-3)
+    try:
+        again = minimize(_criterion(fac, reml), theta, lower, fac.name, optimizer, steps=steps,
+                         **convergence.RESTART)
+    except FitError:  # e.g. nlopt's roundoff limit: keep the first optimum
+        return theta, np.inf, 0
+    return again.theta, again.objective, again.evaluations
 
 
 def _prepare(model, factor: str):

@@ -29,6 +29,7 @@ class OptimizerSummary:
     return_code: str = ""
     converged: bool = True
     options: dict = field(default_factory=dict)
+    convergence: object = None  # convergence.ConvergenceCheck at the optimum, set by fit_model
 
     def as_dict(self) -> dict:
         options = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self.options.items()}
@@ -40,6 +41,7 @@ class OptimizerSummary:
             "evaluations": self.evaluations, "seconds": self.seconds,
             "return_code": self.return_code, "converged": self.converged,
             "options": options,
+            "convergence": self.convergence.as_dict() if self.convergence is not None else None,
         }
 
 

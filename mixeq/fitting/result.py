@@ -186,7 +186,15 @@ class FitResult:
 
     @property
     def converged(self) -> bool:
-        return bool(self.optimizer_summary.converged)
+        """The optimiser stopped normally and lme4's convergence check at the optimum
+        (gradient, Hessian: ``convergence``) raised nothing."""
+        check = self.convergence
+        return bool(self.optimizer_summary.converged) and (check is None or check.ok)
+
+    @property
+    def convergence(self):
+        """lme4's checkConv at the optimum: gradient, Hessian, messages (convergence.py)."""
+        return getattr(self.optimizer_summary, "convergence", None)
 
     @property
     def singular(self) -> bool:

@@ -132,4 +132,6 @@ def summary_text(fit) -> str:
     if not fit.converged:
         lines += ["", f"optimizer ({fit.optimizer_summary.backend}) convergence code: "
                       f"{fit.optimizer_summary.return_code}"]
+        check = fit.convergence
+        lines += [m.replace(" - Rescale", "\n - Rescale") for m in (check.messages if check else [])]
     return "\n".join(lines) + "\n"
