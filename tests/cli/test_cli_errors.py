@@ -97,3 +97,15 @@ def test_ascii_only_stdout_json_stays_valid_json():
         proc = subprocess.run([sys.executable, "-m", "mixeq", *argv], capture_output=True, env=env)
         assert b"Traceback" not in proc.stderr
         json.loads(proc.stdout.decode("ascii"))
+
+
+def test_fit_json_never_reports_two_intercepts(capsys, tmp_path):
+    """A column named Intercept once gave X two '(Intercept)' columns and --json the
+    slope as the intercept: now a clear error naming the column."""
+    import pandas as pd
+
+    path = tmp_path / "d.csv"
+    pd.read_csv(SLEEP).assign(Intercept=lambda d: d.Days).to_csv(path, index=False)
+    err = _json_error(capsys, ["fit", "Reaction ~ Intercept + (1 | Subject)", "--data", str(path),
+                               "--json"])
+    assert err["type"] == "DataError" and "'Intercept'" in err["message"]

@@ -56,10 +56,12 @@ def test_pd_na_counts_as_missing():
     assert frame["Days"].isna().sum() == 1  # the caller's NA is still there
 
 
-@pytest.mark.parametrize("dtype", ["string", "object", "str", "category"])
+@pytest.mark.parametrize("dtype", ["string", "object", "str", "category", "string[pyarrow]"])
 def test_a_text_column_is_a_factor_whatever_its_dtype_and_contents(dtype):
     """A text column holding "0", "1", "2" is a factor, as R's read.csv + lmer make it."""
     ref = REF["text_digits"]
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
     frame = _plain().assign(s=lambda d: (d.Days % 3).astype(str).astype(dtype))
     fit = mixeq.fit(ref["formula"], frame)
     assert list(fit.fixef.index) == ref["X_colnames"]
