@@ -18,6 +18,9 @@ from hypothesis import settings
 # set HYPOTHESIS_PROFILE=explore to search afresh.
 settings.register_profile("mixeq", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None)
+# HYPOTHESIS_PROFILE=fuzz: search afresh, and the formula fuzzers draw thousands of inputs
+# (tests/spec/test_fuzz_formulas.py)
+settings.register_profile("fuzz", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mixeq"))
 
 from mixeq.datasets import apply_factors

@@ -193,6 +193,7 @@ class SymbolicModel:
     def _build_parts(self):
         self.parts: dict[int, dict[frozenset, Part]] = {
             lev: {frozenset(): Part(lev, 0, ())} for lev in range(1, self.nlevels + 1)}
+        self._part_lists: dict[int, list[Part]] = {}
         for atoms in [*self.info.x_atoms, *(a for t in self.info.terms for a in t.atoms)]:
             for lev in range(1, self.nlevels + 1):
                 mine = tuple(a for a in atoms if self.level_of(a) == lev)
@@ -207,11 +208,16 @@ class SymbolicModel:
                      for lev in range(1, upto + 1))
 
     def part(self, level: int, index: int) -> Part:
-        return next(p for p in self.parts[level].values() if p.index == index)
+        # parts are numbered in insertion order (Part(lev, len(table), …)), so the
+        # index is the position: a list per level instead of a scan per look-up
+        table = self.parts[level]
+        cached = self._part_lists.get(level)
+        if cached is None or len(cached) != len(table):
+            cached = self._part_lists[level] = list(table.values())
+        return cached[index]
 
     def subscript(self, path) -> tuple:
-        wide = any(p >= 10 for lev in self.parts.values() for p in
-                   (x.index for x in lev.values()))
+        wide = any(len(lev) > 10 for lev in self.parts.values())  # some index ≥ 10
         return (",".join(map(str, path)),) if wide else tuple(str(p) for p in path)
 
     # -- coefficients ----------------------------------------------------------

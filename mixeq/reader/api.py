@@ -12,6 +12,7 @@ from mixeq.reader.drawn import undraw
 from mixeq.reader.legend import read_legend
 from mixeq.reader.render import render_form
 from mixeq.reader.result import ReadResult
+from mixeq.spec.limits import MAX_DEPTH
 
 
 def _read_model(text: str, group_map: dict[str, str]):
@@ -40,6 +41,9 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     if not isinstance(text, str):
         raise TypeError("read_equations expects the equations as a string")
     fmt = format or ("latex" if looks_like_latex(text) else "text")
+    if _nesting(text) > MAX_DEPTH:
+        return _failure(D.PARSE_ERROR, f"the equations are nested more than {MAX_DEPTH} "
+                        "brackets deep; mixeq refuses such input: remove redundant brackets.", fmt)
     try:
         doc, spec, levels, mapping, places = _read_model(text, dict(group_map or {}))
     except RecursionError:
@@ -62,6 +66,19 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         composite, matrix, matrix_form = _other_forms(spec, fmt, levels, notes)
     return ReadResult(spec, spec.canonical() if spec is not None else None, composite, matrix,
                       diagnostics, levels, mapping, fmt, notes, matrix_form)
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting, in one pass: refusing deep input up front costs
+    microseconds, where reading it would recurse until Python's limit."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}" and depth:
+            depth -= 1
+    return deepest
 
 
 def _failure(code: str, message: str, fmt: str) -> ReadResult:

@@ -382,10 +382,10 @@ class _Bound:
             close = self.c.match[lo]
             inner = [k for k in range(lo + 1, close)
                      if self.t[k].text in ("|", "||") and self.c.depth_at[k] == self.c.depth_at[lo]]
-            if inner:  # a random-effects term: bound its left side on its own
+            if inner:  # a random-effects term: one term; its left side bounded on its own
                 n, order, _ = self.expr(lo + 1, inner[0], 0)
                 self._check(n, order, lo)
-                return 0, 0, close + 1
+                return 1, 0, close + 1
             n, order, _ = self.expr(lo + 1, close, 0)
             return n, order, close + 1
         if tok.kind == NAME and self.c._is_call(lo):

@@ -8,7 +8,7 @@ terms; the bound is computed without expanding anything).
 """
 from __future__ import annotations
 
-MAX_FORMULA_LENGTH = 50_000   # characters; 2,000 columns with 20-character names fit easily
+MAX_FORMULA_LENGTH = 100_000  # characters; 2,000 terms of 50 characters fit
 MAX_DEPTH = 100               # nested brackets; R's own parser gives up at a few thousand
 MAX_TERMS = 2_000             # model terms after expanding *, ^, / (lme4 users rarely pass 200)
 MAX_ORDER = 10                # variables in one interaction term

@@ -255,27 +255,36 @@ _CHUNK = 200
 
 def _chunked_sum(pieces: list[tuple[str, Piece]],
                  formula: str) -> tuple[bool, tuple[str, ...]] | None:
-    """A long sum of single factors (``log(x1) + … + log(x2000)``) parsed by
-    formulaic in chunks: its parser dedupes terms at every '+', quadratic in the
-    number of terms; chunks keep the whole parse linear. Terms of degree one come
-    out in the order written, so the result equals one whole parse."""
+    """A long sum of single factors and their interactions (``log(x1) + … + a:b``)
+    parsed by formulaic in chunks: its parser dedupes terms at every '+', quadratic
+    in the number of terms; chunks keep the whole parse linear. formulaic orders
+    terms by degree, then as written: the chunks' terms are merged the same way."""
     if len(pieces) <= _CHUNK or any(sign == "-" for sign, _ in pieces):
         return None
     texts = [p.text for _, p in pieces]
     if "0" in texts and "1" in texts:
         return None
-    if not all(t in ("0", "1") or _single_factor(p, formula)
+    if not all(t in ("0", "1") or _product_of_factors(p, formula)
                for t, (_, p) in zip(texts, pieces)):
         return None
     factors = [(t, p) for t, (_, p) in zip(texts, pieces) if t not in ("0", "1")]
     unique = list({t: p for t, p in factors}.items())
-    terms: dict[str, None] = {}
+    terms: dict[frozenset, tuple[int, int, str]] = {}
     for k in range(0, len(unique), _CHUNK):
         chunk = unique[k:k + _CHUNK]
         parsed = _formulaic(" + ".join(t for t, _ in chunk), formula, chunk[0][1].start,
                             "fixed part")
-        terms.update((term_text(t), None) for t in parsed if str(t) != "1")
-    return "0" not in texts, tuple(terms)
+        for term in parsed:
+            if str(term) != "1":
+                text = term_text(term)
+                key = frozenset(text.split(":"))
+                terms.setdefault(key, (len(term.factors), len(terms), text))
+    return "0" not in texts, tuple(text for _, _, text in sorted(terms.values()))
+
+
+def _product_of_factors(piece: Piece, formula: str) -> bool:
+    """``a``, ``log(x)``, ``a:log(x):b``: single factors joined by ':' only."""
+    return all(_single_factor(part.strip(), formula) for _, part in split_top(piece, ":", formula))
 
 
 def _single_factor(piece: Piece, formula: str) -> bool:
@@ -305,7 +314,7 @@ class _Plain(str):
 
     @property
     def factors(self):
-        return (_PlainFactor(self),)
+        return tuple(_PlainFactor(p) for p in self.split(":"))
 
 
 class _PlainFactor(str):
@@ -316,20 +325,29 @@ class _PlainFactor(str):
     eval_method = None
 
 
-_SIMPLE = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*|[01])(?:\s*\+\s*(?:[A-Za-z_][A-Za-z0-9_]*|[01]))*\s*$")
+_SIMPLE = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*(?:\s*:\s*[A-Za-z_][A-Za-z0-9_]*)*|[01])"
+                     r"(?:\s*\+\s*(?:[A-Za-z_][A-Za-z0-9_]*(?:\s*:\s*[A-Za-z_][A-Za-z0-9_]*)*|[01]))*\s*$")
 
 
 def _simple_sum(text: str) -> list | None:
-    """``1 + x + z`` (names, 0 and 1 joined by '+') without formulaic: its terms
-    are what formulaic gives, in order, without repeats; None for anything else."""
+    """``1 + x + z + x:m`` (names and their interactions, 0 and 1, joined by '+')
+    without formulaic: its terms as formulaic gives them — by degree, then as
+    written, without repeats (``m:x`` repeats ``x:m``); None for anything else."""
     if not _SIMPLE.match(text):
         return None
     parts = [p.strip() for p in text.split("+")]
     if "0" in parts and "1" in parts:
         return None
     intercept = "0" not in parts
-    names = list(dict.fromkeys(p for p in parts if p not in ("0", "1")))
-    return [_Plain("1")] * intercept + [_Plain(n) for n in names]
+    terms: dict[frozenset, tuple[int, int, str]] = {}
+    for part in parts:
+        if part in ("0", "1"):
+            continue
+        names = [n.strip() for n in part.split(":")]
+        if len(set(names)) != len(names):
+            return None  # x:x — formulaic's reduction rules decide
+        terms.setdefault(frozenset(names), (len(names), len(terms), ":".join(names)))
+    return [_Plain("1")] * intercept + [_Plain(t) for _, _, t in sorted(terms.values())]
 
 
 def _r_powers(text: str, formula: str, start: int) -> str:

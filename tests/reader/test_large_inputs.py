@@ -21,7 +21,12 @@ def test_three_thousand_nested_distributions():
     result = mixeq.read_equations(text)
     assert result.spec is None
     assert [d.code for d in result.diagnostics] == [D.PARSE_ERROR]
-    assert "nested too deeply" in result.diagnostics[0].message
+    assert "nested more than 100 brackets deep" in result.diagnostics[0].message
+
+
+def test_nesting_below_the_limit_is_read():
+    text = r"y_{ij} = \beta_{0j} + \beta_{1j} " + "(" * 90 + "x_{ij}" + ")" * 90 + r" + e_{ij}"
+    assert mixeq.read_equations(text, render=False).formula == "y ~ 1 + x + (1 + x | j)"
 
 
 def test_two_thousand_level2_equations():

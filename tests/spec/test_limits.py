@@ -1,10 +1,15 @@
 """No hang on formulas (issue 8, section 4): each of the issue's inputs gives a result
 or a clear error. Speed figures are in benchmarks/ (bench_parse.py), not here."""
 import pytest
+from formulaic import Formula
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mixeq
 from mixeq.errors import FormulaSyntaxError
 from mixeq.spec.limits import MAX_DEPTH, MAX_FORMULA_LENGTH, MAX_ORDER, MAX_TERMS
+from mixeq.spec.parser import _chunked_sum, term_text
+from mixeq.spec.scan import Piece
 
 
 def test_power_of_sixteen_terms_is_refused_without_expanding():
@@ -47,7 +52,7 @@ def test_too_many_terms_are_refused():
 def test_many_terms_within_the_limit_parse_in_order():
     """2,000 transformed terms: formulaic's parser is quadratic in the terms of one
     sum, so mixeq hands it chunks; the result is the whole sum, in order, deduplicated."""
-    terms = [f"log(x{k})" for k in range(MAX_TERMS - 5)]
+    terms = [f"log(x{k})" for k in range(MAX_TERMS - 6)]  # + 5 repeats + (1 | g)
     spec = mixeq.parse("y ~ " + " + ".join(terms + terms[:5]) + " + (1 | g)")
     assert spec.fixed == tuple(terms)
     small = mixeq.parse("y ~ " + " + ".join(terms[:50]) + " + I(z^2)")
@@ -74,3 +79,23 @@ def test_a_long_formula_is_shown_around_the_error():
     shown, caret = str(info.value).splitlines()[-2:]
     assert len(shown) < 140 and shown.strip().startswith("…")
     assert shown[caret.index("^"):].startswith(")")   # the caret under the empty argument
+
+
+NAMES = ["a", "b", "c", "x", "m", "z"]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.sampled_from(["0", "1", "log(x)", "sqrt(a):b", "b:sqrt(a)"]),
+                          st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True)
+                          .map(":".join)), min_size=1, max_size=10))
+def test_fast_paths_give_formulaic_terms(parts):
+    """The sums parse() reads without formulaic (names and their interactions) or in
+    chunks give exactly formulaic's terms, in its order."""
+    text = " + ".join(parts)
+    if "0" in parts and "1" in parts:
+        return
+    expected = [term_text(t) for t in Formula(text) if str(t) != "1"]
+    assert list(mixeq.parse(f"y ~ {text}").fixed) == expected
+    chunked = _chunked_sum([("+", Piece(p, 0)) for p in parts * 60], "")
+    if chunked is not None:
+        assert list(chunked[1]) == expected

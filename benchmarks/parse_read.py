@@ -1,0 +1,109 @@
+"""Parse and read times of large inputs (issue 8, "no hang"): formulas and equation
+documents of about 10 KB and 100 KB.
+
+    python benchmarks/parse_read.py [--repeats 5] [--json out.json]
+
+For each input shape: the size, the median time of ``mixeq.parse`` (formulas) or
+``mixeq.read_equations`` (equations, with the composite and matrix forms rendered),
+and the ratio of the 100 KB time to the 10 KB time (10 means linear in the length).
+Not a test: figures go to docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import mixeq  # noqa: E402
+
+
+def _fill(make, size: int) -> str:
+    """The input of the shape ``make(n)`` whose length first reaches ``size``."""
+    n = 1
+    while len(make(n)) < size:
+        n = max(n + 1, int(n * size / max(len(make(n)), 1)))
+    return make(n)
+
+
+FORMULAS = {
+    "sum of columns": lambda n: "y ~ " + " + ".join(f"x{k}" for k in range(n)) + " + (1 | g)",
+    "sum of transforms": lambda n: "y ~ " + " + ".join(
+        f"log(x{k} + 1e-3)" for k in range(n)) + " + (1 | g)",
+    "interactions": lambda n: "y ~ " + " + ".join(f"a{k}:b{k}" for k in range(n)) + " + (1 | g)",
+    "random terms": lambda n: "y ~ x + " + " + ".join(f"(1 + x | g{k})" for k in range(n)),
+}
+EQUATIONS = {
+    "level-1 sum, level-2 equations": lambda n: (
+        r"y_{ij} = \beta_{0j} + " + " + ".join(rf"\beta_{{{k}j}} x{k}_{{ij}}" for k in range(1, n))
+        + r" + e_{ij}" "\n" r"\beta_{0j} = \gamma_{00} + u_{0j}" "\n"
+        + "\n".join(rf"\beta_{{{k}j}} = \gamma_{{{k}0}}" for k in range(1, n))),
+    "many level-2 equations": lambda n: (
+        r"y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + e_{ij}" "\n"
+        + "\n".join(rf"\beta_{{{k}j}} = \gamma_{{{k}0}} + u_{{{k}j}}" for k in range(n))),
+    r"nested \sim N(": lambda n: r"y_i \sim " + "N(" * n + "0, 1" + ")" * n,
+}
+
+
+def median_time(call, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _parse(text) -> str:
+    try:
+        mixeq.parse(text)
+        return "parsed"
+    except mixeq.MixeqError:  # beyond a limit: the time of the refusal
+        return "refused"
+
+
+def _read(text) -> str:
+    return "read" if mixeq.read_equations(text).spec is not None else "diagnosed"
+
+
+def run(repeats: int) -> list[dict]:
+    mixeq.read_equations(EQUATIONS["many level-2 equations"](3))  # imports not timed
+    _parse(FORMULAS["sum of transforms"](3))
+    rows = []
+    for kind, table, call in (("formula", FORMULAS, _parse),
+                              ("equations", EQUATIONS, _read)):
+        for shape, make in table.items():
+            row = {"kind": kind, "shape": shape}
+            for label, size in (("10KB", 10_000), ("100KB", 100_000)):
+                text = _fill(make, size)
+                row[f"bytes_{label}"] = len(text.encode())
+                row[f"seconds_{label}"] = median_time(lambda: call(text), repeats)
+                row[f"outcome_{label}"] = call(text)
+            row["ratio"] = row["seconds_100KB"] / row["seconds_10KB"]
+            rows.append(row)
+            print(f"{kind:9s} {shape:32s} {row['bytes_10KB']:>7,} B {row['seconds_10KB']:7.3f} s   "
+                  f"{row['bytes_100KB']:>8,} B {row['seconds_100KB']:7.3f} s   "
+                  f"ratio {row['ratio']:5.1f}  ({row['outcome_10KB']}, {row['outcome_100KB']})",
+                  flush=True)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args(argv)
+    rows = run(args.repeats)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
