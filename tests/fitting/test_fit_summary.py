@@ -7,7 +7,7 @@ from mixeq.fitting.summary import abbreviate, r_format
 
 
 def test_reml_summary_reads_like_lme4():
-    text = reference_fit("sleepstudy_slope_reml").summary()
+    text = reference_fit("sleepstudy_slope_reml").summary(ddf="lme4")  # lme4's layout
     lines = text.splitlines()
     assert lines[0].startswith("Linear mixed model fit by REML")
     assert "Formula: Reaction ~ Days + (Days | Subject)" in lines
