@@ -49,7 +49,9 @@ def run(args) -> int:
         ci = fit.confint(args.confint, level=args.level, nsim=args.nsim, seed=args.seed)
     if args.json:
         out = fit.to_reference_dict()
-        if args.ddf != "lme4":
+        from mixeq.inference.access import in_memory
+
+        if args.ddf != "lme4" and in_memory(fit):   # (a remote source's fit: no df)
             out["coef_table"] = _records(fit.coef_table(ddf=args.ddf))
         if ci is not None:
             out["confint"] = _records(ci)
