@@ -109,3 +109,40 @@ def test_fit_json_never_reports_two_intercepts(capsys, tmp_path):
     err = _json_error(capsys, ["fit", "Reaction ~ Intercept + (1 | Subject)", "--data", str(path),
                                "--json"])
     assert err["type"] == "DataError" and "'Intercept'" in err["message"]
+
+
+def test_csv_columns_of_every_kind_through_the_cli(capsys, tmp_path):
+    """A logical column (True/False in the CSV) is R's xTRUE; a repeated header is
+    renamed by the CSV reader, so the formula's column is unambiguous."""
+    import pandas as pd
+
+    path = tmp_path / "d.csv"
+    frame = pd.read_csv(SLEEP).assign(b=lambda d: d.Days > 4)
+    frame.to_csv(path, index=False)
+    assert main(["fit", "Reaction ~ b + (1 | Subject)", "--data", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out["fixef"]) == ["(Intercept)", "bTRUE"]
+    assert out["fixef"]["bTRUE"] == pytest.approx(53.7554255555554, rel=1e-6)  # lme4 1.1-31
+    dup = tmp_path / "dup.csv"
+    dup.write_text("Reaction,Days,Subject,Days\n" + "\n".join(
+        f"{r},{d},{s},{d}" for r, d, s in frame[["Reaction", "Days", "Subject"]].itertuples(index=False)))
+    assert main(["design", F, "--data", str(dup), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["X_columns"] == ["(Intercept)", "Days"]
+
+
+def test_check_with_data_of_every_kind_through_the_cli(capsys, tmp_path):
+    import pandas as pd
+
+    eqs = tmp_path / "eq.txt"
+    eqs.write_text("y_ij = beta_0j + beta_1j x_ij + e_ij\nbeta_0j = gamma_00 + gamma_01 m_j + u_0j\n"
+                   "beta_1j = gamma_10 + u_1j\n")
+    seed = pd.read_csv(DATA / "seedlike.csv")
+    for name, frame, status in [
+            ("bool", seed.assign(m=seed.m > seed.m.median()), 0),
+            ("index", seed.assign(j=seed.school), 0),
+            ("bool-varies", seed.assign(m=seed.x > 0), 1)]:
+        path = tmp_path / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        code = main(["check", str(eqs), "--group", "j=school", "--data", str(path), "--json"])
+        out = json.loads(capsys.readouterr().out)
+        assert code == status and "error" not in out and out["formula"].startswith("y ~ 1 + x + m")
