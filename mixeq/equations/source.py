@@ -134,6 +134,12 @@ def _atom_levels(info: ModelInfo, given: dict | None) -> dict[str, AtomLevel]:
         raise RenderError(f"levels= names {unknown}, which the formula does not use; "
                           f"predictors: {sorted(set(inner.values()))}")
     out = {}
+    slope_groups = _slope_groups(info)
+    x_names: dict[str, list[set[str]]] = {}  # var → the X columns' variables it appears in
+    for atoms in info.x_atoms:
+        names = {a.var for a in atoms}
+        for v in names:
+            x_names.setdefault(v, []).append(names)
     for atom in _all_atoms(info):
         key = atom.var if atom.var in given else inner[atom.var]
         if key in given:
@@ -141,7 +147,7 @@ def _atom_levels(info: ModelInfo, given: dict | None) -> dict[str, AtomLevel]:
         elif info.has_data:
             out[atom.var] = _data_level(atom, info)
         else:
-            out[atom.var] = _assumed_level(atom, info)
+            out[atom.var] = _assumed_level(atom, info, slope_groups, x_names.get(atom.var, []))
     return _demote_random_slopes(out, info)
 
 
@@ -186,19 +192,20 @@ def _data_level(atom: Atom, info: ModelInfo) -> AtomLevel:
     return best or AtomLevel(1, None, "data")
 
 
-def _assumed_level(atom: Atom, info: ModelInfo) -> AtomLevel:
+def _assumed_level(atom: Atom, info: ModelInfo, slope_groups: dict[str, list[str]],
+                   x_names: list[set[str]]) -> AtomLevel:
     """Without data: a grouping variable is constant within its factor; a
     predictor with a random slope is level 1; one that interacts with a
-    random-slope predictor is level 2 (a cross-level interaction); others level 1."""
+    random-slope predictor is level 2 (a cross-level interaction); others level 1.
+    ``x_names``: the variables of each X column that uses ``atom`` (found once for
+    all atoms, so a model with many columns is not scanned once per atom)."""
     owners = [g for g in info.groups if atom.var in g.split(":")]
     if owners:
         g = min(owners, key=lambda h: info.groups[h].level)
         return AtomLevel(info.groups[g].level, g, "assumed", "part of the grouping factor")
-    slope_groups = _slope_groups(info)
     if atom.var in slope_groups:
         return AtomLevel(1, None, "assumed", "has a random slope")
-    for atoms in info.x_atoms:
-        names = {a.var for a in atoms}
+    for names in x_names:
         partners = [v for v in names if v in slope_groups and v != atom.var]
         if atom.var in names and partners:
             g = min(slope_groups[partners[0]], key=lambda h: info.groups[h].level)
