@@ -104,6 +104,7 @@ def _open_path(src: Source, path: str) -> None:
         raise SourceError(f"no file matches '{path}'; check the path (globs such as "
                           "'data/*.parquet' are allowed)")
     con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")   # DuckDB's bar would write to the terminal
     low = path.lower()
     try:
         if low.endswith((".parquet", ".pq")) or not low.endswith((".csv", ".tsv", ".txt")):
