@@ -195,3 +195,12 @@ def test_predictors_of_extreme_scale_are_not_dropped_as_aliased(scale):
     # the fit cannot square such values in double precision: refused, with the reason
     with pytest.raises(mixeq.FitError, match="'x' has values of size.*rescale"):
         m.fit()
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", "object"])
+def test_missing_text_counts_as_missing(dtype):
+    frame = _plain().assign(s=lambda d: (d.Days % 3).astype(str).astype(dtype))
+    frame.loc[5, "s"] = None
+    with pytest.warns(mixeq.MixeqWarning, match="dropped 1 of 180 rows .* s \\(1\\)"):
+        m = mixeq.Model("Reaction ~ s + (1 | Subject)", frame)
+    assert m.nobs == 179 and list(m.X.columns) == ["(Intercept)", "s1", "s2"]
