@@ -54,6 +54,7 @@ def draw_pattern(ax, M: sp.spmatrix, label: str):
                         extent=(-0.5, ncol - 0.5, nrow - 0.5, -0.5))
         ax.set_title(f"{label}: {rows.size} non-zeros (density)", fontsize=9)
         return art
+    ax.figure.draw_without_rendering()  # the constrained layout places the axes first
     bbox = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     size = min(bbox.width * fig_w * 72 / max(ncol, 1), bbox.height * fig_h * 72 / max(nrow, 1))
@@ -70,7 +71,7 @@ def z_pattern(model, width: float = 6.0, height: float | None = None):
     (vertical lines between random-effects terms)."""
     Z = model.Z[cluster_order(model)]
     n, q = Z.shape
-    fig = new_figure(width, height or min(max(3.0, width * n / max(q, 1)), 9.0))
+    fig = new_figure(width, height or min(max(3.0, width * n / max(q, 1)), 6.5))
     ax = fig.add_subplot()
     art = draw_pattern(ax, Z, "Z (rows sorted by cluster)")
     start = 0

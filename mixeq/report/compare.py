@@ -105,8 +105,8 @@ def compare_section(models, labels: list[str], fits=None) -> str:
     from mixeq.report.fit_summary import anova_section
 
     parts = ['<p>Rows that differ between the models are <span class="legend-diff">coloured red '
-             "in the equations</span> and the models holding them are framed; the table "
-             "names every difference.</p>", structure_table(models, labels)]
+             "in the equations</span>, a model holding such rows has a red bar at its left and "
+             "says how many; the table names every difference.</p>", structure_table(models, labels)]
     for form, title in (("multilevel", "Multilevel equations"), ("composite", "Composite equations")):
         try:
             parts.append(f"<h3>{title}</h3>" + side_by_side(models, labels, form))

@@ -33,6 +33,36 @@ def coefficients(fit) -> pd.DataFrame:
     return frame
 
 
+P_COLUMNS = ("Pr(>|t|)", "Pr(>|z|)", "Pr(>F)", "Pr(>Chisq)")
+
+
+def format_pvalue(p: float) -> str:
+    """As R's format.pval (4 significant digits): '< 2.2e-16' below machine precision."""
+    if p is None or not np.isfinite(p):
+        return ""
+    return "< 2.2e-16" if p < 2.2e-16 else f"{p:.4g}"
+
+
+def r_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, frozenset]:
+    """Numeric columns formatted as R prints them (each column with one number of
+    decimals, 5 significant digits for its smallest entry; p-values as format.pval);
+    the names of those columns."""
+    from mixeq.fitting.summary import r_format
+
+    out, done = frame.copy(), set()
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        values = [float(v) if pd.notna(v) else None for v in frame[col]]
+        if col in P_COLUMNS:
+            out[col] = [format_pvalue(v) if v is not None else "" for v in values]
+        else:
+            finite = [v if v is not None else float("nan") for v in values]
+            out[col] = [("" if v is None else t) for v, t in zip(values, r_format(finite, 5))]
+        done.add(col)
+    return out, frozenset(done)
+
+
 def variance_components(fit) -> pd.DataFrame:
     vc = fit.varcorr.copy()
     for col in ("var1", "var2"):
@@ -69,13 +99,18 @@ def fit_section(fit) -> str:
                  "estimated as zero or a correlation as ±1.</p>")
     return "\n".join([
         warn,
-        frame_table(coefficients(fit), "Fixed effects"),
-        frame_table(variance_components(fit), "Variance components (lme4's VarCorr)", "group"),
+        _formatted_table(coefficients(fit), "Fixed effects"),
+        _formatted_table(variance_components(fit), "Variance components (lme4's VarCorr)", "group"),
         '<div class="grid">',
         table(["statistic", "value"], statistics(fit), "Fit statistics"),
-        table(["optimiser", "value"], convergence(fit), "Convergence"),
+        table(["", "value"], convergence(fit), "Convergence"),
         "</div>",
     ])
+
+
+def _formatted_table(frame: pd.DataFrame, caption: str, index_name: str = "") -> str:
+    formatted, right = r_columns(frame)
+    return frame_table(formatted, caption, index_name, right)
 
 
 def anova_section(fits) -> str:
@@ -89,4 +124,4 @@ def anova_section(fits) -> str:
             return f'<p class="note">No likelihood-ratio test: {esc(exc)}</p>'
     note = ('<p class="note">REML fits refitted by maximum likelihood for the test, '
             "as lme4's anova() does.</p>") if any(f.reml for f in fits) else ""
-    return note + frame_table(frame, "Likelihood-ratio test (mixeq.anova)", "model")
+    return note + _formatted_table(frame, "Likelihood-ratio test (mixeq.anova)", "model")

@@ -25,12 +25,14 @@ def number(value, digits: int = 4) -> str:
         v = float(value)
         if v != 0 and (abs(v) < 1e-4 or abs(v) >= 1e7):
             return f"{v:.{digits - 1}e}"
-        return f"{v:.{digits}g}" if abs(v) < 10 ** digits else f"{v:.1f}"
+        return f"{v:.{digits}g}" if abs(v) < 10 ** (digits - 1) else f"{v:.1f}"
     return esc(value)
 
 
-def table(header: list[str], rows: list[list], caption: str = "", numeric_from: int = 1) -> str:
-    """A ``<table>`` with a caption and column headers; cells are escaped (numbers formatted)."""
+def table(header: list[str], rows: list[list], caption: str = "", numeric_from: int = 1,
+          right: frozenset = frozenset()) -> str:
+    """A ``<table>`` with a caption and column headers; cells are escaped (numbers
+    formatted); numbers and the columns in ``right`` (already formatted) align right."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
     body = []
     for row in rows:
@@ -40,7 +42,8 @@ def table(header: list[str], rows: list[list], caption: str = "", numeric_from: 
             if i == 0:
                 cells.append(f'<th scope="row">{text}</th>')
             else:
-                cls = ' class="num"' if i >= numeric_from and not isinstance(cell, str) else ""
+                num = (i >= numeric_from and not isinstance(cell, str)) or i in right
+                cls = ' class="num"' if num else ""
                 cells.append(f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
@@ -48,9 +51,12 @@ def table(header: list[str], rows: list[list], caption: str = "", numeric_from: 
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
-def frame_table(frame: pd.DataFrame, caption: str = "", index_name: str = "") -> str:
+def frame_table(frame: pd.DataFrame, caption: str = "", index_name: str = "",
+                right: frozenset = frozenset()) -> str:
+    """A table of a frame; ``right``: names of columns already formatted as numbers."""
     rows = [[str(i), *[_cell(v) for v in r]] for i, r in zip(frame.index, frame.itertuples(index=False))]
-    return table([index_name, *map(str, frame.columns)], rows, caption)
+    cols = frozenset(j + 1 for j, c in enumerate(frame.columns) if c in right)
+    return table([index_name, *map(str, frame.columns)], rows, caption, right=cols)
 
 
 def _cell(v):

@@ -32,9 +32,9 @@ figure.plot svg { display: block; width: 100%; max-width: 760px; height: auto; m
 figcaption { font-size: .9rem; color: var(--muted); margin-top: .4rem; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
 .side { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem; min-width: 0; }
-.side h4 { margin: .2rem 0; font-size: 1rem; }
-.differs { background: var(--diff); border-left: 4px solid var(--diff-fg); padding-left: .4rem; }
-.legend-diff { background: var(--diff); border-left: 4px solid var(--diff-fg); padding: 0 .4rem; }
+.side h4 { margin: .2rem 0; font-size: 1rem; } .side .katex { font-size: 1.05em; }
+.side.differs { border-left: 4px solid var(--diff-fg); }
+.legend-diff { color: #b3261e; font-weight: 600; }
 @media (max-width: 600px) { main { padding: .6rem .6rem 3rem; } body { font-size: 15px; }
   .grid { grid-template-columns: 1fr; } th, td { padding: .2rem .4rem; } }
 """

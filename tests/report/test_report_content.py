@@ -8,9 +8,15 @@ import warnings
 import pytest
 
 import mixeq
-from conftest import load_dataset, load_reference
+from conftest import DATA, load_dataset, load_reference
 from mixeq.equations import FORMS
 from mixeq.report.compare import colour_row, mark_differences, top_level_cells
+
+
+def load_inference(name: str) -> dict:
+    import json
+
+    return json.loads((DATA / "inference" / f"{name}.json").read_text())
 
 
 def text(html: str) -> str:
@@ -30,8 +36,12 @@ def test_seedlike_page_has_data_forms_proof_fit_and_pictures(reports):
     checks = mixeq.verify(mixeq.Model(ref["formula"], load_dataset("seedlike"))).checks
     assert html.count('<td class="status-') == len(checks) > 3
     assert "every form is the same model" in words
-    for name, value in ref["fixef"].items():
-        assert f"{value:.4g}" in words, name  # lme4's estimates, 4 significant digits
+    fixed = html[html.index("<caption>Fixed effects"):]
+    for name, value in ref["fixef"].items():  # lme4's estimates and standard errors
+        row = re.search(rf'<th scope="row">{re.escape(name)}</th><td class="num">([^<]+)</td>'
+                        r'<td class="num">([^<]+)</td>', fixed)
+        assert float(row.group(1)) == pytest.approx(value, rel=1e-4)
+        assert float(row.group(2)) == pytest.approx(ref["fixef_se"][name], rel=1e-3)
     for fig in ("z", "lambda", "caterpillar", "residuals", "qq"):
         assert f'id="m1-fig-{fig}"' in html
 
@@ -44,6 +54,25 @@ def test_sleepstudy_comparison_marks_the_covariance_and_shows_lme4s_test(reports
     # lme4: anova(fm_uncorrelated, fm) gives Chisq 0.0639 on 1 df, p = 0.8004
     lrt = html[html.index("Likelihood-ratio test (mixeq.anova)"):]
     assert "0.06391" in lrt[:3000] and "0.8004" in lrt[:3000]
+
+
+def test_fixed_effects_show_lmertest_df_p_and_wald_intervals(reports):
+    """With the fit's coef_table() and confint(): lmerTest's Satterthwaite df and
+    p-values, lme4's Wald intervals (confint(method = "Wald"): 238.029, 264.781)."""
+    html = reports["sleepstudy"].read_text(encoding="utf-8")
+    fixed = html[html.index("<caption>Fixed effects"):]
+    fixed = fixed[:fixed.index("</table>")]
+    head = re.findall(r'<th scope="col">([^<]*)</th>', fixed)
+    assert head == ["", "Estimate", "Std. Error", "df", "t value", "Pr(&gt;|t|)", "2.5 %", "97.5 %"]
+    cells = dict((m.group(1), re.findall(r'<td class="num">([^<]*)</td>', m.group(2))) for m in
+                 re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', fixed))
+    ref = load_inference("sleepstudy_slope")["satterthwaite"]
+    days = cells["Days"]
+    assert float(days[2]) == pytest.approx(ref["df"]["Days"], rel=1e-3)
+    assert float(days[4]) == pytest.approx(ref["Pr(>|t|)"]["Days"], rel=1e-3)
+    assert cells["(Intercept)"][4] == "&lt; 2.2e-16"  # 1.17e-17, as R's format.pval
+    assert float(cells["(Intercept)"][5]) == pytest.approx(238.0291, rel=1e-5)
+    assert float(cells["(Intercept)"][6]) == pytest.approx(264.7811, rel=1e-5)
 
 
 def test_penicillin_crossed_shows_both_factors(reports):
