@@ -86,6 +86,12 @@ def convergence(fit) -> list[list]:
     rows = [["optimiser", str(s.backend)], ["converged", bool(fit.converged)],
             ["return code", str(s.return_code)], ["evaluations", int(s.evaluations)],
             ["seconds", float(s.seconds)], ["singular (boundary) fit", bool(fit.singular)]]
+    check = getattr(fit, "convergence", None)  # lme4's checkConv, when the fit has it
+    if check is not None and getattr(check, "checked", False):
+        rows.append(["max |gradient| (lme4's check)", float(check.max_grad)])
+        rows += [["warning", str(m)] for m in getattr(check, "messages", [])]
+        if getattr(check, "restarted", False):
+            rows.append(["restarted once", True])
     rows += [[f"θ {name}", float(v)] for name, v in zip(fit.theta_names, np.asarray(fit.theta))]
     return rows
 
