@@ -49,21 +49,22 @@ def _variables(term: str) -> list[str]:
     return split_interaction(term)
 
 
-def _cell_matrix(data, term: str) -> np.ndarray:
+def _cell_matrix(data, term: str, context: dict) -> np.ndarray:
     """``model.matrix(~ 0 + term)``: all cells of the term's factors (times covariates)."""
     from formulaic import model_matrix
 
     try:
-        mm = model_matrix("0 + " + term, data, na_action="ignore", output="pandas")
+        mm = model_matrix("0 + " + term, data, na_action="ignore", output="pandas",
+                          context=context)  # the formula vocabulary only (mixeq.design.context)
     except Exception as exc:
         raise InferenceError(f"cannot build the type III contrast of term {term!r}: {exc}") from None
     return np.asarray(mm, dtype=float)
 
 
-def _is_numeric(data, var: str) -> bool:
+def _is_numeric(data, var: str, context: dict) -> bool:
     from formulaic import model_matrix
 
-    mm = model_matrix("0 + " + var, data, na_action="ignore", output="pandas")
+    mm = model_matrix("0 + " + var, data, na_action="ignore", output="pandas", context=context)
     return mm.shape[1] == 1 and "[" not in str(mm.columns[0])
 
 
@@ -73,7 +74,8 @@ def containment(access) -> dict[str, list[str]]:
     vars_ = {t: set(_variables(t)) for t in terms}
     numeric = {}
     for t in terms:
-        numeric[t] = {v for v in vars_[t] if _is_numeric(access.data, v)}
+        numeric[t] = {v for v in vars_[t]
+                      if _is_numeric(access.data, v, access.model.design.context)}
     out = {}
     for t in terms:
         out[t] = [u for u in terms if vars_[t] <= vars_[u] and vars_[u] - vars_[t]
@@ -88,7 +90,7 @@ def type3_contrasts(access) -> dict[str, np.ndarray]:
         return type1_contrasts(access)
     data = access.data
     blocks = [np.ones((X.shape[0], 1))] if access.has_intercept else []
-    blocks += [_cell_matrix(data, t) for t in terms]
+    blocks += [_cell_matrix(data, t, access.model.design.context) for t in terms]
     rdX = np.column_stack(blocks)
     # which column of rdX each column of X is (treatment coding: each X column is one)
     match = []

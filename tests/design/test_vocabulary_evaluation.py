@@ -106,3 +106,21 @@ def test_braces_are_refused_with_the_fix(data):
     with pytest.raises(FormulaSyntaxError, match=r"braces.*I\(x \+ 1\)") as info:
         mixeq.Model("y ~ {x + 1} + (1 | g)", data)
     assert info.value.position == 4
+
+
+def test_type3_anova_evaluates_terms_with_the_vocabulary(data):
+    """lmerTest's type III contrasts rebuild each term's cells: with the formula's
+    functions and the caller's transforms, equal to the same model on computed columns."""
+    import warnings
+
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731 - a user's function
+    data = data.assign(sx=np.sqrt(data.x), lx=logit(data.x / 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = mixeq.anova(mixeq.fit("y ~ sqrt(x) * f + (1 | g)", data), type=3)
+        plain = mixeq.anova(mixeq.fit("y ~ sx * f + (1 | g)", data), type=3)
+        np.testing.assert_allclose(ours.to_numpy(float), plain.to_numpy(float), rtol=1e-6)
+        user = mixeq.anova(mixeq.fit("y ~ logit(x / 3) * f + (1 | g)", data,
+                                     transforms={"logit": logit}), type=3)
+        plain = mixeq.anova(mixeq.fit("y ~ lx * f + (1 | g)", data), type=3)
+        np.testing.assert_allclose(user.to_numpy(float), plain.to_numpy(float), rtol=1e-6)
