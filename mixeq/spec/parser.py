@@ -200,7 +200,7 @@ def _parse_bar(piece: Piece, formula: str) -> list[RandomTerm]:
 def _parse_lhs(lhs: Piece, formula: str) -> tuple[bool, tuple[str, ...]]:
     parsed = _formulaic(lhs.text, formula, lhs.start, "left side of the bar")
     intercept = any(str(t) == "1" for t in parsed)
-    terms = tuple(term_text(t) for t in parsed if str(t) != "1")
+    terms = tuple(term_text(t, lhs.text) for t in parsed if str(t) != "1")
     return intercept, terms
 
 
@@ -247,7 +247,7 @@ def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
         (f" {sign} " if i or sign == "-" else "") + p.text for i, (sign, p) in enumerate(pieces))
     parsed = _formulaic(text, formula, pieces[0][1].start, "fixed part")
     intercept = any(str(t) == "1" for t in parsed)
-    return intercept, tuple(term_text(t) for t in parsed if str(t) != "1")
+    return intercept, tuple(dict.fromkeys(term_text(t, text) for t in parsed if str(t) != "1"))
 
 
 _CHUNK = 200
@@ -357,9 +357,20 @@ def _r_powers(text: str, formula: str, start: int) -> str:
     return "".join("**" if ch == "^" and d[i] > 0 else ch for i, ch in enumerate(text))
 
 
-def term_text(term) -> str:
-    """A formulaic term as text that parses back to the same term."""
-    return ":".join(_factor_text(f) for f in term.factors)
+def term_text(term, source: str | None = None) -> str:
+    """A formulaic term as text that parses back to the same term. With ``source``
+    (the formula text the term came from) its variables are in R's order: by first
+    appearance in the formula, as ``terms()`` orders them (``sector * cses`` after
+    ``meanses * cses`` gives ``cses:sector``, and lme4's column ``cses:sectorCatholic``)."""
+    names = [_factor_text(f) for f in term.factors]
+    if source is not None and len(names) > 1:
+        names.sort(key=lambda n: _first_appearance(n, source))
+    return ":".join(names)
+
+
+def _first_appearance(name: str, source: str) -> int:
+    found = re.search(rf"(?<![\w.`]){re.escape(name)}(?![\w.`])", source)
+    return found.start() if found else len(source)
 
 
 def _factor_text(factor) -> str:
