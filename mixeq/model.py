@@ -120,19 +120,31 @@ class Model:
             return fit_remote(self, reml=reml, **options)
         from mixeq.fitting import fit_model
 
-        return fit_model(self, reml=reml, **options)
+        result = fit_model(self, reml=reml, **options)
+        self.last_fit = result  # what equations(use_estimates=True) writes (a notebook's m.fit())
+        return result
 
     def equations(self, form: str = "multilevel", format: str = "latex", **options):
-        """The model written in one notation; see :func:`mixeq.equations`."""
+        """The model written in one notation; see :func:`mixeq.equations`. With
+        ``use_estimates=True`` the estimates are those of the last ``m.fit()``."""
         from mixeq.equations import render
+        from mixeq.errors import RenderError
 
-        return render(self, form=form, format=format, **options)
+        obj = self
+        if options.get("use_estimates"):
+            obj = getattr(self, "last_fit", None)
+            if obj is None:
+                raise RenderError("use_estimates=True needs a fit: call m.fit() first (its "
+                                  "estimates are then used), or pass the fit to "
+                                  "mixeq.equations(fit, use_estimates=True)")
+        return render(obj, form=form, format=format, **options)
 
     def verify(self):
-        """Check with SymPy that every notation of this model is the same model."""
+        """Prove that every notation of this model is the model its data define
+        (with the estimates of the last ``m.fit()``, if any)."""
         from mixeq.equations import verify
 
-        return verify(self)
+        return verify(getattr(self, "last_fit", None) or self)
 
     @property
     def plot(self):

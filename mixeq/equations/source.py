@@ -144,6 +144,7 @@ def _atom_levels(info: ModelInfo, given: dict | None) -> dict[str, AtomLevel]:
         key = atom.var if atom.var in given else inner[atom.var]
         if key in given:
             out[atom.var] = _given_level(key, given[key], info)
+            _check_given_against_data(key, given[key], out[atom.var], info)
         elif info.has_data:
             out[atom.var] = _data_level(atom, info)
         else:
@@ -172,6 +173,23 @@ def _given_level(var: str, value, info: ModelInfo) -> AtomLevel:
                           f"factor of the model; choose one of {sorted(info.groups)} "
                           "or None for level 1")
     return AtomLevel(info.groups[value].level, value, "given")
+
+
+def _check_given_against_data(var: str, value, level: AtomLevel, info: ModelInfo) -> None:
+    """``levels={"z": "g"}`` says z is constant within g: with data, that must be true."""
+    if not info.has_data or level.group is None:
+        return
+    model = info.model
+    record = (getattr(model, "levels", {}) or {}).get(var)
+    if record is None:
+        return
+    if level.group not in (*record.constant_within, record.group):
+        where = (f"constant within {', '.join(record.constant_within)}"
+                 if record.constant_within else "level 1 (it varies within every grouping factor)")
+        raise RenderError(
+            f"levels={{{var!r}: {value!r}}} says {var} is constant within {level.group}, but "
+            f"in the data {var} varies within {level.group} (it is {where}); drop {var!r} "
+            "from levels= to take its level from the data, or fix the data")
 
 
 def _data_level(atom: Atom, info: ModelInfo) -> AtomLevel:

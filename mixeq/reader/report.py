@@ -30,5 +30,38 @@ def text_report(result: ReadResult) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def html_report(result: ReadResult) -> str:
+    """The report as an HTML fragment for a notebook: the formula, the forms (as
+    display math for KaTeX/MathJax when they are LaTeX, else preformatted) and the
+    remarks as a table."""
+    from html import escape
+
+    def block(text: str) -> str:
+        if result.format == "latex":
+            return f"<div class=\"math\">\\[{escape(text)}\\]</div>"
+        return f"<pre>{escape(text)}</pre>"
+
+    parts = ['<div class="mixeq-read">']
+    parts.append(f"<p>lme4 formula: <code>{escape(result.formula)}</code></p>" if result.formula
+                 else "<p><b>No model could be read.</b></p>")
+    if result.composite:
+        parts += ["<p>Composite equation:</p>", block(result.composite)]
+    if result.matrix:
+        parts += ["<p>Matrix form:</p>", block(result.matrix)]
+    for note in result.notes:
+        parts.append(f'<p class="note">Note: {escape(note)}</p>')
+    if result.diagnostics:
+        rows = "".join(
+            f"<tr><td><code>{escape(d.code)}</code></td><td>{d.line or ''}</td>"
+            f"<td>{escape(d.message)}</td><td><pre>{escape(d.corrected or '')}</pre></td></tr>"
+            for d in result.diagnostics)
+        parts.append("<table><thead><tr><th>code</th><th>line</th><th>remark</th>"
+                     f"<th>corrected</th></tr></thead><tbody>{rows}</tbody></table>")
+    elif result.spec is not None:
+        parts.append("<p>No remarks: the equations are consistent.</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())

@@ -53,3 +53,17 @@ class ReadResult:
         from mixeq.reader.report import text_report
 
         return text_report(self)
+
+    def __repr__(self) -> str:
+        what = repr(self.formula) if self.formula else "no model read"
+        codes = ", ".join(dict.fromkeys(self.codes()))
+        return (f"<ReadResult {what}: " + (f"{len(self.diagnostics)} remark(s) ({codes})>"
+                                           if self.diagnostics else "no remarks>"))
+
+    def _repr_pretty_(self, p, cycle):  # IPython's text display: the whole report
+        p.text(str(self))
+
+    def _repr_html_(self) -> str:
+        from mixeq.reader.report import html_report
+
+        return html_report(self)

@@ -37,21 +37,79 @@ def build(sm: SymbolicModel) -> Document:
 
 
 def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
-    term = sm.info.terms[r.term].spec.canonical()
+    term = sm.info.terms[r.term]
     entry = sm.atoms_expr(r.atoms) or Num(1)
-    shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
-    what = "intercept" if not r.atoms else "slope of " + " × ".join(shown)
-    head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term}: ", r.symbol,
-            f" is {g.noun} ", Sym(g.letter), f"'s own deviation in the {what}.")
+    head = (f"Column {k} of ", Zj, " (", entry, f") comes from {term.spec.canonical()}: ",
+            r.symbol, f" is {g.noun} ", Sym(g.letter), f"'s own deviation in {_what(r, term)}.")
     match = next((f for f in sm.fixed if {a.key for a in f.atoms} == {a.key for a in r.atoms}),
                  None)
     if match is not None:
         pos = sm.fixed.index(match) + 1
         X = Sym("X", () if sm.crossed else sm.upper_tokens(1))
-        tail = (f" It repeats column {pos} of ", X, " because that "
-                "coefficient varies by cluster: ", Sym("X"), " carries its average effect ",
-                match.symbol, ", ", Sym("Z"), " carries each cluster's deviation from it.")
+        if _cell(sm, r, term):
+            a = r.atoms[0]
+            intercept = next(f for f in sm.fixed if not f.atoms)
+            tail = (f" It repeats column {pos} of ", X, f" (the indicator of cell {a.label}): ",
+                    Sym("X"), " carries ", match.symbol, f", the average difference between "
+                    f"cell {a.label} and the reference cell, so cell {a.label}'s mean is ",
+                    intercept.symbol, " + ", match.symbol, "; ", Sym("Z"),
+                    " carries each cluster's deviation from that mean.")
+        else:
+            tail = (f" It repeats column {pos} of ", X, " because that coefficient varies by "
+                    "cluster: ", *_average(sm, match), Sym("Z"),
+                    " carries each cluster's deviation from it.")
+    elif _reference_cell(sm, r):
+        a = r.atoms[0]
+        intercept = next(f for f in sm.fixed if not f.atoms)
+        tail = (f" X has no column {a.var}_{a.label} because {a.label} is the reference level "
+                f"of {a.var}: the mean of cell {a.var} = {a.label} is the intercept ",
+                intercept.symbol, " (the other cells add their own coefficients), and ",
+                Sym("Z"), " carries each cluster's deviation from that mean.")
     else:
         tail = (" X has no such column, so the model has no average effect for it: "
                 "the cluster deviations vary around 0.",)
     return Sentence(head + tail)
+
+
+def _what(r, term) -> str:
+    """What the random effect is a deviation in: the intercept, a slope, a cell mean
+    (a factor's dummy in a term without intercept, ``(0 + f | g)``), or a contrast."""
+    if not r.atoms:
+        return "the intercept"
+    if len(r.atoms) == 1 and r.atoms[0].label is not None:
+        a = r.atoms[0]
+        if not term.spec.intercept:
+            return f"the mean of cell {a.var} = {a.label}"
+        return f"the difference between {a.var} = {a.label} and the reference level"
+    shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
+    return "the slope of " + " × ".join(shown)
+
+
+def _cell(sm: SymbolicModel, r, term) -> bool:
+    """A cell-mean column of ``(0 + f | g)`` while X codes f as contrasts to a reference."""
+    return (len(r.atoms) == 1 and r.atoms[0].label is not None and not term.spec.intercept
+            and any(not f.atoms for f in sm.fixed))
+
+
+def _reference_cell(sm: SymbolicModel, r) -> bool:
+    """A dummy of the reference level: X has the intercept and the factor's other levels."""
+    if len(r.atoms) != 1 or r.atoms[0].label is None:
+        return False
+    a = r.atoms[0]
+    has_intercept = any(not f.atoms for f in sm.fixed)
+    others = any(len(f.atoms) == 1 and f.atoms[0].var == a.var for f in sm.fixed)
+    return has_intercept and others
+
+
+def _average(sm: SymbolicModel, match) -> tuple:
+    """``X carries its average effect γ_10`` — true only when no level-2 predictor
+    moves it; with a cross-level interaction γ_10 is the effect where m_j = 0."""
+    node = sm.nodes.get(match.path[:1]) if sm.nlevels > 1 else None
+    movers = [p for _, p in (node.children if node else []) if p.atoms]
+    if not movers:
+        return (Sym("X"), " carries its average effect ", match.symbol, ", ")
+    names = [" × ".join(a.var for a in p.atoms) for p in movers]
+    zero = " and ".join(f"{n} = 0" for n in names)
+    return (Sym("X"), " carries ", match.symbol, f", its effect where {zero} (the average "
+            f"effect only when {' and '.join(names)} {'is' if len(names) == 1 else 'are'} "
+            "centred to mean 0); ")

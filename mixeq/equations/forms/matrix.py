@@ -234,7 +234,9 @@ def shown_text(take: list[int], n: int) -> str:
 
 
 def shown_rows(n: int, max_rows: int) -> list[int]:
-    if n <= max_rows:
+    """The rows shown: all when ``max_rows`` is 0 (or the cluster is short), else the
+    first ⌊max_rows/2⌋ and the last ⌈max_rows/2⌉."""
+    if not max_rows or n <= max_rows:
         return list(range(n))
     head = max_rows // 2
     tail = max_rows - head

@@ -50,7 +50,7 @@ def build(sm: SymbolicModel) -> Document:
         bparts.append(Transpose(Sym("b", (), tag)) if several else None)
         gparts.append(_per_level(term_cov(sm, effects), g.count))
         lparts.append(_per_level(lambda_block(effects, theta), g.count))
-        rows += _term_rows(g, effects, tag, pos)
+        rows += _term_rows(g, effects, tag, pos, sm.crossed)
     if several:
         rows.insert(1, Row(Relation(Z, "=", Matrix((tuple(zparts),))), name="Z"))
         rows.insert(2, Row(Relation(b, "=", Transpose(Matrix((tuple(bparts),), paren=True))),
@@ -79,16 +79,30 @@ def _per_level(block, count: Sym):
     return Kron(I_J, block) if isinstance(block, Matrix) else mul(block, I_J)
 
 
-def _term_rows(g, effects: list, tag, pos: int) -> list[Row]:
-    """A term's block-diagonal Z and its b, one block per level of its factor."""
+def _term_rows(g, effects: list, tag, pos: int, crossed: bool = False) -> list[Row]:
+    """A term's Z and its b, one block of columns per level of its factor. One factor
+    (or nested ones): block-diagonal when the rows are sorted by cluster. Crossed
+    factors: a cluster's rows are spread over the data, so the block is an indicator
+    pattern [Z_1 Z_2 … Z_J], not block-diagonal."""
     count = g.count
-    blocks = block_diag(lambda lev: Sym("Z", (lev,), tag), count)
     what = ", ".join(r.column for r in effects)
+    if crossed:
+        blocks = Matrix(((Sym("Z", ("1",), tag), Sym("Z", ("2",), tag), Dots("h"),
+                          Sym("Z", (count,), tag)),))
+        remark = Sentence((f"one block of columns per level of {g.name} (columns {what}): ",
+                           Sym("Z", (Sym(g.letter),), tag), f" holds them on the rows of "
+                           f"{g.name} ", Sym(g.letter), " and 0 on all other rows — an indicator "
+                           f"pattern, not block-diagonal, since {g.name} is crossed with "
+                           "another factor"))
+    else:
+        blocks = block_diag(lambda lev: Sym("Z", (lev,), tag), count)
+        remark = Sentence((f"one block per level of {g.name}: columns {what}; drawn with the "
+                           f"rows sorted by {g.name} (m.Z keeps the data's row order: it is "
+                           f"block-diagonal only when the data are sorted by {g.name})",))
     bvec = column(Sym("b", ("1",), tag), Sym("b", ("2",), tag), Dots("v"),
                   Sym("b", (count,), tag))
     b_j = column(*(r.symbol for r in effects)) if len(effects) > 1 else effects[0].symbol
-    return [Row(Relation(Sym("Z", (), tag), "=", blocks), name=f"Z{pos}",
-                remark=Sentence((f"one block per level of {g.name}: columns {what}",))),
+    return [Row(Relation(Sym("Z", (), tag), "=", blocks), name=f"Z{pos}", remark=remark),
             Row(Relation(Sym("b", (), tag), "=", bvec), name=f"b{pos}",
                 remark=Sentence(("with ", Relation(Sym("b", (Sym(g.letter),), tag), "=", b_j))))]
 
