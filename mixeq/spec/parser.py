@@ -269,6 +269,7 @@ def _chunked_sum(pieces: list[tuple[str, Piece]],
         return None
     factors = [(t, p) for t, (_, p) in zip(texts, pieces) if t not in ("0", "1")]
     unique = list({t: p for t, p in factors}.items())
+    whole = " + ".join(texts)
     terms: dict[frozenset, tuple[int, int, str]] = {}
     for k in range(0, len(unique), _CHUNK):
         chunk = unique[k:k + _CHUNK]
@@ -276,7 +277,7 @@ def _chunked_sum(pieces: list[tuple[str, Piece]],
                             "fixed part")
         for term in parsed:
             if str(term) != "1":
-                text = term_text(term)
+                text = term_text(term, whole)
                 key = frozenset(text.split(":"))
                 terms.setdefault(key, (len(term.factors), len(terms), text))
     return "0" not in texts, tuple(text for _, _, text in sorted(terms.values()))
@@ -369,8 +370,11 @@ def term_text(term, source: str | None = None) -> str:
 
 
 def _first_appearance(name: str, source: str) -> int:
-    found = re.search(rf"(?<![\w.`]){re.escape(name)}(?![\w.`])", source)
-    return found.start() if found else len(source)
+    """Where ``name`` first stands as a whole operand of the formula (``a`` inside
+    ``sqrt(a)`` is not the variable ``a``: R's variables are whole expressions)."""
+    found = re.search(rf"(?:^|[~+:*/|-]|(?<![\w.])\()\s*{re.escape(name)}\s*(?=$|[+:*/|)^-])",
+                      source)
+    return found.end() - len(name) if found else len(source)
 
 
 def _factor_text(factor) -> str:

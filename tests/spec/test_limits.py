@@ -94,8 +94,10 @@ def test_fast_paths_give_formulaic_terms(parts):
     text = " + ".join(parts)
     if "0" in parts and "1" in parts:
         return
-    expected = [term_text(t) for t in Formula(text) if str(t) != "1"]
+    # formulaic's terms, the variables inside each in R's terms() order (first appearance)
+    expected = [term_text(t, text) for t in Formula(text) if str(t) != "1"]
     assert list(mixeq.parse(f"y ~ {text}").fixed) == expected
     chunked = _chunked_sum([("+", Piece(p, 0)) for p in parts * 60], "")
     if chunked is not None:
-        assert list(chunked[1]) == expected
+        assert list(chunked[1]) == [term_text(t, " + ".join(parts * 60))
+                                    for t in Formula(text) if str(t) != "1"]
