@@ -228,8 +228,6 @@ class _Profiler:
         for name in which:
             i = self.names.index(name)
             if i < self.nvp:
-                if self.kinds[i] == "cor" and self._cor_undefined(i):
-                    continue
                 rows = self.profile_vp(i)
             else:
                 rows = self.profile_fe(i - self.nvp)
@@ -241,10 +239,6 @@ class _Profiler:
         lower = dict(zip(self.vp_names, self.lower))
         upper = dict(zip(self.vp_names, self.upper))
         return Profile(table, which, lower, upper, dict(zip(self.names, self.opt)))
-
-    def _cor_undefined(self, i: int) -> bool:
-        """A correlation whose SDs include a zero one (singular fit): nothing to profile."""
-        return False
 
 
 def profile_fit(fit, which=None) -> Profile:
