@@ -22,8 +22,9 @@ def add_parser(subparsers):
     p.add_argument("--data", help="CSV file: match variables to columns, check levels")
     p.add_argument("--json", action="store_true",
                    help="print JSON with keys formula, composite, matrix, diagnostics, levels")
-    p.add_argument("--format", default=None, choices=["text", "latex", "markdown"],
-                   help="format of the composite and matrix forms (default: as the input)")
+    p.add_argument("--format", default=None, choices=["text", "latex", "markdown", "html"],
+                   help="format of the composite and matrix forms (default: as the input); "
+                   "html: a self-contained page with the math typeset (works offline)")
     return p
 
 
@@ -56,11 +57,15 @@ def run(args) -> int:
     data = read_data(args.data, args) if args.data else None
     try:
         result = read_equations(text, group_map=_group_map(args.group), data=data,
-                                format=args.format)
+                                format="latex" if args.format == "html" else args.format)
     except MixeqError:
         raise
     if args.json:
         print(json_text(result.to_dict()))
+    elif args.format == "html":
+        from mixeq.report.check_page import check_page
+
+        sys.stdout.write(check_page(result.to_dict(), args.file))
     else:
         sys.stdout.write(str(result))
     return 0 if result.ok else 1

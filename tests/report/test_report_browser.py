@@ -73,3 +73,21 @@ def test_missing_resource_is_detected(browser, reports, tmp_path):
     broken.write_text(html.replace("</main>", '<img src="absent.png" alt="x"></main>'), encoding="utf-8")
     v = visit(browser, broken.as_uri(), 1280)
     assert len(v.failed) == 1 and v.failed[0].endswith("absent.png")
+
+
+@pytest.mark.parametrize("argv", [
+    ["explain", "y ~ x * m + (1 + x | school)", "--data", "mixeq/examples/seedlike.csv",
+     "--form", "all", "--format", "html", "--verify"],
+    ["check", "tests/data/fixtures/cross_level_as_written.tex", "--format", "html"]])
+def test_explain_and_check_pages_render(browser, tmp_path, capsys, argv):
+    """explain/check --format html typeset with the same offline KaTeX."""
+    from mixeq.cli.main import main
+
+    main(argv)
+    page = tmp_path / f"{argv[0]}.html"
+    page.write_text(capsys.readouterr().out, encoding="utf-8")
+    source = scan(page.read_text(encoding="utf-8"))
+    v = visit(browser, page.as_uri(), 1280)
+    assert v.failed == [] and v.requests == [page.as_uri()]
+    assert v.result["errors"] == [] and v.result["unknown"] == []
+    assert v.result["katex"] >= source.math >= 2 and "\\begin{" not in v.result["text"]

@@ -49,3 +49,13 @@ def test_jupyter_html_typesets_offline():
     eq = mixeq.Model("y ~ x * m + (1 + x | school)", load_dataset("seedlike")).equations()
     html = eq._repr_html_()
     assert eq.html in html and "renderMathInElement" in html and remote_urls(html) == []
+
+
+def test_check_html_is_a_self_contained_page(capsys):
+    from mixeq.cli.main import main
+
+    assert main(["check", "tests/data/fixtures/cross_level_as_written.tex", "--format", "html"]) == 1
+    html = capsys.readouterr().out  # exit 1: the file has a remark, shown on the page
+    assert html.startswith("<!DOCTYPE html>") and remote_urls(html) == []
+    assert scan(html).math == 2  # the composite and the matrix form
+    assert "[slope-not-indexed]" in html and "y ~ 1 + X + M + X:M + (1 + X | j)" in html
