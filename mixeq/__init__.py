@@ -13,6 +13,7 @@ from mixeq.errors import (
     RenderError,
     UnknownColumnError,
 )
+from mixeq.fitting.family import Binomial, Family, Gaussian, Poisson
 from mixeq.model import Model
 from mixeq.spec.parser import parse
 from mixeq.spec.types import ModelSpec, RandomTerm
@@ -20,10 +21,14 @@ from mixeq.spec.types import ModelSpec, RandomTerm
 __version__ = "0.1.0"
 
 
-def fit(formula, data, reml: bool = True, transforms=None, **options):
-    """Fit a linear mixed model: ``mixeq.fit("y ~ x + (1 | g)", data=df)``
-    (functions of your own in the formula: ``transforms={"logit": f}``)."""
-    return Model(formula, data, transforms=transforms).fit(reml=reml, **options)
+def fit(formula, data, reml: bool | None = None, family=None, weights=None, offset=None,
+        link: str | None = None, transforms=None, **options):
+    """Fit a mixed model: ``mixeq.fit("y ~ x + (1 | g)", data=df)`` (lmer), or a GLMM
+    with ``family="binomial"`` / ``"poisson"`` / ``mixeq.Binomial(link="probit")`` (glmer);
+    ``weights``, ``offset``: a column name or one value per row (functions of your own
+    in the formula: ``transforms={"logit": f}``)."""
+    return Model(formula, data, transforms=transforms, family=family, weights=weights,
+                 offset=offset, link=link).fit(reml=reml, **options)
 
 
 def anova(*fits, type=None, ddf: str = "satterthwaite"):
@@ -79,6 +84,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "Binomial", "Family", "Gaussian", "Poisson",
     "DataError", "FitError", "FormulaSyntaxError", "GroupingFactorError", "InferenceError",
     "MixeqError", "MixeqWarning", "Model", "ModelSpec", "RandomTerm",
     "RenderError", "UnknownColumnError", "anova", "fit", "parse",

@@ -26,6 +26,19 @@ class Cluster:
     Z: pd.DataFrame
 
 
+def _warn_if_binary(model) -> None:
+    """A linear mixed model of a 0/1 response runs, but is probably not what was meant."""
+    y = model.design.y.to_numpy()
+    if y.size > 2 and np.all((y == 0.0) | (y == 1.0)) and 0.0 < y.sum() < y.size:
+        import warnings
+
+        from mixeq.errors import MixeqWarning
+
+        warnings.warn(f"the response '{model.spec.response}' is binary (0/1), and a linear mixed "
+                      "model is being fitted; for a logistic model pass family='binomial'",
+                      MixeqWarning, stacklevel=3)
+
+
 class Model:
     """A mixed model: formula + data → X, Z, random-effects terms, predictor levels.
 
@@ -34,23 +47,48 @@ class Model:
     ``transforms={"logit": my_logit}``; nothing is looked up by name elsewhere.
     """
 
-    def __init__(self, formula: str | ModelSpec, data: pd.DataFrame, transforms=None):
+    def __init__(self, formula: str | ModelSpec, data: pd.DataFrame, transforms=None,
+                 family=None, weights=None, offset=None, link: str | None = None):
         from mixeq.design.build import build_design
+        from mixeq.fitting.family import get_family
+        from mixeq.design.frame import as_frame
+        from mixeq.fitting.prior import model_priors, prior_vector
         from mixeq.spec.parser import parse
 
         self.spec: ModelSpec = (formula if isinstance(formula, ModelSpec)
                                 else parse(formula, transforms))
         self.formula: str = self.spec.formula or self.spec.canonical()
+        self.family = get_family(family, link)
         from mixeq.remote.source import is_remote
 
         if is_remote(data):  # a path, DuckDB/Ibis/Spark table: queried, never loaded
             from mixeq.remote import remote_design
 
+            if weights is not None or offset is not None:
+                from mixeq.errors import FitError
+
+                raise FitError("weights= and offset= are not available for a database or file "
+                               "source; load the data into a pandas DataFrame")
             self.design = remote_design(self.spec, data)
+            self.weights, self._offset = None, None
         else:
-            self.design: Design = build_design(self.spec, data, transforms)
+            frame = as_frame(data) if isinstance(weights, str) or isinstance(offset, str) else data
+            weights_in = prior_vector(weights, frame, "weights")
+            offset_in = prior_vector(offset, frame, "offset")
+            self.design: Design = build_design(self.spec, data, transforms, self.family.name)
+            self.weights, self._offset = model_priors(self, frame, weights_in, offset_in)
 
     # -- matrices -------------------------------------------------------------
+    @property
+    def is_glmm(self) -> bool:
+        """A generalized model (binomial, Poisson …), not the Gaussian identity one."""
+        return not self.family.is_gaussian_identity
+
+    @property
+    def trials(self) -> np.ndarray | None:
+        """Binomial trials per row from a cbind(successes, failures) response, else None."""
+        return getattr(self.design, "trials", None)
+
     @property
     def y(self) -> pd.Series:
         return self.design.y
@@ -61,8 +99,9 @@ class Model:
 
     @property
     def offset(self) -> np.ndarray | None:
-        """The ``offset(…)`` terms summed per row (coefficient 1), or None."""
-        return self.design.offset
+        """The ``offset(…)`` terms summed per row (coefficient 1) plus the ``offset=``
+        argument, or None."""
+        return self._offset
 
     @property
     def terms(self) -> list[ReTerm]:
@@ -112,15 +151,23 @@ class Model:
         return design_facts(self)
 
     # -- the doors to the rest of mixeq --------------------------------------
-    def fit(self, reml: bool = True, **options):
-        """Fit by REML (default) or ML; see :func:`mixeq.fit`."""
+    def fit(self, reml: bool | None = None, **options):
+        """Fit by REML (default) or ML, or a GLMM by Laplace / adaptive Gauss–Hermite
+        (``nagq=``); see :func:`mixeq.fit`."""
         if getattr(self.design, "remote", False):
             from mixeq.remote import fit_remote
 
-            return fit_remote(self, reml=reml, **options)
+            if self.is_glmm:
+                options["family"] = self.family.name
+            return fit_remote(self, reml=True if reml is None else reml, **options)
+        if self.is_glmm:
+            from mixeq.fitting.glmm import fit_glmm
+
+            return fit_glmm(self, reml=reml, **options)
         from mixeq.fitting import fit_model
 
-        result = fit_model(self, reml=reml, **options)
+        _warn_if_binary(self)
+        result = fit_model(self, reml=True if reml is None else reml, **options)
         self.last_fit = result  # what equations(use_estimates=True) writes (a notebook's m.fit())
         return result
 
@@ -161,5 +208,6 @@ class Model:
 
     def __repr__(self) -> str:
         q = sum(t.q for t in self.terms)
+        fam = "" if not self.is_glmm else f", family={str(self.family)!r}"
         return (f"Model({self.spec.canonical()!r}, n={self.nobs}, "
-                f"p={self.X.shape[1]}, q={q})")
+                f"p={self.X.shape[1]}, q={q}{fam})")

@@ -34,7 +34,29 @@ def add_parser(subparsers):
     p.add_argument("--seed", type=int, default=None, help="seed of the bootstrap")
     p.add_argument("--optimizer", default="bobyqa",
                    help="nlopt algorithm: bobyqa (default), newuoa, neldermead, cobyla, sbplx")
+    add_glmm_arguments(p)
+    p.add_argument("--nagq", type=int, default=1,
+                   help="GLMM: Gauss–Hermite nodes (1: Laplace, as lme4's nAGQ; > 1 needs a single "
+                   "scalar random-effects term)")
     return p
+
+
+def add_glmm_arguments(p) -> None:
+    """--family, --link, --weights, --offset (shared by fit, explain and design)."""
+    p.add_argument("--family", default=None,
+                   help="gaussian (default: a linear mixed model), binomial or poisson (glmer)")
+    p.add_argument("--link", default=None,
+                   help="link function: logit (binomial default), probit, cloglog; log (poisson)")
+    p.add_argument("--weights", default=None, metavar="COL",
+                   help="column of prior weights (binomial: number of trials for a proportion)")
+    p.add_argument("--offset", default=None, metavar="COL",
+                   help="column added to the linear predictor with coefficient 1")
+
+
+def model_of(args, data) -> Model:
+    return Model(args.formula, data, family=getattr(args, "family", None),
+                 link=getattr(args, "link", None), weights=getattr(args, "weights", None),
+                 offset=getattr(args, "offset", None))
 
 
 def run(args) -> int:
@@ -42,7 +64,11 @@ def run(args) -> int:
     data = data_or_source(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = Model(args.formula, data).fit(reml=not args.ml, optimizer=args.optimizer)
+        model = model_of(args, data)
+        if model.is_glmm:
+            fit = model.fit(nagq=args.nagq, optimizer=args.optimizer)
+        else:
+            fit = model.fit(reml=not args.ml, optimizer=args.optimizer, nagq=args.nagq)
     notes = [str(w.message) for w in caught]
     ci = None
     if args.confint:

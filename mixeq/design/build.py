@@ -8,30 +8,38 @@ from mixeq.design.grouping import assign_hierarchy, grouping_factor
 from mixeq.design.levels import predictor_levels
 from mixeq.design.missing import complete_rows
 from mixeq.design.random import lme4_order, random_term
-from mixeq.design.response import offset_vector, response_vector
+from mixeq.design.response import binomial_response, offset_vector, response_vector
 from mixeq.design.types import Design
 from mixeq.design.variables import check_columns
 from mixeq.spec.check import check_formula
 from mixeq.spec.types import ModelSpec
 
 
-def build_design(spec: ModelSpec, data, transforms=None) -> Design:
+def build_design(spec: ModelSpec, data, transforms=None, family: str | None = None) -> Design:
     """Build X, y and the random-effects terms of ``spec`` on ``data``.
 
     ``data`` is not modified: rows with missing values in the variables used are
     left out of a copy (and counted), grouping variables are made factors.
     A spec is checked against the formula vocabulary again here, whoever made it
     (``parse``, ``read_equations`` or by hand): nothing is evaluated before that.
+    ``family="binomial"`` reads cbind(successes, failures), two-level factor and
+    proportion responses (see response.py). A missing value in a column an offset
+    reads is an error, not a dropped row (the exposure of that row is unknown).
     """
     check_formula(spec.canonical(), transforms)
     context = evaluation_context(transforms)
     data = as_frame(data)
     used = check_columns(spec, data, transforms)
     columns = list(dict.fromkeys(c for names in used.values() for c in names))
+    _check_offset_columns(spec, data, transforms)
     data = prepare_columns(data, used)
     complete = complete_rows(data, columns)
     frame = complete.data
-    y = response_vector(spec.response, frame, context)
+    trials = None
+    if family == "binomial":
+        y, trials = binomial_response(spec.response, frame, context)
+    else:
+        y = response_vector(spec.response, frame, context)
     offset = offset_vector(spec.offsets, frame, context)
     X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context)
     groups = {}
@@ -48,5 +56,21 @@ def build_design(spec: ModelSpec, data, transforms=None) -> Design:
         levels=predictor_levels(predictors, frame, groups),
         data=frame, dropped_rows=complete.dropped, dropped_index=complete.dropped_index,
         dropped_columns=dropped_cols, x_model_spec=x_spec, offset=offset, context=context,
+        trials=trials,
     )
+
+
+def _check_offset_columns(spec: ModelSpec, data, transforms) -> None:
+    from mixeq.design.variables import formula_variables
+    from mixeq.errors import DataError
+
+    for expr in spec.offsets:
+        for name in formula_variables(expr, transforms=transforms):
+            if name in data.columns:
+                missing = int(data[name].isna().sum())
+                if missing:
+                    raise DataError(
+                        f"the offset '{expr}' has {missing} missing value(s) in column '{name}': "
+                        "fill them or drop those rows first (a row without its offset cannot "
+                        "be fitted)")
 

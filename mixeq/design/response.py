@@ -6,7 +6,7 @@ import pandas as pd
 from formulaic import model_matrix
 
 from mixeq.design.context import evaluation_context
-from mixeq.errors import DataError, FitError
+from mixeq.errors import DataError
 from mixeq.spec.check import call_arguments
 
 
@@ -17,7 +17,9 @@ def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str) -> 
     if name in data.columns:
         return data[name]
     try:
-        return model_matrix(f"{expr} ~ 1", data, na_action="ignore",
+        # I(): arithmetic on the left of '~' as arithmetic (size - incidence,
+        # incidence/size), not as formula operators that drop or nest terms
+        return model_matrix(f"I({expr}) ~ 1", data, na_action="ignore",
                             context=evaluation_context() if context is None else context
                             ).lhs.iloc[:, 0]
     except Exception as exc:
@@ -34,10 +36,8 @@ def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None) 
     if pair is not None:
         for part in pair:
             _numbers(evaluate(part, data, context, "the response column"), part, data.index)
-        raise FitError(
-            f"the two-column binomial response {expr} is not supported yet: mixeq fits "
-            "linear mixed models with a numeric response; binomial models (family=) are "
-            "still to come")
+        raise DataError(f"the response '{expr}' is a binomial one (successes, failures): "
+                        "fit it with family='binomial'")
     return _numbers(evaluate(expr, data, context, "the response"), expr, data.index)
 
 
@@ -67,3 +67,45 @@ def offset_vector(offsets: tuple[str, ...], data: pd.DataFrame,
                             "(log() of zero?)")
         total += values
     return total
+
+
+def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
+                      ) -> tuple[pd.Series, np.ndarray | None]:
+    """The response of a binomial model as lme4 reads it: (y, trials).
+
+    ``cbind(s, f)``: y = s / (s + f) with s + f trials; a two-level factor (or
+    text, or bool): the first level is 0, the other 1 (R's ``binomial()``); a
+    numeric column: 0/1 or proportions (trials then come from ``weights=``).
+    """
+    pair = call_arguments(expr, "cbind")
+    if pair is not None:
+        if len(pair) != 2:
+            raise DataError(f"cbind() in the response '{expr}' needs two arguments: "
+                            "cbind(successes, failures)")
+        s, f = (_numbers(evaluate(part, data, context, "the response column"), part,
+                         data.index).to_numpy() for part in pair)
+        for values, part in ((s, pair[0]), (f, pair[1])):
+            if np.any(values < 0):
+                raise DataError(f"'{part}' in the response '{expr}' has negative counts; "
+                                "cbind(successes, failures) takes counts ≥ 0")
+        n = s + f
+        y = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
+        return pd.Series(y, index=data.index, name=expr), n
+    col = evaluate(expr, data, context, "the response")
+    if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(col) \
+            or not pd.api.types.is_numeric_dtype(col):
+        if pd.api.types.is_bool_dtype(col):
+            y = col.to_numpy(dtype=float)
+        else:
+            cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
+            levels = list(cat.cat.categories)
+            if len(levels) > 2:
+                raise DataError(
+                    f"the response '{expr}' has {len(levels)} levels "
+                    f"({', '.join(map(str, levels[:5]))}{' …' if len(levels) > 5 else ''}); a "
+                    f"binomial response has two: recode it, e.g. df['{expr}'] == '{levels[-1]}'")
+            if np.asarray(cat.cat.codes).min() < 0:
+                raise DataError(f"the response '{expr}' has missing values")
+            y = (np.asarray(cat.cat.codes) > 0).astype(float)
+        return pd.Series(y, index=data.index, name=expr), None
+    return _numbers(col, expr, data.index), None

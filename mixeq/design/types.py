@@ -133,6 +133,7 @@ class Design:
     x_model_spec: object = None  # formulaic ModelSpec of the fixed part, to rebuild X on new data
     offset: np.ndarray | None = None  # sum of the offset(…) terms per row, or None
     context: dict = field(default_factory=dict)  # the functions terms are evaluated with
+    trials: np.ndarray | None = None  # binomial: trials per row (cbind's s + f), else None
 
     @property
     def Z(self) -> sp.csc_matrix:

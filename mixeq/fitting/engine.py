@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import partial
+from dataclasses import replace
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -12,6 +13,7 @@ from mixeq.fitting.centering import Centering
 from mixeq.fitting.dense import DenseFactor
 from mixeq.fitting import convergence
 from mixeq.fitting.optimize import minimize
+from mixeq.fitting.options import FitOptions
 from mixeq.fitting.search import search
 from mixeq.fitting.result import FitResult
 from mixeq.fitting.theta import ThetaLayout
@@ -29,15 +31,21 @@ _PREPARED: "WeakKeyDictionary" = WeakKeyDictionary()
 
 
 def make_factor(model, factor: str = "auto", centering: Centering | None = None,
-                X: np.ndarray | None = None, y: np.ndarray | None = None):
+                X: np.ndarray | None = None, y: np.ndarray | None = None,
+                sqrt_w: np.ndarray | None = None):
     """The per-θ factorisation for this model: ``"dense"``, ``"blocked"`` or ``"auto"``,
     on y and X centred by ``centering`` when given (see centering.py); ``X`` and
-    ``y``: the model's as float arrays, when already at hand."""
+    ``y``: the model's as float arrays, when already at hand. ``sqrt_w``: square
+    roots of prior weights, which scale the rows of X, y and every term's matrix
+    (weighted least squares is least squares on √w-scaled rows; lme4's sqrtXwt)."""
     X = np.ascontiguousarray(model.X.to_numpy(dtype=float) if X is None else X)
     y = model.y.to_numpy(dtype=float) if y is None else y
     if centering is not None:
         X, y = centering.apply(X, y)
     terms = list(model.terms)
+    if sqrt_w is not None:
+        X, y = np.ascontiguousarray(X * sqrt_w[:, None]), y * sqrt_w
+        terms = [replace(t, matrix=t.matrix * sqrt_w[:, None]) for t in terms]
     layout = ThetaLayout.from_terms(terms)
     if factor == "auto":
         dim = sum(t.q for t in terms) + X.shape[1] + 1
@@ -54,7 +62,7 @@ def make_factor(model, factor: str = "auto", centering: Centering | None = None,
 
 
 def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
-              factor: str = "auto", **options) -> FitResult:
+              factor: str = "auto", nagq: int = 1, **options) -> FitResult:
     """Fit ``model`` by REML (default) or ML.
 
     ``start``: θ to start from (default lme4's: 1 on the diagonal, 0 off it);
@@ -64,11 +72,10 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     lme4's convergence check at the optimum — ``"auto"`` (as lme4: fewer than
     10,000 observations and 10 θ), ``True`` or ``False`` (see convergence.py).
     """
-    if getattr(model, "offset", None) is not None:
-        raise FitError("offset() terms are not supported by the linear mixed-model fitter yet; "
-                       "for a Gaussian model subtract the offset from the response instead: "
-                       "I(y - offset) ~ …")
+    opts = FitOptions.of(reml=reml, nagq=nagq, optimizer=optimizer, start=start, factor=factor,
+                         **options)
     y, centering, fac, layout = _prepare(model, factor)
+    weights = getattr(model, "weights", None)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
     reml = bool(reml)
@@ -85,10 +92,14 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
             _criterion(fac, reml), summary, lower, model.nobs, check_conv,
             restart=lambda theta: _restart(fac, theta, lower, reml, optimizer))
         fz = centering.restore(fac.factorization(summary.theta))
+    if weights is not None:  # lme4's devCrit: the criterion of the √w-scaled problem − Σ log w
+        summary.objective -= float(np.log(weights).sum())
     if fz.pwrss <= 1e-24 * float(y @ y):
         raise FitError("the fixed effects reproduce the response exactly (zero residual "
                        "variance): remove predictors that are copies of the response")
-    return FitResult(model, reml, fac, layout, summary, fz)
+    result = FitResult(model, reml, fac, layout, summary, fz)
+    result.options = opts
+    return result
 
 
 def _criterion(fac, reml: bool):
@@ -120,15 +131,19 @@ def _prepare(model, factor: str):
         raise FitError(f"{n} observations for {p} fixed effects: the model cannot be fitted; "
                        "use fewer fixed-effect terms or more data")
     y = model.y.to_numpy(dtype=float)
+    weights, offset = getattr(model, "weights", None), getattr(model, "offset", None)
+    if offset is not None:  # lmer's offset: a known part of the mean
+        y = y - offset
     if y.size and y.max() == y.min():
         raise FitError(f"the response '{model.spec.response}' is constant ({y[0]:g}) in all "
                        f"{n} rows used: there is no variation to model")
     X = model.X.to_numpy(dtype=float)
     _check_scale(X, y, list(model.X.columns), model.spec.response)
     centering = Centering.of(X, y)
-    fac, layout = make_factor(model, factor, centering, X, y)
+    sqrt_w = None if weights is None else np.sqrt(weights)
+    fac, layout = make_factor(model, factor, centering, X, y, sqrt_w)
     prepared = (y, centering, fac, layout)
-    if getattr(fac, "fast", False):
+    if getattr(fac, "fast", False) and weights is None and offset is None:
         try:
             _PREPARED.setdefault(model, {})[factor] = (getattr(model, "design", None), prepared)
         except TypeError:

@@ -108,6 +108,9 @@ class FitResult:
         values = self.model.X.to_numpy() @ self._fz.beta
         for term, b in zip(self.model.terms, self._b):
             values = values + np.einsum("ik,ik->i", term.matrix, b[term.codes])
+        offset = getattr(self.model, "offset", None)
+        if offset is not None:
+            values = values + offset
         return pd.Series(values, index=self.model.y.index, name="fitted")
 
     @cached_property
@@ -227,7 +230,12 @@ class FitResult:
             return self
         from mixeq.fitting.engine import fit_model
 
-        return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
+        opts = getattr(self, "options", None)
+        if opts is None:
+            return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
+        # the same options (optimizer, factor, tolerances) by the other criterion
+        return fit_model(self.model, reml=reml, optimizer=opts.optimizer, factor=opts.factor,
+                         **opts.optimizer_options)
 
     def summary(self, ddf: str = "satterthwaite") -> str:
         """lmerTest's layout: t tests with ``ddf`` df ("satterthwaite", "kenward-roger"),

@@ -1,0 +1,165 @@
+"""``fit_glmm``: glmer's fit (lme4 ≥ 1.0, ``glmerControl()`` defaults).
+
+1. Start: μ from the family's ``initialize`` (R's ``mustart``), η = g(μ); one
+   PIRLS over u and β at lme4's starting θ gives η₀.
+2. Stage 1 (lme4's nAGQ = 0 step): minimise over θ the Laplace deviance with β
+   solved inside PIRLS (each evaluation starts from η₀, so the criterion is a
+   function of θ alone).
+3. Stage 2 (nAGQ ≥ 1): minimise over (θ, β) jointly the Laplace deviance
+   (nAGQ = 1) or the adaptive Gauss–Hermite one (nAGQ > 1, one scalar term),
+   with u found by PIRLS at each point, from stage 1's optimum and η.
+Both stages use nlopt's BOBYQA (lme4: bobyqa, then Nelder–Mead); β's first
+steps are its stage-1 standard errors, so the search is scaled.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mixeq.errors import FitError
+from mixeq.fitting.glmm.pirls import PirlsFailed, agq, gh_rule, laplace, pirls
+from mixeq.fitting.glmm.predictor import WeightedPredictor
+from mixeq.fitting.glmm.response import GlmResponse
+from mixeq.fitting.optimize import minimize
+from mixeq.fitting.options import FitOptions
+from mixeq.fitting.theta import ThetaLayout
+from mixeq.fitting.threads import limit
+
+# Measured on the six reference fits (docs/fit.md): stage 1 only gives stage 2 its
+# start, so loose tolerances cost nothing in accuracy; stage 2's must stay tight
+# (xtol 1e-5 moved VerbAgg's β by 2 % of the tolerance … 1e-4 by 10×).
+STAGE1 = {"ftol_rel": 1e-8, "ftol_abs": 1e-5, "xtol_abs": 1e-4}
+STEP2 = (0.1, 0.02, 1.0)   # stage 2's first steps: θ 10 % (≥ 0.02), β its stage-1 SE
+STAGE2 = {"ftol_rel": 1e-10, "ftol_abs": 1e-7, "xtol_abs": 1e-6}
+
+
+class GlmmProblem:
+    """Predictor + response of one GLMM, with the deviance functions of both stages."""
+
+    def __init__(self, model, nagq: int):
+        self.model = model
+        self.resp = GlmResponse.of(model)
+        self.layout = ThetaLayout.from_terms(model.terms)
+        self.pred = WeightedPredictor(model.X.to_numpy(dtype=float), model.terms, self.layout)
+        self.nagq = nagq
+        self.rule = gh_rule(nagq) if nagq > 1 else None
+        self.ntheta = self.layout.size
+        self.evaluations = 0
+
+    def initial_eta(self, theta: np.ndarray) -> np.ndarray:
+        fam, resp = self.resp.family, self.resp
+        mu = fam.initialize(resp.y, resp.wt)
+        eta = fam.link.linkfun(mu)
+        return pirls(self.pred, resp, theta, eta).eta
+
+    def stage1(self, eta0: np.ndarray):
+        def objective(theta):
+            self.evaluations += 1
+            try:
+                return laplace(pirls(self.pred, self.resp, theta, eta0), self.resp)
+            except PirlsFailed:
+                return np.inf
+        return objective
+
+    def deviance(self, params: np.ndarray, eta0: np.ndarray) -> float:
+        """Stage 2's criterion at (θ, β): Laplace (nAGQ = 1) or AGQ."""
+        theta, beta = params[:self.ntheta], params[self.ntheta:]
+        mode = pirls(self.pred, self.resp, theta, eta0, beta)
+        if self.rule is None:
+            return laplace(mode, self.resp)
+        return agq(self.pred, self.resp, theta, mode, self.rule)
+
+    def stage2(self, eta0: np.ndarray):
+        def objective(params):
+            self.evaluations += 1
+            try:
+                return self.deviance(params, eta0)
+            except PirlsFailed:
+                return np.inf
+        return objective
+
+
+def fit_glmm(model, reml=None, nagq: int = 1, optimizer: str = "bobyqa", start=None,
+             **options):
+    """Fit a GLMM as lme4's glmer (Laplace by default; ``nagq`` > 1: adaptive
+    Gauss–Hermite with that many nodes, for one scalar random-effects term;
+    ``nagq=0``: lme4's nAGQ = 0, β estimated inside PIRLS)."""
+    threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
+    with limit(threads):
+        return _fit(model, reml, nagq, optimizer, start, options)
+
+
+def _fit(model, reml, nagq, optimizer, start, options):
+    from mixeq.fitting.glmm.result import GlmmFit
+
+    opts = FitOptions.of(reml=reml, nagq=nagq, optimizer=optimizer, start=start,
+                         glmm=True, **options)
+    nagq = opts.nagq
+    _check_nagq(model, nagq)
+    if model.nobs <= model.X.shape[1]:
+        raise FitError(f"{model.nobs} observations for {model.X.shape[1]} fixed effects: "
+                       "the model cannot be fitted")
+    prob = GlmmProblem(model, nagq)
+    layout = prob.layout
+    theta0 = layout.start() if opts.start is None else _given_start(opts.start, layout)
+    lower = layout.lower_bounds()
+    try:
+        eta0 = prob.initial_eta(theta0)
+    except PirlsFailed as exc:
+        raise FitError(f"PIRLS failed at the starting values ({exc}); check the response and "
+                       "predictors (separation, extreme values)") from None
+    settings = {**STAGE1, **opts.optimizer_options}
+    s1 = minimize(prob.stage1(eta0), theta0, lower, "glmm-blocked", opts.optimizer,
+                  steps=layout.initial_steps(), **settings)
+    if not np.isfinite(s1.objective):
+        raise FitError("the Laplace deviance is not finite at any θ tried: PIRLS failed")
+    mode1 = pirls(prob.pred, prob.resp, s1.theta, eta0)
+    if nagq == 0:
+        return GlmmFit(model, prob, opts, s1, s1.theta, mode1.beta, mode1, eta0)
+    se = _stage1_se(mode1)
+    params0 = np.concatenate([s1.theta, mode1.beta])
+    lower2 = np.concatenate([lower, np.full(mode1.beta.size, -np.inf)])
+    steps = np.concatenate([np.maximum(STEP2[0] * np.abs(s1.theta), STEP2[1]), STEP2[2] * se])
+    eta1 = mode1.eta
+    settings = {**STAGE2, **opts.optimizer_options}
+    s2 = minimize(prob.stage2(eta1), params0, lower2, "glmm-blocked", opts.optimizer,
+                  steps=steps, **settings)
+    s2.evaluations += s1.evaluations
+    s2.seconds += s1.seconds
+    s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
+                            "evaluations": s1.evaluations}
+    theta, beta = s2.theta[:prob.ntheta], s2.theta[prob.ntheta:]
+    mode = pirls(prob.pred, prob.resp, theta, eta1, beta)
+    return GlmmFit(model, prob, opts, s2, theta, beta, mode, eta1)
+
+
+def _stage1_se(mode) -> np.ndarray:
+    rx = mode.sol.rx
+    p = rx.shape[0]
+    if not p:
+        return np.zeros(0)
+    from scipy.linalg import solve_triangular
+
+    rinv = solve_triangular(rx, np.eye(p), lower=True)
+    se = np.sqrt(np.einsum("ij,ij->j", rinv, rinv))
+    return np.where(np.isfinite(se) & (se > 0), se, 0.1)
+
+
+def _check_nagq(model, nagq: int) -> None:
+    if nagq > 1:
+        terms = model.terms
+        if len(terms) != 1 or terms[0].ncols != 1:
+            what = (f"{len(terms)} random-effects terms" if len(terms) != 1
+                    else f"the vector-valued term {terms[0].spec.canonical()}")
+            raise FitError(f"nagq = {nagq} (adaptive Gauss–Hermite) needs a single scalar "
+                           f"random-effects term such as (1 | g), and this model has {what}; "
+                           "use nagq=1 (Laplace), as lme4 does")
+
+
+def _given_start(start, layout) -> np.ndarray:
+    theta = np.asarray(start, dtype=float).ravel()
+    if theta.size != layout.size:
+        raise FitError(f"start has {theta.size} values but the model has {layout.size} θ "
+                       f"parameters ({', '.join(layout.names)})")
+    if np.any(theta < layout.lower_bounds()) or not np.all(np.isfinite(theta)):
+        raise FitError("start must be finite and ≥ 0 for the diagonal elements of λ")
+    return theta

@@ -1,0 +1,142 @@
+"""Penalised iteratively reweighted least squares (PIRLS) and the Laplace and
+adaptive Gauss–Hermite deviances of a GLMM at θ (Bates et al. 2015; lme4's
+``pwrssUpdate``, ``glmerLaplace`` and ``glmerAGQ``).
+
+At θ (and β, when β is held fixed) PIRLS finds the conditional mode u of the
+spherical random effects: each step reweights the predictor with the working
+weights W = w μ'(η)²/V(μ) and solves the penalised least-squares system for
+the working response; a step that raises the penalised deviance
+Σ dᵢ + ‖u‖² is halved (as lme4 does). The Laplace deviance is then
+log|L|² + ‖u‖² + aic(μ) (lme4's ``glmResp::Laplace``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import pi, sqrt
+
+import numpy as np
+from scipy import stats
+
+from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor, WeightedProducts
+from mixeq.fitting.glmm.response import GlmResponse
+
+TOL = 1e-7       # relative change of the penalised deviance at convergence: lme4's tolPwrss
+MAXIT = 60
+HALVINGS = 20
+
+
+@dataclass
+class Mode:
+    """The state PIRLS ends in: η, μ, u, β, the factor's solution and weights."""
+
+    eta: np.ndarray
+    mu: np.ndarray
+    u: list
+    beta: np.ndarray
+    sol: Solution
+    prods: WeightedProducts
+    pdev: float
+    iterations: int
+
+    @property
+    def ussq(self) -> float:
+        return float(sum(np.sum(v * v) for v in self.u))
+
+
+class PirlsFailed(Exception):
+    """PIRLS did not reach a mode (non-finite deviance, a singular system)."""
+
+
+def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: np.ndarray,
+          beta: np.ndarray | None = None) -> Mode:
+    """The conditional mode at θ from η₀: over u and β (``beta=None``, lme4's
+    nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ)."""
+    X, n = pred.X, pred.n
+    solve_beta = beta is None
+    fixed = resp.offset if solve_beta else resp.offset + X @ beta
+    p = pred.p if solve_beta else 0
+    eta = eta0
+    mu = resp.mu(eta)
+    old_pdev, prev = np.inf, None
+    for it in range(1, MAXIT + 1):
+        w, zres = resp.working(eta, mu)
+        z = eta - fixed + zres
+        F = np.column_stack([X, z]) if solve_beta else z[:, None]
+        prods = pred.reweight(w, F)
+        sol = pred.solve(theta, prods, p)
+        if sol is None:
+            raise PirlsFailed("the penalised system is not positive definite")
+        new = (sol.u, sol.beta if solve_beta else beta)
+        eta, mu, pdev = _evaluate(pred, resp, theta, fixed, new, solve_beta)
+        if prev is not None and not (pdev <= old_pdev):
+            for _ in range(HALVINGS):     # step halving towards the previous point
+                new = (_half(prev[0], new[0]), (prev[1] + new[1]) / 2.0 if solve_beta else beta)
+                eta, mu, pdev = _evaluate(pred, resp, theta, fixed, new, solve_beta)
+                if pdev <= old_pdev:
+                    break
+            else:
+                if not np.isfinite(pdev) or pdev - old_pdev > TOL * abs(old_pdev):
+                    raise PirlsFailed("step halving did not reduce the penalised deviance")
+        if not np.isfinite(pdev):
+            raise PirlsFailed("the penalised deviance is not finite")
+        converged = abs(old_pdev - pdev) <= TOL * abs(pdev)
+        old_pdev, prev = pdev, new
+        if converged:
+            return Mode(eta, mu, new[0], np.asarray(new[1]), sol, prods, pdev, it)
+    raise PirlsFailed(f"PIRLS did not converge in {MAXIT} iterations")
+
+
+def _half(a: list, b: list) -> list:
+    return [(x + y) / 2.0 for x, y in zip(a, b)]
+
+
+def _evaluate(pred, resp, theta, fixed, point, solve_beta):
+    u, beta = point
+    eta = fixed + pred.zb(theta, u)
+    if solve_beta:
+        eta = eta + pred.X @ beta
+    mu = resp.mu(eta)
+    pdev = float(resp.dev_resid(mu).sum()) + float(sum(np.sum(v * v) for v in u))
+    return eta, mu, pdev
+
+
+def laplace(mode: Mode, resp: GlmResponse) -> float:
+    """lme4's Laplace deviance: log|L|² + ‖u‖² + aic(μ)."""
+    return mode.sol.ld_l + mode.ussq + resp.aic(mode.mu)
+
+
+def gh_rule(k: int):
+    """lme4's ``GHrule(k)``: Gauss–Hermite nodes z for the standard normal, weights
+    summing to 1, made exactly symmetric, and log φ(z)."""
+    x, w = np.polynomial.hermite.hermgauss(k)
+    z, w = x * sqrt(2.0), w / w.sum()
+    z = (z - z[::-1]) / 2.0
+    w = (w + w[::-1]) / 2.0
+    return z, w, stats.norm.logpdf(z)
+
+
+def agq(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule) -> float:
+    """lme4's ``glmerAGQ`` for one scalar term: per level, the integral over u_l by
+    Gauss–Hermite nodes centred at the mode and scaled by its conditional SD
+    1/L_l; returns Σ_l (Σ d_i + u_l²) + log|L|² − 2 Σ_l log(integral ratio)."""
+    term = pred.terms[0]
+    codes, m = term.codes, term.matrix[:, 0]
+    nl = term.nlevels
+    lam = float(theta[0])
+    sd = 1.0 / mode.sol.L1[:, 0, 0]
+    u = mode.u[0][:, 0]
+    devc0 = u * u + np.bincount(codes, resp.dev_resid(mode.mu), minlength=nl)
+    mult = np.zeros(nl)
+    shift_rows = m * lam
+    for zk, wk, ldk in zip(*rule):
+        if zk == 0.0:
+            mult += wk
+            continue
+        step = zk * sd
+        mu = resp.mu(mode.eta + shift_rows * step[codes])
+        uk = u + step
+        devc = uk * uk + np.bincount(codes, resp.dev_resid(mu), minlength=nl)
+        mult += np.exp(-0.5 * (devc - devc0) - ldk) * (wk / sqrt(2.0 * pi))
+    return float(devc0.sum() + mode.sol.ld_l - 2.0 * np.log(mult).sum())
+
+

@@ -1,0 +1,51 @@
+"""The response part of a GLMM (lme4's glmResp): y, trials, prior weights,
+offset and family; the working weights and response of one PIRLS step; the
+deviance residuals and R's ``aic`` that make the Laplace criterion."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mixeq.fitting.family import Family, check_response
+
+
+@dataclass
+class GlmResponse:
+    family: Family
+    y: np.ndarray        # response (a proportion for binomial with trials)
+    n: np.ndarray        # lme4's n: binomial trials (1 for 0/1 responses)
+    wt: np.ndarray       # prior weights (trials × user weights for cbind)
+    offset: np.ndarray   # known part of η
+
+    @classmethod
+    def of(cls, model) -> "GlmResponse":
+        y = model.y.to_numpy(dtype=float)
+        n_obs = y.size
+        family = model.family
+        wt = np.ones(n_obs) if model.weights is None else np.asarray(model.weights, dtype=float)
+        check_response(family, y, model.spec.response, model.weights is not None)
+        # R's binomial()$initialize: n = trials for cbind(), else 1 (then aic() takes
+        # the weights as trials: the proportion + weights form)
+        n = np.asarray(model.trials, dtype=float) if model.trials is not None else np.ones(n_obs)
+        offset = np.zeros(n_obs) if model.offset is None else np.asarray(model.offset, dtype=float)
+        return cls(family, y, n, wt, offset)
+
+    def mu(self, eta: np.ndarray) -> np.ndarray:
+        return self.family.link.linkinv(eta)
+
+    def working(self, eta: np.ndarray, mu: np.ndarray):
+        """(W, (y − μ)/μ'(η)): the PIRLS weights and working residuals (glmResp's
+        sqrtWrkWt² and wrkResids)."""
+        mueta = self.family.link.mu_eta(eta)
+        w = self.wt * mueta * mueta / self.family.variance(mu)
+        return w, (self.y - mu) / mueta
+
+    def __post_init__(self):
+        self.kernel = self.family.kernel(self.y, self.n, self.wt)
+
+    def dev_resid(self, mu: np.ndarray) -> np.ndarray:
+        return self.kernel.dev_resid(mu)
+
+    def aic(self, mu: np.ndarray) -> float:
+        return self.kernel.aic(mu)

@@ -1,0 +1,306 @@
+"""``GlmmFit``: a fitted GLMM with glmer's accessors.
+
+Same names as the LMM's ``FitResult`` (``fixef``, ``stderr``, ``theta``,
+``varcorr``, ``ranef``, ``loglik``, ``aic`` …) with lme4's GLMM definitions:
+σ = 1 and no residual row in ``varcorr``; ``loglik`` = −½ × the optimised
+deviance (the Laplace criterion, or for nAGQ > 1 the AGQ one, which lme4 forms
+from deviance residuals); ``deviance`` = Σ d_i at the conditional modes
+(lme4's ``deviance()``); standard errors from the finite-difference Hessian of
+the deviance over (θ, β) as glmer's ``vcov`` (falling back to R_X when that
+Hessian is not positive definite).
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from math import log
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.linalg import solve_triangular
+
+from mixeq.fitting.components import condvar_arrays, ranef_frames, varcorr_frame
+from mixeq.fitting.glmm.pirls import pirls
+from mixeq.fitting.result import SINGULAR_TOL
+
+HESSIAN_DELTA = 1e-4   # lme4's deriv12(delta = 1e-4)
+
+
+class GlmmFit:
+    """A generalized linear mixed model fitted by Laplace or adaptive Gauss–Hermite."""
+
+    reml = False
+    sigma = 1.0
+
+    def __init__(self, model, problem, options, summary, theta, beta, mode, eta0):
+        self.model = model
+        self.family = model.family
+        self.options = options
+        self.nagq = options.nagq
+        self._problem = problem
+        self._layout = problem.layout
+        self._mode = mode
+        self._eta0 = eta0
+        self.optimizer_summary = summary
+        self.theta = np.asarray(theta, dtype=float)
+        self.theta_names = list(problem.layout.names)
+        self._beta = np.asarray(beta, dtype=float)
+        self.objective = float(summary.objective)
+        self.nobs = int(model.nobs)
+
+    # -- fixed effects -----------------------------------------------------------
+    @cached_property
+    def fixef(self) -> pd.Series:
+        return pd.Series(self._beta, index=list(self.model.X.columns), name="Estimate")
+
+    @cached_property
+    def derivatives(self) -> dict:
+        """Gradient and Hessian of the deviance over (θ, β) at the optimum, by lme4's
+        central differences (``deriv12``, δ = 10⁻⁴, one-sided at a bound)."""
+        prob = self._problem
+        x = np.concatenate([self.theta, self._beta])
+        lower = np.concatenate([self._layout.lower_bounds(), np.full(self._beta.size, -np.inf)])
+        f = prob.stage2(self._eta0) if self.nagq > 0 else None
+        if f is None:
+            return {"gradient": None, "Hessian": None}
+        return _deriv12(f, x, self.objective, lower)
+
+    @cached_property
+    def vcov(self) -> pd.DataFrame:
+        cols = list(self.model.X.columns)
+        V = self._vcov_hessian()
+        if V is None:
+            V = self.vcov_rx
+        return pd.DataFrame(V, index=cols, columns=cols)
+
+    def _vcov_hessian(self):
+        if self.nagq == 0:
+            return None
+        H = self.derivatives["Hessian"]
+        if H is None or not np.all(np.isfinite(H)):
+            return None
+        try:
+            Hi = np.linalg.inv(H)
+        except np.linalg.LinAlgError:
+            return None
+        k = self.theta.size
+        V = Hi[k:, k:]
+        V = V + V.T          # lme4's calc.vcov.hess: 2 H⁻¹ (deviance = −2 log L), symmetrised
+        if not np.all(np.isfinite(V)) or np.linalg.eigvalsh(V).min() <= 0:
+            return None
+        return V
+
+    @cached_property
+    def vcov_rx(self) -> np.ndarray:
+        """(R_X R_Xᵀ)⁻¹ at the modes' weights (lme4's ``vcov(use.hessian = FALSE)``)."""
+        prob = self._problem
+        mode = pirls(prob.pred, prob.resp, self.theta, self._mode.eta)   # β solved too
+        p = mode.sol.rx.shape[0]
+        rinv = solve_triangular(mode.sol.rx, np.eye(p), lower=True) if p else np.zeros((0, 0))
+        return rinv.T @ rinv
+
+    @cached_property
+    def stderr(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.vcov.to_numpy())), index=self.fixef.index,
+                         name="Std. Error")
+
+    @cached_property
+    def zvalues(self) -> pd.Series:
+        return (self.fixef / self.stderr).rename("z value")
+
+    @property
+    def tvalues(self) -> pd.Series:
+        """The Wald statistics (z values for a GLMM; named ``tvalues`` as the LMM's)."""
+        return self.zvalues
+
+    @cached_property
+    def pvalues(self) -> pd.Series:
+        """Pr(>|z|) from the normal distribution, as glmer's summary."""
+        return pd.Series(2.0 * stats.norm.sf(np.abs(self.zvalues.to_numpy())),
+                         index=self.fixef.index, name="Pr(>|z|)")
+
+    # -- random effects ------------------------------------------------------------
+    @cached_property
+    def _lambdas(self) -> list[np.ndarray]:
+        return self._layout.lambdas(self.theta)
+
+    def term_covariances(self) -> list[np.ndarray]:
+        """λ_t λ_tᵀ: the covariance of each term's random effects (σ = 1)."""
+        return [lam @ lam.T for lam in self._lambdas]
+
+    @cached_property
+    def varcorr(self) -> pd.DataFrame:
+        """As lme4's ``as.data.frame(VarCorr(m))`` for a GLMM (no residual row)."""
+        frame = varcorr_frame(self.model.terms, self.term_covariances(), 1.0)
+        return frame[frame["grp"] != "Residual"].reset_index(drop=True)
+
+    @cached_property
+    def _b(self) -> list[np.ndarray]:
+        return [u @ lam.T for u, lam in zip(self._mode.u, self._lambdas)]
+
+    @cached_property
+    def ranef(self) -> dict[str, pd.DataFrame]:
+        return ranef_frames(self.model.terms, self._b)
+
+    @cached_property
+    def ranef_condvar(self) -> dict[str, np.ndarray]:
+        """Λ (L Lᵀ)⁻¹ Λᵀ's diagonal blocks at the modes' weights (lme4's condVar)."""
+        prob = self._problem
+        blocks = prob.pred.condvar_u(self.theta, self._mode.prods)
+        scaled = [np.matmul(lam, np.matmul(blk, lam.T)) for blk, lam in zip(blocks, self._lambdas)]
+        return condvar_arrays(self.model.terms, scaled)
+
+    @cached_property
+    def ranef_se(self) -> dict[str, pd.DataFrame]:
+        out = {}
+        for group, frame in self.ranef.items():
+            v = np.diagonal(self.ranef_condvar[group], axis1=1, axis2=2)
+            out[group] = pd.DataFrame(np.sqrt(np.clip(v, 0, None)), index=frame.index,
+                                      columns=frame.columns)
+        return out
+
+    @property
+    def ngroups(self) -> dict[str, int]:
+        return {t.group: t.nlevels for t in self.model.terms}
+
+    # -- fitted values ----------------------------------------------------------------
+    @cached_property
+    def linear_predictor(self) -> pd.Series:
+        """η = offset + Xβ + Zb at the conditional modes."""
+        return pd.Series(self._mode.eta, index=self.model.y.index, name="eta")
+
+    @cached_property
+    def fitted(self) -> pd.Series:
+        """Fitted means μ = g⁻¹(η), on the response scale (lme4's ``fitted``)."""
+        return pd.Series(self._mode.mu, index=self.model.y.index, name="fitted")
+
+    @cached_property
+    def deviance_residuals(self) -> pd.Series:
+        resp = self._problem.resp
+        d = np.clip(resp.dev_resid(self._mode.mu), 0, None)
+        return pd.Series(np.sign(resp.y - self._mode.mu) * np.sqrt(d), index=self.model.y.index,
+                         name="residuals")
+
+    @cached_property
+    def pearson_residuals(self) -> pd.Series:
+        """(y − μ) √w / √V(μ): the summary's "scaled residuals" (lme4's type = "pearson")."""
+        resp = self._problem.resp
+        mu = self._mode.mu
+        r = (resp.y - mu) * np.sqrt(resp.wt) / np.sqrt(resp.family.variance(mu))
+        return pd.Series(r, index=self.model.y.index, name="pearson")
+
+    @property
+    def residuals(self) -> pd.Series:
+        """Deviance residuals (lme4's default ``residuals()`` for a GLMM)."""
+        return self.deviance_residuals
+
+    def predict(self, newdata: pd.DataFrame | None = None, type: str = "link",
+                include_random: bool = True) -> pd.Series:
+        """Predictions on the link scale (``type="link"``, lme4's default) or the
+        response scale (``type="response"``); new levels get no random effect."""
+        from mixeq.fitting.glmm.predict import predict_glmm
+
+        return predict_glmm(self, newdata, type, include_random)
+
+    # -- likelihood ----------------------------------------------------------------
+    @property
+    def npar(self) -> int:
+        """β and θ (no scale parameter for binomial and Poisson)."""
+        return len(self._beta) + len(self.theta)
+
+    @property
+    def loglik(self) -> float:
+        return -0.5 * self.objective
+
+    @property
+    def deviance(self) -> float:
+        """Σ d_i at the conditional modes: lme4's ``deviance()`` of a glmer fit."""
+        return float(self._problem.resp.dev_resid(self._mode.mu).sum())
+
+    @property
+    def reml_criterion(self):
+        return None
+
+    @property
+    def aic(self) -> float:
+        return self.objective + 2.0 * self.npar
+
+    @property
+    def bic(self) -> float:
+        return self.objective + self.npar * log(self.nobs)
+
+    @property
+    def df_resid(self) -> int:
+        return self.nobs - self.npar
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.optimizer_summary.converged)
+
+    @property
+    def singular(self) -> bool:
+        return bool(np.any(self.theta[self._layout.diagonal] < SINGULAR_TOL))
+
+    # -- refits and reports ------------------------------------------------------------
+    def refit(self, reml: bool = False, **changes) -> "GlmmFit":
+        """The same model with changed fit options (``nagq=``, ``optimizer=`` …)."""
+        if reml:
+            from mixeq.errors import FitError
+
+            raise FitError("a GLMM has no REML criterion; refit(nagq=…) changes the approximation")
+        if not changes:
+            return self
+        from mixeq.fitting.glmm.fit import fit_glmm
+
+        opts = self.options
+        merged = {"nagq": opts.nagq, "optimizer": opts.optimizer, "start": opts.start,
+                  **opts.optimizer_options, **changes}
+        return fit_glmm(self.model, **merged)
+
+    def summary(self) -> str:
+        from mixeq.fitting.glmm.summary import glmm_summary_text
+
+        return glmm_summary_text(self)
+
+    def to_reference_dict(self) -> dict:
+        from mixeq.fitting.export import reference_dict
+
+        out = reference_dict(self)
+        out.update(family=self.family.name, link=self.family.link.name, nAGQ=self.nagq,
+                   weights=None, fitted_head=self.fitted.to_numpy()[:10].tolist())
+        return out
+
+    def __repr__(self) -> str:
+        return (f"<GlmmFit {self.model.spec.canonical()!r} {self.family}: deviance "
+                f"{self.objective:.4f}, {len(self.theta)} θ, n={self.nobs}>")
+
+
+def _deriv12(fun, x, fx, lower, delta=HESSIAN_DELTA) -> dict:
+    """lme4's ``deriv12``: central differences; at a lower bound the step below is
+    cut to the bound."""
+    n = x.size
+    xadd = x + delta
+    xsub = np.maximum(x - delta, lower)
+    ldelta = x - xsub
+    H = np.empty((n, n))
+    g = np.empty(n)
+
+    def at(pairs):
+        z = x.copy()
+        for i, v in pairs:
+            z[i] = v[i]
+        return fun(z)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(n):
+            fadd, fsub = at([(j, xadd)]), at([(j, xsub)])
+            udj, ldj = delta, ldelta[j]
+            H[j, j] = fadd / udj ** 2 - 2.0 * fx / (udj * ldj) + fsub / ldj ** 2
+            g[j] = (fadd - fsub) / (udj + ldj)
+            for i in range(j):
+                udi, ldi = delta, ldelta[i]
+                H[i, j] = H[j, i] = (at([(i, xadd), (j, xadd)]) / (udi + udj) ** 2
+                                     - at([(i, xadd), (j, xsub)]) / (udi + ldj) ** 2
+                                     - at([(i, xsub), (j, xadd)]) / (ldi + udj) ** 2
+                                     + at([(i, xsub), (j, xsub)]) / (ldi + ldj) ** 2)
+    return {"gradient": g, "Hessian": H}

@@ -1,0 +1,39 @@
+"""``FitOptions``: every choice a fit was made with, in one record that ``refit``
+reuses (lme4 keeps them in ``lmerControl``/``glmerControl`` and the call)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from numbers import Integral
+
+import numpy as np
+
+from mixeq.errors import FitError
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    reml: bool = True                 # LMMs only; GLMMs have no REML
+    optimizer: str = "bobyqa"
+    start: object = None              # θ to start from as given (checked by the fitter)
+    factor: str = "auto"              # LMM factorisation: auto, dense, blocked
+    nagq: int = 1                     # GLMM: 1 Laplace, > 1 adaptive Gauss–Hermite, 0 lme4's nAGQ=0
+    optimizer_options: dict = field(default_factory=dict)   # ftol_rel, xtol_abs, maxeval …
+
+    @classmethod
+    def of(cls, reml=None, nagq=1, optimizer="bobyqa", start=None, factor="auto",
+           glmm: bool = False, **options) -> "FitOptions":
+        if glmm and reml:
+            raise FitError("REML is not defined for a generalized linear mixed model: glmer "
+                           "fits by maximum likelihood (Laplace or adaptive Gauss–Hermite); "
+                           "drop reml=True")
+        if isinstance(nagq, bool) or not isinstance(nagq, (Integral, np.integer)) or \
+                not 0 <= int(nagq) <= 100:
+            raise FitError(f"nagq must be a whole number from 0 to 100 (1: Laplace, as lme4's "
+                           f"nAGQ), not {nagq!r}")
+        if not glmm and int(nagq) != 1:
+            raise FitError("nagq applies to GLMMs only: give family='binomial' or 'poisson'")
+        return cls(reml=bool(reml) if reml is not None else not glmm, optimizer=optimizer,
+                   start=start, factor=factor, nagq=int(nagq), optimizer_options=dict(options))
+
+    def with_(self, **changes) -> "FitOptions":
+        return replace(self, **changes)
