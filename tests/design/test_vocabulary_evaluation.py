@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import mixeq
-from mixeq.errors import FitError, FormulaSyntaxError, UnknownColumnError
+from mixeq.errors import DataError, FitError, FormulaSyntaxError, UnknownColumnError
 
 
 @pytest.fixture
@@ -55,19 +55,23 @@ def test_offset_is_recorded_and_evaluated(data):
     assert list(model.X.columns) == ["(Intercept)", "x"]    # not a column of X
     np.testing.assert_allclose(model.offset, np.log(data.t) + data.x, rtol=1e-12)
     assert mixeq.Model("y ~ x + (1 | g)", data).offset is None
-    with pytest.raises(FitError, match="offset.*not supported.*yet"):
-        model.fit()
+    # the LMM with an offset is the LMM of y − offset (issue 10: offsets in every fit)
+    fit = model.fit()
+    moved = mixeq.fit("I(y - log(t) - x) ~ x + (1 | g)", data)
+    np.testing.assert_allclose(fit.fixef.to_numpy(), moved.fixef.to_numpy(), rtol=1e-8)
+    np.testing.assert_allclose(fit.fitted - model.offset, moved.fitted, rtol=1e-8)
 
 
-def test_offset_rows_dropped_with_the_others(data):
+def test_offset_with_missing_values_is_an_error(data):
+    # issue 10's bad input: a row without its offset cannot be fitted (not silently dropped)
     data.loc[3, "t"] = np.nan
-    with pytest.warns(mixeq.MixeqWarning, match="dropped 1 of 60 rows"):
-        model = mixeq.Model("y ~ x + offset(log(t)) + (1 | g)", data)
-    assert len(model.offset) == 59 and np.isfinite(model.offset).all()
+    with pytest.raises(DataError, match="offset 'log\\(t\\)' has 1 missing value.*'t'"):
+        mixeq.Model("y ~ x + offset(log(t)) + (1 | g)", data)
 
 
 def test_cbind_response_is_evaluated_then_refused(data):
-    with pytest.raises(FitError, match=r"cbind\(k, n - k\) is not supported yet"):
+    # without family="binomial"; with it, see tests/fitting/test_glmm_forms.py
+    with pytest.raises(DataError, match=r"cbind\(k, n - k\)' is a binomial.*family='binomial'"):
         mixeq.Model("cbind(k, n - k) ~ x + (1 | g)", data)
     with pytest.raises(UnknownColumnError, match="unknown column 'm'"):
         mixeq.Model("cbind(k, m - k) ~ x + (1 | g)", data)   # its columns are checked first
