@@ -68,7 +68,8 @@ def run(args) -> int:
         if model.is_glmm:
             fit = model.fit(nagq=args.nagq, optimizer=args.optimizer)
         else:
-            fit = model.fit(reml=not args.ml, optimizer=args.optimizer, nagq=args.nagq)
+            extra = {} if args.nagq == 1 else {"nagq": args.nagq}   # an error for an LMM
+            fit = model.fit(reml=not args.ml, optimizer=args.optimizer, **extra)
     notes = [str(w.message) for w in caught]
     ci = None
     if args.confint:
