@@ -78,7 +78,7 @@ def run(args) -> int:
         out = fit.to_reference_dict()
         from mixeq.inference.access import in_memory
 
-        if args.ddf != "lme4" and in_memory(fit):   # (a remote source's fit: no df)
+        if args.ddf != "lme4" and in_memory(fit) and not model.is_glmm:   # (remote: no df; GLMM: z)
             out["coef_table"] = _records(fit.coef_table(ddf=args.ddf))
         if ci is not None:
             out["confint"] = _records(ci)

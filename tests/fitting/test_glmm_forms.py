@@ -94,3 +94,15 @@ def test_predict_on_new_data_with_new_levels():
     assert eta.iloc[1] == pytest.approx(pop[1])
     assert eta.iloc[0] == pytest.approx(pop[0] + fit.ranef["herd"].iloc[0, 0])
     np.testing.assert_allclose(fit.predict(new, type="response"), 1 / (1 + np.exp(-eta)))
+
+
+def test_wald_intervals_from_the_glmer_standard_errors():
+    fit = glmm_fit("cbpp_binomial")
+    ci = fit.confint()
+    row = ci.loc["period2"].to_numpy()
+    se = fit.stderr["period2"]
+    np.testing.assert_allclose(row, fit.fixef["period2"] + np.array([-1.959964, 1.959964]) * se,
+                               rtol=1e-6)
+    assert np.isnan(ci.loc["sd_(Intercept)|herd"]).all()
+    with pytest.raises(mixeq.FitError, match="Wald"):
+        fit.confint(method="profile")

@@ -257,7 +257,25 @@ class GlmmFit:
                   **opts.optimizer_options, **changes}
         return fit_glmm(self.model, **merged)
 
-    def summary(self) -> str:
+    def confint(self, method: str = "Wald", level: float = 0.95, **_ignored) -> pd.DataFrame:
+        """Wald intervals β ± z σ_β (lme4's ``confint(method = "Wald")``: NA for θ);
+        profile and bootstrap intervals are not written for GLMMs."""
+        from mixeq.errors import FitError
+
+        if str(method).lower() != "wald":
+            raise FitError(f"confint(method={method!r}) is not available for a GLMM yet; "
+                           "use method='Wald'")
+        if not 0 < level < 1:
+            raise FitError(f"level must lie between 0 and 1, not {level!r}")
+        z = stats.norm.ppf(0.5 + level / 2)
+        lo, hi = (f"{100 * (1 - level) / 2:.3g} %", f"{100 * (1 + level) / 2:.3g} %")
+        rows = {f"sd_{c}|{t.group}": (np.nan, np.nan) for t in self.model.terms for c in t.columns}
+        est, se = self.fixef.to_numpy(), self.stderr.to_numpy()
+        rows.update({name: (e - z * s, e + z * s) for name, e, s in zip(self.fixef.index, est, se)})
+        return pd.DataFrame.from_dict(rows, orient="index", columns=[lo, hi])
+
+    def summary(self, ddf=None) -> str:
+        """glmer's summary (z tests: ``ddf`` does not apply and is ignored)."""
         from mixeq.fitting.glmm.summary import glmm_summary_text
 
         return glmm_summary_text(self)
