@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -21,9 +22,11 @@ def new_figure(width: float, height: float) -> Figure:
 
 def to_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element (no XML prologue, doctype or metadata),
-    scalable to its container's width."""
+    scalable to its container's width; its text as text, in the page's fonts."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    # text as <text> (selectable, read by screen readers, faster than glyph paths)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = _METADATA.sub("", _PROLOGUE.sub("", buf.getvalue(), count=1))
     svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)
     return svg.strip()

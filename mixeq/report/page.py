@@ -36,7 +36,7 @@ figcaption { font-size: .9rem; color: var(--muted); margin-top: .4rem; }
 .side.differs { border-left: 4px solid var(--diff-fg); }
 .legend-diff { color: #b3261e; font-weight: 600; }
 @media (max-width: 600px) { main { padding: .6rem .6rem 3rem; } body { font-size: 15px; }
-  .grid { grid-template-columns: 1fr; } th, td { padding: .2rem .4rem; } }
+  .grid { grid-template-columns: 1fr; } th, td { padding: .2rem .4rem; } h1 { font-size: 1.25rem; } }
 """
 
 
