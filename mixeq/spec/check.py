@@ -24,6 +24,9 @@ expanding it. Positions in messages are offsets into the formula.
 """
 from __future__ import annotations
 
+import ast
+import math
+import re
 from dataclasses import dataclass, field
 
 from mixeq.errors import FormulaSyntaxError
@@ -152,7 +155,7 @@ class _Checker:
         tok = self.t[i]
         prev = self.t[i - 1].text if i else ""
         if prev in ("^", "**"):
-            if not tok.text.isdigit() or int(tok.text) < 1:
+            if not tok.text.isdigit() or _small_int(tok.text) < 1:
                 self._err(f"the power of an interaction must be a whole number ≥ 1, "
                           f"not {tok.text}", i)
             return
@@ -186,6 +189,7 @@ class _Checker:
             self._err(f"{name}() needs an argument, e.g. {name}(x)", i + 1)
         for lo, hi in args:
             self._argument(lo, hi)
+        self._constants(i + 2, close)
         return close + 1
 
     def _arguments(self, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -284,6 +288,27 @@ class _Checker:
         if operand:
             self._err("an incomplete expression: a value is missing", hi)
 
+    def _constants(self, lo: int, hi: int) -> None:
+        """Powers of constants are computed by Python with exact integers before any
+        data is involved: ``9 ** 9 ** 9`` would run for hours. Each power whose two
+        sides hold no column is folded in floating point here, and refused when
+        that overflows (a float result below 1e300 means a small exact one)."""
+        if lo >= hi:
+            return
+        text = self.formula[self.t[lo].start:self.t[hi - 1].end]
+        text = re.sub(r"`[^`]*`", "_q", text).replace("^", "**")
+        try:
+            tree = ast.parse(f"f({text})", mode="eval")  # parsed only, never run
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return  # not Python: formulaic cannot evaluate it either
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) \
+                    and _constant(node.left) and _constant(node.right):
+                value = _fold(node)
+                if value is None or not abs(value) < 1e300:
+                    self._err("a power of constants too large (or undefined) to compute "
+                              f"('{ast.unparse(node)[:40]}'); write the number itself", lo)
+
     def _not_operand(self, tok: Token) -> str:
         if tok.kind == STRING:
             return "a string may only be a whole argument, e.g. C(f, contr.treatment('b'))"
@@ -326,7 +351,45 @@ class _Stop(Exception):
     pass
 
 
+def _constant(node) -> bool:
+    """An expression of numbers only (no column, no call)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _constant(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _constant(node.left) and _constant(node.right)
+    return False
+
+
+def _fold(node) -> float | None:
+    """A constant expression in floating point (None: overflow or undefined)."""
+    try:
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp):
+            inner = _fold(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        left, right = _fold(node.left), _fold(node.right)
+        if left is None or right is None:
+            return None
+        op = type(node.op)
+        if op is ast.Pow:
+            result = left ** right
+            return None if isinstance(result, complex) else result
+        return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right,
+                ast.Div: left / right if right else None}.get(op, 0.0)
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return None
+
+
 _CAP = 10 ** 9
+_POWER_WORK = 4  # log10 of the n^k steps formulaic may take to expand (…)^k: ~0.5 s
+
+
+def _small_int(digits: str) -> int:
+    """A power's digits as an int, capped (Python refuses to convert 4,300+ digits)."""
+    return int(digits) if len(digits) <= 9 else _CAP
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "%in%": 3, ":": 4, "^": 5, "**": 5}
 
 
@@ -364,12 +427,31 @@ class _Bound:
             if op in ("^", "**"):
                 if j + 1 >= hi or self.t[j + 1].kind != NUMBER:
                     raise _Stop
-                k = int(self.t[j + 1].text) if self.t[j + 1].text.isdigit() else 1
+                power = self.t[j + 1]
+                k = _small_int(power.text) if power.text.isdigit() else 1
+                k = self._power(n, k, power, lo)
                 n, order, j = _power_terms(n, k), min(order * k, order * max(n, 1)), j + 2
                 continue
             m, other, j = self.expr(j + 1, hi, prec + 1)
             n, order = _combine(op, n, order, m, other)
         return n, order, j
+
+    def _power(self, n: int, k: int, power: Token, at: int) -> int:
+        """``(a + b)^16`` is ``(a + b)^2``: a power beyond the number of terms adds
+        nothing, so the text gets the smaller one. formulaic's expansion of ``^``
+        costs about n^k steps ((a+…+f)^6: 3 s), so larger ones are refused."""
+        k_eff = min(k, max(n, 1))
+        if k_eff < k:
+            self.c.edits.append((power.start, power.end, str(k_eff)))
+        terms = _power_terms(n, k_eff)
+        if terms > MAX_TERMS:
+            self.c._err(f"the right-hand side expands to {_count(terms)} terms; mixeq fits at "
+                        f"most {MAX_TERMS:,}: lower the power of (…)^k or split the "
+                        "interactions", at)
+        if k_eff > 1 and k_eff * math.log10(max(n, 1)) > _POWER_WORK:
+            self.c._err(f"(…)^{k} of {_count(n)} terms is too costly to expand; write the "
+                         "interactions you want with '*' or ':' (a*b*c), or lower the power", at)
+        return k_eff
 
     def unary(self, lo: int, hi: int) -> tuple[int, int, int]:
         if lo >= hi:

@@ -35,7 +35,7 @@ VALID = [
 ]
 TOKENS = [
     "y", "x", "m", "z", "f", "g", "h", "t", "k", "n", "Days", "`my g`", "my.var", "Größe",
-    "0", "1", "2", "1e-3", "1e12", ".5",
+    "0", "1", "2", "1e-3", "1e12", ".5", "16", "99999", "9 ** 9 ** 9", "(a + b + c + d + e + f)",
     "~", "+", "-", "*", "/", ":", "^", "**", "%in%", "|", "||", "(", ")", ",", "=",
     "log(", "sqrt(", "I(", "C(", "poly(", "scale(", "center(", "offset(", "cbind(",
     "factor(", "exp(", "abs(", "contr.sum", "sum", "TRUE",
@@ -126,3 +126,40 @@ def test_valid_formulas_build_models():
         # cbind(successes, failures) is a binomial response (issue 10)
         family = "binomial" if formula.lstrip().startswith("cbind(") else None
         mixeq.Model(formula, DATA, family=family)
+
+
+EQUATION = (r"y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + e_{ij}" "\n"
+            r"\beta_{0j} = \gamma_{00} + u_{0j}" "\n" r"\beta_{1j} = \gamma_{10} + u_{1j}")
+WRAPPERS = [r"\operatorname{%s}", r"\mathrm{%s}", r"\text{%s}", "%s"]
+EQ_DATA = DATA.assign(j=DATA.g)
+
+
+@st.composite
+def hostile_equations(draw):
+    """The level-1 predictor's name replaced by, or the text interleaved with, token soup
+    (payloads included) inside the LaTeX wrappers whose contents become names."""
+    text = EQUATION
+    for _ in range(draw(st.integers(1, 3))):
+        soup = draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(" ".join))
+        wrapped = draw(st.sampled_from(WRAPPERS)) % soup
+        if draw(st.booleans()):
+            text = text.replace("x_{ij}", wrapped + "_{ij}", 1)
+        else:
+            pos = draw(st.integers(0, len(text)))
+            text = text[:pos] + wrapped + text[pos:]
+    return text
+
+
+@SETTINGS
+@given(hostile_equations())
+def test_equations_to_models(text):
+    """read_equations never raises; what it reads builds a model or a MixeqError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = mixeq.read_equations(text, data=EQ_DATA, render=False)
+        for target in ([] if result.spec is None else [result.spec, result.formula]):
+            try:
+                mixeq.Model(target, EQ_DATA)
+            except MixeqError:
+                pass
+    assert not CANARY.exists(), f"code ran from {text!r}"
