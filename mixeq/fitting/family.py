@@ -66,14 +66,16 @@ class Link:
     linkfun: Callable = field(repr=False)
     linkinv: Callable = field(repr=False)
     mu_eta: Callable = field(repr=False)
+    mu_eta_of_mu: Callable | None = field(default=None, repr=False)  # dμ/dη from μ, when cheaper
 
 
 LINKS = {
-    "logit": Link("logit", special.logit, _logit_inv, _logit_mu_eta),
+    "logit": Link("logit", special.logit, _logit_inv, _logit_mu_eta,
+                  lambda mu: np.maximum(mu * (1.0 - mu), EPS)),
     "probit": Link("probit", special.ndtri, _probit_inv, _probit_mu_eta),
     "cloglog": Link("cloglog", lambda mu: np.log(-np.log1p(-mu)), _cloglog_inv, _cloglog_mu_eta),
     "log": Link("log", np.log, lambda eta: np.maximum(np.exp(eta), EPS),
-                lambda eta: np.maximum(np.exp(eta), EPS)),
+                lambda eta: np.maximum(np.exp(eta), EPS), lambda mu: mu),
     "identity": Link("identity", lambda mu: np.asarray(mu, dtype=float),
                      lambda eta: np.asarray(eta, dtype=float), lambda eta: np.ones_like(eta)),
 }
@@ -159,7 +161,11 @@ class Kernel:
     def __init__(self, family: Family, y, n, wt):
         self.family, self.y, self.wt = family, y, wt
         self.name = family.name
+        self.binary = None
+        self.offset_c = None   # aic = Σ d_i + offset_c when that holds for every μ
         if self.name == "binomial":
+            if np.all((y == 0.0) | (y == 1.0)):
+                self.binary = y > 0.0
             self.c = special.xlogy(y, y) + special.xlogy(1.0 - y, 1.0 - y)
             self.y1 = 1.0 - y
             m = np.rint(n if np.any(n > 1) else wt)
@@ -168,11 +174,17 @@ class Kernel:
             self.scale = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
             self.const = float(np.sum(self.scale * (special.gammaln(m + 1) - special.gammaln(k + 1)
                                                     - special.gammaln(m - k + 1))))
+            if np.allclose(k, m * y, rtol=0, atol=1e-9) and np.allclose(self.scale * m, wt):
+                # k log μ + (m − k) log(1 − μ) = −(d/2) + terms free of μ
+                self.offset_c = -2.0 * self.const - float(np.sum(wt * 2.0 * self.c))
         elif self.name == "poisson":
             self.c = special.xlogy(y, y) - y
             self.const = float(-np.sum(wt * special.gammaln(y + 1)))
+            self.offset_c = -2.0 * self.const - float(np.sum(2.0 * wt * self.c))
 
     def dev_resid(self, mu):
+        if self.binary is not None:   # 0/1 responses: −2 w log μ or −2 w log(1 − μ)
+            return (-2.0 * self.wt) * np.log(np.where(self.binary, mu, 1.0 - mu))
         if self.name == "binomial":
             return (2.0 * self.wt) * (self.c - special.xlogy(self.y, mu) - special.xlogy(self.y1, 1.0 - mu))
         if self.name == "poisson":

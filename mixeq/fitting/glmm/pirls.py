@@ -102,7 +102,8 @@ def _evaluate(pred, resp, theta, fixed, point, solve_beta):
 
 def laplace(mode: Mode, resp: GlmResponse) -> float:
     """lme4's Laplace deviance: log|L|² + ‖u‖² + aic(μ)."""
-    return mode.sol.ld_l + mode.ussq + resp.aic(mode.mu)
+    ussq = mode.ussq
+    return mode.sol.ld_l + ussq + resp.aic(mode.mu, mode.pdev - ussq)
 
 
 def gh_rule(k: int):

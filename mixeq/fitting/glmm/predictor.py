@@ -91,6 +91,8 @@ class WeightedPredictor:
             self.slices.append((slice(start, start + t.q), t.nlevels, t.ncols, i))
             start += t.q
         self.rest_scalar = all(t.ncols == 1 for t in self.rest)
+        self.rest_q = [t.q for t in self.rest]
+        self.intercept_only = [t.ncols == 1 and bool(np.all(t.matrix == 1.0)) for t in self.terms]
 
     def _init_rest(self) -> None:
         cols, vals, start = [], [], 0
@@ -136,17 +138,21 @@ class WeightedPredictor:
         return WeightedProducts(A11, A1F, ARR, AR1, ARF, AFF)
 
     # -- Λ on the later block ------------------------------------------------------
-    def _lam_rows(self, M: np.ndarray, lams, transpose: bool) -> np.ndarray:
-        """Λ_Rᵀ M (transpose) or Λ_R M, term by term on M's rows."""
+    def _lam_rows(self, M: np.ndarray, lams, transpose: bool, d=None) -> np.ndarray:
+        """Λ_Rᵀ M (transpose) or Λ_R M, term by term on M's rows (``d``: Λ_R's
+        diagonal when every later term is scalar)."""
         if self.rest_scalar:
-            d = np.concatenate([np.full(t.q, lams[i][0, 0]) for t, (_, _, _, i)
-                                in zip(self.rest, self.slices)])
+            if d is None:
+                d = self._rest_diag(lams)
             return M * d[:, None]
         out = np.empty_like(M)
         for sl, nl, k, i in self.slices:
             lam = lams[i].T if transpose else lams[i]
             out[sl] = np.matmul(lam, M[sl].reshape(nl, k, -1)).reshape(nl * k, -1)
         return out
+
+    def _rest_diag(self, lams) -> np.ndarray:
+        return np.repeat([lams[i][0, 0] for _, _, _, i in self.slices], self.rest_q)
 
     # -- the factor and its solution -------------------------------------------------
     def solve(self, theta: np.ndarray, prods: WeightedProducts, p: int) -> Solution | None:
@@ -172,17 +178,24 @@ class WeightedPredictor:
         SF = prods.AFF - c1f.T @ c1f
         LRR = V = cR = None
         if self.rest:
-            B = self._lam_rows(prods.AR1, lams, True)           # Λ_Rᵀ Z_RᵀWZ₁ (qR, q1)
+            if self.rest_scalar:
+                d = self._rest_diag(lams)
+                B = prods.AR1 * d[:, None]                      # Λ_Rᵀ Z_RᵀWZ₁ (qR, q1)
+                M = prods.ARR * np.outer(d, d)
+                rhsR = prods.ARF * d[:, None]
+            else:
+                B = self._lam_rows(prods.AR1, lams, True)
+                M = self._lam_rows(self._lam_rows(prods.ARR, lams, True).T, lams, True)
+                rhsR = self._lam_rows(prods.ARF, lams, True)
             V = np.einsum("rla,lab->rlb", B.reshape(self.qR, n1, k1), N).reshape(self.qR, -1) \
                 if k1 > 1 else B * N[:, 0, 0]
-            M = self._lam_rows(self._lam_rows(prods.ARR, lams, True).T, lams, True)
             M -= V @ V.T
             M[np.diag_indices_from(M)] += 1.0
             LRR, info = dpotrf(M, lower=1, clean=1)
             if info != 0:
                 return None
             ld += 2.0 * float(np.log(LRR.diagonal()).sum())
-            rhs = self._lam_rows(prods.ARF, lams, True) - V @ c1f
+            rhs = rhsR - V @ c1f
             cR = solve_triangular(LRR, rhs, lower=True, check_finite=False)
             SF -= cR.T @ cR
         LFF, info = dpotrf(SF, lower=1, clean=1)
@@ -208,11 +221,16 @@ class WeightedPredictor:
     # -- linear predictor ------------------------------------------------------------
     def zb(self, theta: np.ndarray, u: list) -> np.ndarray:
         """Z Λ u on the n rows."""
-        out = np.zeros(self.n)
-        for term, ut, lam in zip(self.terms, u, self.layout.lambdas(theta)):
-            b = ut @ lam.T
-            out += np.einsum("ik,ik->i", term.matrix, b[term.codes]) if term.ncols > 1 \
-                else term.matrix[:, 0] * b[term.codes, 0]
+        out = None
+        for term, ut, lam, icpt in zip(self.terms, u, self.layout.lambdas(theta),
+                                       self.intercept_only):
+            if term.ncols == 1:
+                part = (ut[:, 0] * lam[0, 0])[term.codes]
+                if not icpt:
+                    part *= term.matrix[:, 0]
+            else:
+                part = np.einsum("ik,ik->i", term.matrix, (ut @ lam.T)[term.codes])
+            out = part if out is None else out + part
         return out
 
     def condvar_u(self, theta, prods: WeightedProducts) -> list[np.ndarray]:

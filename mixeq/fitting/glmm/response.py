@@ -37,7 +37,8 @@ class GlmResponse:
     def working(self, eta: np.ndarray, mu: np.ndarray):
         """(W, (y − μ)/μ'(η)): the PIRLS weights and working residuals (glmResp's
         sqrtWrkWt² and wrkResids)."""
-        mueta = self.family.link.mu_eta(eta)
+        link = self.family.link
+        mueta = link.mu_eta(eta) if link.mu_eta_of_mu is None else link.mu_eta_of_mu(mu)
         w = self.wt * mueta * mueta / self.family.variance(mu)
         return w, (self.y - mu) / mueta
 
@@ -47,5 +48,8 @@ class GlmResponse:
     def dev_resid(self, mu: np.ndarray) -> np.ndarray:
         return self.kernel.dev_resid(mu)
 
-    def aic(self, mu: np.ndarray) -> float:
+    def aic(self, mu: np.ndarray, devsum: float | None = None) -> float:
+        """R's aic at μ; from Σ d_i when given and aic − Σ d_i does not depend on μ."""
+        if devsum is not None and self.kernel.offset_c is not None:
+            return devsum + self.kernel.offset_c
         return self.kernel.aic(mu)
