@@ -13,7 +13,11 @@ _TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"
                 "\\": r"\textbackslash{}", "×": r"$\times$", "…": r"$\dots$", "–": "--",
                 "·": r"$\cdot$", "′": "'", "⊗": r"$\otimes$", "σ": r"$\sigma$",
                 "β": r"$\beta$", "γ": r"$\gamma$", "ε": r"$\varepsilon$", "τ": r"$\tau$",
-                "Σ": r"$\Sigma$", "θ": r"$\theta$", "Λ": r"$\Lambda$", "²": r"$^2$"}
+                "Σ": r"$\Sigma$", "θ": r"$\theta$", "Λ": r"$\Lambda$", "²": r"$^2$",
+                # pdflatex's OT1 text font prints | < > as other glyphs (— ¡ ¿): math
+                "|": r"$|$", "<": r"$<$", ">": r"$>$"}
+# A display name inside \operatorname/\mathit/\mathrm: its spaces kept (math mode drops them)
+_NAME_ESCAPE = {**_ESCAPE, " ": r"\ "}
 _GREEK = {"epsilon": r"\varepsilon"}
 _RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
 _FUNCTIONS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
@@ -72,11 +76,13 @@ class LatexWriter:
             if len(name) == 1 and name.isalpha() and style != "operatorname":
                 return name
             if style == "italic":
-                return r"\mathit{" + escape(name) + "}"
-            return r"\operatorname{" + escape(name) + "}"
+                return r"\mathit{" + escape(name, _NAME_ESCAPE) + "}"
+            # braced: an ordinary atom, so a following + keeps its binary spacing (TeX
+            # makes a Bin after an Op atom such as \operatorname{} an Ord: "Days+x")
+            return r"{\operatorname{" + escape(name, _NAME_ESCAPE) + "}}"
         if s.kind == "text":
             return r"\text{" + escape(name, _TEXT_ESCAPE) + "}"
-        return name if len(name) == 1 else r"\mathrm{" + escape(name) + "}"
+        return name if len(name) == 1 else r"\mathrm{" + escape(name, _NAME_ESCAPE) + "}"
 
     def _subscript(self, tokens) -> str:
         parts = [self.node(t) if isinstance(t, Sym) else escape(str(t)) for t in tokens]

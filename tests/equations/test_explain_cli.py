@@ -76,7 +76,7 @@ def test_explain_html_page(capsys):
     out = capsys.readouterr().out
     assert out.startswith("<!DOCTYPE html>") and "renderMathInElement" in out
     assert '<div class="mixeq-equations" data-form="composite">' in out
-    assert r"\operatorname{Yield}_{ij} &amp;= \gamma_{00} + U_{0j} + \varepsilon_{ij}" in out
+    assert r"{\operatorname{Yield}}_{ij} &amp;= \gamma_{00} + U_{0j} + \varepsilon_{ij}" in out
 
 
 def test_explain_all_forms_says_which_form_does_not_apply(capsys):

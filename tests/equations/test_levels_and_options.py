@@ -63,10 +63,10 @@ def test_index_letters():
 
 
 def test_variable_styles():
-    assert r"\operatorname{x}_{ij}" in render(TEXTBOOK, variables="operatorname").latex
+    assert r"{\operatorname{x}}_{ij}" in render(TEXTBOOK, variables="operatorname").latex
     assert r"\mathit{Days}_{ij}" in render("Reaction ~ Days + (Days | Subject)",
                                            variables="italic").latex
-    assert r"\operatorname{Days}_{ij}" in render("Reaction ~ Days + (Days | Subject)").latex
+    assert r"{\operatorname{Days}}_{ij}" in render("Reaction ~ Days + (Days | Subject)").latex
 
 
 def test_wrap_breaks_long_sums_in_every_format():
