@@ -48,6 +48,8 @@ models <- list(
        formula = "y ~ x * m + (1 + x | school)"),
   list(id = "cake_numeric_temp", dataset = "cake", REML = TRUE, profile = FALSE, kr = TRUE,
        formula = "angle ~ recipe * temp + (1 | recipe:replicate)"),
+  list(id = "ham_crossed", dataset = "ham", REML = TRUE, profile = FALSE, kr = TRUE,
+       formula = "Informed.liking ~ Information + Gender + (1 | Consumer) + (1 | Product)"),
   list(id = "dyestuff2_singular", dataset = "Dyestuff2", REML = TRUE, profile = TRUE, kr = FALSE,
        formula = "Yield ~ 1 + (1 | Batch)")
 )
@@ -61,6 +63,7 @@ for (e in models) {
                                packageVersion("pbkrtest"), R.version.string))
   ref$satterthwaite <- as_table(coef(summary(m, ddf = "Satterthwaite")))
   ref$anova_satterthwaite <- as_table(anova(m, type = 3, ddf = "Satterthwaite"))
+  ref$anova_type1_satterthwaite <- as_table(anova(m, type = 1, ddf = "Satterthwaite"))
   if (e$kr) {
     ref$kenward_roger <- as_table(coef(summary(m, ddf = "Kenward-Roger")))
     ref$anova_kenward_roger <- as_table(anova(m, type = 3, ddf = "Kenward-Roger"))
