@@ -23,6 +23,9 @@ def add_parser(subparsers):
     p.add_argument("--title", help="the page's title")
     p.add_argument("--label", action="append", default=[], metavar="NAME",
                    help="a name per model, in order (default Model 1, Model 2, …)")
+    p.add_argument("--cluster", help="the cluster whose numbers the matrix form shows "
+                   "(default: the first level of the finest grouping factor)")
+    p.add_argument("--group", help="grouping factor of --cluster (default: the finest)")
     p.add_argument("--quiet", action="store_true", help="no progress bar while fitting")
     return p
 
@@ -39,7 +42,8 @@ def run(args) -> int:
         for formula in args.formula:
             model = Model(formula, data)
             subjects.append(model if args.no_fit else model.fit(reml=not args.ml))
-    report(*subjects, path=args.output, title=args.title, labels=args.label or None)
+    report(*subjects, path=args.output, title=args.title, labels=args.label or None,
+           cluster=args.cluster, group=args.group)
     if not args.quiet:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -25,9 +25,10 @@ def split(subject):
                      "e.g. mixeq.Model(formula, data).fit().report('model.html')")
 
 
-def model_part(subject, prefix: str, heading: str) -> str:
+def model_part(subject, prefix: str, heading: str, cluster=None, group=None) -> str:
     model, fit = split(subject)
-    forms, _ = forms_section(fit or model, model, prefix, use_estimates=fit is not None)
+    forms, _ = forms_section(fit or model, model, prefix, use_estimates=fit is not None,
+                             cluster=cluster, group=group)
     parts = [f'<p>Formula: <code class="no-math">{esc(model.formula)}</code>'
              f' (lme4: <code class="no-math">{esc(model.spec.canonical())}</code>)</p>',
              section("Data", data_summary(model), 3, f"{prefix}-data"),
@@ -41,8 +42,10 @@ def model_part(subject, prefix: str, heading: str) -> str:
     return section(heading, "\n".join(parts), 2, prefix)
 
 
-def report_html(*subjects, title: str | None = None, labels: list[str] | None = None) -> str:
-    """The page as a string."""
+def report_html(*subjects, title: str | None = None, labels: list[str] | None = None,
+                cluster=None, group: str | None = None) -> str:
+    """The page as a string; ``cluster`` (of grouping factor ``group``): the cluster
+    whose numbers the matrix form shows (default: the first level of the finest factor)."""
     if not subjects:
         raise MixeqError("report() needs at least one model or fit")
     pairs = [split(s) for s in subjects]
@@ -58,7 +61,7 @@ def report_html(*subjects, title: str | None = None, labels: list[str] | None = 
     for i, (subject, label) in enumerate(zip(subjects, labels)):
         prefix = f"m{i + 1}"
         heading = label if len(subjects) > 1 else "Model"
-        body.append(model_part(subject, prefix, heading))
+        body.append(model_part(subject, prefix, heading, cluster, group))
         toc += [(prefix, heading)] if len(subjects) > 1 else \
             [(f"{prefix}-{k}", t) for k, t in (("data", "Data"), ("forms", "Equations"),
                                                 ("proof", "Proof"), ("fit", "Fit"),
@@ -68,9 +71,10 @@ def report_html(*subjects, title: str | None = None, labels: list[str] | None = 
     return page(title, "\n".join(body), toc)
 
 
-def report(*subjects, path=None, title: str | None = None, labels: list[str] | None = None) -> str:
+def report(*subjects, path=None, title: str | None = None, labels: list[str] | None = None,
+           cluster=None, group: str | None = None) -> str:
     """Write the report of one or more Models/fits to ``path`` (if given); return its HTML."""
-    html = report_html(*subjects, title=title, labels=labels)
+    html = report_html(*subjects, title=title, labels=labels, cluster=cluster, group=group)
     if path is not None:
         Path(path).write_text(html, encoding="utf-8")
     return html

@@ -13,12 +13,23 @@ TITLES = {"multilevel": "Multilevel (Raudenbush–Bryk)", "gelman-hill": "Gelman
           "explain": "Why Z has these columns"}
 
 
-def chosen_cluster(model) -> tuple[str, str] | None:
-    """(group, level) shown by the matrix form: the first level of the finest factor."""
+def chosen_cluster(model, cluster=None, group: str | None = None) -> tuple[str, str] | None:
+    """(group, level) shown by the matrix form: ``cluster`` of ``group`` (default the
+    finest factor, the first term's), or that factor's first level."""
     if not model.terms:
         return None
-    term = model.terms[0]
-    return term.group, str(term.levels[0])
+    terms = {t.group: t for t in model.terms}
+    if group is not None and group not in terms:
+        raise MixeqError(f"no grouping factor {group!r} for the matrix form's cluster; "
+                         f"the model has {', '.join(terms)}")
+    term = terms[group] if group is not None else model.terms[0]
+    if cluster is None:
+        return term.group, str(term.levels[0])
+    if str(cluster) not in map(str, term.levels):
+        shown = ", ".join(map(str, term.levels[:5])) + (", …" if term.nlevels > 5 else "")
+        raise MixeqError(f"no cluster {cluster!r} in grouping factor {term.group!r} "
+                         f"(its levels: {shown})")
+    return term.group, str(cluster)
 
 
 def render_form(subject, form: str, **options) -> str:
@@ -39,11 +50,12 @@ def form_html(subject, form: str, cluster, **options) -> str:
         return f'<p class="note">Not shown for this model: {esc(exc)}</p>'
 
 
-def forms_section(subject, model, prefix: str, use_estimates: bool) -> tuple[str, list[str]]:
+def forms_section(subject, model, prefix: str, use_estimates: bool,
+                  cluster=None, group: str | None = None) -> tuple[str, list[str]]:
     """(HTML, form names) for every form; with a fit, the composite form also with its estimates."""
     from mixeq.equations import FORMS
 
-    cluster = chosen_cluster(model)
+    cluster = chosen_cluster(model, cluster, group)
     parts = []
     for form in FORMS:
         title = esc(TITLES.get(form, form))

@@ -33,3 +33,14 @@ def test_report_bad_input_is_a_clear_error(tmp_path, capsys):
                  "-o", str(tmp_path / "x.html")]) == 2  # a user error
     assert "nothere" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_report_matrix_form_for_a_chosen_cluster(tmp_path, capsys):
+    out = tmp_path / "m.html"
+    assert main(["report", "y ~ x * m + (1 + x | school)", "--data", SEED, "-o", str(out),
+                 "--no-fit", "--cluster", "s007", "--quiet"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "(school s007, with its numbers)" in html and "school = s007" in html
+    assert main(["report", "y ~ x * m + (1 + x | school)", "--data", SEED, "-o", str(out),
+                 "--no-fit", "--cluster", "s999"]) == 2
+    assert "no cluster 's999' in grouping factor 'school'" in capsys.readouterr().err
