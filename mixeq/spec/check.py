@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from mixeq.errors import FormulaSyntaxError
@@ -320,6 +321,10 @@ class _Checker:
 
     def _column_in_call(self, j: int) -> None:
         tok = self.t[j]
+        if tok.kind == NAME and unicodedata.normalize("NFKC", tok.text) != tok.text:
+            self._err(f"inside a function Python reads '{tok.text}' as "
+                      f"'{unicodedata.normalize('NFKC', tok.text)}' (a different name); "
+                      "rename the column", j)
         self.columns.append((tok.value, tok.start))
         if tok.kind == NAME and "." in tok.text:  # Python would read my.var as attribute access
             self.edits.append((tok.start, tok.end, f"`{tok.text}`"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from mixeq.errors import FormulaSyntaxError
@@ -94,7 +95,7 @@ def _checked(tok: Token, text: str, end: int, formula: str) -> Token:
 
 def check_name(tok: Token, formula: str) -> None:
     """Names that are Python syntax or reach Python internals are refused."""
-    text = tok.text
+    text = unicodedata.normalize("NFKC", tok.text)  # as Python reads an identifier
     parts = text.split(".")
     if any(p.startswith("__") or p.endswith("__") for p in parts if p):
         raise FormulaSyntaxError(

@@ -238,3 +238,16 @@ def test_the_canary_does_detect_code_that_runs(tmp_path):
 
     mixeq.Model("y ~ touch(x) + (1 | g)", _data(), transforms={"touch": touch})
     assert canary.exists()
+
+
+def test_lookalike_names_are_not_read_as_other_names():
+    """Python reads identifiers in NFKC form: fullwidth 'ｘ' is 'x' inside a function call
+    (a silent wrong column) and could spell a builtin; refused at the spot."""
+    data = _data().assign(**{"ｘ": 100.0})
+    with pytest.raises(FormulaSyntaxError, match="reads 'ｘ' as 'x'") as info:
+        mixeq.Model("y ~ log(ｘ) + (1 | g)", data)
+    assert info.value.position == 8
+    model = mixeq.Model("y ~ ｘ + x + (1 | g)", data.assign(**{"ｘ": np.arange(60.0)}))
+    assert list(model.X.columns) == ["(Intercept)", "ｘ", "x"]   # outside calls: a lookup
+    with pytest.raises(FormulaSyntaxError, match="not part of the formula language"):
+        mixeq.parse("y ~ log(x) + \uff3f\uff3fimport\uff3f\uff3f")   # fullwidth low lines
