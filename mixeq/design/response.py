@@ -1,6 +1,8 @@
 """The response vector (and the offsets: other expressions evaluated like it)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from formulaic import model_matrix
@@ -82,8 +84,8 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
         if len(pair) != 2:
             raise DataError(f"cbind() in the response '{expr}' needs two arguments: "
                             "cbind(successes, failures)")
-        s, f = (_numbers(evaluate(part, data, context, "the response column"), part,
-                         data.index).to_numpy() for part in pair)
+        s, f = (_numbers(_count_column(part, data, context), part, data.index).to_numpy()
+                for part in pair)
         for values, part in ((s, pair[0]), (f, pair[1])):
             if np.any(values < 0):
                 raise DataError(f"'{part}' in the response '{expr}' has negative counts; "
@@ -109,3 +111,19 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
             y = (np.asarray(cat.cat.codes) > 0).astype(float)
         return pd.Series(y, index=data.index, name=expr), None
     return _numbers(col, expr, data.index), None
+
+
+_DIFFERENCE = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*-\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*$")
+
+
+def _count_column(part: str, data: pd.DataFrame, context) -> pd.Series:
+    """One argument of cbind(): a column, ``n - k`` of two numeric columns read
+    directly (the common ``cbind(k, n - k)``; formulaic costs ~3 ms per call), else
+    any expression through ``evaluate``."""
+    m = _DIFFERENCE.match(part)
+    if m and m.group(1) in data.columns and m.group(2) in data.columns:
+        a, b = data[m.group(1)], data[m.group(2)]
+        if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b) \
+                and not pd.api.types.is_bool_dtype(a) and not pd.api.types.is_bool_dtype(b):
+            return a - b
+    return evaluate(part, data, context, "the response column")

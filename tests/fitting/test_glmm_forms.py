@@ -106,3 +106,11 @@ def test_wald_intervals_from_the_glmer_standard_errors():
     assert np.isnan(ci.loc["sd_(Intercept)|herd"]).all()
     with pytest.raises(mixeq.FitError, match="Wald"):
         fit.confint(method="profile")
+
+
+def test_equations_of_a_glmm_are_refused_not_written_as_gaussian():
+    fit = glmm_fit("cbpp_binomial")
+    with pytest.raises(mixeq.RenderError, match="generalized mixed model.*not written yet"):
+        fit.model.equations()
+    with pytest.raises(mixeq.RenderError, match="binomial"):
+        mixeq.render(fit, form="composite")
