@@ -25,7 +25,38 @@ def add_parser(subparsers):
     p.add_argument("--format", default=None, choices=["text", "latex", "markdown", "html"],
                    help="format of the composite and matrix forms (default: as the input); "
                    "html: a self-contained page with the math typeset (works offline)")
+    p.add_argument("--form", default=None, metavar="FORM",
+                   help="also write the model read in this form (multilevel, gelman-hill, "
+                   "composite, matrix, stacked, observation, explain) or 'all'")
+    p.add_argument("--verify", action="store_true",
+                   help="also prove that the forms of the model read are the same model")
     return p
+
+
+def _extra(result, args) -> tuple[str, dict]:
+    """The forms asked for with --form and the proof of --verify, as text and for --json."""
+    from mixeq.equations import FORMS, render, verify
+    from mixeq.reader.render import renderer_levels
+
+    if result.spec is None or not (args.form or args.verify):
+        return "", {}
+    levels = renderer_levels(result.levels)
+    fmt = result.format if result.format in ("latex", "text", "markdown") else "latex"
+    forms = list(FORMS) if args.form == "all" else [args.form] if args.form else []
+    out, data = [], {}
+    for form in forms:
+        try:
+            shown = str(render(result.spec, form=form, format=fmt, levels=levels))
+        except MixeqError as exc:
+            shown = f"(not written: {exc})"
+        out += [f"{form} form:", shown, ""]
+        data.setdefault("forms", {})[form] = shown
+    if args.verify:
+        report = verify(result.spec, levels=levels)
+        out += [str(report), ""]
+        data["verify"] = {"ok": report.ok, "checks": [
+            {"name": c.name, "status": c.status, "detail": c.detail} for c in report.checks]}
+    return "\n".join(out), data
 
 
 def _group_map(items: list[str]) -> dict[str, str]:
@@ -60,12 +91,18 @@ def run(args) -> int:
                                 format="latex" if args.format == "html" else args.format)
     except MixeqError:
         raise
+    if args.form and args.form != "all":
+        from mixeq.equations.render import check_form
+
+        args.form = check_form(args.form)
+    extra_text, extra_data = _extra(result, args)
     if args.json:
-        print(json_text(result.to_dict()))
+        print(json_text({**result.to_dict(), **extra_data}))
     elif args.format == "html":
         from mixeq.report.check_page import check_page
 
         sys.stdout.write(check_page(result.to_dict(), args.file))
     else:
-        sys.stdout.write(str(result))
-    return 0 if result.ok else 1
+        sys.stdout.write(str(result) + ("\n" + extra_text if extra_text else ""))
+    ok = result.ok and extra_data.get("verify", {}).get("ok", True)
+    return 0 if ok else 1

@@ -250,6 +250,8 @@ def _demote_random_slopes(levels: dict[str, AtomLevel], info: ModelInfo) -> dict
             for a in atoms:
                 cur = levels[a.var]
                 if cur.level >= glevel and cur.level > 1:
-                    levels[a.var] = AtomLevel(1, None, cur.how,
-                                              f"has a random slope on {t.group}")
+                    reason = (f"constant within {cur.group} but has a random slope on "
+                              f"{t.group}" if cur.how in ("data", "given")
+                              else f"has a random slope on {t.group}")
+                    levels[a.var] = AtomLevel(1, None, cur.how, reason)
     return levels

@@ -336,6 +336,14 @@ class SymbolicModel:
         return mul(f.symbol, self.atoms_expr(f.atoms, row))
 
     def notes(self) -> list[str]:
+        out = [f"{v} is {lv.reason}: within a cluster {v} does not vary, so a cluster's slope "
+               f"deviation times {v} cannot be told from its intercept deviation (the random "
+               "slope is confounded with the random intercept); it is written as a level-1 "
+               "predictor" for v, lv in self.atom_levels.items()
+               if lv.how != "assumed" and lv.reason.startswith("constant within")]
+        return out + self._assumed_notes()
+
+    def _assumed_notes(self) -> list[str]:
         assumed = {v: lv for v, lv in self.atom_levels.items() if lv.how == "assumed"}
         if not assumed or not self.groups:
             return []

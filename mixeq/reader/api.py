@@ -10,6 +10,9 @@ from mixeq.reader.covariance import blocks
 from mixeq.reader.document import looks_like_latex, read_document
 from mixeq.reader.drawn import undraw
 from mixeq.reader.legend import read_legend
+from mixeq.reader.matrix_form import explain as explain_forms
+from mixeq.reader.matrix_form import rewrite
+from mixeq.reader.prose import clean
 from mixeq.reader.render import render_form
 from mixeq.reader.result import ReadResult
 from mixeq.spec.limits import MAX_DEPTH
@@ -45,7 +48,10 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         return _failure(D.PARSE_ERROR, f"the equations are nested more than {MAX_DEPTH} "
                         "brackets deep; mixeq refuses such input: remove redundant brackets.", fmt)
     try:
-        doc, spec, levels, mapping, places = _read_model(text, dict(group_map or {}))
+        legend, _ = read_legend(text)  # index legends live in prose: read them first
+        source, matrices, observations = rewrite(clean(text))
+        doc, spec, levels, mapping, places = _read_model(source, {**legend,
+                                                                  **(group_map or {})})
     except RecursionError:
         return _failure(D.PARSE_ERROR, "the equations are nested too deeply to read.", fmt)
     except Exception as exc:  # a bug in the reader: still an answer, not a traceback
@@ -54,6 +60,9 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
                         "this is a bug in mixeq, please report it with the input.", fmt)
     diagnostics = list(doc.diagnostics)
     notes: list[str] = []
+    if spec is not None and (matrices or observations):
+        diagnostics, notes = explain_forms(diagnostics, matrices, observations, spec, text,
+                                           doc)
     if spec is not None and data is not None:
         from mixeq.reader.data_check import check_data
 

@@ -33,6 +33,9 @@ UNKNOWN_GROUP_COLUMN = "unknown-group-column"
 LEVEL2_VARIES = "level2-predictor-varies-within"
 LEVEL1_CONSTANT = "level1-predictor-constant-within"
 INTERNAL_ERROR = "internal-error"
+MATRIX_FORM_MISMATCH = "matrix-form-mismatch"
+MATRIX_SHAPE = "matrix-form-shape"
+OBSERVATION_MISMATCH = "observation-mismatch"
 
 
 @dataclass

@@ -97,3 +97,13 @@ def test_verify_and_read_results_display_readably():
     assert repr(r) == "<ReadResult 'y ~ 1 + x + (1 + x | j)': 1 remark(s) (slope-not-indexed)>"
     html = r._repr_html_()
     assert "<table>" in html and "slope-not-indexed" in html and "y ~ 1 + x" in html
+
+
+def test_a_level2_predictor_with_a_random_slope_on_its_own_factor_gets_a_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = mixeq.Model("y ~ m + (1 + m | school)", load_dataset("seedlike"))
+    (note,) = m.equations().notes
+    assert note.startswith("m is constant within school but has a random slope on school")
+    assert "confounded with the random intercept" in note
+    assert mixeq.verify(m).ok
