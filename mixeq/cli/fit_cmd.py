@@ -76,9 +76,9 @@ def run(args) -> int:
         ci = fit.confint(args.confint, level=args.level, nsim=args.nsim, seed=args.seed)
     if args.json:
         out = fit.to_reference_dict()
-        from mixeq.inference.access import in_memory
+        from mixeq.inference.access import supported
 
-        if args.ddf != "lme4" and in_memory(fit) and not model.is_glmm:   # (remote: no df; GLMM: z)
+        if args.ddf != "lme4" and supported(fit) and not model.is_glmm:  # no df: remote, weighted, GLMM
             out["coef_table"] = _records(fit.coef_table(ddf=args.ddf))
         if ci is not None:
             out["confint"] = _records(ci)

@@ -19,6 +19,13 @@ from mixeq.errors import InferenceError
 REFIT_TOL = {"ftol_rel": 1e-10, "ftol_abs": 1e-7, "xtol_abs": 1e-6}
 
 
+def supported(fit) -> bool:
+    """Whether df, profiles and simulations apply to this fit (no weights, no offset, rows in memory)."""
+    model = getattr(fit, "model", None)
+    return in_memory(fit) and getattr(model, "weights", None) is None \
+        and getattr(model, "offset", None) is None
+
+
 def in_memory(fit) -> bool:
     """A fit whose model holds the data's rows (not a remote source's aggregated cells,
     mixeq/remote)."""
@@ -55,6 +62,13 @@ class LmmAccess:
         if not isinstance(fit, FitResult) or not hasattr(fit, "_factor"):
             raise InferenceError(f"expected a linear mixed-model fit (mixeq.fit(...)), got "
                                  f"{type(fit).__name__}")
+        model = fit.model
+        self.unsupported = None
+        if getattr(model, "weights", None) is not None or getattr(model, "offset", None) is not None:
+            self.unsupported = (
+                "df, p-values, profiles, simulations and prediction intervals are not written yet "
+                "for fits with prior weights or an offset; coef_table(ddf='lme4') and "
+                "confint('wald') apply, or fit without weights/offset")
         if not in_memory(fit):
             raise InferenceError(
                 "df, p-values, intervals and simulations need the data's rows in memory, and "

@@ -17,7 +17,7 @@ def satterthwaite_cov(fit):
 
 def coef_table(fit, ddf: str = "satterthwaite") -> pd.DataFrame:
     method = ddf_method(ddf)
-    acc = access(fit)
+    acc = access(fit, criterion=method != "lme4")
     if method == "lme4":
         se = np.sqrt(np.diag(fit.vcov.to_numpy()))
         return pd.DataFrame({"Estimate": acc.beta, "Std. Error": se, "t value": acc.beta / se},

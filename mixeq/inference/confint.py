@@ -41,7 +41,7 @@ def confint(fit, method: str = "profile", level: float = 0.95, nsim: int = 1000,
     if key not in METHODS:
         raise InferenceError(f"unknown confint method {method!r}; choose 'wald', 'profile' "
                              "or 'bootstrap'")
-    acc = access(fit)
+    acc = access(fit, criterion=key != "wald")
     rows = varcomp.names(acc) + list(acc.names)
     cols = column_names(level)
     a = (1.0 - level) / 2.0

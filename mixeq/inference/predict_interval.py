@@ -32,6 +32,9 @@ def predict_interval(fit, newdata=None, interval: str = "confidence", level: flo
         raise InferenceError(f"unknown interval {interval!r}; choose 'confidence', 'prediction' "
                              "or 'none'")
     level = check_level(level)
+    from mixeq.inference.state import access
+
+    access(fit)      # (refuses fits whose variances this does not cover: weights, offsets)
     pred = fit.predict(newdata, include_random=include_random).to_numpy()
     index, X, terms = new_design(fit, newdata, include_random=True)
     V = fit.vcov.to_numpy()

@@ -20,9 +20,20 @@ def cached(fit, key: str, make):
         entry = {"access": LmmAccess(fit)}
         _CACHE[fit] = entry
     if key not in entry:
+        if entry["access"].unsupported:
+            from mixeq.errors import InferenceError
+
+            raise InferenceError(entry["access"].unsupported)
         entry[key] = make(entry["access"])
     return entry[key]
 
 
-def access(fit) -> LmmAccess:
-    return cached(fit, "access", LmmAccess)
+def access(fit, criterion: bool = True) -> LmmAccess:
+    """The fit's LmmAccess; ``criterion``: the caller evaluates the criterion away from
+    the estimate (df, profiles, simulation), which weighted or offset fits do not support yet."""
+    from mixeq.errors import InferenceError
+
+    acc = cached(fit, "access", LmmAccess)
+    if criterion and acc.unsupported:
+        raise InferenceError(acc.unsupported)
+    return acc

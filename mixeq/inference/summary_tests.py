@@ -38,10 +38,10 @@ def _stars(p: float) -> str:
 
 def fixed_effect_tests(fit, ddf: str) -> FixedTests | None:
     """None for a fit that cannot give them (from a remote source): lme4's layout then."""
-    from mixeq.inference.access import in_memory
+    from mixeq.inference.access import supported
 
     method = ddf_method(ddf)
-    if not in_memory(fit) or method == "lme4":
+    if not supported(fit) or method == "lme4":
         return None
     r_format, table = fixed_formatting()
     ct = coef_table(fit, method)
