@@ -554,7 +554,7 @@ def _read_back(sm: SymbolicModel, D):
 
     spec = sm.spec
     group_map = {g.letter: g.name for g in sm.groups.values() if g.named}
-    wrong = []
+    wrong, by_columns = [], False
     for fmt in ("latex", "text"):
         text = getattr(Equation(D["multilevel"], fmt, sm.opts), fmt)
         result = read_equations(text, group_map=group_map, render=False)
@@ -562,10 +562,60 @@ def _read_back(sm: SymbolicModel, D):
         if got is not None and sm.opts.names:
             got = _rename(got, {v: k for k, v in sm.opts.names.items()})
         if got != spec:
-            wrong.append(f"{fmt} reads back as {result.formula or 'nothing'}")
+            if _same_columns(sm, got):
+                by_columns = True
+            else:
+                wrong.append(f"{fmt} reads back as {result.formula or 'nothing'}")
     if wrong:
         return False, "; ".join(wrong) + f" (the model is {spec.canonical()})"
+    if by_columns:
+        return True, (f"LaTeX and text read back as {result.formula}, whose factor dummies, "
+                      "evaluated on the data, give the model's X and Z")
     return True, "LaTeX and text read back as " + spec.canonical()
+
+
+def _same_columns(sm: SymbolicModel, got) -> bool:
+    """Factor predictors print as one symbol per dummy (``b_TRUE``), which the reader,
+    having no data, reads as numeric variables. With data, the read-back model is
+    the same when, with each dummy symbol evaluated as its 0/1 column, it gives X
+    and Z equal in value to the model's (and the same random-term structure)."""
+    model = sm.info.model
+    if got is None or model is None or not sm.info.has_data:
+        return False
+    dummies = {}
+    for atoms in [*sm.info.x_atoms, *(a for t in sm.info.terms for a in t.atoms)]:
+        for a in atoms:
+            if a.label is not None:
+                dummies[f"{sm.opts.names.get(a.var, a.var)}_{a.label}"] = a
+    if not dummies:
+        return False
+    import numpy as np
+    import pandas as pd
+
+    from mixeq.model import Model
+
+    data = model.data.copy()
+    for shown, atom in dummies.items():
+        col = data[atom.var]
+        text = col.map({True: "TRUE", False: "FALSE"}) if col.dtype == bool else col.astype(str)
+        data[shown] = (text == atom.label).astype(float)
+    try:
+        back = Model(got, data=data)
+    except MixeqError:
+        return False
+    structure = [(t.group, t.q, len(t.theta_names())) for t in model.terms]
+    if [(t.group, t.q, len(t.theta_names())) for t in back.terms] != structure:
+        return False
+    x0, x1 = model.X.to_numpy(dtype=float), back.X.to_numpy(dtype=float)
+    if x0.shape != x1.shape or model.Z.shape != back.Z.shape:
+        return False
+    unmatched = list(range(x1.shape[1]))
+    for j in range(x0.shape[1]):
+        hit = next((k for k in unmatched if np.allclose(x0[:, j], x1[:, k])), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return abs(model.Z - back.Z).max() <= 1e-12 if model.Z.nnz else back.Z.nnz == 0
 
 
 def _rename(spec, names: dict):

@@ -352,3 +352,29 @@ def test_report_displays_readably(textbook):
     html = report._repr_html_()
     assert "<table>" in html and html.count("<tr>") == len(report.checks) + 1
     assert "columns of Z rebuilt" in html
+
+
+# -- factor predictors: dummies read back through the data ----------------------------
+@pytest.fixture(scope="module")
+def with_logical():
+    data = load_dataset("seedlike").assign(b=lambda d: d["x"] > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mixeq.Model("y ~ x * b + (1 | school)", data)
+
+
+def test_a_logical_predictor_reads_back_through_its_dummy(with_logical):
+    """The equations show b_TRUE; the reader, without data, reads a numeric b_TRUE;
+    evaluated as the 0/1 column of b == TRUE it gives the model's X and Z."""
+    report = verify(with_logical)
+    assert report.ok, str(report)
+    assert "b_TRUE" in report.check("printed equations read back").detail
+
+
+def test_a_dropped_dummy_term_still_fails_the_read_back(with_logical):
+    data = load_dataset("seedlike").assign(b=lambda d: d["x"] > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        broken = render_for_proof(mixeq.Model("y ~ x + b + (1 | school)", data))
+    report = verify(with_logical, rendering=broken)
+    assert "printed equations read back as the same model" in failed(report)
