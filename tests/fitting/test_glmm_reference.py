@@ -96,3 +96,29 @@ def test_weighted_lmm_to_lmm_tolerances():
                                    atol=1e-3 * np.abs(want[:, j]).max())
     np.testing.assert_allclose(fit.fitted.to_numpy()[:10], ref["fitted_head"], rtol=1e-6)
     np.testing.assert_allclose(fit.vcov.to_numpy(), fit.vcov.to_numpy().T)
+
+
+def test_convergence_check_as_glmer(case):
+    """lme4's checkConv over (θ, β): the reference fits converge without warnings, and
+    the gradient is that of a minimum (small), the Hessian positive definite."""
+    ref, fit = case
+    check = fit.convergence
+    assert check.checked and check.ok and fit.converged
+    assert check.max_grad < 2e-3
+    assert np.all(check.eigenvalues > 0)
+    assert check.hessian.shape == (len(fit.theta) + len(fit.fixef),) * 2
+
+
+def test_convergence_check_catches_a_point_off_the_optimum():
+    """Planted break: the same check at a β moved by two standard errors must fail."""
+    from mixeq.fitting import convergence as cv
+    from mixeq.fitting.glmm.result import _deriv12
+
+    fit = glmm_fit("cbpp_binomial")
+    f = fit._problem.stage2(fit._eta0)
+    x = np.concatenate([fit.theta, fit.fixef.to_numpy()])
+    x[1] += 2 * fit.stderr.iloc[0]
+    d = _deriv12(f, x, f(x), np.array([0.0] + [-np.inf] * 4))
+    out = cv.ConvergenceCheck(checked=True, gradient=d["gradient"], hessian=d["Hessian"])
+    cv._gradient_check(out)
+    assert not out.ok and "failed to converge" in out.messages[0]

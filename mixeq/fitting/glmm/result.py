@@ -233,9 +233,32 @@ class GlmmFit:
     def df_resid(self) -> int:
         return self.nobs - self.npar
 
+    @cached_property
+    def convergence(self):
+        """lme4's checkConv over (θ, β) at the optimum, from the same derivatives as the
+        standard errors (glmer computes them by default): scaled gradient and Hessian
+        tests, lme4's messages (``mixeq.fitting.convergence``)."""
+        from mixeq.fitting import convergence as cv
+
+        if self.nagq == 0:
+            return cv.ConvergenceCheck(checked=False, reason="nAGQ = 0: no derivatives (as lme4)")
+        if cv.is_singular(self.theta, self._layout.lower_bounds()):
+            return cv.ConvergenceCheck(checked=False, singular=True,
+                                       reason="singular fit: derivatives not checked")
+        d = self.derivatives
+        out = cv.ConvergenceCheck(checked=True, gradient=d["gradient"], hessian=d["Hessian"],
+                                  evaluations=1 + 2 * d["gradient"].size ** 2)
+        if not np.all(np.isfinite(out.gradient)):
+            out.messages.append("Gradient contains NAs")
+            return out
+        cv._gradient_check(out)
+        cv._hessian_check(out)
+        return out
+
     @property
     def converged(self) -> bool:
-        return bool(self.optimizer_summary.converged)
+        """The optimiser stopped normally and lme4's convergence check raised nothing."""
+        return bool(self.optimizer_summary.converged) and self.convergence.ok
 
     @property
     def singular(self) -> bool:
@@ -285,7 +308,8 @@ class GlmmFit:
 
         out = reference_dict(self)
         out.update(family=self.family.name, link=self.family.link.name, nAGQ=self.nagq,
-                   weights=None, fitted_head=self.fitted.to_numpy()[:10].tolist())
+                   weights=None, fitted_head=self.fitted.to_numpy()[:10].tolist(),
+                   convergence=self.convergence.as_dict())
         return out
 
     def __repr__(self) -> str:

@@ -67,7 +67,10 @@ def glmm_summary_text(fit) -> str:
     groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
     lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",
               *_fixed_effects(fit), *_correlation(fit)]
-    if not fit.converged:
+    if not fit.optimizer_summary.converged:
         lines += ["", f"optimizer ({fit.optimizer_summary.backend}) convergence code: "
                       f"{fit.optimizer_summary.return_code}"]
+    messages = fit.convergence.messages
+    if messages:
+        lines += [""] + [f"convergence: {m}" for m in messages]
     return "\n".join(lines) + "\n"
