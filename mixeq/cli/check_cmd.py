@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from mixeq.cli.common import json_text, read_data
+from mixeq.cli.common import EXIT_REMARKS, json_text, read_data
 from mixeq.errors import DataError, MixeqError
 
 
@@ -13,8 +13,9 @@ def add_parser(subparsers):
         "check", help="read hand-written multilevel equations: formula, forms, remarks",
         description="Read level-1/level-2 equations (LaTeX or plain text, one equation a "
         "line) and print the lme4 formula, the composite equation, the matrix form for "
-        "cluster j and what is inconsistent. Exit status 0: no remarks; 1: remarks or "
-        "the equations could not be read.")
+        "cluster j and what is inconsistent. Exit status 0: no remarks; 3: remarks or "
+        "the equations could not be read; 2: a user error (a missing file, a bad option); "
+        "1 only for a bug in mixeq.")
     p.add_argument("file", help="file with the equations, or - for standard input")
     p.add_argument("--group", action="append", default=[], metavar="INDEX=COLUMN",
                    help="name the grouping factor of a cluster index, e.g. j=school "
@@ -105,4 +106,4 @@ def run(args) -> int:
     else:
         sys.stdout.write(str(result) + ("\n" + extra_text if extra_text else ""))
     ok = result.ok and extra_data.get("verify", {}).get("ok", True)
-    return 0 if ok else 1
+    return 0 if ok else EXIT_REMARKS

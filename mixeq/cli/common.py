@@ -10,6 +10,11 @@ from mixeq.datasets import apply_factors, labels
 from mixeq.errors import DataError
 
 
+# Exit statuses of every command: 0 done, 1 a bug in mixeq, 2 a user error (main.py),
+# 3 `check` read the equations and has remarks (or could not read them) — not a bug.
+EXIT_REMARKS = 3
+
+
 def json_text(obj) -> str:
     """JSON for stdout: non-ASCII characters as they are on a Unicode terminal, else as
     JSON escapes (an ASCII-only stdout cannot show them, and other escapes are not JSON)."""

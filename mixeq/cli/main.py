@@ -57,7 +57,8 @@ def _has_option(parser, option: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Exit status 0: done; 2: a user error (any MixeqError, a bad option), its message
     on stderr — or, with --json, ``{"error": {"type", "message", "position"}}`` on
-    stdout; 1: a bug in mixeq (an unexpected exception), reported as such."""
+    stdout; 1: a bug in mixeq (an unexpected exception), reported as such; 3: ``check``
+    has remarks on the equations it read (common.EXIT_REMARKS)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     as_json = "--json" in argv
     _safe_streams()

@@ -140,7 +140,7 @@ def test_check_with_data_of_every_kind_through_the_cli(capsys, tmp_path):
     for name, frame, status in [
             ("bool", seed.assign(m=seed.m > seed.m.median()), 0),
             ("index", seed.assign(j=seed.school), 0),
-            ("bool-varies", seed.assign(m=seed.x > 0), 1)]:
+            ("bool-varies", seed.assign(m=seed.x > 0), 3)]:
         path = tmp_path / f"{name}.csv"
         frame.to_csv(path, index=False)
         code = main(["check", str(eqs), "--group", "j=school", "--data", str(path), "--json"])

@@ -54,7 +54,7 @@ def test_jupyter_html_typesets_offline():
 def test_check_html_is_a_self_contained_page(capsys):
     from mixeq.cli.main import main
 
-    assert main(["check", "tests/data/fixtures/cross_level_as_written.tex", "--format", "html"]) == 1
+    assert main(["check", "tests/data/fixtures/cross_level_as_written.tex", "--format", "html"]) == 3
     html = capsys.readouterr().out  # exit 1: the file has a remark, shown on the page
     assert html.startswith("<!DOCTYPE html>") and remote_urls(html) == []
     assert scan(html).math == 2  # the composite and the matrix form

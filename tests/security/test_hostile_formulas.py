@@ -209,7 +209,7 @@ def test_cli_check_with_data(tmp_path, capsys, wrapper):
     code = main(["check", str(eqs), "--data", str(csv)])
     out = capsys.readouterr().out
     assert not canary.exists()
-    assert code == 1   # remarks: the strange name reported as a name, or not read at all
+    assert code == 3   # remarks: the strange name reported as a name, or not read at all
     assert "is not a column of the data" in out or "[parse-error]" in out
 
 
