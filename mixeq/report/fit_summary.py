@@ -14,10 +14,15 @@ from mixeq.report.html import esc, frame_table, table
 def coefficients(fit) -> pd.DataFrame:
     """Estimate, Std. Error, t value; the fit's own ``coef_table()`` (df, p) and Wald
     ``confint()`` columns when it has them."""
-    frame = pd.DataFrame({"Estimate": fit.fixef, "Std. Error": fit.stderr, "t value": fit.tvalues})
+    if _is_glmm(fit):  # glmer's Wald z table
+        frame = pd.DataFrame({"Estimate": fit.fixef, "Std. Error": fit.stderr,
+                              "z value": fit.zvalues, "Pr(>|z|)": fit.pvalues})
+    else:
+        frame = pd.DataFrame({"Estimate": fit.fixef, "Std. Error": fit.stderr,
+                              "t value": fit.tvalues})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if callable(getattr(fit, "coef_table", None)):
+        if callable(getattr(fit, "coef_table", None)) and not _is_glmm(fit):
             try:
                 frame = pd.DataFrame(fit.coef_table())
             except Exception:  # inference not available for this fit: keep the Wald table
@@ -71,7 +76,19 @@ def variance_components(fit) -> pd.DataFrame:
     return vc.set_index("grp") if "grp" in vc else vc
 
 
+def _is_glmm(fit) -> bool:
+    return getattr(fit, "family", None) is not None and hasattr(fit, "zvalues")
+
+
 def statistics(fit) -> list[list]:
+    if _is_glmm(fit):  # no σ; the criterion is the Laplace / AGQ deviance (lme4's glmer)
+        approx = "Laplace" if fit.nagq == 1 else f"adaptive Gauss–Hermite, {fit.nagq} points"
+        rows = [["family (link)", f"{fit.family.name} ({fit.family.link.name})"],
+                ["approximation", approx], ["deviance", fit.deviance],
+                ["log-likelihood", fit.loglik], ["AIC", fit.aic], ["BIC", fit.bic],
+                ["observations", fit.nobs], ["parameters (β, θ)", fit.npar],
+                ["residual df", fit.df_resid]]
+        return rows + [[f"levels of {g}", n] for g, n in fit.ngroups.items()]
     rows = [["criterion", "REML" if fit.reml else "ML"],
             ["REML criterion" if fit.reml else "deviance", fit.objective],
             ["log-likelihood" + (" (restricted)" if fit.reml else ""), fit.loglik],

@@ -297,6 +297,21 @@ class GlmmFit:
         rows.update({name: (e - z * s, e + z * s) for name, e, s in zip(self.fixef.index, est, se)})
         return pd.DataFrame.from_dict(rows, orient="index", columns=[lo, hi])
 
+    @property
+    def plot(self):
+        """Pictures: ``fit.plot.caterpillar()``, ``.residuals()`` (deviance residuals),
+        ``.qq()``, ``.z()``, ``.lambda_theta()``."""
+        from mixeq.plot import FitPlots
+
+        return FitPlots(self)
+
+    def report(self, path=None, **options) -> str:
+        """One self-contained HTML page of this fit (see :func:`mixeq.report.report`);
+        GLMM equations are not written yet, so the page says so in their place."""
+        from mixeq.report import report
+
+        return report(self, path=path, **options)
+
     def summary(self, ddf=None) -> str:
         """glmer's summary (z tests: ``ddf`` does not apply and is ignored)."""
         from mixeq.fitting.glmm.summary import glmm_summary_text
