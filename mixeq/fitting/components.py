@@ -72,3 +72,15 @@ def condvar_arrays(terms, blocks: list[np.ndarray]) -> dict[str, np.ndarray]:
             start += kk
         out[group] = full
     return out
+
+
+def ranef_se_frames(ranef: dict[str, pd.DataFrame],
+                    condvar: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """Conditional standard deviations of the modes, shaped like ``ranef``: the square
+    roots of the diagonals of each level's conditional covariance (LMMs and GLMMs)."""
+    out = {}
+    for group, frame in ranef.items():
+        v = np.diagonal(condvar[group], axis1=1, axis2=2)
+        out[group] = pd.DataFrame(np.sqrt(np.clip(v, 0, None)), index=frame.index,
+                                  columns=frame.columns)
+    return out

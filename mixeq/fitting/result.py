@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import solve_triangular
 
-from mixeq.fitting.components import condvar_arrays, ranef_frames, varcorr_frame
+from mixeq.fitting.components import (condvar_arrays, ranef_frames, ranef_se_frames,
+                                      varcorr_frame)
 from mixeq.fitting.criterion import Factorization, sigma_hat
 
 SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
@@ -91,12 +92,7 @@ class FitResult:
     @cached_property
     def ranef_se(self) -> dict[str, pd.DataFrame]:
         """Conditional standard deviations of the modes, shaped like ``ranef``."""
-        out = {}
-        for group, frame in self.ranef.items():
-            v = np.diagonal(self.ranef_condvar[group], axis1=1, axis2=2)
-            out[group] = pd.DataFrame(np.sqrt(np.clip(v, 0, None)), index=frame.index,
-                                      columns=frame.columns)
-        return out
+        return ranef_se_frames(self.ranef, self.ranef_condvar)
 
     @property
     def ngroups(self) -> dict[str, int]:

@@ -19,7 +19,8 @@ import pandas as pd
 from scipy import stats
 from scipy.linalg import solve_triangular
 
-from mixeq.fitting.components import condvar_arrays, ranef_frames, varcorr_frame
+from mixeq.fitting.components import (condvar_arrays, ranef_frames, ranef_se_frames,
+                                      varcorr_frame)
 from mixeq.fitting.glmm.pirls import pirls
 from mixeq.fitting.result import SINGULAR_TOL
 
@@ -152,12 +153,7 @@ class GlmmFit:
 
     @cached_property
     def ranef_se(self) -> dict[str, pd.DataFrame]:
-        out = {}
-        for group, frame in self.ranef.items():
-            v = np.diagonal(self.ranef_condvar[group], axis1=1, axis2=2)
-            out[group] = pd.DataFrame(np.sqrt(np.clip(v, 0, None)), index=frame.index,
-                                      columns=frame.columns)
-        return out
+        return ranef_se_frames(self.ranef, self.ranef_condvar)
 
     @property
     def ngroups(self) -> dict[str, int]:
