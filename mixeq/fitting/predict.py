@@ -40,6 +40,21 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
     if newdata is None:
         values = fit.fitted if include_random else model.X.to_numpy() @ fit.fixef.to_numpy()
         return pd.Series(np.asarray(values), index=model.data.index, name="predicted")
+    index, X, terms = new_design(model, newdata, include_random)
+    out = X @ fit.fixef.to_numpy()
+    for (M, codes), b in zip(terms, fit._b):
+        known = codes >= 0
+        out[known] += np.einsum("ik,ik->i", M[known], b[codes[known]])
+    return pd.Series(out, index=index, name="predicted")
+
+
+def new_design(model, newdata, include_random: bool = True):
+    """(index, X, [(M, codes) per term]) of ``newdata`` (None: the fitted rows): X and
+    each term's matrix rebuilt with the design's formulaic specs and context; codes −1
+    mark levels not seen in the fit. Used by predict() and the inference's intervals."""
+    if newdata is None:
+        terms = [(np.asarray(t.matrix, dtype=float), np.asarray(t.codes)) for t in model.terms]
+        return model.y.index, model.X.to_numpy(dtype=float), terms
     newdata = as_frame(newdata)
     needed = _needed_columns(model, include_random)
     absent = [c for c in needed if c not in newdata.columns]
@@ -53,16 +68,14 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
     context = model.design.context
     X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix",
                 context)
-    out = X @ fit.fixef.to_numpy()
+    terms = []
     if include_random:
-        for term, b in zip(model.terms, fit._b):
+        for term in model.terms:
             codes = _group_codes(newdata, term.spec.group, term.levels)
             M = _matrix(term.model_spec, newdata, list(term.columns),
                         f"term {term.spec.canonical()}", context)
-            known = codes >= 0
-            contrib = np.einsum("ik,ik->i", M[known], b[codes[known]])
-            out[known] += contrib
-    return pd.Series(out, index=newdata.index, name="predicted")
+            terms.append((M, codes))
+    return newdata.index, X, terms
 
 
 def _needed_columns(model, include_random: bool) -> list[str]:

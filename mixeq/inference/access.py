@@ -248,35 +248,9 @@ def one_blas_thread():
 def new_design(fit, newdata, include_random: bool = True):
     """(index, X, [(M, codes) per term]) for ``newdata`` (None: the fitted rows), built as
     the fitter's predict() builds them; codes −1 mark levels not seen in the fit."""
-    from mixeq.fitting import predict as fp
+    from mixeq.fitting.predict import new_design as design_of
 
-    model = fit.model
-    if newdata is None:
-        terms = [(np.asarray(t.matrix, dtype=float), np.asarray(t.codes)) for t in model.terms]
-        return model.y.index, model.X.to_numpy(dtype=float), terms
-    newdata = fp.as_frame(newdata)
-    needed = fp._needed_columns(model, include_random)
-    absent = [c for c in needed if c not in newdata.columns]
-    if absent:
-        from mixeq.errors import UnknownColumnError
-
-        raise UnknownColumnError(
-            f"newdata lacks column(s) {', '.join(absent)} used by the model; add them "
-            "(or predict with include_random=False if only grouping columns are missing)")
-    groups = {g for t in model.spec.random for g in t.group}
-    newdata = fp.prepare_columns(newdata, {"fixed": [c for c in needed if c not in groups],
-                                           "group": [c for c in needed if c in groups]})
-    context = model.design.context
-    X = fp._matrix(model.design.x_model_spec, newdata, list(model.X.columns),
-                   "fixed-effects matrix", context)
-    terms = []
-    if include_random:
-        for term in model.terms:
-            codes = fp._group_codes(newdata, term.spec.group, term.levels)
-            M = fp._matrix(term.model_spec, newdata, list(term.columns),
-                           f"term {term.spec.canonical()}", context)
-            terms.append((M, codes))
-    return newdata.index, X, terms
+    return design_of(fit.model, newdata, include_random)
 
 
 def fixed_formatting():
