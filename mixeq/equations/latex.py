@@ -2,6 +2,7 @@
 display tree."""
 from __future__ import annotations
 
+from mixeq.glyphs import GREEK_LETTERS, greek_latex
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg,
                                   Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose,
@@ -11,14 +12,12 @@ _ESCAPE = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
            "{": r"\{", "}": r"\}", "~": r"\sim ", "^": r"\hat{}", "\\": r"\backslash "}
 _TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                 "\\": r"\textbackslash{}", "×": r"$\times$", "…": r"$\dots$", "–": "--",
-                "·": r"$\cdot$", "′": "'", "⊗": r"$\otimes$", "σ": r"$\sigma$",
-                "β": r"$\beta$", "γ": r"$\gamma$", "ε": r"$\varepsilon$", "τ": r"$\tau$",
-                "Σ": r"$\Sigma$", "θ": r"$\theta$", "Λ": r"$\Lambda$", "²": r"$^2$",
+                "·": r"$\cdot$", "′": "'", "⊗": r"$\otimes$", "²": r"$^2$",
+                **{ch: "$" + greek_latex(name) + "$" for name, ch in GREEK_LETTERS.items()},
                 # pdflatex's OT1 text font prints | < > as other glyphs (— ¡ ¿): math
                 "|": r"$|$", "<": r"$<$", ">": r"$>$"}
 # A display name inside \operatorname/\mathit/\mathrm: its spaces kept (math mode drops them)
 _NAME_ESCAPE = {**_ESCAPE, " ": r"\ "}
-_GREEK = {"epsilon": r"\varepsilon"}
 _RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
 _FUNCTIONS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
 _DOTS = {"v": r"\vdots", "h": r"\cdots", "d": r"\ddots", "l": r"\ldots"}
@@ -69,7 +68,7 @@ class LatexWriter:
 
     def _base(self, s: Sym) -> str:
         if s.kind == "greek":
-            return _GREEK.get(s.base, "\\" + s.base)
+            return greek_latex(s.base)
         name = s.base if s.label is None else f"{s.base}_{s.label}"
         if s.kind == "var":
             style = self.opts.variables

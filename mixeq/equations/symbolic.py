@@ -19,8 +19,8 @@ from mixeq.equations.source import AtomLevel, ModelInfo
 from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import Num, Pow, Sym, mul
 from mixeq.errors import RenderError
+from mixeq.glyphs import is_greek
 
-GREEK_RESIDUALS = {"epsilon", "eta"}
 
 
 @dataclass
@@ -245,7 +245,7 @@ class SymbolicModel:
                 twice = any(r.group == term.group and r.path == path for r in self.random)
                 sym = Sym(g.random_letter, (*self.subscript(path), *g.tokens),
                           f"({t_index + 1})" if twice else None,
-                          kind="greek" if g.random_letter in GREEK_RESIDUALS else "plain")
+                          kind="greek" if is_greek(g.random_letter) else "plain")
                 self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym))
 
     def _build_nodes(self):
@@ -321,7 +321,7 @@ class SymbolicModel:
     def residual(self, row=None) -> Sym:
         letter = self.opts.residual(self.nlevels)
         return Sym(letter, self.obs_tokens(row),
-                   kind="greek" if letter in GREEK_RESIDUALS else "plain")
+                   kind="greek" if is_greek(letter) else "plain")
 
     @staticmethod
     def sigma2():

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mixeq import glyphs as G
 from mixeq.equations.latex import format_number, simple_token
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg, Num,
                                   Pow, Relation, Row, Sentence, Sym, Text, Transpose,
                                   needs_parens, split_sign)
 
-GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
-         "pi": "π", "tau": "τ", "sigma": "σ", "mu": "μ", "theta": "θ", "Lambda": "Λ",
-         "Sigma": "Σ", "rho": "ρ", "omega": "ω", "psi": "ψ", "eta": "η", "lambda": "λ"}
-SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎"))
-SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
+GREEK = G.GREEK_LETTERS
+SUB = G.SUBSCRIPTS
+SUP = G.SUPERSCRIPTS
 RELATIONS = {"=": "=", "~": "∼", ",": ",", "in": "∈"}
 DOTS = {"v": "⋮", "h": "⋯", "d": "⋱", "l": "…"}
 

@@ -9,11 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "pi", "tau", "sigma", "mu",
-    "theta", "Lambda", "Sigma", "rho", "omega", "psi", "eta", "lambda",
-}
-
 
 @dataclass(frozen=True)
 class Sym:

@@ -2,28 +2,14 @@
 symbol names play which part in multilevel equations."""
 from __future__ import annotations
 
-GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
-    "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi",
-    "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
-    "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi",
-    "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
-}
+from mixeq import glyphs as G
 
-UNICODE_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
-    "ϵ": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota",
-    "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi",
-    "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta",
-    "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
-    "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
-}
-
-# Unicode sub/superscript characters and what they stand for.
-SUBSCRIPT_CHARS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₘₙₐₑₒₓₕₚₛₜᵣᵤᵥ₍₎", "0123456789ijklmnaeoxhpstruv()",
-                           strict=True))
-SUPERSCRIPT_CHARS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ′⁻⁽⁾", "0123456789T'-()", strict=True))
+# Greek letters and Unicode scripts: the table the writer uses too (mixeq.glyphs).
+GREEK = G.LATEX_GREEK
+UNICODE_GREEK = G.UNICODE_GREEK
+# Unicode sub/superscript characters and what they stand for (ᵀ and ′: a transpose).
+SUBSCRIPT_CHARS = G.FROM_SUBSCRIPT
+SUPERSCRIPT_CHARS = {**G.FROM_SUPERSCRIPT, "ᵀ": "T", "′": "'"}
 
 # Commands that only change spacing or layout: dropped.
 IGNORED_COMMANDS = {
