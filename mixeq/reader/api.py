@@ -5,7 +5,7 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.agreement import check_agreement
 from mixeq.reader.assemble import build_spec, predictor_levels
-from mixeq.reader.build import build_structure
+from mixeq.reader.walk import build_structure
 from mixeq.reader.covariance import blocks
 from mixeq.reader.document import looks_like_latex, read_document
 from mixeq.reader.drawn import undraw
@@ -91,7 +91,7 @@ def _nesting(text: str) -> int:
 
 
 def _failure(code: str, message: str, fmt: str) -> ReadResult:
-    return ReadResult(None, None, None, None, [D.Diagnostic(code, None, "", message)], format=fmt)
+    return ReadResult(None, None, None, None, [D.make(code, None, "", message)], format=fmt)
 
 
 def _other_forms(spec, fmt: str, levels, notes: list[str]):

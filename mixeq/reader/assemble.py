@@ -2,8 +2,7 @@
 grouping factors) and a table of predictor levels."""
 from __future__ import annotations
 
-from mixeq.reader.build import term_name
-from mixeq.reader.builder_base import formula_name
+from mixeq.reader.naming import formula_name, term_name
 from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.spec.types import ModelSpec, RandomTerm
 

@@ -33,7 +33,7 @@ def _members(lhs) -> list[Sym]:
     return []
 
 
-class _Links:
+class Links:
     def __init__(self, effects: list[RandomEffect], doc: Document):
         self.effects = effects
         self.doc = doc
@@ -68,10 +68,10 @@ class _Links:
         pattern = _pattern(rhs.args[1], self.doc, len(members)) if len(rhs.args) > 1 else None
         if pattern is not None and (len(pattern) != len(members)
                                     or any(len(r) != len(members) for r in pattern)):
-            self.doc.diagnostics.append(D.Diagnostic(
-                D.COVARIANCE_SIZE, st.line, st.text,
+            D.emit(
+                self.doc.diagnostics, D.COVARIANCE_SIZE, st.line, st.text,
                 f"the covariance matrix is {len(pattern)}×{len(pattern[0])} but the vector has "
-                f"{len(members)} random effects; T needs one row and column per random effect."))
+                f"{len(members)} random effects; T needs one row and column per random effect.")
             pattern = None
         for a in range(len(members)):
             for b in range(a + 1, len(members)):
@@ -109,27 +109,27 @@ def _num(effect: RandomEffect) -> str | None:
     return nums[-1] if nums else None
 
 
-def _unknown_effects(structure: Structure, doc: Document) -> None:
+def unknown_effects(structure: Structure, doc: Document) -> None:
     keys = set().union(*(e.keys for e in structure.random)) if structure.random else set()
     for st, rel in doc.distributions:
         for sym in _members(rel.lhs):
             info = classify(sym)
             if info.role == ERROR and info.numbers and info.key not in keys:
-                doc.diagnostics.append(D.Diagnostic(
-                    D.UNKNOWN_RANDOM_EFFECT, st.line, st.text,
+                D.emit(
+                    doc.diagnostics, D.UNKNOWN_RANDOM_EFFECT, st.line, st.text,
                     f"{info.written} has a distribution but is in no equation: add it to the "
-                    "equation of the coefficient that varies, or remove it here."))
+                    "equation of the coefficient that varies, or remove it here.")
 
 
 def blocks(structure: Structure, doc: Document) -> list[list[RandomEffect]]:
     """Random effects in blocks of correlated effects, one list per lme4 term."""
-    _unknown_effects(structure, doc)
+    unknown_effects(structure, doc)
     out: list[list[RandomEffect]] = []
     groups: dict[tuple, list[RandomEffect]] = {}
     for eff in structure.random:
         groups.setdefault(eff.group, []).append(eff)
     for effects in groups.values():
-        links = _Links(effects, doc)
+        links = Links(effects, doc)
         for st, rel in doc.distributions:
             links.read_distribution(st, rel)
         for a, b in doc.zero_covariances:

@@ -13,14 +13,14 @@ from mixeq.design.grouping import interaction
 from mixeq.design.levels import is_constant_within
 from mixeq.design.types import GroupingFactor
 from mixeq.reader import diagnostics as D
-from mixeq.reader.builder_base import formula_name
+from mixeq.reader.naming import formula_name
 from mixeq.spec.types import ModelSpec, RandomTerm
 
 _POWER = re.compile(r"^I\((?P<name>.+) \*\* (?P<p>\d+)\)$")
 _FACTORS = re.compile(r"`[^`]*`|[^:]+")  # the factors of a term: a:`b:c` → a, `b:c`
 
 
-class _Columns:
+class Columns:
     def __init__(self, data: pd.DataFrame, places: dict[str, tuple]):
         self.data = data
         self.places = places
@@ -32,10 +32,10 @@ class _Columns:
 
     def remark(self, code: str, name: str, message: str) -> None:
         line, equation = self.places.get(name, (None, ""))
-        self.diagnostics.append(D.Diagnostic(code, line, equation, message))
+        D.emit(self.diagnostics, code, line, equation, message)
 
     def resolve(self, name: str, what: str) -> str | None:
-        column = self._find(name, what)
+        column = self.find(name, what)
         if column is not None:
             other = self.names_of.setdefault(column, name)
             if other != name and (other, name) not in self.reported:
@@ -46,7 +46,7 @@ class _Columns:
                     "variables, give them different names (and columns).")
         return column
 
-    def _find(self, name: str, what: str) -> str | None:
+    def find(self, name: str, what: str) -> str | None:
         if name in self.columns:
             return name
         folded = [c for c in self.columns if c.lower() == name.lower()]
@@ -101,7 +101,7 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
     """(spec with column names, levels with column names, diagnostics).
     ``places`` (name → (line, equation)) says where each variable is written."""
     data = as_frame(data)
-    cols = _Columns(data, places or {})
+    cols = Columns(data, places or {})
     written = spec.response[1:-1] if spec.response.startswith("`") else spec.response
     response = formula_name(cols.resolve(written, "outcome") or written)
     fixed = tuple(dict.fromkeys(cols.term(t) for t in spec.fixed))
@@ -122,11 +122,11 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
         new_levels[col or name] = info
         if col is None:
             continue
-        _check_level(cols, data, name, col, info, random, slopes)
+        check_level(cols, data, name, col, info, random, slopes)
     return new, new_levels, cols.diagnostics
 
 
-def _check_level(cols: _Columns, data, name: str, col: str, info: dict, random, slopes) -> None:
+def check_level(cols: Columns, data, name: str, col: str, info: dict, random, slopes) -> None:
     if info["level"] != 1 and info.get("group"):
         groups = info["group"].split(":")
         if all(g in cols.columns for g in groups) and _varies_within(data, col, groups):

@@ -24,24 +24,22 @@ def _column(source: str, offset: int) -> int:
     return offset - (source.rfind("\n", 0, offset) + 1) + 1
 
 
-def _parse_failure(doc: Document, st: Statement, err: ParseError) -> None:
+def parse_failure(doc: Document, st: Statement, err: ParseError) -> None:
     line = doc.source.count("\n", 0, err.offset) + 1
     col = _column(doc.source, err.offset)
-    doc.diagnostics.append(D.Diagnostic(
-        D.PARSE_ERROR, line, st.text,
-        f"cannot read this equation: {err.message} (line {line}, column {col}).",
-        suggest(st, err), col))
+    D.emit(doc.diagnostics, D.PARSE_ERROR, line, st.text,
+           f"cannot read this equation: {err.message} (line {line}, column {col}).",
+           suggest(st, err), col)
 
 
-def _sort_equation(doc: Document, st: Statement, tree) -> None:
+def sort_equation(doc: Document, st: Statement, tree) -> None:
     if not isinstance(tree, Relation):
         first = st.tokens[0]
         if first.kind == "NAME" and first.value.lower() in V.HEADING_WORDS:
             return  # a heading such as "Level-1 Model"
-        doc.diagnostics.append(D.Diagnostic(
-            D.NOT_AN_EQUATION, st.line, st.text,
-            "this line has no '=' or '~', so it is neither an equation nor a distribution; "
-            "write 'left side = right side' or delete the line."))
+        D.emit(doc.diagnostics, D.NOT_AN_EQUATION, st.line, st.text,
+               "this line has no '=' or '~', so it is neither an equation nor a distribution; "
+               "write 'left side = right side' or delete the line.")
         return
     if tree.op == "~":
         doc.distributions.append((st, tree))
@@ -50,12 +48,11 @@ def _sort_equation(doc: Document, st: Statement, tree) -> None:
     if _variance_statement(doc, tree.lhs, tree.rhs):
         return
     if not isinstance(tree.lhs, Sym):
-        doc.diagnostics.append(D.Diagnostic(
-            D.NOT_AN_EQUATION, st.line, st.text,
-            "the left side of this equation is not a single symbol: write the outcome "
-            "(y_ij) or a coefficient (β_0j) on the left."))
+        D.emit(doc.diagnostics, D.NOT_AN_EQUATION, st.line, st.text,
+               "the left side of this equation is not a single symbol: write the outcome "
+               "(y_ij) or a coefficient (β_0j) on the left.")
         return
-    _sort_model_equation(doc, st, tree)
+    sort_model_equation(doc, st, tree)
 
 
 def _variance_statement(doc: Document, lhs, rhs) -> bool:
@@ -76,20 +73,19 @@ def _variance_statement(doc: Document, lhs, rhs) -> bool:
     return False
 
 
-def _sort_model_equation(doc: Document, st: Statement, tree: Relation) -> None:
+def sort_model_equation(doc: Document, st: Statement, tree: Relation) -> None:
     """``y_ij = …`` (a level-1 candidate) or ``β_0j = …`` (a coefficient's equation)."""
     lhs, rhs = tree.lhs, tree.rhs
     info = classify(lhs)
     if info.role == ERROR:
-        doc.diagnostics.append(D.Diagnostic(
-            D.NOT_AN_EQUATION, st.line, st.text,
-            f"'{info.written}' is an error term; it belongs on the right side of an equation, "
-            "not on the left."))
+        D.emit(doc.diagnostics, D.NOT_AN_EQUATION, st.line, st.text,
+               f"'{info.written}' is an error term; it belongs on the right side of an "
+               "equation, not on the left.")
         return
     try:
         monomials = expand(rhs)
     except ParseError as err:
-        _parse_failure(doc, st, err)
+        parse_failure(doc, st, err)
         return
     eq = Equation(st, tree, info, monomials)
     (doc.definitions if info.role == COEF else doc.level1_candidates).append(eq)
@@ -101,8 +97,8 @@ def read_document(source: str) -> Document:
         try:
             tree = parse_statement(st)
         except ParseError as err:
-            _parse_failure(doc, st, err)
+            parse_failure(doc, st, err)
             continue
-        _sort_equation(doc, st, tree)
+        sort_equation(doc, st, tree)
     finish(doc)
     return doc

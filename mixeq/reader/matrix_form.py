@@ -351,18 +351,18 @@ def explain(diagnostics: list, matrices: list[Written], observations: list[int],
         out.append(d)
     for line, said in remarks.items():
         if said:  # the same model, but the columns and coefficients are not paired right
-            out.append(D.Diagnostic(MATRIX_FORM_MISMATCH, line, original[line - 1].strip(),
-                                    "this matrix form for cluster j pairs columns and "
-                                    "coefficients wrongly: " + "; ".join(said) + "."))
+            D.emit(out, MATRIX_FORM_MISMATCH, line, original[line - 1].strip(),
+                   "this matrix form for cluster j pairs columns and coefficients wrongly: "
+                   + "; ".join(said) + ".")
             flagged.add(line)
     for w in matrices:
         if not w.composite:
             a, b = getattr(w, "shape", (0, 0))
-            out.append(D.Diagnostic(
-                MATRIX_SHAPE, w.line, original[w.line - 1].strip(),
+            D.emit(
+                out, MATRIX_SHAPE, w.line, original[w.line - 1].strip(),
                 f"a matrix of this matrix form has {a} columns but the vector it multiplies has "
                 f"{b} entries: each column of X_j needs its coefficient in β, each column of "
-                "Z_j its random effect in b_j."))
+                "Z_j its random effect in b_j.")
         elif w.line not in flagged:
             notes.append(right_statement(w, spec))
     for n in observations:

@@ -17,27 +17,68 @@ from mixeq.reader.syntax import Call, Group, Num, Prod, Relation, Script, Sum, S
 from mixeq.reader.vocabulary import FUNCTIONS
 
 
-class ParseError(Exception):
-    """``message`` about the token at ``offset`` (in the whole input)."""
+# What went wrong (ParseError.kind): the grammar rule that failed.
+UNCLOSED = "unclosed"                    # a bracket or brace without its closer (``closer``)
+MISSING_TERM = "missing-term"            # '+' or '-' with no term after it
+MISSING_FACTOR = "missing-factor"        # '*' with no factor after it
+NO_TERM = "no-term"                      # a term expected where something else stands
+NOTHING_AFTER_RELATION = "nothing-after-relation"
+SECOND_RELATION = "second-relation"      # two '=' or '~' in one equation
+UNEXPECTED = "unexpected"                # a token that cannot stand here
+EMPTY = "empty"                          # an empty equation, '{}', '()', matrix
+DOUBLE_SCRIPT = "double-script"          # two subscripts (or superscripts) on one symbol
+STRAY_SCRIPT = "stray-script"            # a subscript that belongs to no symbol
+UNCLOSED_ENVIRONMENT = "unclosed-environment"
+NOT_A_TERM = "not-a-term"                # a vector or function as a term of a model equation
 
-    def __init__(self, message: str, offset: int):
+# What was found where it went wrong (ParseError.found): the token's kind of trouble.
+FOUND_END = "end"                        # the end of the equation
+FOUND_OPEN_BRACE = "open-brace"          # a '{' without its closing '}'
+FOUND_COMMAND = "command"                # a LaTeX command mixeq does not read
+FOUND_FOREIGN = "foreign"                # a character outside the equation language
+FOUND_TOKEN = "token"                    # an ordinary token in the wrong place
+
+
+class ParseError(Exception):
+    """A structured parse failure: ``kind`` (the rule that failed, above), ``found``
+    (what stood there), ``closer`` (for UNCLOSED: the missing ``)``, ``]`` or ``}``),
+    ``message`` (a sentence) about the token at ``offset`` (in the whole input)."""
+
+    def __init__(self, kind: str, message: str, offset: int, found: str | None = None,
+                 closer: str | None = None):
         super().__init__(message)
+        self.kind = kind
         self.message = message
         self.offset = offset
+        self.found = found
+        self.closer = closer
 
 
 _FACTOR_START = (T.NAME, T.NUMBER, T.LPAREN, T.LBRACK, T.LBRACE, T.BEGIN)
 _CLOSERS = {T.LPAREN: T.RPAREN, T.LBRACK: T.RBRACK, T.LBRACE: T.RBRACE}
 
 
-def _describe(tok: T.Token | None) -> str:
+def _found(tok: T.Token | None) -> str:
     if tok is None:
-        return "the end of the equation"
+        return FOUND_END
     if tok.kind == T.UNKNOWN and tok.value.startswith("{ "):
-        return "'{' without its closing '}'"
+        return FOUND_OPEN_BRACE
     if tok.kind == T.UNKNOWN and tok.value.startswith("\\"):
-        return f"the command {tok.value}, which mixeq does not read in model equations"
+        return FOUND_COMMAND
     if tok.kind == T.UNKNOWN:
+        return FOUND_FOREIGN
+    return FOUND_TOKEN
+
+
+def _describe(tok: T.Token | None) -> str:
+    found = _found(tok)
+    if found == FOUND_END:
+        return "the end of the equation"
+    if found == FOUND_OPEN_BRACE:
+        return "'{' without its closing '}'"
+    if found == FOUND_COMMAND:
+        return f"the command {tok.value}, which mixeq does not read in model equations"
+    if found == FOUND_FOREIGN:
         return f"'{tok.value}', which is not part of the equation language"
     if tok.kind in (T.SUB, T.SUP):
         return f"'{'_' if tok.kind == T.SUB else '^'}{tok.value}'"
@@ -64,14 +105,16 @@ class _Parser:
         self.k += 1
         return tok
 
-    def fail(self, message: str) -> ParseError:
+    def fail(self, kind: str, message: str, closer: str | None = None) -> ParseError:
+        """A ParseError of ``kind`` at the next token (what was found there recorded)."""
         tok = self.peek()
         offset = tok.start if tok is not None else self.end_offset
-        return ParseError(message, offset)
+        return ParseError(kind, message, offset, _found(tok), closer)
 
-    def expect(self, kind: str, what: str) -> T.Token:
+    def expect_closer(self, kind: str, what: str) -> T.Token:
         if not self.at(kind):
-            raise self.fail(f"expected {what} but found {_describe(self.peek())}")
+            raise self.fail(UNCLOSED, f"expected {what} but found {_describe(self.peek())}",
+                            closer=kind)
         return self.take()
 
     # -- grammar --------------------------------------------------------------
@@ -80,7 +123,7 @@ class _Parser:
         if self.at(T.EQ, T.SIM):
             op = self.take()
             if self.peek() is None:
-                raise self.fail(f"nothing after '{op.value}'")
+                raise self.fail(NOTHING_AFTER_RELATION, f"nothing after '{op.value}'")
             rhs = self.expr()
             node = Relation(lhs, op.kind, rhs, (op.start, op.end))
         else:
@@ -88,9 +131,9 @@ class _Parser:
         if self.peek() is not None:
             tok = self.peek()
             if tok.kind in (T.EQ, T.SIM):
-                raise self.fail("a second '=' or '~' in one equation: "
+                raise self.fail(SECOND_RELATION, "a second '=' or '~' in one equation: "
                                 "put each equation on its own line")
-            raise self.fail(f"unexpected {_describe(tok)}")
+            raise self.fail(UNEXPECTED, f"unexpected {_describe(tok)}")
         return node
 
     def expr(self):
@@ -103,7 +146,7 @@ class _Parser:
         while self.at(T.PLUS, T.MINUS):
             op = self.take()
             if not self.at(*_FACTOR_START):
-                raise self.fail(f"expected a term after '{op.value}' "
+                raise self.fail(MISSING_TERM, f"expected a term after '{op.value}' "
                                 f"but found {_describe(self.peek())}")
             terms.append((-1 if op.kind == T.MINUS else 1, self.term()))
         if len(terms) == 1 and terms[0][0] == 1:
@@ -112,13 +155,13 @@ class _Parser:
 
     def term(self):
         if not self.at(*_FACTOR_START):
-            raise self.fail(f"expected a term but found {_describe(self.peek())}")
+            raise self.fail(NO_TERM, f"expected a term but found {_describe(self.peek())}")
         factors = [self.factor()]
         while self.at(T.TIMES, *_FACTOR_START):
             if self.at(T.TIMES):
                 op = self.take()
                 if not self.at(*_FACTOR_START):
-                    raise self.fail(f"expected a factor after '{op.value}' "
+                    raise self.fail(MISSING_FACTOR, f"expected a factor after '{op.value}' "
                                     f"but found {_describe(self.peek())}")
             factors.append(self.factor())
         if len(factors) == 1:
@@ -137,14 +180,15 @@ class _Parser:
         if isinstance(node, Sym):
             if tok.kind == T.SUB:
                 if node.sub is not None:
-                    raise ParseError(f"'{node.name}' has two subscripts: "
+                    raise ParseError(DOUBLE_SCRIPT, f"'{node.name}' has two subscripts: "
                                      "write them in one pair of braces",
                                      tok.start)
                 node.sub = script
             elif node.sup is None:
                 node.sup = script
             else:
-                raise ParseError(f"'{node.name}' has two superscripts", tok.start)
+                raise ParseError(DOUBLE_SCRIPT, f"'{node.name}' has two superscripts",
+                                 tok.start)
             node.end = tok.end
             return node
         if isinstance(node, Group) and tok.kind == T.SUP:
@@ -156,8 +200,8 @@ class _Parser:
             return node
         if isinstance(node, Num) and tok.kind == T.SUP:
             return node
-        raise ParseError(f"a {'subscript' if tok.kind == T.SUB else 'superscript'} here "
-                         "does not belong to a symbol", tok.start)
+        raise ParseError(STRAY_SCRIPT, f"a {'subscript' if tok.kind == T.SUB else 'superscript'}"
+                         " here does not belong to a symbol", tok.start)
 
     def atom(self):
         tok = self.take()
@@ -169,15 +213,15 @@ class _Parser:
             return Num(tok.value, tok.start, tok.end)
         if tok.kind == T.LBRACE:
             if self.at(T.RBRACE):
-                raise ParseError("empty braces '{}'", tok.start)
+                raise ParseError(EMPTY, "empty braces '{}'", tok.start)
             inner = self.expr()
-            self.expect(T.RBRACE, "'}' to close the '{'")
+            self.expect_closer(T.RBRACE, "'}' to close the '{'")
             return inner
         if tok.kind in (T.LPAREN, T.LBRACK):
             return self.bracket(tok)
         if tok.kind == T.BEGIN:
             return self.matrix(tok)
-        raise ParseError(f"unexpected {_describe(tok)}", tok.start)
+        raise ParseError(UNEXPECTED, f"unexpected {_describe(tok)}", tok.start, _found(tok))
 
     def call(self, name: T.Token) -> Call:
         self.take()  # "("
@@ -185,7 +229,7 @@ class _Parser:
         while self.at(T.COMMA):
             self.take()
             args.append(self.expr())
-        close = self.expect(T.RPAREN, f"')' to close {name.value}(")
+        close = self.expect_closer(T.RPAREN, f"')' to close {name.value}(")
         return Call(name.value, args, name.start, close.end)
 
     def bracket(self, open_tok: T.Token) -> Group:
@@ -193,7 +237,7 @@ class _Parser:
         rows: list[list[object | None]] = [[]]
         while True:
             if self.at(closer) and not rows[-1] and len(rows) == 1:
-                raise self.fail(f"empty '{open_tok.value}{closer}'")
+                raise self.fail(EMPTY, f"empty '{open_tok.value}{closer}'")
             rows[-1].append(self.expr())
             if self.at(T.COMMA):
                 self.take()
@@ -202,7 +246,7 @@ class _Parser:
                 rows.append([])
             else:
                 break
-        close = self.expect(closer, f"'{closer}' to close the '{open_tok.value}'")
+        close = self.expect_closer(closer, f"'{closer}' to close the '{open_tok.value}'")
         return Group(rows, open_tok.value, open_tok.start, close.end)
 
     def matrix(self, begin: T.Token) -> Group:
@@ -211,7 +255,8 @@ class _Parser:
         while not self.at(T.END):
             if self.peek() is None:
                 env = begin.value
-                raise ParseError(f"\\begin{{{env}}} without \\end{{{env}}}", begin.start)
+                raise ParseError(UNCLOSED_ENVIRONMENT, f"\\begin{{{env}}} without \\end{{{env}}}",
+                                 begin.start)
             if self.at(T.AMP):
                 self.take()
                 if cell_open:
@@ -233,7 +278,7 @@ class _Parser:
         end = self.take()
         rows = [r for r in rows if r]
         if not rows:
-            raise ParseError(f"empty \\begin{{{begin.value}}}", begin.start)
+            raise ParseError(EMPTY, f"empty \\begin{{{begin.value}}}", begin.start)
         return Group(rows, begin.value, begin.start, end.end)
 
 
@@ -248,5 +293,5 @@ def _end(node) -> int:
 def parse_statement(statement: Statement):
     """Parse one equation; raises :class:`ParseError` with the offset."""
     if not statement.tokens:
-        raise ParseError("empty equation", statement.start)
+        raise ParseError(EMPTY, "empty equation", statement.start)
     return _Parser(statement).statement()

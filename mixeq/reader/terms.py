@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mixeq.reader.parser import ParseError
+from mixeq.reader.parser import NOT_A_TERM, ParseError
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo, classify
 from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym, is_zero
 
@@ -74,8 +74,11 @@ def expand(node) -> list[Monomial]:
             return [Monomial(variables=[_derived(inner, node)], start=node.start, end=node.end)]
         return inner
     if isinstance(node, Group):
-        raise ParseError("a vector or matrix cannot be a term of a model equation", node.start)
-    if isinstance(node, Call):
-        raise ParseError(f"the function {node.func}(…) cannot be a term of a model equation",
+        raise ParseError(NOT_A_TERM, "a vector or matrix cannot be a term of a model equation",
                          node.start)
-    raise ParseError("this cannot be a term of a model equation", getattr(node, "start", 0))
+    if isinstance(node, Call):
+        raise ParseError(NOT_A_TERM,
+                         f"the function {node.func}(…) cannot be a term of a model equation",
+                         node.start)
+    raise ParseError(NOT_A_TERM, "this cannot be a term of a model equation",
+                     getattr(node, "start", 0))
