@@ -276,3 +276,113 @@ def _parts(fac, centering, theta, p: int) -> Parts | None:
     fz = centering.restore(Factorization(ld, 0.0, float(L[p, p]) ** 2, beta, [], rx))
     ld_x = 2.0 * float(np.log(np.diag(rx)).sum())
     return Parts(float(ld), ld_x, fz.pwrss, fz.beta, fz.rx)
+
+
+# -- generalized linear mixed models ---------------------------------------------------------
+class GlmmAccess:
+    """What inference needs of a GLMM fit (mixeq/fitting/glmm): the Laplace (or AGQ)
+    deviance at any (θ, β) — lme4's ``getME(m, "devfun")`` — the θ layout, X, the
+    response's family, trials and weights, and a refit to a new response."""
+
+    def __init__(self, fit):
+        from mixeq.fitting.glmm.result import GlmmFit
+
+        if not isinstance(fit, GlmmFit):
+            raise InferenceError(f"expected a GLMM fit (mixeq.fit(..., family=...)), got "
+                                 f"{type(fit).__name__}")
+        self.fit = fit
+        self.model = fit.model
+        self.problem = fit._problem
+        self.layout = fit._layout
+        self.theta = np.asarray(fit.theta, dtype=float).copy()
+        self.beta = fit.fixef.to_numpy().copy()
+        self.names = list(fit.fixef.index)
+        self.p = self.beta.size
+        self.n = int(fit.nobs)
+        self.objective = float(fit.objective)
+        self.sigma = 1.0
+        self._eta_fit = np.asarray(fit.linear_predictor, dtype=float).copy()
+        self._eta = self._eta_fit.copy()
+
+    @cached_property
+    def X(self) -> np.ndarray:
+        return self.problem.pred.X
+
+    @property
+    def response(self):
+        """lme4's glmResp: family, y (a proportion for binomial trials), trials, weights, offset."""
+        return self.problem.resp
+
+    @property
+    def theta_diagonal(self) -> np.ndarray:
+        return np.asarray(self.layout.diagonal)
+
+    def lambdas(self, theta) -> list[np.ndarray]:
+        return self.layout.lambdas(np.asarray(theta, dtype=float))
+
+    @property
+    def term_sizes(self) -> tuple[int, ...]:
+        return tuple(self.layout.sizes)
+
+    @property
+    def terms(self):
+        return [(t.group, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
+                 t.nlevels) for t in self.model.terms]
+
+    def require_deviance(self) -> None:
+        """Profiles and refits minimise the deviance over (θ, β), which an nAGQ = 0 fit
+        does not have."""
+        if self.fit.nagq == 0:
+            raise InferenceError("this GLMM was fitted with nagq=0 (β estimated inside PIRLS, "
+                                 "no deviance over (θ, β)); refit with nagq=1 (Laplace) for "
+                                 "profile and bootstrap intervals")
+
+    def deviance(self, theta, beta) -> float:
+        """The fit's criterion at (θ, β) (inf where PIRLS fails), PIRLS starting from the
+        last point's η as lme4's stateful devfun does (from the fit's η after a failure)."""
+        from mixeq.fitting.glmm.pirls import PirlsFailed, agq, laplace, pirls
+
+        prob = self.problem
+        theta = np.asarray(theta, dtype=float)
+        beta = np.asarray(beta, dtype=float)
+        for start in (self._eta, self._eta_fit):
+            try:
+                mode = pirls(prob.pred, prob.resp, theta, start, beta)
+            except PirlsFailed:
+                continue
+            dev = laplace(mode, prob.resp) if prob.rule is None else \
+                agq(prob.pred, prob.resp, theta, mode, prob.rule)
+            if np.isfinite(dev):
+                self._eta = mode.eta
+                return float(dev)
+        return np.inf
+
+    def reset(self) -> None:
+        self._eta = self._eta_fit.copy()
+
+    def make_refitter(self):
+        """A function ``y → (θ, β, deviance)`` refitting this GLMM to a new response
+        (a proportion for binomial trials, as the fit's y) by lme4's second stage over
+        (θ, β), warm-started at the estimate (the design, trials and weights stay)."""
+        import copy
+        import dataclasses
+
+        from mixeq.fitting.glmm.fit import STAGE2, STEP2
+        from mixeq.fitting.optimize import minimize
+
+        prob0 = self.problem
+        lower = np.concatenate([self.layout.lower_bounds(), np.full(self.p, -np.inf)])
+        se = self.fit.stderr.to_numpy()
+        steps = np.concatenate([np.maximum(STEP2[0] * np.abs(self.theta), STEP2[1]),
+                                STEP2[2] * np.where(np.isfinite(se) & (se > 0), se, 0.1)])
+        start = np.concatenate([self.theta, self.beta])
+        ntheta = self.theta.size
+
+        def refit(y: np.ndarray):
+            prob = copy.copy(prob0)
+            prob.resp = dataclasses.replace(prob0.resp, y=np.asarray(y, dtype=float))
+            summary = minimize(prob.stage2(self._eta_fit), start.copy(), lower, "glmm-blocked",
+                               "bobyqa", steps=steps, **STAGE2)
+            return summary.theta[:ntheta], summary.theta[ntheta:], float(summary.objective)
+
+        return refit

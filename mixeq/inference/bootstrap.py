@@ -11,7 +11,7 @@ import pandas as pd
 
 from mixeq.inference import varcomp
 from mixeq.inference.simulate import check_nsim, simulate_array
-from mixeq.inference.state import access
+from mixeq.inference.state import access, is_glmm
 
 CHUNK = 100   # responses simulated at a time
 
@@ -33,6 +33,24 @@ class Bootstrap:
                             columns=varcomp.names(acc) + list(acc.names))
 
 
+@dataclass
+class GlmmBootstrap:
+    """A GLMM's replicates: ``table`` has one row per replicate, columns θ (lme4's names)
+    and β (glmm_simulate.py); no σ."""
+
+    table: pd.DataFrame
+    access: object
+
+    def sdcor_table(self) -> pd.DataFrame:
+        acc = self.access
+        ntheta = len(acc.theta)
+        vals = self.table.to_numpy()
+        sd = np.array([varcomp.to_sdcor(acc, r[:ntheta], 1.0)[:-1] for r in vals])
+        return pd.DataFrame(np.column_stack([sd.reshape(len(vals), -1), vals[:, ntheta:]]),
+                            index=self.table.index,
+                            columns=varcomp.names(acc)[:-1] + list(acc.names))
+
+
 def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:
     """The replicates; with a seed they are kept with the fit, so that ``fit.bootstrap``
     and ``fit.confint("bootstrap")`` with the same nsim and seed refit once."""
@@ -46,6 +64,10 @@ def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:
 
 def _bootstrap(fit, nsim: int, seed) -> Bootstrap:
     acc = access(fit)
+    if is_glmm(fit):
+        from mixeq.inference.glmm_simulate import bootstrap_glmm_table
+
+        return GlmmBootstrap(bootstrap_glmm_table(acc, nsim, seed), acc)
     rng = np.random.default_rng(seed)
     refit = acc.make_refitter()
     rows = []

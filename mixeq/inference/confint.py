@@ -3,6 +3,8 @@ sd_(Intercept)|Subject, cor_Days.(Intercept)|Subject, …, sigma, then the fixed
 effects; columns "2.5 %" and "97.5 %" (for level 0.95).
 
 * ``wald``: β̂ ± z σ̂_β (variance parameters: NaN, as lme4 gives NA);
+
+A GLMM's rows have no sigma (σ = 1), and its profile is glmm_profile.py's.
 * ``profile``: from the likelihood profiles (profile.py);
 * ``bootstrap``: percentiles of a parametric bootstrap (bootstrap.py).
 """
@@ -14,7 +16,7 @@ from scipy import stats
 
 from mixeq.errors import InferenceError
 from mixeq.inference import varcomp
-from mixeq.inference.state import access, cached
+from mixeq.inference.state import access, cached, is_glmm
 
 METHODS = ("wald", "profile", "bootstrap")
 
@@ -42,7 +44,9 @@ def confint(fit, method: str = "profile", level: float = 0.95, nsim: int = 1000,
         raise InferenceError(f"unknown confint method {method!r}; choose 'wald', 'profile' "
                              "or 'bootstrap'")
     acc = access(fit, criterion=key != "wald")
-    rows = varcomp.names(acc) + list(acc.names)
+    glmm = is_glmm(fit)
+    rows = varcomp.names(acc)[:-1] if glmm else varcomp.names(acc)
+    rows = rows + list(acc.names)
     cols = column_names(level)
     a = (1.0 - level) / 2.0
     if key == "wald":
@@ -54,9 +58,7 @@ def confint(fit, method: str = "profile", level: float = 0.95, nsim: int = 1000,
         vals[nvp:, 1] = acc.beta + z * se
         return pd.DataFrame(vals, index=rows, columns=cols)
     if key == "profile":
-        from mixeq.inference.profile import profile_fit
-
-        prof = cached(fit, "profile", lambda _acc: profile_fit(fit))
+        prof = fit_profile(fit)
         z = stats.norm.ppf([a, 1 - a])
         vals = [prof.interval(name, z) if name in prof.names else [np.nan, np.nan] for name in rows]
         return pd.DataFrame(np.array(vals, dtype=float), index=rows, columns=cols)
@@ -66,3 +68,14 @@ def confint(fit, method: str = "profile", level: float = 0.95, nsim: int = 1000,
     table = boot.sdcor_table()
     vals = np.nanquantile(table[rows].to_numpy(), [a, 1 - a], axis=0).T
     return pd.DataFrame(vals, index=rows, columns=cols)
+
+
+def fit_profile(fit):
+    """The fit's profile, computed once (an LMM's: profile.py; a GLMM's: glmm_profile.py)."""
+    if is_glmm(fit):
+        from mixeq.inference.glmm_profile import profile_glmm
+
+        return cached(fit, "profile", profile_glmm)
+    from mixeq.inference.profile import profile_fit
+
+    return cached(fit, "profile", lambda _acc: profile_fit(fit))

@@ -276,22 +276,37 @@ class GlmmFit:
                   **opts.optimizer_options, **changes}
         return fit_glmm(self.model, **merged)
 
-    def confint(self, method: str = "Wald", level: float = 0.95, **_ignored) -> pd.DataFrame:
-        """Wald intervals β ± z σ_β (lme4's ``confint(method = "Wald")``: NA for θ);
-        profile and bootstrap intervals are not written for GLMMs."""
-        from mixeq.errors import FitError
+    # -- inference (mixeq/inference) ---------------------------------------------------
+    def confint(self, method: str = "profile", level: float = 0.95, nsim: int = 1000,
+                seed=None) -> pd.DataFrame:
+        """lme4's ``confint(m, method = "Wald" | "profile" | "boot", oldNames = FALSE)``:
+        rows sd_(Intercept)|g …, then β (Wald: NA for the SDs, as lme4)."""
+        from mixeq.inference.confint import confint
 
-        if str(method).lower() != "wald":
-            raise FitError(f"confint(method={method!r}) is not available for a GLMM yet; "
-                           "use method='Wald'")
-        if not 0 < level < 1:
-            raise FitError(f"level must lie between 0 and 1, not {level!r}")
-        z = stats.norm.ppf(0.5 + level / 2)
-        lo, hi = (f"{100 * (1 - level) / 2:.3g} %", f"{100 * (1 + level) / 2:.3g} %")
-        rows = {f"sd_{c}|{t.group}": (np.nan, np.nan) for t in self.model.terms for c in t.columns}
-        est, se = self.fixef.to_numpy(), self.stderr.to_numpy()
-        rows.update({name: (e - z * s, e + z * s) for name, e, s in zip(self.fixef.index, est, se)})
-        return pd.DataFrame.from_dict(rows, orient="index", columns=[lo, hi])
+        return confint(self, method, level, nsim, seed)
+
+    def coef_table(self, ddf=None) -> pd.DataFrame:
+        """glmer's ``coef(summary(m))``: Estimate, Std. Error, z value, Pr(>|z|)."""
+        return pd.concat([self.fixef, self.stderr, self.zvalues, self.pvalues], axis=1)
+
+    def profile(self) -> pd.DataFrame:
+        """The deviance profile's traces (``.zeta``, every parameter, ``.par``), lme4's profile()."""
+        from mixeq.inference.confint import fit_profile
+
+        return fit_profile(self).table.copy()
+
+    def simulate(self, nsim: int = 1, seed=None, conditional: bool = False) -> pd.DataFrame:
+        """Responses simulated from the fit (n × nsim; binomial trials: the successes),
+        new random effects unless ``conditional`` (lme4's use.u = TRUE)."""
+        from mixeq.inference.glmm_simulate import simulate_glmm
+
+        return simulate_glmm(self, nsim, seed, conditional)
+
+    def bootstrap(self, nsim: int = 1000, seed=None) -> pd.DataFrame:
+        """Parametric bootstrap: a table of θ and β, one row per replicate."""
+        from mixeq.inference.bootstrap import bootstrap
+
+        return bootstrap(self, nsim, seed).table
 
     @property
     def plot(self):
