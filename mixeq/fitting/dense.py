@@ -6,6 +6,8 @@ factor (``blocked.py``) takes over for larger q.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.linalg.lapack import dpotrf
@@ -16,6 +18,7 @@ from mixeq.fitting.theta import ThetaLayout
 
 class DenseFactor:
     name = "dense"
+    later = None   # no blocked later terms
 
     def __init__(self, X: np.ndarray, y: np.ndarray, terms, layout: ThetaLayout):
         self.n, self.p = X.shape
@@ -81,6 +84,9 @@ class DenseFactor:
         q, p = self.q, self.p
         return criterion(2.0 * d[:q].sum(), 2.0 * d[q:q + p].sum(),
                          float(L[-1, -1]) ** 2, self.n, p, reml)
+
+    def criterion(self, reml: bool):
+        return partial(self.objective, reml=reml)
 
     def factorization(self, theta: np.ndarray) -> Factorization:
         L, info = self._factor(theta)

@@ -1,7 +1,6 @@
 """``fit_model``: choose the factorisation, minimise the criterion, wrap the result."""
 from __future__ import annotations
 
-from functools import partial
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
@@ -12,6 +11,7 @@ from mixeq.fitting.blocked import BlockedFactor
 from mixeq.fitting.centering import Centering
 from mixeq.fitting.dense import DenseFactor
 from mixeq.fitting import convergence
+from mixeq.fitting.oneterm import OneTermFactor
 from mixeq.fitting.optimize import minimize
 from mixeq.fitting.options import FitOptions
 from mixeq.fitting.search import search
@@ -57,7 +57,7 @@ def make_factor(model, factor: str = "auto", centering: Centering | None = None,
     if factor == "blocked":
         if not terms:
             raise FitError("the blocked factor needs at least one random-effects term; use factor='dense'")
-        return BlockedFactor(X, y, terms, layout), layout
+        return OneTermFactor.of(X, y, terms, layout) or BlockedFactor(X, y, terms, layout), layout
     raise FitError(f"unknown factor {factor!r}; choose 'auto', 'dense' or 'blocked'")
 
 
@@ -103,8 +103,8 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
 
 
 def _criterion(fac, reml: bool):
-    """The criterion over the full θ (the one-term factor's closed form when it has one)."""
-    return fac.fast_objective(reml) if getattr(fac, "fast", False) else partial(fac.objective, reml=reml)
+    """The criterion over the full θ, in the cheapest form the factor has."""
+    return fac.criterion(reml)
 
 
 def _restart(fac, theta: np.ndarray, lower: np.ndarray, reml: bool, optimizer: str):
@@ -143,7 +143,7 @@ def _prepare(model, factor: str):
     sqrt_w = None if weights is None else np.sqrt(weights)
     fac, layout = make_factor(model, factor, centering, X, y, sqrt_w)
     prepared = (y, centering, fac, layout)
-    if getattr(fac, "fast", False) and weights is None and offset is None:
+    if isinstance(fac, OneTermFactor) and weights is None and offset is None:
         try:
             _PREPARED.setdefault(model, {})[factor] = (getattr(model, "design", None), prepared)
         except TypeError:

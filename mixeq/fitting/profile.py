@@ -27,6 +27,7 @@ import numpy as np
 from scipy.linalg.lapack import dpotrf
 
 from mixeq.fitting.criterion import criterion
+from mixeq.fitting.later import PatternBlock
 
 TAIL_MAX = 64     # tail terms hold at most this many columns in all
 HEAD_MIN = 256    # and the head at least this many (else the saving is nil)
@@ -42,9 +43,9 @@ class TailProfile:
         self.tail_idx = np.array([layout.offsets[t] for t in tail_terms], dtype=np.intp)
         self.outer_idx = np.setdiff1d(np.arange(layout.size), self.tail_idx)
         self.qt = qt = sum(fac.terms[t].q for t in tail_terms)
-        self.qh = fac.qR - qt
+        self.qh = fac.lt.qR - qt
         # which tail θ scales each tail column
-        self.tail_col = np.searchsorted(self.tail_idx, fac.col_theta[self.qh:])
+        self.tail_col = np.searchsorted(self.tail_idx, fac.lt.col_theta[self.qh:])
         f = fac.p + 1
         self.d = np.ones(qt + f)
         self.eye_t = np.arange(qt) * (qt + f + 1)
@@ -56,16 +57,16 @@ class TailProfile:
     def of(cls, fac) -> "TailProfile | None":
         """A profile when ``fac`` has a dense later block of scalar terms whose last
         terms are small (at most TAIL_MAX columns) next to the others (HEAD_MIN)."""
-        if getattr(fac, "pattern", None) is None or getattr(fac, "nested", None) is not None:
+        if not isinstance(fac.later, PatternBlock):
             return None
-        rest = fac.rest
+        rest = fac.lt.terms
         tail, qt = [], 0
         for i in range(len(rest) - 1, 0, -1):      # rest[0] always stays in the head
             if qt + rest[i].q > TAIL_MAX:
                 break
             qt += rest[i].q
             tail.insert(0, i + 1)                   # index in model.terms
-        if not tail or fac.qR - qt < HEAD_MIN:
+        if not tail or fac.lt.qR - qt < HEAD_MIN:
             return None
         return cls(fac, tail)
 

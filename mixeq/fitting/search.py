@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from mixeq.fitting.later import PatternBlock
 from mixeq.fitting.optimize import boundary, minimize
 from mixeq.fitting.profile import TailProfile
 from mixeq.fitting.start import separate_start
@@ -46,7 +47,7 @@ def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict
     if profile is None:
         idx = np.arange(layout.size)
         # one-term closed-form factor: the same criterion without its call layers
-        f64 = fac.fast_objective(reml) if getattr(fac, "fast", False) else full
+        f64 = fac.criterion(reml)
         f32 = (lambda theta: fac.objective(theta, reml, single=True)) if rough else None
     else:
         idx = profile.outer_idx
@@ -72,8 +73,7 @@ def search(fac, layout, theta0, lower, reml: bool, optimizer: str, options: dict
 
 def _single_ok(fac, size: int) -> bool:
     """A dense later block of scalar terms, of at least ``size`` columns."""
-    return getattr(fac, "pattern", None) is not None and getattr(fac, "qR", 0) >= size \
-        and getattr(fac, "nested", None) is None
+    return isinstance(fac.later, PatternBlock) and fac.lt.qR >= size
 
 
 def _two_phase(f64, f32, start, lower, steps, name, optimizer, options):

@@ -16,6 +16,7 @@ import numpy as np
 
 from mixeq.fitting.criterion import criterion, small_pivots
 from mixeq.fitting.firstterm import FirstTerm
+from mixeq.fitting.later import PatternBlock
 from mixeq.fitting.optimize import minimize
 
 ALONE = {"ftol_rel": 0.0, "ftol_abs": 1e-6, "xtol_abs": 1e-4}
@@ -24,14 +25,14 @@ ALONE = {"ftol_rel": 0.0, "ftol_abs": 1e-6, "xtol_abs": 1e-4}
 def separate_start(fac, reml: bool) -> np.ndarray | None:
     """θ of every term fitted alone, for a blocked factor whose terms are all
     scalar and whose later block is dense (None otherwise)."""
-    if getattr(fac, "pattern", None) is None or fac.k1 != 1:
+    if not isinstance(fac.later, PatternBlock) or fac.k1 != 1:
         return None
-    f = fac.AF1.shape[1]
+    f = fac.first.f
     terms = [fac.first]
-    diag = fac.ARR.diagonal()
-    for sl, nl, k, _ in fac.slices:
+    diag = fac.later.arr_diag
+    for sl, nl, k, _ in fac.lt.slices:
         A = diag[sl].reshape(nl, 1, 1)
-        AF = fac.AFR[:, sl].T.reshape(nl, 1, f)
+        AF = fac.xy_cross.AFR[:, sl].T.reshape(nl, 1, f)
         terms.append(FirstTerm(A, AF))
     if any(t.BF is None for t in terms):
         return None
@@ -39,7 +40,7 @@ def separate_start(fac, reml: bool) -> np.ndarray | None:
 
 
 def _alone(term: FirstTerm, fac, reml: bool) -> float:
-    n, p, aff = fac.n, fac.p, fac.AFF_flat
+    n, p, aff = fac.n, fac.p, fac.xy.AFF_flat
 
     def objective(theta):
         ld, SF = term.schur(float(theta[0]), 0.0, 0.0, aff)

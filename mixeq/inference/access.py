@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from mixeq.errors import InferenceError
+from mixeq.fitting.oneterm import OneTermFactor
 
 
 # Refits of simulated responses: replicates need θ to ~1e-6, not the 1e-12 of a reported fit
@@ -106,7 +107,7 @@ class LmmAccess:
         """Criterion pieces at θ (None where the factor is not positive definite)."""
         theta = np.asarray(theta, dtype=float)
         fac = self._factor
-        if getattr(fac, "fast", False):
+        if isinstance(fac, OneTermFactor):
             return self._fast_parts(theta)
         try:
             fz = self._centering.restore(fac.factorization(theta))
@@ -124,13 +125,12 @@ class LmmAccess:
         """(log|L_Z|², log|R_X|², r²) at θ, the cheapest way the factor allows
         (the one-term closed form: its [X y] block's pivots, no β)."""
         fac = self._factor
-        if not getattr(fac, "fast", False):
+        if not isinstance(fac, OneTermFactor):
             parts = self.parts(theta)
             return None if parts is None else (parts.ld_l, parts.ld_x, parts.pwrss)
         from mixeq.fitting.criterion import small_pivots
 
-        t = (theta[0], theta[1], theta[2]) if fac.k1 == 2 else (theta[0], 0.0, 0.0)
-        ld, SF = fac.first.schur(float(t[0]), float(t[1]), float(t[2]), fac.AFF_flat)
+        ld, SF = fac.schur(np.asarray(theta, dtype=float))
         piv = small_pivots(list(SF), self.p + 1)
         if piv is None or not piv[self.p] > 0:
             return None
@@ -223,10 +223,9 @@ class LmmAccess:
         def refit(y: np.ndarray):
             centering = Centering.of(X, y)
             fac, _ = make_factor(model, "auto", centering, X, y)
-            f = fac.fast_objective(reml) if getattr(fac, "fast", False) else \
-                (lambda th: fac.objective(th, reml))
+            f = fac.criterion(reml)
             summary = minimize(f, start.copy(), lower, fac.name, "bobyqa", steps=steps, **REFIT_TOL)
-            fz = _parts(fac, centering, summary.theta, self.p) if getattr(fac, "fast", False) \
+            fz = _parts(fac, centering, summary.theta, self.p) if isinstance(fac, OneTermFactor) \
                 else centering.restore(fac.factorization(summary.theta))
             p = fz.beta.size
             sigma = float(np.sqrt(fz.pwrss / (self.n - p if reml else self.n)))
@@ -265,8 +264,7 @@ def _parts(fac, centering, theta, p: int) -> Parts | None:
     (β and r² without the per-level modes the fitter's factorization adds)."""
     from mixeq.fitting.criterion import Factorization
 
-    t = theta.tolist() if fac.k1 == 2 else (float(theta[0]), 0.0, 0.0)
-    ld, SF = fac.first.schur(t[0], t[1], t[2], fac.AFF_flat)
+    ld, SF = fac.schur(theta)
     try:
         L = np.linalg.cholesky(np.array(SF).reshape(p + 1, p + 1))
     except np.linalg.LinAlgError:

@@ -99,9 +99,9 @@ def test_far_from_zero_response_and_predictor_lose_no_digits():
 
 
 def test_a_dense_block_too_large_is_refused_with_the_reason(monkeypatch):
-    import mixeq.fitting.blocked as blocked
+    import mixeq.fitting.later as later
 
-    monkeypatch.setattr(blocked, "MAX_DENSE_REST", 5)
+    monkeypatch.setattr(later, "MAX_DENSE_REST", 5)
     model = reference_model("penicillin_crossed")
     with pytest.raises(mixeq.FitError, match="'sample' \\(6\\)"):
         model.fit(factor="blocked")

@@ -8,6 +8,8 @@ import pytest
 import mixeq
 from conftest import load_dataset, load_reference
 from mixeq.fitting import engine
+from mixeq.fitting.blocked import BlockedFactor
+from mixeq.fitting.oneterm import OneTermFactor
 
 ONE_TERM = ["Reaction ~ Days + (Days | Subject)", "Reaction ~ Days + (1 | Subject)",
             "Reaction ~ 1 + (Days | Subject)", "Reaction ~ 0 + Days + (0 + Days | Subject)"]
@@ -16,15 +18,15 @@ ONE_TERM = ["Reaction ~ Days + (Days | Subject)", "Reaction ~ Days + (1 | Subjec
 @pytest.mark.parametrize("formula", ONE_TERM)
 def test_closed_form_factorization_equals_the_general_one(formula):
     model = mixeq.Model(formula, load_dataset("sleepstudy"))
-    _, _, fac, layout = engine._prepare(model, "auto")
-    assert fac.fast
+    fac, layout = engine.make_factor(model, "blocked")
+    assert isinstance(fac, OneTermFactor)
+    X, y = model.X.to_numpy(dtype=float), model.y.to_numpy(dtype=float)
+    blocked = BlockedFactor(X, y, list(model.terms), layout)
     for theta in (layout.start(), 0.3 * layout.start() + 0.05):
-        closed = fac.factorization(theta)
-        fac.fast = False
-        try:
-            general = fac.factorization(theta)
-        finally:
-            fac.fast = True
+        closed, general = fac.factorization(theta), blocked.factorization(theta)
+        for reml in (True, False):
+            assert fac.objective(theta, reml) == pytest.approx(blocked.objective(theta, reml), rel=1e-12)
+        np.testing.assert_allclose(fac.condvar_u(theta)[0], blocked.condvar_u(theta)[0], rtol=1e-10)
         for name in ("ld_l", "ld_x", "pwrss", "beta", "rx"):
             np.testing.assert_allclose(getattr(closed, name), getattr(general, name),
                                        rtol=1e-10, atol=1e-10, err_msg=name)
@@ -63,7 +65,7 @@ def test_the_inlined_objective_is_the_objective(formula):
     _, _, fac, layout = engine._prepare(model, "auto")
     rng = np.random.default_rng(7)
     for reml in (True, False):
-        inlined = fac.fast_objective(reml)
+        inlined = fac.criterion(reml)
         for scale in (1e-8, 0.1, 1.0, 10.0, 1e3):
             for theta in rng.normal(scale=scale, size=(20, layout.size)):
                 a, b = inlined(theta), fac.objective(theta, reml)

@@ -51,10 +51,10 @@ def test_profiled_tail_equals_the_full_criterion():
 def test_level_classes_equal_the_per_level_operator():
     """G depends on a level's count alone: grouping levels by count changes nothing."""
     fac, _ = make_factor(crossed_model())
-    assert fac.level_class is not None
+    assert fac.later.classes is not None and fac.xy_cross.classes is fac.later.classes
     theta = np.array([0.7, 0.4, 0.2])
     with_classes = fac.objective(theta, True)
-    fac.level_class = None
+    fac.later.classes = fac.xy_cross.classes = None
     assert fac.objective(theta, True) == pytest.approx(with_classes, rel=1e-12)
 
 
