@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from mixeq.cli.common import EXIT_REMARKS, json_text, read_data
+from mixeq.equations.formats import FORMATS
+from mixeq.equations.forms.registry import FORMS
 from mixeq.errors import DataError, MixeqError
 
 
@@ -23,12 +25,11 @@ def add_parser(subparsers):
     p.add_argument("--data", help="CSV file: match variables to columns, check levels")
     p.add_argument("--json", action="store_true",
                    help="print JSON with keys formula, composite, matrix, diagnostics, levels")
-    p.add_argument("--format", default=None, choices=["text", "latex", "markdown", "html"],
+    p.add_argument("--format", default=None, choices=list(FORMATS),
                    help="format of the composite and matrix forms (default: as the input); "
                    "html: a self-contained page with the math typeset (works offline)")
     p.add_argument("--form", default=None, metavar="FORM",
-                   help="also write the model read in this form (multilevel, gelman-hill, "
-                   "composite, matrix, stacked, observation, explain) or 'all'")
+                   help=f"also write the model read in this form ({', '.join(FORMS)}) or 'all'")
     p.add_argument("--verify", action="store_true",
                    help="also prove that the forms of the model read are the same model")
     return p
@@ -36,7 +37,7 @@ def add_parser(subparsers):
 
 def _extra(result, args) -> tuple[str, dict]:
     """The forms asked for with --form and the proof of --verify, as text and for --json."""
-    from mixeq.equations import FORMS, render, verify
+    from mixeq.equations import render, verify
     from mixeq.reader.render import renderer_levels
 
     if result.spec is None or not (args.form or args.verify):

@@ -5,29 +5,32 @@ import warnings
 
 from mixeq.cli.common import read_data
 from mixeq.equations import FORMATS, FORMS, render, verify
+from mixeq.equations.forms.registry import help_text as forms_help
+from mixeq.equations.options import SYMBOL_SETS, VARIABLE_STYLES, default
 from mixeq.errors import MixeqError, RenderError
 
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
         "explain", help="write a model as multilevel, composite, matrix … equations",
-        description="Write a mixed model in the notations of textbooks and papers: "
-        "multilevel (Raudenbush-Bryk), gelman-hill, composite, matrix, stacked, "
-        "observation, explain. With --data the level of each predictor comes from the data.")
+        description="Write a mixed model in the notations of textbooks and papers ("
+        + forms_help() + "). With --data the level of each predictor comes from the data.")
     p.add_argument("formula", help="lme4 formula, e.g. 'y ~ x * m + (1 + x | school)'")
     p.add_argument("--data", help="CSV file: levels of predictors, a cluster's numbers")
-    p.add_argument("--form", default="multilevel", choices=[*FORMS, "all"],
-                   help="which notation (default multilevel; 'all' for every form)")
+    p.add_argument("--form", default=FORMS[0], choices=[*FORMS, "all"],
+                   help=f"which notation (default {FORMS[0]}; 'all' for every form)")
     p.add_argument("--format", default="text", choices=list(FORMATS),
                    help="output format (default text)")
     p.add_argument("--cluster", help="with --data: show this cluster's numbers (matrix, "
                    "observation forms)")
     p.add_argument("--group", help="grouping factor of --cluster (default: the finest)")
-    p.add_argument("--row", type=int, default=1, help="row written out by --form observation")
+    p.add_argument("--row", type=int, default=default("row"),
+                   help="row written out by --form observation")
     p.add_argument("--use-estimates", action="store_true",
                    help="with --data: fit the model (REML) and show the estimates")
-    p.add_argument("--digits", type=int, default=2, help="decimals of numbers (default 2)")
-    p.add_argument("--symbols", default="default", choices=["default", "hlm"],
+    p.add_argument("--digits", type=int, default=default("digits"),
+                   help=f"decimals of numbers (default {default('digits')})")
+    p.add_argument("--symbols", default=default("symbols"), choices=list(SYMBOL_SETS),
                    help="default: U_0j, ε_ij; hlm: u_0j, r_ij (three levels: π/β/γ "
                    "coefficients either way)")
     p.add_argument("--residual", metavar="LETTER",
@@ -41,11 +44,14 @@ def add_parser(subparsers):
                    help="state a predictor's level without data (m=school, x=1)")
     p.add_argument("--name", action="append", default=[], metavar="VAR=NAME",
                    help="display a variable under another name")
-    p.add_argument("--variables", default="auto", choices=["auto", "operatorname", "italic"])
-    p.add_argument("--wrap", type=int, default=0, help="at most N terms per line")
-    p.add_argument("--max-cols", type=int, default=8,
+    p.add_argument("--variables", default=default("variables"), choices=list(VARIABLE_STYLES))
+    p.add_argument("--wrap", type=int, default=default("wrap"), help="at most N terms per line")
+    p.add_argument("--max-rows", type=int, default=default("max_rows"),
+                   help="matrix form with --cluster: show the first and last rows of a longer "
+                   f"cluster (default {default('max_rows')}; 0 shows all)")
+    p.add_argument("--max-cols", type=int, default=default("max_cols"),
                    help="matrix form: show the first and last columns of a wider X_j "
-                   "(default 8; 0 shows all)")
+                   f"(default {default('max_cols')}; 0 shows all)")
     p.add_argument("--verify", action="store_true",
                    help="also prove with SymPy that the forms are the same model")
     return p
@@ -108,6 +114,7 @@ def run(args) -> int:
     options = dict(symbols=_symbols(args), digits=args.digits, wrap=args.wrap,
                    names=_pairs(args.name, "name"), levels=_levels(args.level),
                    variables=args.variables, row=args.row, max_cols=args.max_cols,
+                   max_rows=args.max_rows,
                    use_estimates=args.use_estimates)
     if args.indices:
         options["indices"] = args.indices
@@ -129,7 +136,7 @@ def run(args) -> int:
     if args.verify:
         report = verify(subject.model if hasattr(subject, "fixef") else subject,
                         levels=options["levels"], symbols=options["symbols"],
-                        indices=options.get("indices", "ijklhg"))
+                        indices=options.get("indices", default("indices")))
     if args.format == "html":  # a whole page that typesets itself offline (KaTeX inlined)
         print(_html_page(args.formula, pieces, report), end="")
     else:

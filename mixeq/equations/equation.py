@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mixeq.equations.html import to_html
-from mixeq.equations.latex import to_latex
-from mixeq.equations.markdown import to_markdown
+from mixeq.equations.formats import FORMATS, output_format
 from mixeq.equations.options import Options
-from mixeq.equations.text import to_text
 from mixeq.equations.tree import Document
 
-FORMATS = ("latex", "text", "markdown", "html")
+__all__ = ["Equation", "FORMATS"]
 
 
 @dataclass
@@ -30,25 +27,28 @@ class Equation:
     def notes(self) -> list[str]:
         return list(self.tree.notes)
 
+    def written(self, fmt: str) -> str:
+        """The equations in format ``fmt`` (a name of the formats table)."""
+        return output_format(fmt).write(self.tree, self.options)
+
     @property
     def latex(self) -> str:
-        return to_latex(self.tree, self.options)
+        return self.written("latex")
 
     @property
     def text(self) -> str:
-        body = to_text(self.tree, self.options)
-        return body + "".join("\n\nNote: " + n for n in self.tree.notes)
+        return self.written("text")
 
     @property
     def markdown(self) -> str:
-        return to_markdown(self.tree, self.options)
+        return self.written("markdown")
 
     @property
     def html(self) -> str:
-        return to_html(self.tree, self.options)
+        return self.written("html")
 
     def __str__(self) -> str:
-        return getattr(self, self.format)
+        return self.written(self.format)
 
     def _repr_latex_(self) -> str:
         return "$$" + self.latex + "$$"

@@ -15,6 +15,7 @@ SYMBOL_SETS = {
     # HLM software: r_ij residual, u_0j random effects; e, r, u with three levels
     "hlm": {"residual": "r", "random": {2: ("u", "v", "w", "q")}},
 }
+VARIABLE_STYLES = ("auto", "operatorname", "italic")
 THREE_LEVEL_RANDOM = {2: ("r", "s", "t"), 3: ("u", "v"), 4: ("w",), 5: ("q",), 6: ("o",)}
 
 
@@ -53,9 +54,9 @@ class Options:
     equations_only: bool = False
 
     def __post_init__(self):
-        if self.variables not in ("auto", "operatorname", "italic"):
-            raise RenderError(f"variables={self.variables!r}: choose 'auto', "
-                              "'operatorname' or 'italic'")
+        if self.variables not in VARIABLE_STYLES:
+            raise RenderError(f"variables={self.variables!r}: choose one of "
+                              + ", ".join(map(repr, VARIABLE_STYLES)))
         if isinstance(self.indices, str):
             self.indices = tuple(self.indices)
         if len(self.indices) < 2 or len(set(self.indices)) != len(self.indices):
@@ -130,6 +131,13 @@ def _shift(letter: str, by: int) -> str:
 
 
 KNOWN = set(Options.__dataclass_fields__)
+
+
+def default(name: str):
+    """The default of option ``name``, as the options record states it (the CLI reads
+    its defaults here, so ``mixeq explain`` and ``render()`` cannot drift apart)."""
+    f = Options.__dataclass_fields__[name]
+    return f.default_factory() if callable(f.default_factory) else f.default
 
 
 def make_options(options: dict) -> Options:

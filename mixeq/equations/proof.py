@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from mixeq.equations.forms import (composite, gelman_hill, matrix, multilevel, observation,
-                                   stacked)
+from mixeq.equations.forms.registry import TABLE as FORM_TABLE
+from mixeq.equations.forms.registry import form as form_record
 from mixeq.equations.render import symbolic_model
 from mixeq.equations.sympy_bridge import to_sympy
 from mixeq.equations.symbolic import SymbolicModel
@@ -136,13 +136,7 @@ class Rendering:
     estimates: dict[str, Document] = field(default_factory=dict)
 
 
-FORMS_PROVED = ("multilevel", "composite", "matrix", "observation", "gelman-hill", "stacked")
-_BUILDERS = {"multilevel": lambda sm: multilevel.build(sm),
-             "composite": lambda sm: composite.build(sm),
-             "matrix": lambda sm: matrix.build(sm),
-             "observation": lambda sm: observation.build(sm),
-             "gelman-hill": lambda sm: gelman_hill.build(sm),
-             "stacked": lambda sm: stacked.build(sm)}
+FORMS_PROVED = tuple(f.name for f in FORM_TABLE if f.proved)
 
 
 def proof_options(options: dict) -> dict:
@@ -168,12 +162,12 @@ def _render_all(sm: SymbolicModel) -> Rendering:
         if form == "stacked" and not sm.random:
             docs[form] = None
             continue
-        docs[form] = _BUILDERS[form](sm)
+        docs[form] = form_record(form).build(sm)
     est = {}
     if sm.info.fit is not None and sm.info.model is not None:
         from mixeq.equations.estimates import apply_estimates
 
-        est = {f: apply_estimates(_BUILDERS[f](sm), sm) for f in ("composite", "multilevel")}
+        est = {f: apply_estimates(form_record(f).build(sm), sm) for f in ("composite", "multilevel")}
     return Rendering(docs, est)
 
 

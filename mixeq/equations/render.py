@@ -1,21 +1,15 @@
 """``render(obj, form, format, **options)``: the model in one notation."""
 from __future__ import annotations
 
-import importlib
-
-from mixeq.equations.equation import FORMATS, Equation
+from mixeq.equations.equation import Equation
+from mixeq.equations.formats import output_format
+from mixeq.equations.forms.registry import FORMS, form as form_record
 from mixeq.equations.options import make_options
 from mixeq.equations.source import model_info
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.errors import RenderError
 
-FORMS = ("multilevel", "gelman-hill", "composite", "matrix", "stacked", "observation",
-         "explain")
-_MODULES = {"multilevel": "multilevel", "gelman-hill": "gelman_hill",
-            "composite": "composite", "matrix": "matrix", "stacked": "stacked",
-            "observation": "observation", "explain": "explain"}
-_ALIASES = {"gelman_hill": "gelman-hill", "gh": "gelman-hill", "equatiomatic": "gelman-hill",
-            "rb": "multilevel", "mixed": "composite", "single": "composite"}
+__all__ = ["FORMS", "render", "symbolic_model", "check_form", "build_document"]
 
 
 def symbolic_model(obj, **options) -> SymbolicModel:
@@ -35,15 +29,12 @@ def _refuse_glmm(obj) -> None:
 
 
 def check_form(form: str) -> str:
-    form = _ALIASES.get(form, form)
-    if form not in FORMS:
-        raise RenderError(f"unknown form {form!r}; choose one of {', '.join(FORMS)}")
-    return form
+    """The form's name in the forms table (an alias resolved); unknown: RenderError."""
+    return form_record(form).name
 
 
 def build_document(sm: SymbolicModel, form: str):
-    module = importlib.import_module(f"mixeq.equations.forms.{_MODULES[check_form(form)]}")
-    doc = module.build(sm)
+    doc = form_record(form).build(sm)
     if sm.opts.use_estimates:
         from mixeq.equations.estimates import apply_estimates
 
@@ -54,7 +45,6 @@ def build_document(sm: SymbolicModel, form: str):
 def render(obj, form: str = "multilevel", format: str = "latex", **options) -> Equation:
     """Write ``obj`` (formula, ModelSpec, Model or fit) as ``form`` in ``format``."""
     form = check_form(form)
-    if format not in FORMATS:
-        raise RenderError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    output_format(format)  # an unknown format fails before any work
     sm = symbolic_model(obj, **options)
     return Equation(build_document(sm, form), format, sm.opts)

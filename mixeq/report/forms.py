@@ -7,11 +7,6 @@ import warnings
 from mixeq.errors import MixeqError
 from mixeq.report.html import esc
 
-TITLES = {"multilevel": "Multilevel (Raudenbush–Bryk)", "gelman-hill": "Gelman–Hill",
-          "composite": "Composite", "matrix": "Matrix form for one cluster",
-          "stacked": "Stacked (all clusters)", "observation": "One observation",
-          "explain": "Why Z has these columns"}
-
 
 def chosen_cluster(model, cluster=None, group: str | None = None) -> tuple[str, str] | None:
     """(group, level) shown by the matrix form: ``cluster`` of ``group`` (default the
@@ -53,12 +48,12 @@ def form_html(subject, form: str, cluster, **options) -> str:
 def forms_section(subject, model, prefix: str, use_estimates: bool,
                   cluster=None, group: str | None = None) -> tuple[str, list[str]]:
     """(HTML, form names) for every form; with a fit, the composite form also with its estimates."""
-    from mixeq.equations import FORMS
+    from mixeq.equations.forms.registry import FORMS, form as form_record
 
     cluster = chosen_cluster(model, cluster, group)
     parts = []
     for form in FORMS:
-        title = esc(TITLES.get(form, form))
+        title = esc(form_record(form).title)
         if form == "matrix" and cluster:
             title += f" ({esc(cluster[0])} {esc(cluster[1])}, with its numbers)"
         parts.append(f'<section id="{prefix}-form-{form}"><h3>{title}</h3>'
