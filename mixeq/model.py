@@ -64,12 +64,8 @@ class Model:
         if is_remote(data):  # a path, DuckDB/Ibis/Spark table: queried, never loaded
             from mixeq.remote import remote_design
 
-            if weights is not None or offset is not None:
-                from mixeq.errors import FitError
-
-                raise FitError("weights= and offset= are not available for a database or file "
-                               "source; load the data into a pandas DataFrame")
-            self.design = remote_design(self.spec, data)
+            self.design = remote_design(self.spec, data, family=self.family, weights=weights,
+                                        offset=offset)
             self.weights, self._offset = None, None
         else:
             frame = as_frame(data) if isinstance(weights, str) or isinstance(offset, str) else data
@@ -157,9 +153,7 @@ class Model:
         if getattr(self.design, "remote", False):
             from mixeq.remote import fit_remote
 
-            if self.is_glmm:
-                options["family"] = self.family.name
-            return fit_remote(self, reml=True if reml is None else reml, **options)
+            return fit_remote(self, reml=reml, **options)
         if self.is_glmm:
             from mixeq.fitting.glmm import fit_glmm
 

@@ -114,16 +114,23 @@ class Family:
 
     def aic(self, y, n, mu, wt) -> float:
         """R's ``family$aic`` without the 2k: −2 Σ log f(y_i; μ_i) with prior weights."""
+        if self.name in ("binomial", "poisson"):
+            return float(np.sum(self.aic_terms(y, n, mu, wt)))
+        nobs = y.size
+        dev = float(np.sum(self.dev_resid(y, mu, wt)))
+        return float(nobs * (np.log(2.0 * np.pi * dev / nobs) + 1.0) + 2.0 - np.sum(np.log(wt)))
+
+    def aic_terms(self, y, n, mu, wt) -> np.ndarray:
+        """Each row's share of a binomial or Poisson ``aic``: −2 × its prior-weighted
+        log-probability (a remote fit sums them over distinct responses × counts)."""
         if self.name == "binomial":
             m = np.rint(n if np.any(n > 1) else wt)
             k = np.rint(m * y)
             scale = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
-            return float(-2.0 * np.sum(scale * stats.binom.logpmf(k, m, mu)))
+            return -2.0 * scale * stats.binom.logpmf(k, m, mu)
         if self.name == "poisson":
-            return float(-2.0 * np.sum(wt * stats.poisson.logpmf(y, mu)))
-        nobs = y.size
-        dev = float(np.sum(self.dev_resid(y, mu, wt)))
-        return float(nobs * (np.log(2.0 * np.pi * dev / nobs) + 1.0) + 2.0 - np.sum(np.log(wt)))
+            return -2.0 * wt * stats.poisson.logpmf(y, mu)
+        raise FitError(f"aic_terms: not defined for the {self.name} family")
 
     def kernel(self, y, n, wt) -> "Kernel":
         """The same deviance residuals and aic with everything that depends on y

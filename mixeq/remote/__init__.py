@@ -12,10 +12,10 @@ from mixeq.remote.errors import SourceError, UnsupportedTermError
 from mixeq.remote.source import Source, is_remote, source
 
 
-def remote_design(spec, data):
+def remote_design(spec, data, family=None, weights=None, offset=None):
     from mixeq.remote.design import build_remote_design
 
-    return build_remote_design(spec, data)
+    return build_remote_design(spec, data, family=family, weights=weights, offset=offset)
 
 
 def fit_remote(model, reml: bool = True, **options):

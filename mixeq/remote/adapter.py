@@ -16,8 +16,10 @@ differences, all here:
 3. the result is a :class:`RemoteFitResult`: fitted values and residuals are
    engine queries (``fitted_query()``), evaluated only when asked for.
 
-GLMMs are not fitted from remote sources yet (they need a pass over the rows per
-PIRLS step); a family other than gaussian is refused here.
+With prior weights (``weights=`` a column) the Gram sums are weighted (Σ w b bᵀ):
+the pseudo-rows are those of the √w-scaled rows, and the criterion subtracts
+Σ log w, as lme4's devCrit and mixeq's in-memory fit do. GLMMs (binomial,
+Poisson) are fitted from per-cell sufficient statistics by glmm.py.
 """
 from __future__ import annotations
 
@@ -34,14 +36,14 @@ from mixeq.fitting.search import search
 from mixeq.fitting.threads import limit
 
 
-def fit_remote(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
-               factor: str = "auto", family=None, **options) -> "RemoteFitResult":
+def fit_remote(model, reml: bool | None = True, optimizer: str = "bobyqa", start=None,
+               factor: str = "auto", **options):
     """Fit a Model whose design is a RemoteDesign (see the module)."""
-    if family is not None and str(getattr(family, "name", family)).lower() not in ("gaussian",):
-        raise FitError(
-            f"family={family!r}: generalized mixed models cannot be fitted from a database or "
-            "Spark source yet (each PIRLS step needs a pass over the rows); fit a linear "
-            "(gaussian) model, or load the data into a pandas DataFrame")
+    if model.is_glmm:
+        from mixeq.remote.glmm import fit_remote_glmm
+
+        return fit_remote_glmm(model, reml=reml, optimizer=optimizer, start=start, **options)
+    reml = True if reml is None else reml
     design = model.design
     X = np.ascontiguousarray(design.X.to_numpy(dtype=float))
     y = design.y.to_numpy(dtype=float)
@@ -57,6 +59,8 @@ def fit_remote(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
             raise FitError("the criterion is not finite at the optimum: the fixed-effects "
                            "matrix is probably singular, or the response is constant")
         fz = fac.factorization(summary.theta)
+    if design.log_weights is not None:   # lme4's devCrit: the √w-scaled criterion − Σ log w
+        summary.objective -= design.log_weights
     centering = Centering(design.intercept_index, design.x_shifts, design.y_shift)   # (2)
     if design.intercept_index is not None:
         fz = centering.restore(fz)
@@ -69,6 +73,11 @@ class RemoteFitResult(FitResult):
     """A fit from a remote source: lme4's accessors, with fitted values and
     residuals computed by the engine (``fitted_query()``) and pulled only when
     ``fitted`` or ``residuals`` is read."""
+
+    @property
+    def remote_passes(self) -> int:
+        """Queries over the data's rows this fit took (the fit itself needs none)."""
+        return int(self.model.design.passes)
 
     def fitted_query(self):
         """A lazy query of the complete rows with ``fitted`` and ``residual`` columns
@@ -105,5 +114,8 @@ class RemoteFitResult(FitResult):
                           optimizer=self.optimizer_summary.backend.split(":")[1])
 
     def predict(self, newdata=None, include_random: bool = True):
-        raise FitError("predict() on new data is not available for fits from a remote source; "
-                       "use fit.fitted_query() for the fitted values of the data's rows")
+        """Predictions for new rows (a DataFrame, or a path/table as for fitting;
+        None: the source's rows), computed by an engine (mixeq/remote/predict.py)."""
+        from mixeq.remote.predict import predict_remote
+
+        return predict_remote(self, newdata, include_random=include_random)

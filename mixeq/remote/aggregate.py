@@ -41,28 +41,37 @@ def complete_predicate(table, columns: list[str], given_levels: dict):
     return out
 
 
-def profile(src, complete, columns: list[str], means: dict, response, cell_key=None) -> dict:
+def profile(src, complete, columns: list[str], means: dict, response, cell_key=None,
+            extra: dict | None = None) -> dict:
+    """``response`` None: no response statistics (a GLMM's are in glmm.py); ``extra``:
+    more named aggregates, returned as numbers."""
     t = src.table
     metrics = {"n_total": t.count(), "n_complete": complete.cast("int64").sum()}
     for i, c in enumerate(columns):
         metrics[f"miss_{i}"] = t[c].isnull().cast("int64").sum()
     for i, expr in enumerate(means.values()):
         metrics[f"mean_{i}"] = expr.mean(where=complete)
-    metrics["y_mean"] = response.mean(where=complete)
-    metrics["y_min"] = response.min(where=complete)
-    metrics["y_max"] = response.max(where=complete)
+    if response is not None:
+        metrics["y_mean"] = response.mean(where=complete)
+        metrics["y_min"] = response.min(where=complete)
+        metrics["y_max"] = response.max(where=complete)
     if cell_key is not None:
         metrics["cells"] = cell_key.approx_nunique(where=complete)
+    metrics.update(extra or {})
     row = src.execute(t.aggregate(**metrics)).iloc[0]
-    return {
+    out = {
         "n_total": int(row["n_total"]),
         "n": _int(row["n_complete"]),
         "missing": {c: _int(row[f"miss_{i}"]) for i, c in enumerate(columns)},
         "means": {name: _float(row[f"mean_{i}"]) for i, name in enumerate(means)},
-        "y_mean": _float(row["y_mean"]), "y_min": _float(row["y_min"]),
-        "y_max": _float(row["y_max"]),
+        "y_mean": 0.0, "y_min": 0.0, "y_max": 1.0, "check_constant": response is not None,
         "cells": int(row["cells"]) if cell_key is not None else None,
     }
+    if response is not None:
+        out.update(y_mean=_float(row["y_mean"]), y_min=_float(row["y_min"]),
+                   y_max=_float(row["y_max"]))
+    out.update({k: _float(row[k]) for k in extra or {}})
+    return out
 
 
 def _int(v) -> int:
@@ -81,14 +90,17 @@ def factor_levels(src, complete, column: str) -> list:
     return [v.item() if isinstance(v, np.generic) else v for v in out[column].tolist()]
 
 
-def cell_grams(src, complete, keys: list[str], basis: list) -> tuple[pd.DataFrame, np.ndarray]:
-    """Per cell: key values, and the (cells, d, d) Gram stack of [1, basis…]."""
+def cell_grams(src, complete, keys: list[str], basis: list, weight=None
+               ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per cell: key values, and the (cells, d, d) Gram stack of [1, basis…]
+    (weighted by the prior weights ``weight`` when given: Σ w b bᵀ)."""
     t = src.table.filter(complete)
     cols = [ibis.literal(1.0, type="float64")] + list(basis)
     d = len(cols)
-    metrics = {"n_": t.count()}
+    metrics = {"n_": t.count() if weight is None else weight.sum()}
     for i, j in _upper(d):
-        metrics[f"s_{i}_{j}"] = (cols[i] * cols[j]).sum() if i else cols[j].sum()
+        prod = (cols[i] * cols[j]) if i else cols[j]
+        metrics[f"s_{i}_{j}"] = (prod if weight is None else prod * weight).sum()
     expr = t.group_by(keys).aggregate(**metrics) if keys else t.aggregate(**metrics)
     out = src.execute(expr)
     G = np.empty((len(out), d, d))
@@ -105,10 +117,17 @@ def _upper(d: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(d) for j in range(i, d) if j > 0]
 
 
-def cell_rows(src, complete, keys: list[str], basis: list) -> tuple[pd.DataFrame, np.ndarray]:
-    """Each complete row's key values and basis columns [1, basis…] (rows × d)."""
+def cell_rows(src, complete, keys: list[str], basis: list, weight=None
+              ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each complete row's key values and basis columns [1, basis…] (rows × d),
+    scaled by √w when prior weights are given (weighted least squares)."""
     t = src.table.filter(complete)
     names = [f"b_{i}" for i in range(len(basis))]
-    out = src.execute(t.select(*keys, **dict(zip(names, basis))))
+    cols = dict(zip(names, basis))
+    if weight is not None:
+        cols["w_"] = weight
+    out = src.execute(t.select(*keys, **cols))
     B = np.column_stack([np.ones(len(out))] + [out[n].to_numpy(dtype=float) for n in names])
+    if weight is not None:
+        B *= np.sqrt(out["w_"].to_numpy(dtype=float))[:, None]
     return out[keys], B

@@ -67,6 +67,19 @@ class RemoteDesign:
     by_column: dict = field(default_factory=dict)
     x_model_spec: object = None
     remote: bool = True
+    spec: object = None              # the formula, to compile it again on new data (predict)
+    factor_levels: dict = field(default_factory=dict)   # factor → [(engine value, label)]
+    weight_expr: object = None       # prior weights (lme4's weights =), an engine expression
+    log_weights: float | None = None  # Σ log w over the rows (lme4's devCrit)
+    cells: object = None            # a GLMM's cell statistics (glmm.py)
+    family: object = None
+    trials_expr: object = None       # binomial trials of a cbind() response
+
+    def glm_response(self, family):
+        """The GLMM response of the cells (mixeq.fitting.glmm.response's seam)."""
+        from mixeq.remote.glmm import cell_response
+
+        return cell_response(self, family)
 
     @property
     def Z(self):
@@ -87,7 +100,10 @@ class RemoteDesign:
         return remote_predictor_levels(self)
 
 
-def build_remote_design(spec, data) -> RemoteDesign:
+def build_remote_design(spec, data, family=None, weights=None, offset=None) -> RemoteDesign:
+    """The design of ``spec`` on a remote source; ``family`` (not Gaussian): a GLMM,
+    aggregated into cells (glmm.py); ``weights``/``offset``: column names (lme4's
+    ``weights =`` and ``offset =``)."""
     src = source(data)
     comp = Compiler(src.table, src.factors)
     schema = comp.schema
@@ -95,7 +111,12 @@ def build_remote_design(spec, data) -> RemoteDesign:
         if name not in schema:
             raise UnknownColumnError(f"factors= names '{name}', which is not a column of "
                                      f"{src.description}")
-    response, offset, fixed_atoms, random_atoms, used = _parse(spec, comp)
+    glm = family is not None and not family.is_gaussian_identity
+    response, offset_expr, fixed_atoms, random_atoms, used = _parse(spec, comp, glm)
+    weight_expr, offset_col = _prior_columns(comp, weights, offset, src)
+    used += [c for c in (weights, offset) if isinstance(c, str)]
+    if offset_col is not None:
+        offset_expr = offset_col if offset_expr is None else offset_expr + offset_col
     group_cols = list(dict.fromkeys(g for r in spec.random for g in r.group))
     for g in group_cols:
         if g not in schema:
@@ -105,17 +126,26 @@ def build_remote_design(spec, data) -> RemoteDesign:
     used = list(dict.fromkeys(used + group_cols))
     complete = aggregate.complete_predicate(src.table, used, src.factors)
     numeric_atoms = _numeric_columns(fixed_atoms + random_atoms, comp)
-    y_expr = response if offset is None else response - offset
+    if glm:
+        from mixeq.remote import glmm
+
+        return glmm.build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used,
+                                      group_cols, complete, numeric_atoms, offset_expr,
+                                      weight_expr)
+    y_expr = response if offset_expr is None else response - offset_expr
     key = None
     if len(group_cols) > 1:
         key = _cell_key(src.table, group_cols)
-    prof = aggregate.profile(src, complete, used, numeric_atoms, y_expr, key)
+    extra = {}
+    if weight_expr is not None:   # lme4's devCrit subtracts Σ log w; weights of 0 are refused
+        extra = {"w_min": weight_expr.min(where=complete),
+                 "w_log": weight_expr.ln().sum(where=complete & (weight_expr > 0))}
+    prof = aggregate.profile(src, complete, used, numeric_atoms, y_expr, key, extra)
     _check_profile(prof, used, spec, src, numeric_atoms)
+    if weight_expr is not None:
+        _check_weights(prof, weights, gaussian=True)
     n = prof["n"]
-    for atoms in fixed_atoms + random_atoms:
-        for a in atoms:
-            if a.factor and a.text not in comp.levels:
-                comp.levels[a.text] = _levels_of(src, complete, a.text, src.factors)
+    _find_levels(fixed_atoms + random_atoms, comp, src, complete)
     x_cols = comp.columns(spec.intercept, fixed_atoms)
     t_cols = [comp.columns(r.intercept or not r.terms, atoms)
               for r, atoms in zip(spec.random, _split(random_atoms, spec))]
@@ -133,11 +163,11 @@ def build_remote_design(spec, data) -> RemoteDesign:
     if group_cols and prof["cells"] is not None and prof["cells"] > ROWS_SHARE * n:
         mode = "rows"
     if mode == "rows":
-        keys, P = aggregate.cell_rows(src, complete, group_cols, exprs)
+        keys, P = aggregate.cell_rows(src, complete, group_cols, exprs, weight_expr)
         owner = np.arange(len(P))
         G_total = P.T @ P
     else:
-        keys, G = aggregate.cell_grams(src, complete, group_cols, exprs)
+        keys, G = aggregate.cell_grams(src, complete, group_cols, exprs, weight_expr)
         G_total = G.sum(axis=0)
         P, owner = pseudo_rows(G)
         del G
@@ -185,19 +215,65 @@ def build_remote_design(spec, data) -> RemoteDesign:
         data=pd.DataFrame(columns=list(schema)), nobs=n,
         dropped_rows=prof["n_total"] - n, dropped_columns=dropped, source=src,
         complete=complete, x_exprs={c.name: c.expr for c in x_cols}, term_exprs=term_exprs,
-        y_expr=response, offset_expr=offset, intercept_index=icpt,
+        y_expr=response, offset_expr=offset_expr, intercept_index=icpt,
         x_shifts=np.array([shifts.get(c.name, 0.0) for c in x_cols]), y_shift=y_shift,
         predictors=predictors, passes=2 + len(comp.levels), mode=mode,
-        by_column={c: m for c, m in prof["missing"].items() if m})
+        by_column={c: m for c, m in prof["missing"].items() if m},
+        spec=spec, factor_levels=dict(comp.levels), weight_expr=weight_expr,
+        log_weights=prof.get("w_log") if weight_expr is not None else None)
+
+
+def _find_levels(terms: list, comp: Compiler, src, complete) -> None:
+    """The levels of every factor in the terms, one query per factor (comp.levels)."""
+    for atoms in terms:
+        for a in atoms:
+            if a.factor and a.text not in comp.levels:
+                comp.levels[a.text] = _levels_of(src, complete, a.text, src.factors)
+
+
+def _prior_columns(comp: Compiler, weights, offset, src):
+    """The engine expressions of ``weights=`` and ``offset=`` given as column names."""
+    out = []
+    for value, what in ((weights, "weights"), (offset, "offset")):
+        if value is None:
+            out.append(None)
+            continue
+        if not isinstance(value, str):
+            raise SourceError(f"{what}= for {src.description} must name a column of the table "
+                              f"(a {type(value).__name__} of values cannot be matched to rows "
+                              "that are never loaded)")
+        if value not in comp.schema:
+            raise UnknownColumnError(f"the {what} column '{value}' is not in the table; columns: "
+                                     f"{', '.join(list(comp.schema)[:12])}")
+        if comp.is_factor_column(value):
+            raise DataError(f"the {what} column '{value}' must be numeric (its type is "
+                            f"{comp.schema[value]})")
+        out.append(comp.table[value].cast("float64"))
+    return out
+
+
+def _check_weights(prof: dict, name: str, gaussian: bool) -> None:
+    low = prof.get("w_min")
+    if low is not None and low < 0:
+        raise DataError(f"the weights (column '{name}') have negative values (e.g. {low:g}); "
+                        "prior weights must be ≥ 0")
+    if gaussian and low is not None and low == 0:
+        raise DataError("weights of 0 in a linear mixed model: drop those rows instead")
 
 
 # -- parsing -------------------------------------------------------------------
-def _parse(spec, comp: Compiler):
-    """Response, offset and the atoms of every term; the raw columns they read."""
+def _parse(spec, comp: Compiler, glm: bool = False):
+    """Response, offset and the atoms of every term; the raw columns they read (a
+    GLMM's response is compiled by glmm.py: only its columns are listed here)."""
     schema = comp.schema
     used: list[str] = []
     resp = spec.response.strip()
-    if resp in schema:
+    response = None
+    if glm:
+        from mixeq.remote.glmm import response_columns
+
+        used += response_columns(resp, comp)
+    elif resp in schema:
         if comp.is_factor_column(resp):
             raise DataError(f"the response '{resp}' is not numeric (type {schema[resp]}); a "
                             "linear mixed model needs a numeric outcome")
@@ -207,6 +283,13 @@ def _parse(spec, comp: Compiler):
         atom = comp.atom(resp, resp, "the response")
         response = comp.numeric(atom.node)
         used += comp.names_in(atom.node, resp)
+    offset, fixed_atoms, random_atoms, more = parse_terms(spec, comp)
+    return response, offset, fixed_atoms, random_atoms, list(dict.fromkeys(used + more))
+
+
+def parse_terms(spec, comp: Compiler):
+    """The offset, the atoms of the fixed and random terms, and the columns they read."""
+    used: list[str] = []
     offset = None
     fixed_atoms = []
     offsets = [f"offset({o})" for o in getattr(spec, "offsets", ())]   # the parser's list
@@ -230,7 +313,7 @@ def _parse(spec, comp: Compiler):
             random_atoms.append(atoms)
             for a in atoms:
                 used += _atom_columns(a, comp, term)
-    return response, offset, fixed_atoms, random_atoms, list(dict.fromkeys(used))
+    return offset, fixed_atoms, random_atoms, used
 
 
 def _numeric_columns(terms: list, comp: Compiler) -> dict:
@@ -301,7 +384,7 @@ def _check_profile(prof: dict, used: list[str], spec, src, numeric_atoms: dict) 
     if bad:
         raise DataError(f"infinite or undefined values in {', '.join(bad)} (a transformation "
                         "such as log() of zero or a negative number?)")
-    if prof["y_min"] == prof["y_max"]:
+    if prof["y_min"] == prof["y_max"] and prof.get("check_constant", True):
         raise DataError(f"the response '{spec.response}' is constant ({prof['y_min']:g}) in all "
                         f"{prof['n']} rows used: there is no variation to model")
 
@@ -317,6 +400,8 @@ def _levels_of(src, complete, column: str, given: dict) -> list[tuple[object, st
     from mixeq.design.grouping import factor_codes
 
     labels = factor_codes(pd.Series(values))[1]
+    if column in given:            # a factor by factors=: compared by label (compile.py)
+        return [(lab, lab) for lab in labels]
     by_label = {str(v): v for v in values}
     return [(by_label[lab], lab) for lab in labels]
 

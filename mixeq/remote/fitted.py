@@ -17,26 +17,44 @@ import pandas as pd
 from mixeq.remote.source import SOURCE_NAME
 
 
-def _base(fit):
+def _base(fit, t=None, x_exprs=None, offset_expr=None, term_exprs=None, keys=None,
+          extra=None):
+    """The rows with their keys, the fixed part of η (``_fx``) and each term's
+    columns (``_t{i}_{j}``); by default the source's complete rows and the fit's
+    compiled expressions (predict.py passes those compiled on new data)."""
     design = fit.model.design
-    t = design.source.table.filter(design.complete)
+    if t is None:
+        t = design.source.table.filter(design.complete)
+        x_exprs, offset_expr, term_exprs = design.x_exprs, design.offset_expr, design.term_exprs
+        names = list(dict.fromkeys(c for term in fit.model.terms for c in term.group.split(":")))
+        keys = {c: t[c] for c in names}
+        extra = {"_y": design.y_expr}
+        if getattr(design, "cells", None) is not None:   # a GLMM: prior weights of the rows
+            from mixeq.remote.glmm import _product
+
+            wt = _product(design.trials_expr, design.weight_expr)
+            extra["_wt"] = ibis.literal(1.0, type="float64") if wt is None else wt
     fx = ibis.literal(0.0, type="float64")
-    for (name, expr), beta in zip(design.x_exprs.items(), fit.fixef.to_numpy()):
+    for (name, expr), beta in zip(x_exprs.items(), fit.fixef.to_numpy()):
         fx = fx + (float(beta) if expr is None else expr * float(beta))
-    if design.offset_expr is not None:
-        fx = fx + design.offset_expr
-    cols = {"_y": design.y_expr, "_fx": fx}
-    keys = list(dict.fromkeys(c for term in fit.model.terms for c in term.group.split(":")))
-    for i, exprs in enumerate(design.term_exprs):
+    if offset_expr is not None:
+        fx = fx + offset_expr
+    cols = {**(extra or {}), "_fx": fx}
+    for i, exprs in enumerate(term_exprs):
         for j, e in enumerate(exprs):
             cols[f"_t{i}_{j}"] = ibis.literal(1.0, type="float64") if e is None else e
-    return t.select(*keys, **cols), keys
+    return t.select(**keys, **cols), list(keys)
 
 
-def _modes(fit, i: int, term) -> pd.DataFrame:
-    """Term i's modes keyed by the engine values of its grouping variables."""
+def _modes(fit, i: int, term, as_labels: bool = False) -> pd.DataFrame:
+    """Term i's modes keyed by the engine values of its grouping variables (or by
+    their labels, for new data whose types may differ)."""
     g = fit.model.design.groups[term.group]
     frame = g.level_keys.reset_index(drop=True).copy()
+    if as_labels:
+        from mixeq.datasets import labels
+
+        frame = frame.apply(lambda col: pd.Series(labels(col), index=col.index).astype(str))
     frame.columns = [f"_k{i}_{c}" for c in range(frame.shape[1])]
     b = fit._b[i]
     for j in range(b.shape[1]):
@@ -45,35 +63,75 @@ def _modes(fit, i: int, term) -> pd.DataFrame:
 
 
 def _assemble(base, keys, tables, fit):
+    """The rows joined with each term's modes (left joins: a level without a mode
+    gets none); returns the table and η (the LMM's fitted values)."""
     t = base
     for i, (term, m) in enumerate(zip(fit.model.terms, tables)):
         cols = term.group.split(":")
         preds = [t[c] == m[f"_k{i}_{k}"] for k, c in enumerate(cols)]
         t = t.left_join(m, preds).select(
             *[t[c] for c in t.columns], *[m[f"_b{i}_{j}"] for j in range(term.ncols)])
-    fitted = t["_fx"]
+    eta = t["_fx"]
     for i, term in enumerate(fit.model.terms):
         for j in range(term.ncols):
-            fitted = fitted + t[f"_t{i}_{j}"] * t[f"_b{i}_{j}"].fill_null(0.0)
-    return t.select(*keys, y=t["_y"], fitted=fitted, residual=t["_y"] - fitted)
+            eta = eta + t[f"_t{i}_{j}"] * t[f"_b{i}_{j}"].fill_null(0.0)
+    return t, eta
 
 
-def fitted_query(fit):
+def _query(fit, finish):
+    """The source's complete rows with η, finished by ``finish(t, eta, keys)``; a DuckDB
+    relation's query runs in its own connection (the modes go there as Parquet)."""
     design = fit.model.design
     base, keys = _base(fit)
     modes = [_modes(fit, i, term) for i, term in enumerate(fit.model.terms)]
     if design.source.kind != "duckdb-relation":
-        return _assemble(base, keys, [ibis.memtable(m) for m in modes], fit)
-    # a relation runs SQL in its own connection: the modes go there as Parquet files
+        t, eta = _assemble(base, keys, [ibis.memtable(m) for m in modes], fit)
+        return finish(t, eta, keys)
     names = [f"mixeq_modes_{i}" for i in range(len(modes))]
     tables = [ibis.table(ibis.memtable(m).schema(), name=n) for m, n in zip(modes, names)]
-    sql = str(ibis.to_sql(_assemble(base, keys, tables, fit), dialect="duckdb"))
+    t, eta = _assemble(base, keys, tables, fit)
+    sql = str(ibis.to_sql(finish(t, eta, keys), dialect="duckdb"))
     folder = tempfile.mkdtemp(prefix="mixeq_modes_")
     for m, n in zip(modes, names):
         path = os.path.join(folder, f"{n}.parquet")
         m.to_parquet(path, index=False)
         sql = sql.replace(f'"{n}"', f"read_parquet('{path}')")
     return design.source.data.query(SOURCE_NAME, sql)
+
+
+def fitted_query(fit):
+    return _query(fit, lambda t, eta, keys: t.select(*keys, y=t["_y"], fitted=eta,
+                                                     residual=t["_y"] - eta))
+
+
+def linkinv_expr(link: str, eta):
+    """μ = g⁻¹(η) in the engine, for the links every engine writes with exp()."""
+    if link == "logit":
+        return 1.0 / (1.0 + (-eta).exp())
+    if link == "log":
+        return eta.exp()
+    if link == "cloglog":
+        return 1.0 - (-(eta.exp())).exp()
+    if link == "identity":
+        return eta
+    return None
+
+
+def glmm_fitted_query(fit):
+    def finish(t, eta, keys):
+        cols = {"y": t["_y"], "eta": eta}
+        mu = linkinv_expr(fit.family.link.name, eta)
+        if mu is not None:
+            cols["fitted"] = mu
+        return t.select(*keys, **cols)
+    return _query(fit, finish)
+
+
+def glmm_fetch(fit) -> pd.DataFrame:
+    q = _query(fit, lambda t, eta, keys: t.select(y=t["_y"], wt=t["_wt"], eta=eta))
+    if fit.model.design.source.kind == "duckdb-relation":
+        return q.df()
+    return fit.model.design.source.execute(q)
 
 
 def fetch(fit) -> pd.DataFrame:

@@ -90,9 +90,10 @@ def test_constant_response_and_single_level_factor():
         mixeq.Model("y ~ x + (1 | h)", data=str(p2))
 
 
-def test_glmm_family_is_refused_with_the_reason(sleep):
+def test_family_belongs_to_the_model_not_to_fit(sleep):
+    """As in memory: the family is given to Model()/mixeq.fit() (GLMMs: test_remote_glmm.py)."""
     m = mixeq.Model("Reaction ~ Days + (1 | Subject)", data=sleep)
-    with pytest.raises(mixeq.FitError, match="generalized mixed models cannot be fitted from"):
+    with pytest.raises(mixeq.FitError, match="unknown fit option.*family"):
         m.fit(family="binomial")
 
 

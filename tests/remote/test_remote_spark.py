@@ -55,3 +55,21 @@ def test_spark_fit_equals_the_in_memory_fit_and_lme4(spark, ref_id, csv):
         q = fit.fitted_query()
         np.testing.assert_allclose(np.sort(q.to_pandas()["fitted"].to_numpy()),
                                    np.sort(memory.fitted.to_numpy()), rtol=1e-9)
+
+
+def test_spark_glmm_equals_the_in_memory_glmer_fit(spark):
+    """cbpp's binomial GLMM (cbind response) from a Spark DataFrame: the cells' one
+    aggregate query, then glmer's criterion as in memory."""
+    from fitting.glmm_helpers import glmm_fit, load_glmm_reference
+    from mixeq.remote import source
+
+    ref = load_glmm_reference("cbpp_binomial")
+    df = spark.read.parquet(parquet_of("cbpp.csv"))
+    fit = mixeq.fit(ref["formula"], data=source(df, factors={"period": None}),
+                    family="binomial")
+    assert fit.objective == pytest.approx(glmm_fit("cbpp_binomial").objective, rel=1e-9)
+    assert fit.remote_passes == 4 and fit.nobs == 56
+    np.testing.assert_allclose(fit.fixef.to_numpy(), list(ref["fixef"].values()), rtol=1e-3)
+    eta = fit.fitted_query().to_pandas()["eta"].to_numpy()
+    np.testing.assert_allclose(np.sort(eta), np.sort(glmm_fit("cbpp_binomial").linear_predictor),
+                               rtol=1e-7, atol=1e-9)

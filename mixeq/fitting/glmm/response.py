@@ -20,6 +20,9 @@ class GlmResponse:
 
     @classmethod
     def of(cls, model) -> "GlmResponse":
+        cells = getattr(model.design, "glm_response", None)
+        if cells is not None:   # data aggregated into cells by an engine (mixeq/remote/glmm.py)
+            return cells(model.family)
         y = model.y.to_numpy(dtype=float)
         n_obs = y.size
         family = model.family
