@@ -42,10 +42,10 @@ def check_agreement(structure: Structure, spec: ModelSpec, doc: Document,
         mine, theirs = _terms(spec), _terms(other)
         only_levels = [mine[k] for k in mine if k not in theirs]
         only_here = [theirs[k] for k in theirs if k not in mine]
-        D.emit(
-            doc.diagnostics, D.COMPOSITE_MISMATCH, eq.line, eq.text,
-            f"this equation for {spec.response} is not the same model as the level-1/level-2 "
-            f"equations: it reads as {other.canonical()}, they read as "
-            f"{spec.canonical()}; only in the level equations: {_describe(only_levels)}; only "
-            f"here: {_describe(only_here)}.")
+        reading = (f"{other.canonical()}, they read as {spec.canonical()}; only in the level "
+                   f"equations: {_describe(only_levels)}; only here: {_describe(only_here)}.")
+        doc.disagreements[eq.line] = reading
+        D.emit(doc.diagnostics, D.COMPOSITE_MISMATCH, eq.line, eq.text,
+               f"this equation for {spec.response} is not the same model as the level-1/level-2 "
+               f"equations: it reads as {reading}")
 

@@ -10,8 +10,8 @@ from mixeq.reader.covariance import blocks
 from mixeq.reader.document import looks_like_latex, read_document
 from mixeq.reader.drawn import undraw
 from mixeq.reader.legend import read_legend
-from mixeq.reader.matrix_form import explain as explain_forms
 from mixeq.reader.matrix_form import rewrite
+from mixeq.reader.matrix_remarks import explain as explain_forms
 from mixeq.reader.prose import clean
 from mixeq.reader.render import render_form
 from mixeq.reader.result import ReadResult
@@ -49,7 +49,7 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
                         "brackets deep; mixeq refuses such input: remove redundant brackets.", fmt)
     try:
         legend, _ = read_legend(text)  # index legends live in prose: read them first
-        source, matrices, observations = rewrite(clean(text))
+        source, matrices, observations = rewrite(undraw(clean(text)))
         doc, spec, levels, mapping, places = _read_model(source, {**legend,
                                                                   **(group_map or {})})
     except RecursionError:
@@ -61,8 +61,7 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     diagnostics = list(doc.diagnostics)
     notes: list[str] = []
     if spec is not None and (matrices or observations):
-        diagnostics, notes = explain_forms(diagnostics, matrices, observations, spec, text,
-                                           doc)
+        diagnostics, notes = explain_forms(diagnostics, matrices, observations, spec, doc)
     if spec is not None and data is not None:
         from mixeq.reader.data_check import check_data
 

@@ -133,13 +133,13 @@ INTERNAL_ERROR = register(
     "internal-error", "read", _R + "api.read_equations",
     "a bug in mixeq's reader (reported as a remark, never a traceback)")
 MATRIX_FORM_MISMATCH = register(
-    "matrix-form-mismatch", "forms", _R + "matrix_form.explain",
+    "matrix-form-mismatch", "forms", _R + "matrix_remarks.explain",
     "a matrix form for one cluster that is not the level equations' model")
 MATRIX_SHAPE = register(
-    "matrix-form-shape", "forms", _R + "matrix_form.explain",
+    "matrix-form-shape", "forms", _R + "matrix_remarks.explain",
     "a matrix of the matrix form whose columns and vector entries do not pair up")
 OBSERVATION_MISMATCH = register(
-    "observation-mismatch", "forms", _R + "matrix_form.explain",
+    "observation-mismatch", "forms", _R + "matrix_remarks.explain",
     "one observation written out that is not row 1 of the level equations' model")
 
 

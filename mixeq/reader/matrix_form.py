@@ -1,373 +1,433 @@
-"""The matrix form of one cluster and the one-observation form, as people write them:
+"""The matrix form of one cluster and the one-observation form, as people write them
+and as mixeq writes them, read with the reader's own tokens (reader/tokens.py):
 
-    [y_1j; ⋮; y_{n_j j}] = [1 X_1j; ⋮; 1 X_{n_j j}] · [γ_00; γ_10] + [1 X_1j; ⋮] · [U_0j; U_1j] + [ε_1j; ⋮]
+    [y_1j; ⋮; y_{n_j j}] = [1 X_1j; ⋮] · [γ_00; γ_10] + [1 X_1j; ⋮] · [U_0j; U_1j] + [ε_1j; ⋮]
+    Y_j = X_j β + Z_j b_j + ε_j   with   Y_j = […], X_j = […], β = […], Z_j = […], …
     y_1j = 1·γ_00 + X_1j·γ_10 + 1·U_0j + X_1j·U_1j + ε_1j
 
 Row 1 of a matrix form, multiplied out, is the one-observation equation; with the row
 number replaced by the observation index it is a composite equation, which the reader
-checks against the level equations (its ``composite-mismatch``). This module rewrites
-both forms into that composite line (same line number) and afterwards names what is
-wrong column by column (X_j's column against the model's X, Z_j's against the random
-effect it multiplies), or says plainly that Z_j is right and why.
+checks against the level equations (its ``composite-mismatch``). :func:`rewrite` puts
+that composite line in place of each form (same line number, other lines of the form
+blanked); reader/matrix_remarks.py afterwards names what is wrong column by column.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from mixeq.reader.diagnostics import MATRIX_FORM_MISMATCH, MATRIX_SHAPE, OBSERVATION_MISMATCH
+from mixeq.reader import tokens as T
+from mixeq.reader.lines import Statement, split_statements
+from mixeq.reader.parser import ParseError, parse_statement
+from mixeq.reader.symbols import ERROR, VAR, classify, parse_index
+from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
+from mixeq.reader.vocabulary import SUBSCRIPT_CHARS
 
-_ENV = re.compile(r"\\begin\{([bpvBV]?matrix)\}(.*?)\\end\{\1\}", re.S)
-_DOTS = re.compile(r"^\\[vcdl]?dots$|^\\ddots$|^$")
-_PLACE = re.compile(r"@M(\d+)@")
+_TO_SUBSCRIPT = {plain: sub for sub, plain in SUBSCRIPT_CHARS.items()}
+
+
+@dataclass
+class Cell:
+    """One cell of a matrix or vector: its tokens, its text as written and its parse."""
+
+    tokens: list[T.Token]
+    text: str
+    node: object | None = None
+
+    @property
+    def is_dots(self) -> bool:
+        return all(t.kind == T.DOTS for t in self.tokens)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
 class Written:
-    """One matrix-form line: its blocks (Y, then (matrix, vector) pairs, then ε)."""
+    """One matrix form: Y's rows, the (matrix rows, vector entries) pairs — X_j with β
+    first, then each Z_j with its b_j — and ε's entries; ``composite`` is row 1 multiplied
+    out with the observation index (empty when a matrix and its vector do not pair up:
+    ``shape`` says how), ``text`` the form as written."""
 
     line: int
-    y: list
-    pairs: list = field(default_factory=list)  # (rows of the matrix, entries of the vector)
-    residual: list | None = None
+    text: str
+    y: list[list[Cell]]
+    pairs: list[tuple[list[list[Cell]], list[Cell]]] = field(default_factory=list)
+    residual: list[Cell] | None = None
     composite: str = ""
+    shape: tuple[int, int] | None = None
+    effects: dict[str, list[Cell]] = field(default_factory=dict)  # b_j's symbol → entries
 
 
-def _rows(body: str) -> list[list[str]]:
-    rows = []
-    for raw in re.split(r"\\\\", body):
-        cells = [c.strip() for c in raw.split("&")]
-        if all(_DOTS.match(c) for c in cells):
-            continue
-        rows.append(cells)
-    return rows
+# -- reading a statement's tokens as a skeleton: matrices, symbols, operators ---------
+@dataclass
+class _Item:
+    kind: str  # "M" (a matrix or vector), "S" (a symbol), or a token kind
+    key: str = ""
+    rows: list[list[Cell]] | None = None
+    tokens: list[T.Token] = field(default_factory=list)
 
 
-def _first_row_index(cell: str) -> tuple[str, str] | None:
-    """``y_{1j}`` → ("1", "j"): the row number and the cluster letters."""
-    m = re.search(r"_\{?\s*(\d+)\s*,?\s*([A-Za-z]+)\s*\}?", cell)
-    return (m.group(1), m.group(2)) if m else None
+def _cell(tokens: list[T.Token], source: str, line: int) -> Cell:
+    text = source[tokens[0].start:tokens[-1].end] if tokens else ""
+    cell = Cell(tokens, text.strip())
+    if tokens and not cell.is_dots:
+        try:
+            cell.node = parse_statement(Statement(tokens, line, text, tokens[0].start))
+        except (ParseError, RecursionError):
+            cell.node = None
+    return cell
 
 
-def _generic(cell: str, row: str, cluster: str, obs: str, names: set | None = None) -> str:
-    """Row ``row`` of cluster ``cluster`` → the observation index: X_{1j} → X_{ij}; only
-    for ``names`` (written elsewhere with the observation index: y, X, ε), so that
-    r_{1i}, a random effect of person i, stays as it is."""
-    c = re.escape(cluster)
-    pattern = rf"(?P<name>[A-Za-z]+\}}*)(?:_\{{\s*{row}\s*,?\s*{c}\s*\}}|_{row}{c}\b)"
-
-    def swap(m):
-        base = m.group("name").rstrip("}")
-        if names is not None and base not in names:
-            return m.group(0)
-        return f"{m.group('name')}_{{{obs}{cluster}}}"
-
-    return re.sub(pattern, swap, cell)
-
-
-_COEFFICIENT_LIKE = {"beta", "gamma", "pi", "delta", "alpha", "mu", "tau", "sigma", "U", "u",
-                     "V", "v", "W", "w", "Q", "q", "r", "s", "b", "g", "zeta", "eta", "theta"}
-
-
-def _variables_by_letter(line: str, row: str, cluster: str) -> set:
-    """Without a level-1 equation to say which names carry the observation index: every
-    name written with the row number except coefficients and random effects (γ_00,
-    U_0j look like row 0 of j), and the residual."""
-    found = re.findall(rf"\\?([A-Za-z]+)\}}*_\{{?\s*{row}\s*,?\s*{re.escape(cluster)}\s*\}}?",
-                       line)
-    return {n for n in found if n not in _COEFFICIENT_LIKE}
-
-
-def observed_names(text: str, obs: str, cluster: str) -> set:
-    """Names written with the observation index somewhere: ``a_{ti}``, ``e_{ti}``."""
-    return set(re.findall(rf"([A-Za-z]+)\}}*_\{{?\s*{obs}\s*,?\s*{re.escape(cluster)}\s*\}}?",
-                          text))
-
-
-def _product(cell: str, coef: str) -> str:
-    c = cell.strip()
-    if c in ("1", "{1}"):
-        return coef
-    if c in ("0", "{0}"):
-        return ""
-    return f"{coef} \\cdot {c}"
-
-
-def observation_letter(text: str, outcome: str, cluster: str) -> str:
-    """The observation index the level-1 equation uses (``y_{ij}`` → i, ``Y_{ti}`` → t)."""
-    m = re.search(rf"\b{re.escape(outcome)}\}}*_\{{?\s*([A-Za-z])\s*,?\s*{re.escape(cluster)}\s*\}}?",
-                  text)
-    return m.group(1) if m and m.group(1) != cluster else ("i" if cluster != "i" else "t")
-
-
-def rewrite(text: str) -> tuple[str, list[Written], list[int]]:
-    """(text with matrix and observation lines as composite lines, the matrix lines
-    read, the observation lines' numbers)."""
-    lines = text.split("\n")
-    written, observations = [], []
-    for k, line in enumerate(lines):
-        if "matrix}" in line and "=" in line:
-            w = _read_matrix_line(line, k + 1, text)
-            if w is not None:
-                written.append(w)
-                lines[k] = w.composite
-                continue
-        obs = _observation_line(line, text)
-        if obs is not None:
-            observations.append(k + 1)
-            lines[k] = obs
-    return "\n".join(lines), written, observations
-
-
-def _read_matrix_line(line: str, number: int, text: str) -> Written | None:
-    body = re.sub(r"\\(?:begin|end)\{(?:equation|align|gather)\*?\}", " ", line)
-    mats = []
-
-    def place(m):
-        mats.append(_rows(m.group(2)))
-        return f" @M{len(mats) - 1}@ "
-
-    skeleton = _ENV.sub(place, body)
-    if "=" not in skeleton:
-        return None
-    lhs, rhs = skeleton.split("=", 1)
-    left = _PLACE.findall(lhs)
-    if len(left) != 1 or _PLACE.sub("", lhs).strip():
-        return None
-    y = mats[int(left[0])]
-    w = Written(number, y)
-    for part in re.split(r"(?<!\\)\+", rhs):
-        ids = [int(i) for i in _PLACE.findall(part)]
-        rest = re.sub(r"\\cdot|\\times|\*", " ", _PLACE.sub("", part)).strip()
-        if rest or not ids or len(ids) > 2:
-            return None
-        if len(ids) == 2:
-            w.pairs.append((mats[ids[0]], [r[0] for r in mats[ids[1]]]))
+def _matrix(tokens: list[T.Token], k: int, source: str, line: int):
+    """The matrix starting at ``tokens[k]`` (``\\begin{bmatrix}`` or a text ``[a, b; c, d]``):
+    (its rows of cells without the rows of dots, the index after it) or None."""
+    opener = tokens[k].kind
+    closer, cell_sep, row_sep = ((T.END, (T.AMP,), (T.ROWSEP,)) if opener == T.BEGIN
+                                 else (T.RBRACK, (T.COMMA,), (T.SEMI, T.ROWSEP)))
+    rows: list[list[list[T.Token]]] = [[[]]]
+    depth, j = 0, k + 1
+    while j < len(tokens):
+        tok = tokens[j]
+        if tok.kind in (T.BEGIN, T.LBRACK, T.LPAREN, T.LBRACE):
+            depth += 1
+        elif tok.kind in (T.END, T.RBRACK, T.RPAREN, T.RBRACE):
+            if depth == 0:
+                break
+            depth -= 1
+        if depth == 0 and tok.kind in cell_sep:
+            rows[-1].append([])
+        elif depth == 0 and tok.kind in row_sep:
+            rows.append([[]])
+        elif tok.kind not in (T.NEWLINE, T.EQ, T.SIM):
+            rows[-1][-1].append(tok)
         else:
-            w.residual = [r[0] for r in mats[ids[0]]]
-    first = _first_row_index(y[0][0]) if y and y[0] else None
-    if first is None:
+            return None  # a relation inside: not a matrix
+        j += 1
+    if j >= len(tokens) or tokens[j].kind != closer:
         return None
-    row, cluster = first
-    outcome = re.match(r"\s*([A-Za-z]+)", y[0][0])
-    obs = observation_letter(text, outcome.group(1) if outcome else "y", cluster)
-    terms = []
-    for mat, vec in w.pairs:
-        cells = mat[0] if mat else []
-        if len(cells) != len(vec):
-            w.composite = ""
-            w.pairs_ok = False
-            w.shape = (len(cells), len(vec))
-            return w
-        terms += [_product(_generic(c, row, cluster, obs), v) for c, v in zip(cells, vec)]
-    if w.residual:
-        terms.append(_generic(w.residual[0], row, cluster, obs))
-    w.composite = _generic(y[0][0], row, cluster, obs) + " = " + " + ".join(t for t in terms if t)
+    cells = [[_cell(c, source, line) for c in row] for row in rows]
+    cells = [row for row in cells if any(c.tokens for c in row)
+             and not all(c.is_dots or not c.tokens for c in row)]
+    return (cells, j + 1) if cells else None
+
+
+def _symbol_key(tokens: list[T.Token]) -> str:
+    return "|".join(t.value.replace(" ", "") for t in tokens)
+
+
+def skeleton(st: Statement, source: str) -> list[_Item]:
+    """The statement as matrices, symbols (a name with its scripts) and operators."""
+    toks, items, k = st.tokens, [], 0
+    while k < len(toks):
+        tok = toks[k]
+        if tok.kind in (T.BEGIN, T.LBRACK):
+            found = _matrix(toks, k, source, st.line)
+            if found is not None:
+                items.append(_Item("M", rows=found[0], tokens=toks[k:found[1]]))
+                k = found[1]
+                continue
+        if tok.kind == T.NAME:
+            j = k + 1
+            while j < len(toks) and toks[j].kind in (T.SUB, T.SUP):
+                j += 1
+            items.append(_Item("S", _symbol_key(toks[k:j]), tokens=toks[k:j]))
+            k = j
+            continue
+        items.append(_Item(tok.kind, tokens=[tok]))
+        k += 1
+    return items
+
+
+def _terms(items: list[_Item]) -> list[list[_Item]] | None:
+    """``A B + C D + E`` → [[A, B], [C, D], [E]] (None when anything else is written)."""
+    terms: list[list[_Item]] = [[]]
+    for item in items:
+        if item.kind == T.PLUS:
+            terms.append([])
+        elif item.kind == T.TIMES:
+            continue
+        elif item.kind in ("M", "S"):
+            terms[-1].append(item)
+        else:
+            return None
+    if any(not t or len(t) > 2 for t in terms) or any(len(t) == 1 for t in terms[:-1]):
+        return None
+    return terms
+
+
+# -- the forms --------------------------------------------------------------------------
+def _vector(rows: list[list[Cell]]) -> list[Cell]:
+    return [c for row in rows for c in row if c.tokens and not c.is_dots]
+
+
+def _written(st: Statement, y_rows, terms, resolve) -> Written | None:
+    w = Written(st.line, st.text.strip(), y_rows)
+    for term in terms:
+        blocks = [resolve(item) for item in term]
+        if any(b is None for b in blocks):
+            return None
+        if len(blocks) == 2:
+            w.pairs.append((blocks[0], _vector(blocks[1])))
+        else:
+            w.residual = _vector(blocks[0])
+    return w if w.pairs else None
+
+
+def inline_form(st: Statement, items: list[_Item]) -> Written | None:
+    """``[y] = [X] · [β] + [Z] · [b] + [ε]`` written with the matrices themselves."""
+    if len(items) < 3 or items[0].kind != "M" or items[1].kind != T.EQ:
+        return None
+    terms = _terms(items[2:])
+    if terms is None or any(i.kind != "M" for t in terms for i in t):
+        return None
+    return _written(st, items[0].rows, terms, lambda item: item.rows)
+
+
+def symbolic_form(st: Statement, items: list[_Item], defs: dict) -> Written | None:
+    """``Y_j = X_j β + Z_j b_j + ε_j`` with each symbol defined as a matrix elsewhere."""
+    if len(items) < 3 or items[0].kind != "S" or items[1].kind != T.EQ \
+            or items[0].key not in defs:
+        return None
+    terms = _terms(items[2:])
+    if terms is None or any(i.kind != "S" or i.key not in defs for t in terms for i in t):
+        return None
+    w = _written(st, defs[items[0].key][1], terms, lambda item: defs[item.key][1])
+    if w is not None:
+        w.effects = {t[1].key: _vector(defs[t[1].key][1]) for t in terms[1:] if len(t) == 2}
     return w
 
 
-def _observation_line(line: str, text: str) -> str | None:
-    """``y_{1j} = 1 \\cdot γ_00 + X_{1j} \\cdot γ_10 + …`` → the composite line."""
-    if "=" not in line:
+def _distribution(st: Statement, items: list[_Item], effects: dict) -> tuple | None:
+    """``b_j ~ N(0, T)``: the span of ``b_j`` and the vector it stands for, written
+    ``(U_0j, U_1j)'`` so that the covariance reader pairs T with the random effects."""
+    if len(items) < 2 or items[0].kind != "S" or items[1].kind != T.SIM \
+            or items[0].key not in effects:
         return None
-    lhs = line.split("=", 1)[0]
-    m = re.match(r"\s*(?:\{?\\(?:operatorname|mathrm|mathit|text)\{)?([A-Za-z]+)\}*"
-                 r"_\{?\s*(\d+)\s*,?\s*(\(?[A-Za-z]+\)?)\s*\}?\s*&?\s*$", lhs)
-    if not m:
-        return None
-    outcome, row, cluster = m.groups()
-    obs = observation_letter(text, outcome, cluster)
-    names = observed_names(text, obs, cluster) | _variables_by_letter(line, row, cluster)
-    out = _generic(line, row, cluster, obs, names)
-    return re.sub(r"(?<![\w}])1\s*\\cdot\s*", "", out)
+    entries = [c.text for c in effects[items[0].key]]
+    vector = entries[0] if len(entries) == 1 else "(" + ", ".join(entries) + ")'"
+    return items[0].tokens[0].start, items[0].tokens[-1].end, vector
 
 
-def variables(cell: str) -> frozenset:
-    """The variable names of a cell (``W_{j} X_{1j}`` → {W, X}; ``1`` → {})."""
-    names = re.findall(r"(?:\\(?:mathrm|text|operatorname|mathit)\{)?([A-Za-z][A-Za-z0-9]*)"
-                       r"(?=\}?_)", cell)
-    return frozenset(n for n in names)
-
-
-# -- after reading: name what is wrong, or say plainly that it is right ---------------
-def _cols(cells: list) -> list[frozenset]:
-    return [variables(c) for c in cells]
-
-
-def _show(vars_: frozenset) -> str:
-    return " × ".join(sorted(vars_)) if vars_ else "1"
-
-
-def _model_x(spec) -> list[frozenset]:
-    return ([frozenset()] if spec.intercept else []) + [frozenset(t.split(":")) for t in spec.fixed]
-
-
-def _model_z(spec) -> list[tuple[frozenset, str]]:
-    out = []
-    for r in spec.random:
-        cols = ([frozenset()] if r.intercept else []) + [frozenset(t.split(":")) for t in r.terms]
-        out += [(c, r.canonical()) for c in cols]
+def definitions(statements: list[Statement], skeletons: list[list[_Item]]) -> dict:
+    """``X_j = [ … ]``: symbol key → (its statement, the matrix's rows)."""
+    out = {}
+    for st, items in zip(statements, skeletons, strict=True):
+        if len(items) == 3 and items[0].kind == "S" and items[1].kind == T.EQ \
+                and items[2].kind == "M":
+            out.setdefault(items[0].key, (st, items[2].rows))
     return out
 
 
-def column_remarks(w: Written, spec) -> list[str]:
-    """What is wrong, column by column: X_j (the first product) against the model's X,
-    Z_j (the next ones) against the random effects their vector lists."""
-    out = []
-    if not w.pairs:
-        return out
-    X, beta = w.pairs[0]
-    have, want = _cols(X[0]), _model_x(spec)
-    extra = [(k, c) for k, c in enumerate(have) if c not in want]
-    missing = [c for c in want if c not in have]
-    for k, c in extra:
-        out.append(f"column {k + 1} of X_j ({X[0][k]}) is no column of the model's X "
-                   f"({', '.join(_show(v) for v in want)})")
-    for c in missing:
-        out.append(f"X_j has no column {_show(c)}, which the level equations give a "
-                   "fixed coefficient")
-    if not extra and not missing and have != want and sorted(map(sorted, have)) == \
-            sorted(map(sorted, want)):
-        pass  # another order than lme4's: fine when β follows it (checked by the composite)
-    zs = [(cells, vec) for cells, vec in w.pairs[1:]]
-    expected = _model_z(spec)
-    k0 = 0
-    for cells, vec in zs:
-        for k, (cell, effect) in enumerate(zip(cells[0], vec)):
-            if k0 + k >= len(expected):
-                out.append(f"Z_j's column {k + 1} ({cell}) goes with {effect}, but the model has "
-                           f"only {len(expected)} random effects")
+def symbols_of(node) -> list[Sym]:
+    """Every symbol in a parsed cell, in order."""
+    if isinstance(node, Sym):
+        return [node]
+    if isinstance(node, (Sum,)):
+        return [s for _, t in node.terms for s in symbols_of(t)]
+    if isinstance(node, Prod):
+        return [s for f in node.factors for s in symbols_of(f)]
+    if isinstance(node, Group):
+        return [s for row in node.rows for c in row if c is not None for s in symbols_of(c)]
+    if isinstance(node, Call):
+        return [s for a in node.args for s in symbols_of(a)]
+    return []
+
+
+# -- row 1 with the observation index -------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """Row ``number`` of the cluster with index ``letters``; ``obs`` replaces the number."""
+
+    number: str
+    letters: tuple[str, ...]
+    obs: str
+
+
+def row_index(tok: T.Token) -> tuple[str, tuple[str, ...]] | None:
+    """``_{1j}`` → ("1", ("j",)): the row number and the cluster letters of a subscript."""
+    idx = parse_index(tok.value)
+    if len(idx.numbers) != 1 or not idx.letters:
+        return None
+    return idx.numbers[0], idx.letters
+
+
+def _name_before(tokens: list[T.Token], k: int) -> str | None:
+    j = k - 1
+    while j >= 0 and tokens[j].kind in (T.RBRACE, T.SUP):
+        j -= 1
+    return tokens[j].value if j >= 0 and tokens[j].kind == T.NAME else None
+
+
+def _new_subscript(tok: T.Token, source: str, row: Row) -> tuple[int, int, str]:
+    a, b = tok.inner or (tok.start, tok.end)
+    written = source[a:b]
+    if written and all(ch in SUBSCRIPT_CHARS for ch in written):
+        plain = "".join(SUBSCRIPT_CHARS[ch] for ch in written).replace(row.number, row.obs, 1)
+        if all(ch in _TO_SUBSCRIPT for ch in plain):
+            return a, b, "".join(_TO_SUBSCRIPT[ch] for ch in plain)
+        return tok.start, tok.end, f"_({plain})"
+    return a, b, written.replace(row.number, row.obs, 1)
+
+
+def generic(tokens: list[T.Token], source: str, row: Row, names: set | None = None,
+            drop_ones: bool = False) -> str:
+    """The text of ``tokens`` with row ``row.number`` of the cluster written with the
+    observation index (X_{1j} → X_{ij}) — only for ``names`` when given, so that r_{1i},
+    a random effect of person i, stays as it is; ``drop_ones``: ``1 ·`` factors out."""
+    if not tokens:
+        return ""
+    start = tokens[0].start
+    edits = []
+    for k, tok in enumerate(tokens):
+        if tok.kind == T.SUB and row_index(tok) == (row.number, row.letters):
+            name = _name_before(tokens, k)
+            if name is not None and (names is None or name in names):
+                edits.append(_new_subscript(tok, source, row))
+        elif drop_ones and tok.kind == T.NUMBER and tok.value == "1" and k + 2 < len(tokens) \
+                and tokens[k + 1].kind == T.TIMES and (k == 0 or tokens[k - 1].kind in (
+                    T.EQ, T.PLUS, T.MINUS)):
+            edits.append((tok.start, tokens[k + 2].start, ""))
+    text = source[start:tokens[-1].end]
+    for a, b, new in sorted(edits, reverse=True):
+        text = text[:a - start] + new + text[b - start:]
+    return text
+
+
+def _product(cell: Cell, coef: Cell, source: str, row: Row, times: str) -> str:
+    if isinstance(cell.node, Num) and cell.node.value in ("1", "1.0"):
+        return coef.text
+    if isinstance(cell.node, Num) and cell.node.value.strip("0.") == "":
+        return ""
+    return f"{coef.text} {times} {generic(cell.tokens, source, row)}"
+
+
+def observation_letter(tokens: list[T.Token], outcome: str, letters: tuple[str, ...]) -> str:
+    """The observation index the level-1 equation uses (``y_{ij}`` → i, ``Y_{ti}`` → t)."""
+    for k, tok in enumerate(tokens):
+        if tok.kind == T.SUB and _name_before(tokens, k) == outcome:
+            idx = parse_index(tok.value)
+            if not idx.numbers and len(idx.letters) == len(letters) + 1 \
+                    and idx.letters[1:] == letters:
+                return idx.letters[0]
+    return "i" if "i" not in letters else "t"
+
+
+def composite_of(w: Written, tokens: list[T.Token], source: str, times: str) -> None:
+    """Row 1 of the matrix form multiplied out, with the observation index."""
+    first = w.y[0][0] if w.y and w.y[0] else None
+    sub = next((t for t in (first.tokens if first else []) if t.kind == T.SUB), None)
+    found = row_index(sub) if sub is not None else None
+    name = _name_before(first.tokens, first.tokens.index(sub)) if found else None
+    if found is None or name is None:
+        w.pairs = []
+        return
+    row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
+    terms = []
+    for rows, vector in w.pairs:
+        cells = rows[0]
+        if len(cells) != len(vector):
+            w.shape = (len(cells), len(vector))
+            return
+        terms += [_product(c, v, source, row, times) for c, v in zip(cells, vector)]
+    if w.residual:
+        terms.append(generic(w.residual[0].tokens, source, row))
+    w.composite = (generic(first.tokens, source, row) + " = "
+                   + " + ".join(t for t in terms if t))
+
+
+def observation_line(st: Statement, tokens: list[T.Token], source: str) -> str | None:
+    """``y_{1j} = 1 · γ_00 + X_{1j} · γ_10 + …`` → the composite line (None for other lines)."""
+    toks = st.tokens
+    k = next((j for j, t in enumerate(toks) if t.kind in (T.EQ, T.SIM)), None)
+    if k is None or toks[k].kind != T.EQ or k < 2 or toks[k - 1].kind != T.SUB:
+        return None
+    found = row_index(toks[k - 1])
+    name = _name_before(toks, k - 1)
+    if found is None or name is None or any(t.kind not in (T.NAME, T.LBRACE, T.RBRACE)
+                                            for t in toks[:k - 1]):
+        return None
+    if classify(Sym(name, 0, 0)).role != VAR:
+        return None  # b_1j = …: a coefficient's equation
+    row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
+    names = {name} | _observed_names(tokens, row) | _row_variables(toks, row)
+    return generic(toks, source, row, names, drop_ones=True)
+
+
+def _observed_names(tokens: list[T.Token], row: Row) -> set[str]:
+    """Names written with the observation index somewhere: ``a_{ti}``, ``e_{ti}``."""
+    out = set()
+    for k, tok in enumerate(tokens):
+        if tok.kind == T.SUB:
+            idx = parse_index(tok.value)
+            if not idx.numbers and idx.letters == (row.obs, *row.letters):
+                name = _name_before(tokens, k)
+                if name is not None:
+                    out.add(name)
+    return out
+
+
+def _row_variables(tokens: list[T.Token], row: Row) -> set[str]:
+    """Without a level-1 equation to say which names carry the observation index: the
+    variables (and the residual) written with the row number — not coefficients and
+    random effects, whose subscripts may look like row 1 (U_1j)."""
+    out = set()
+    for k, tok in enumerate(tokens):
+        if tok.kind == T.SUB and row_index(tok) == (row.number, row.letters):
+            name = _name_before(tokens, k)
+            if name is None:
                 continue
-            want_z, term = expected[k0 + k]
-            got = variables(cell)
-            if got != want_z:
-                belongs = (f"; {_show(got - want_z)} belongs only in X_j"
-                           if got - want_z else "")
-                out.append(f"column {k + 1} of Z_j is {cell.strip()}, but the random effect "
-                           f"{effect.strip()} multiplies {_show(want_z)} (the term {term}): "
-                           f"write {_show(want_z)} there{belongs}")
-        k0 += len(vec)
-    if k0 != len(expected) and zs:
-        out.append(f"b_j lists {k0} random effects, the level equations have {len(expected)}")
+            info = classify(Sym(name, 0, 0))
+            if info.role == VAR or (info.role == ERROR and info.base == "e"):
+                out.add(name)
     return out
 
 
-def right_statement(w: Written, spec) -> str:
-    """Plain words when the matrix form agrees with the level equations."""
-    X, beta = w.pairs[0] if w.pairs else ([[]], [])
-    zcells = [c for cells, _ in w.pairs[1:] for c in cells[0]]
-    zb = [e for _, vec in w.pairs[1:] for e in vec]
-    text = (f"The matrix form (line {w.line}) is the model of the level equations: X_j's "
-            f"columns ({', '.join(c.strip() for c in X[0])}) go with β = "
-            f"({', '.join(b.strip() for b in beta)}) in order")
-    if zcells:
-        text += (f", and Z_j = [{', '.join(c.strip() for c in zcells)}] with b_j = "
-                 f"({', '.join(e.strip() for e in zb)}) is right: its columns are the columns of "
-                 "X_j whose coefficients vary by cluster (each has a random effect in its "
-                 "level-2 equation), which is why X's columns reappear in Z_j. Stacked over "
-                 "all clusters, Z is block-diagonal when the rows are sorted by cluster")
-    return text + "."
+# -- the rewrite ------------------------------------------------------------------------
+def _replace(chars: list[str], start: int, end: int, new: str) -> None:
+    """Put ``new`` at ``start`` and blank the rest of ``start:end`` (newlines kept)."""
+    for k in range(start, end):
+        if chars[k] != "\n":
+            chars[k] = " "
+    first_line_end = next((k for k in range(start, end) if chars[k] == "\n"), end)
+    chars[start:first_line_end] = list(new.ljust(first_line_end - start))
 
 
-def meanings(doc) -> dict:
-    """What each coefficient and random effect multiplies once the level equations are
-    substituted into level 1: (name, numbers) → the variables' names."""
-    defs = {eq.lhs.key: eq for eq in doc.definitions}
-    out: dict = {}
-    for eq in doc.level1_candidates:
-        if not any(c.key in defs for m in eq.monomials for c in m.coefs):
+def rewrite(text: str) -> tuple[str, list[Written], dict[int, str]]:
+    """(text with matrix and observation forms as composite lines, the matrix forms read,
+    the observation equations: line → as written)."""
+    tokens = T.tokenize(text)
+    statements = split_statements(text, tokens)
+    skeletons = [skeleton(st, text) for st in statements]
+    defs = definitions(statements, skeletons)
+    times = "\\cdot" if "\\" in text else "·"
+    chars = list(text)
+    spans: list[tuple[int, int, str]] = []
+    written, observations, consumed = [], {}, set()
+    for st, items in zip(statements, skeletons, strict=True):
+        w = inline_form(st, items) or symbolic_form(st, items, defs)
+        if w is not None:
+            composite_of(w, tokens, text, times)
+        if w is not None and (w.composite or w.shape):
+            written.append(w)
+            spans.append((st.start, _end(st), w.composite))
+            consumed |= {i.key for i in items if i.kind == "S"}
             continue
-        for m in eq.monomials:
-            level1 = frozenset(v.base for v in m.variables)
-            for c in m.coefs:
-                inner = defs.get(c.key)
-                if inner is None:
-                    out[(c.base, "".join(c.numbers))] = level1
-                    continue
-                for d in inner.monomials:
-                    for s in (*d.coefs, *d.errors):
-                        out[(s.base, "".join(s.numbers))] = level1 | {v.base for v in d.variables}
-    return out
+        obs = observation_line(st, tokens, text)
+        if obs is not None:
+            observations[st.line] = st.text.strip()
+            spans.append((st.start, _end(st), obs))
+    for key in consumed:  # the definitions of a symbolic matrix form are part of it
+        st = defs[key][0]
+        spans.append((st.start, _end(st), ""))
+    effects = {k: v for w in written for k, v in w.effects.items()}
+    for st, items in zip(statements, skeletons, strict=True):
+        found = _distribution(st, items, effects)
+        if found is not None:
+            spans.append(found)
+    for start, end, new in sorted(spans, reverse=True):
+        _replace(chars, start, end, new)
+    return "".join(chars), written, observations
 
 
-_BASES = {"g": "gamma", "b": "beta", "p": "pi", "varepsilon": "epsilon", "e": "epsilon"}
-
-
-def _entry_key(entry: str) -> tuple | None:
-    m = re.match(r"\s*\\?([A-Za-z]+)\s*_\{?\s*([0-9]+)(?:\s*,\s*([0-9]+))?", entry)
-    if not m:
-        return None
-    base = m.group(1)
-    base = _BASES.get(base, base.lower() if len(base) == 1 else base)
-    return base, m.group(2) + (m.group(3) or "")
-
-
-def alignment_remarks(w: Written, meaning: dict) -> list[str]:
-    """β's k-th entry must be the coefficient of X_j's k-th column (and b_j's of Z_j's):
-    by the level equations, the coefficient multiplies those variables."""
-    out = []
-    for n, (cells, vec) in enumerate(w.pairs):
-        what, M = ("β", "X_j") if n == 0 else ("b_j", "Z_j")
-        for k, (cell, entry) in enumerate(zip(cells[0] if cells else [], vec)):
-            key = _entry_key(entry)
-            want = meaning.get(key) if key else None
-            if want is not None and want != variables(cell):
-                out.append(f"{what}'s entry {k + 1} ({entry.strip()}) multiplies {_show(want)} in "
-                           f"the level equations, but column {k + 1} of {M} is {cell.strip()}: "
-                           f"{what} is not in the order of {M}'s columns")
-    return out
-
-
-def explain(diagnostics: list, matrices: list[Written], observations: list[int], spec,
-            source: str, doc=None) -> tuple[list, list[str]]:
-    """The reader's ``composite-mismatch`` on a rewritten line, said in the terms of the
-    form written (columns of X_j and Z_j; the one observation); a plain statement for
-    each form that agrees."""
-    from dataclasses import replace
-
-    from mixeq.reader import diagnostics as D
-
-    original = source.split("\n")
-    by_line = {w.line: w for w in matrices}
-    meaning = meanings(doc) if doc is not None else {}
-    remarks = {w.line: column_remarks(w, spec) + alignment_remarks(w, meaning)
-               for w in matrices if w.composite}
-    out, flagged, notes = [], set(), []
-    for d in diagnostics:
-        if d.code == D.COMPOSITE_MISMATCH and d.line in by_line:
-            said = remarks.pop(d.line, [])
-            reads = d.message.split(": it reads as ", 1)[-1]
-            message = ("this matrix form for cluster j is not the model of the level "
-                       "equations: " + ("; ".join(said) + ". " if said else "")
-                       + "Row 1 multiplied out reads as " + reads)
-            d = replace(d, code=MATRIX_FORM_MISMATCH, message=message,
-                        equation=original[d.line - 1].strip())
-            flagged.add(d.line)
-        elif d.code == D.COMPOSITE_MISMATCH and d.line in observations:
-            d = replace(d, code=OBSERVATION_MISMATCH, equation=original[d.line - 1].strip(),
-                        message="this one-observation equation is not the model of the level "
-                        "equations: it reads as " + d.message.split(": it reads as ", 1)[-1])
-            flagged.add(d.line)
-        out.append(d)
-    for line, said in remarks.items():
-        if said:  # the same model, but the columns and coefficients are not paired right
-            D.emit(out, MATRIX_FORM_MISMATCH, line, original[line - 1].strip(),
-                   "this matrix form for cluster j pairs columns and coefficients wrongly: "
-                   + "; ".join(said) + ".")
-            flagged.add(line)
-    for w in matrices:
-        if not w.composite:
-            a, b = getattr(w, "shape", (0, 0))
-            D.emit(
-                out, MATRIX_SHAPE, w.line, original[w.line - 1].strip(),
-                f"a matrix of this matrix form has {a} columns but the vector it multiplies has "
-                f"{b} entries: each column of X_j needs its coefficient in β, each column of "
-                "Z_j its random effect in b_j.")
-        elif w.line not in flagged:
-            notes.append(right_statement(w, spec))
-    for n in observations:
-        if n not in flagged:
-            notes.append(f"The one-observation equation (line {n}) is row 1 of the model of "
-                         "the level equations: it agrees with them.")
-    out.sort(key=lambda d: (d.line or 0, d.column or 0))
-    return out, notes
+def _end(st: Statement) -> int:
+    return st.tokens[-1].end

@@ -44,6 +44,7 @@ class Document:
     declared_random: set[tuple] = field(default_factory=set)  # (name, numbers, letters) ~ N(0, …)
     gelman_hill: bool = False  # the outcome's line is a distribution: y_i ~ N(…, σ²)
     diagnostics: list[D.Diagnostic] = field(default_factory=list)
+    disagreements: dict[int, str] = field(default_factory=dict)  # line → what it reads as
 
 
 def covariance_name(sym: Sym) -> str:

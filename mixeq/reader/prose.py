@@ -15,7 +15,7 @@ _RELATION = re.compile(r"=|\\sim\b|~")
 _INDEX_RANGE = re.compile(r"\s*[A-Za-z]\s*=\s*1\s*,|\s*[A-Z]\s*=\s*\d+\s*$")  # j = 1, …, J; J = 60
 _SPACING = re.compile(r"\\hspace\*?\s*\{[^{}]*\}|\\(?:qquad|quad)\b|\\[,;:!](?![a-zA-Z])")
 _TAG = re.compile(r"\\tag\*?\s*\{[^{}]*\}|\\(?:label|nonumber|notag)\b(?:\s*\{[^{}]*\})?")
-_NUMBER = re.compile(r"\(\s*\d+[a-z]?\s*\)(?=\s*(?:\}|$|\\\\|\\end\{|&))", re.M)
+_NUMBER = re.compile(r"(?<!\{)\(\s*\d+[a-z]?\s*\)(?=\s*(?:\}|$|\\\\|\\end\{|&))", re.M)
 
 
 def _blank(text: str) -> str:
@@ -63,5 +63,22 @@ def without_numbers(text: str) -> str:
     return _NUMBER.sub(" ", text)
 
 
+_BULLET = re.compile(r"^[ \t]*[-•*][ \t]+[A-Z][a-z]+(?:[ \t]+\S+){3,}[ \t]*$", re.M)
+_WORD = re.compile(r"(?<!\S)[a-z]{3,}[,.]?(?!\S)")
+
+
+def without_bullet_prose(text: str) -> str:
+    """A bulleted sentence (``- Row 1 of Xⱼ times β, plus row 1 of Zⱼ times bⱼ, plus the
+    residual.``, as mixeq's text output explains a form) blanked: a line starting with
+    ``-`` would otherwise continue the equation above it. A sentence: a capitalised word,
+    three more, at least two of them plain lower-case words, and no relation sign."""
+    def blank(m):
+        line = m.group(0)
+        if _RELATION.search(line) or "∼" in line or len(_WORD.findall(line)) < 2:
+            return line
+        return _blank(line)
+    return _BULLET.sub(blank, text)
+
+
 def clean(text: str) -> str:
-    return without_numbers(math_of_prose(text))
+    return without_bullet_prose(without_numbers(math_of_prose(text)))

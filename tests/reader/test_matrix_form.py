@@ -133,3 +133,60 @@ def test_check_cli_shows_every_form_and_the_proof(capsys):
         assert f"{form} form:" in out
     assert "y ~ 1 + X + (1 + X | j): all forms agree" in out and "[FAILED]" not in out
     assert "Z_j = [1, X_{1j}]" in out  # the plain statement about the matrix form read
+
+
+# -- read with the reader's own tokens (not line regexes) --------------------------------
+def test_a_matrix_form_written_over_several_lines_is_read():
+    text = LEVELS + RIGHT.replace(r" \\ ", " \\\\\n ").replace("+ \\begin", "+\n\\begin")
+    assert text.count("\n") > 8
+    r = read_equations(text)
+    assert r.formula == "y ~ 1 + X + (1 + X | j)" and r.diagnostics == [], text
+    assert any("Z_j = [1, X_{1j}]" in n for n in r.notes)
+
+
+def test_text_matrix_form_with_unicode_subscripts_and_wrong_z():
+    levels = "yᵢⱼ = β₀ⱼ + β₁ⱼ xᵢⱼ + εᵢⱼ\nβ₀ⱼ = γ₀₀ + U₀ⱼ\nβ₁ⱼ = γ₁₀ + U₁ⱼ\n"
+    right = "[y₁ⱼ; ⋮] = [1, x₁ⱼ; ⋮, ⋮] [γ₀₀; γ₁₀] + [1, x₁ⱼ; ⋮, ⋮] [U₀ⱼ; U₁ⱼ] + [ε₁ⱼ; ⋮]"
+    r = read_equations(levels + right)
+    assert r.formula == "y ~ 1 + x + (1 + x | j)" and r.diagnostics == []
+    assert any("Z_j = [1, x₁ⱼ]" in n for n in r.notes)
+    (d,) = read_equations(levels + right.replace("[1, x₁ⱼ; ⋮, ⋮] [U", "[1, 1; ⋮, ⋮] [U")
+                          ).diagnostics
+    assert d.code == "matrix-form-mismatch" and d.line == 4
+    assert "column 2 of Z_j is 1, but the random effect U₁ⱼ multiplies x" in d.message
+
+
+def test_unicode_observation_line_is_read_and_checked():
+    levels = "yᵢⱼ = β₀ⱼ + β₁ⱼ xᵢⱼ + εᵢⱼ\nβ₀ⱼ = γ₀₀ + U₀ⱼ\nβ₁ⱼ = γ₁₀ + U₁ⱼ\n"
+    r = read_equations(levels + "y₁ⱼ = 1·γ₀₀ + x₁ⱼ·γ₁₀ + 1·U₀ⱼ + x₁ⱼ·U₁ⱼ + ε₁ⱼ")
+    assert r.diagnostics == [] and any("one-observation equation (line 4)" in n
+                                       for n in r.notes)
+    (d,) = read_equations(levels + "y₁ⱼ = 1·γ₀₀ + x₁ⱼ·γ₁₀ + 1·U₀ⱼ + ε₁ⱼ").diagnostics
+    assert d.code == "observation-mismatch" and d.equation.startswith("y₁ⱼ")
+
+
+def test_a_coefficient_equation_is_no_observation_line():
+    r = read_equations("y_ij = b_0j + b_1j x_ij + e_ij\nb_0j = g_00 + u_0j\nb_1j = g_10 + u_1j")
+    assert r.formula == "y ~ 1 + x + (1 + x | j)" and r.notes == [] and r.diagnostics == []
+
+
+def test_mixeqs_symbolic_matrix_form_with_its_definitions_reads_back():
+    """Y_j = X_j β + Z_j b_j + ε_j with X_j, β, Z_j, b_j written out below it (mixeq's own
+    layout); b_j ~ N(0, T) with a diagonal T is the uncorrelated model."""
+    spec = mixeq.parse("Reaction ~ Days + (Days || Subject)")
+    from mixeq.equations import render
+
+    for fmt in ("latex", "text"):
+        text = getattr(render(spec, form="matrix", format=fmt), fmt)
+        r = read_equations(text, group_map={"j": "Subject"}, render=False)
+        assert r.spec == spec and r.diagnostics == [], text
+        assert any("The matrix form" in n for n in r.notes)
+
+
+def test_a_superscript_label_is_not_an_equation_number():
+    """``Z^{\\text{(2)}}`` and ``Z^{\\text{(3)}}`` (two factors of a nested model) keep their
+    labels: ``(2)`` right after a brace is no equation number."""
+    from mixeq.reader.prose import clean
+
+    assert clean(r"Z_{jk}^{\text{(2)}} = 1") == r"Z_{jk}^{\text{(2)}} = 1"
+    assert "(3)" not in clean(r"y_{ij} = \beta_{0j} + e_{ij} (3)")

@@ -1,0 +1,191 @@
+"""After reading: what is wrong with a matrix form, column by column (X_j's column
+against the model's X, Z_j's against the random effect it multiplies, β's entries
+against the coefficients of X_j's columns), or a plain statement that Z_j is right and
+why; the one-observation form's disagreement said in its own terms."""
+from __future__ import annotations
+
+from mixeq.reader import diagnostics as D
+from mixeq.reader.matrix_form import Cell, Written, symbols_of
+from mixeq.reader.naming import factor_dummies
+from mixeq.reader.symbols import VAR, classify
+
+
+def variables(cell: Cell) -> frozenset:
+    """The variable names of a cell (``W_{j} X_{1j}`` → {W, X}; ``1`` → {})."""
+    out = set()
+    for sym in symbols_of(cell.node):
+        info = classify(sym)
+        if info.role == VAR:
+            out.add(info.base)
+    return frozenset(out)
+
+
+def _cols(cells: list[Cell]) -> list[frozenset]:
+    """Each column's variables, a factor's dummies (recipe_B, recipe_C) as the factor."""
+    cols = [variables(c) for c in cells]
+    factor_of = factor_dummies(n for c in cols for n in c)
+    return [frozenset(factor_of.get(n, n) for n in c) for c in cols]
+
+
+def _show(vars_: frozenset) -> str:
+    return " × ".join(sorted(vars_)) if vars_ else "1"
+
+
+def _model_x(spec) -> list[frozenset]:
+    return ([frozenset()] if spec.intercept else []) + [frozenset(t.split(":")) for t in spec.fixed]
+
+
+def _model_z(spec) -> list[tuple[frozenset, str]]:
+    out = []
+    for r in spec.random:
+        cols = ([frozenset()] if r.intercept else []) + [frozenset(t.split(":")) for t in r.terms]
+        out += [(c, r.canonical()) for c in cols]
+    return out
+
+
+def column_remarks(w: Written, spec) -> list[str]:
+    """What is wrong, column by column: X_j (the first product) against the model's X,
+    Z_j (the next ones) against the random effects their vector lists."""
+    out = []
+    if not w.pairs:
+        return out
+    X, _ = w.pairs[0]
+    have, want = _cols(X[0]), _model_x(spec)
+    for k, c in enumerate(have):
+        if c not in want:
+            out.append(f"column {k + 1} of X_j ({X[0][k]}) is no column of the model's X "
+                       f"({', '.join(_show(v) for v in want)})")
+    for c in want:
+        if c not in have:
+            out.append(f"X_j has no column {_show(c)}, which the level equations give a "
+                       "fixed coefficient")
+    expected = _model_z(spec)
+    k0 = 0
+    for cells, vec in w.pairs[1:]:
+        for k, (col, cell, effect) in enumerate(zip(_cols(cells[0]), cells[0], vec)):
+            if k0 + k >= len(expected):
+                out.append(f"Z_j's column {k + 1} ({cell}) goes with {effect}, but the model has "
+                           f"only {len(expected)} random effects")
+                continue
+            want_z, term = expected[k0 + k]
+            if col != want_z:
+                belongs = f"; {_show(col - want_z)} belongs only in X_j" if col - want_z else ""
+                out.append(f"column {k + 1} of Z_j is {cell}, but the random effect {effect} "
+                           f"multiplies {_show(want_z)} (the term {term}): write "
+                           f"{_show(want_z)} there{belongs}")
+        k0 += len(vec)
+    if k0 != len(expected) and len(w.pairs) > 1:
+        out.append(f"b_j lists {k0} random effects, the level equations have {len(expected)}")
+    return out
+
+
+def right_statement(w: Written) -> str:
+    """Plain words when the matrix form agrees with the level equations."""
+    X, beta = w.pairs[0] if w.pairs else ([[]], [])
+    zcells = [c for cells, _ in w.pairs[1:] for c in cells[0]]
+    zb = [e for _, vec in w.pairs[1:] for e in vec]
+    text = (f"The matrix form (line {w.line}) is the model of the level equations: X_j's "
+            f"columns ({', '.join(map(str, X[0]))}) go with β = ({', '.join(map(str, beta))}) "
+            "in order")
+    if zcells:
+        text += (f", and Z_j = [{', '.join(map(str, zcells))}] with b_j = "
+                 f"({', '.join(map(str, zb))}) is right: its columns are the columns of "
+                 "X_j whose coefficients vary by cluster (each has a random effect in its "
+                 "level-2 equation), which is why X's columns reappear in Z_j. Stacked over "
+                 "all clusters, Z is block-diagonal when the rows are sorted by cluster")
+    return text + "."
+
+
+def meanings(doc) -> dict:
+    """What each coefficient and random effect multiplies once the level equations are
+    substituted into level 1: (name, numbers) → the variables' names."""
+    defs = {eq.lhs.key: eq for eq in doc.definitions}
+    out: dict = {}
+    for eq in doc.level1_candidates:
+        if not any(c.key in defs for m in eq.monomials for c in m.coefs):
+            continue
+        for m in eq.monomials:
+            level1 = frozenset(v.base for v in m.variables)
+            for c in m.coefs:
+                inner = defs.get(c.key)
+                if inner is None:
+                    out[(c.base, "".join(c.numbers))] = level1
+                    continue
+                for d in inner.monomials:
+                    for s in (*d.coefs, *d.errors):
+                        out[(s.base, "".join(s.numbers))] = level1 | {v.base for v in d.variables}
+    return out
+
+
+def _entry_key(entry: Cell) -> tuple | None:
+    syms = symbols_of(entry.node)
+    if len(syms) != 1:
+        return None
+    info = classify(syms[0])
+    return (info.base, "".join(info.numbers)) if info.numbers else None
+
+
+def alignment_remarks(w: Written, meaning: dict) -> list[str]:
+    """β's k-th entry must be the coefficient of X_j's k-th column (and b_j's of Z_j's):
+    by the level equations, the coefficient multiplies those variables."""
+    out = []
+    for n, (cells, vec) in enumerate(w.pairs):
+        what, M = ("β", "X_j") if n == 0 else ("b_j", "Z_j")
+        row = cells[0] if cells else []
+        for k, (col, cell, entry) in enumerate(zip(_cols(row), row, vec)):
+            key = _entry_key(entry)
+            want = meaning.get(key) if key else None
+            if want is not None and want != col:
+                out.append(f"{what}'s entry {k + 1} ({entry}) multiplies {_show(want)} in "
+                           f"the level equations, but column {k + 1} of {M} is {cell}: "
+                           f"{what} is not in the order of {M}'s columns")
+    return out
+
+
+def explain(diagnostics: list, matrices: list[Written], observations: dict[int, str], spec,
+            doc) -> tuple[list, list[str]]:
+    """The reader's ``composite-mismatch`` on a rewritten line, said in the terms of the
+    form written (columns of X_j and Z_j; the one observation); a plain statement for
+    each form that agrees. ``observations``: line → the observation equation as written."""
+    by_line = {w.line: w for w in matrices}
+    meaning = meanings(doc)
+    remarks = {w.line: column_remarks(w, spec) + alignment_remarks(w, meaning)
+               for w in matrices if w.composite}
+    out, flagged, notes = [], set(), []
+    for d in diagnostics:
+        reads = doc.disagreements.get(d.line, "")
+        if d.code == D.COMPOSITE_MISMATCH and d.line in by_line:
+            said = remarks.pop(d.line, [])
+            message = ("this matrix form for cluster j is not the model of the level "
+                       "equations: " + ("; ".join(said) + ". " if said else "")
+                       + "Row 1 multiplied out reads as " + reads)
+            d = D.make(D.MATRIX_FORM_MISMATCH, d.line, by_line[d.line].text, message,
+                       d.corrected, d.column)
+            flagged.add(d.line)
+        elif d.code == D.COMPOSITE_MISMATCH and d.line in observations:
+            d = D.make(D.OBSERVATION_MISMATCH, d.line, observations[d.line],
+                       "this one-observation equation is not the model of the level "
+                       "equations: it reads as " + reads, d.corrected, d.column)
+            flagged.add(d.line)
+        out.append(d)
+    for line, said in remarks.items():
+        if said:  # the same model, but the columns and coefficients are not paired right
+            D.emit(out, D.MATRIX_FORM_MISMATCH, line, by_line[line].text,
+                   "this matrix form for cluster j pairs columns and coefficients wrongly: "
+                   + "; ".join(said) + ".")
+            flagged.add(line)
+    for w in matrices:
+        if not w.composite:
+            a, b = w.shape or (0, 0)
+            D.emit(out, D.MATRIX_SHAPE, w.line, w.text,
+                   f"a matrix of this matrix form has {a} columns but the vector it multiplies "
+                   f"has {b} entries: each column of X_j needs its coefficient in β, each "
+                   "column of Z_j its random effect in b_j.")
+        elif w.line not in flagged:
+            notes.append(right_statement(w))
+    for n in observations:
+        if n not in flagged:
+            notes.append(f"The one-observation equation (line {n}) is row 1 of the model of "
+                         "the level equations: it agrees with them.")
+    out.sort(key=lambda d: (d.line or 0, d.column or 0))
+    return out, notes
