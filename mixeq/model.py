@@ -59,6 +59,9 @@ class Model:
                                 else parse(formula, transforms))
         self.formula: str = self.spec.formula or self.spec.canonical()
         self.family = get_family(family, link)
+        # the names the equations write for weights= and offset= (a vector: w, offset)
+        self.weights_name = None if weights is None else weights if isinstance(weights, str) else "w"
+        self.offset_name = None if offset is None else offset if isinstance(offset, str) else "offset"
         from mixeq.remote.source import is_remote
 
         if is_remote(data):  # a path, DuckDB/Ibis/Spark table: queried, never loaded
@@ -157,7 +160,9 @@ class Model:
         if self.is_glmm:
             from mixeq.fitting.glmm import fit_glmm
 
-            return fit_glmm(self, reml=reml, **options)
+            result = fit_glmm(self, reml=reml, **options)
+            self.last_fit = result  # what equations(use_estimates=True) and verify() use
+            return result
         from mixeq.fitting import fit_model
 
         _warn_if_binary(self)

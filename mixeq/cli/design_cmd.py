@@ -6,7 +6,7 @@ import warnings
 
 from mixeq.cli.common import read_data
 from mixeq.design.report import design_text
-from mixeq.model import Model
+from mixeq.cli.fit_cmd import model_of
 
 
 def add_parser(subparsers):
@@ -17,6 +17,9 @@ def add_parser(subparsers):
     p.add_argument("formula", help="lme4 formula, e.g. 'y ~ x + (1 + x | g)'")
     p.add_argument("--data", required=True, help="CSV file with the variables")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    from mixeq.cli.fit_cmd import add_glmm_arguments
+
+    add_glmm_arguments(p)
     return p
 
 
@@ -24,7 +27,7 @@ def run(args) -> int:
     data = read_data(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = Model(args.formula, data)
+        model = model_of(args, data)
     facts = model.summary_dict()
     facts["warnings"] = [str(w.message) for w in caught]
     if args.json:

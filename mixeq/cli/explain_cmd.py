@@ -54,7 +54,16 @@ def add_parser(subparsers):
                    f"(default {default('max_cols')}; 0 shows all)")
     p.add_argument("--verify", action="store_true",
                    help="also prove with SymPy that the forms are the same model")
+    from mixeq.cli.fit_cmd import add_glmm_arguments
+
+    add_glmm_arguments(p)  # a GLMM's equations: logit(p_ij) = …, y_ij ~ Bernoulli(p_ij)
     return p
+
+
+def _family_options(args) -> dict:
+    """--family/--link for a formula without data (a model from --data brings its own)."""
+    return {k: v for k, v in (("family", getattr(args, "family", None)),
+                              ("link", getattr(args, "link", None))) if v is not None}
 
 
 def _pairs(items: list[str], what: str) -> dict:
@@ -78,12 +87,15 @@ def _subject(args):
     if not args.data:
         if args.use_estimates or args.cluster:
             raise RenderError("--use-estimates and --cluster need --data FILE.csv")
+        if getattr(args, "weights", None) or getattr(args, "offset", None):
+            raise RenderError("--weights and --offset name columns of the data: add "
+                              "--data FILE.csv (or write offset(log(t)) in the formula)")
         return args.formula
-    from mixeq.model import Model
+    from mixeq.cli.fit_cmd import model_of
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = Model(args.formula, read_data(args.data, args))
+        model = model_of(args, read_data(args.data, args))
         if not args.use_estimates:
             return model
         try:
@@ -118,6 +130,8 @@ def run(args) -> int:
                    use_estimates=args.use_estimates)
     if args.indices:
         options["indices"] = args.indices
+    if isinstance(subject, str):
+        options.update(_family_options(args))
     if args.cluster is not None:
         options.update(cluster=args.cluster, group=args.group)
     forms = FORMS if args.form == "all" else (args.form,)
@@ -134,9 +148,10 @@ def run(args) -> int:
         pieces.append((form, text))
     report = None
     if args.verify:
-        report = verify(subject.model if hasattr(subject, "fixef") else subject,
+        report = verify(subject,  # a fit (--use-estimates): its estimates are checked too
                         levels=options["levels"], symbols=options["symbols"],
-                        indices=options.get("indices", default("indices")))
+                        indices=options.get("indices", default("indices")),
+                        **(_family_options(args) if isinstance(subject, str) else {}))
     if args.format == "html":  # a whole page that typesets itself offline (KaTeX inlined)
         print(_html_page(args.formula, pieces, report), end="")
     else:

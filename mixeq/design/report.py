@@ -1,6 +1,8 @@
 """Plain facts about a model's design, for the CLI and for JSON."""
 from __future__ import annotations
 
+import numpy as np
+
 
 def design_facts(model) -> dict:
     Z = model.Z
@@ -25,7 +27,22 @@ def design_facts(model) -> dict:
             for g in model.groups.values()
         },
         "levels": {name: lev.as_dict() for name, lev in model.levels.items()},
+        **family_facts(model),
     }
+
+
+def family_facts(model) -> dict:
+    """The family and link (glmer's), the prior weights and offsets and, for a
+    binomial cbind() response, the trials: what a GLMM adds to the design."""
+    family = getattr(model, "family", None)
+    trials = getattr(model, "trials", None)
+    offsets = list(model.spec.offsets) + ([model.offset_name]
+                                          if getattr(model, "offset_name", None) else [])
+    return {"family": family.name if family else "gaussian",
+            "link": family.link.name if family else "identity",
+            "weights": getattr(model, "weights_name", None),
+            "offsets": offsets,
+            "trials_total": None if trials is None else float(np.sum(trials))}
 
 
 def design_text(facts: dict) -> str:
@@ -37,6 +54,10 @@ def design_text(facts: dict) -> str:
         f"X            {facts['X_shape'][0]} x {facts['X_shape'][1]}: "
         + ", ".join(facts["X_columns"]),
     ]
+    if facts.get("family", "gaussian") != "gaussian" or facts.get("link", "identity") != "identity":
+        lines.append(f"family       {facts['family']} ({facts['link']} link)"
+                     + (f", offset {', '.join(facts['offsets'])}" if facts["offsets"] else "")
+                     + (f", weights {facts['weights']}" if facts["weights"] else ""))
     if facts["dropped_columns"]:
         lines.append(f"             aliased, dropped: {', '.join(facts['dropped_columns'])}")
     lines.append(f"Z            {facts['Z_shape'][0]} x {facts['Z_shape'][1]}, "

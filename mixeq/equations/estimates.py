@@ -60,6 +60,7 @@ def apply_estimates(doc: Document, sm: SymbolicModel) -> Document:
     out = substitute(doc, values, sigma2, sm.opts.digits, getattr(doc, "aliases", {}))
     what = ("fixed effects, variances and covariances of the random effects (and θ)"
             if sm.random else "fixed effects")
-    out.notes = list(doc.notes) + [f"Estimates substituted: {what}, "
-                                   f"σ² = {sigma2:.{sm.opts.digits}f}."]
+    sigma = f", σ² = {sigma2:.{sm.opts.digits}f}" if sm.glm.has_scale else \
+        f" ({sm.glm.family}: no σ, the variance follows from the mean)"
+    out.notes = list(doc.notes) + [f"Estimates substituted: {what}{sigma}."]
     return out

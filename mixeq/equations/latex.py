@@ -3,6 +3,7 @@ display tree."""
 from __future__ import annotations
 
 from mixeq.glyphs import GREEK_LETTERS, greek_latex
+from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg,
                                   Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose,
@@ -18,7 +19,7 @@ _TEXT_ESCAPE = {**_ESCAPE, "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"
                 "|": r"$|$", "<": r"$<$", ">": r"$>$"}
 # A display name inside \operatorname/\mathit/\mathrm: its spaces kept (math mode drops them)
 _NAME_ESCAPE = {**_ESCAPE, " ": r"\ "}
-_RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in"}
+_RELATIONS = {"=": "=", "~": r"\sim", ",": ",", "in": r"\in", "|": r"\mid"}
 _FUNCTIONS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
 _DOTS = {"v": r"\vdots", "h": r"\cdots", "d": r"\ddots", "l": r"\ldots"}
 
@@ -138,9 +139,11 @@ class LatexWriter:
             return r"\sqrt{" + self.node(c.args[0]) + "}"
         if c.name == "abs" and len(c.args) == 1:
             return r"\left|" + self.node(c.args[0]) + r"\right|"
-        name = c.name if len(c.name) == 1 else _FUNCTIONS.get(
+        spelled = FUNCTIONS.get(c.name)  # the GLM's links and distributions (glm.py)
+        name = spelled[0] if spelled else c.name if len(c.name) == 1 else _FUNCTIONS.get(
             c.name, r"\operatorname{" + escape(c.name) + "}")
-        return name + r"\left(" + ", ".join(self.node(a) for a in c.args) + r"\right)"
+        left, right = (r"\left[", r"\right]") if c.brackets == "[]" else (r"\left(", r"\right)")
+        return name + left + ", ".join(self.node(a) for a in c.args) + right
 
     def _matrix(self, m: Matrix) -> str:
         env = "pmatrix" if m.paren else "bmatrix"

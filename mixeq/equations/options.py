@@ -36,6 +36,8 @@ class Options:
     ``levels``: the level of each predictor when there is no data.
     ``equations_only``: leave out distributions and index sentences (multilevel,
     composite), e.g. to feed the equations to a reader.
+    ``family``/``link``: the GLMM of a formula without data (``"binomial"``,
+    ``"poisson"``; a model or fit brings its own).
     """
 
     symbols: object = "default"
@@ -52,6 +54,8 @@ class Options:
     max_rows: int = 6
     max_cols: int = 8
     equations_only: bool = False
+    family: object = None
+    link: str | None = None
 
     def __post_init__(self):
         if self.variables not in VARIABLE_STYLES:

@@ -189,7 +189,8 @@ def verify(obj, rendering: Rendering | None = None, **options) -> VerifyReport:
             ("Gelman–Hill mean equals the composite's", _gelman_hill, None),
             ("coefficient names follow the notation (γ_pq in β_pj's equation)", _names,
              None),
-            ("covariance structure (T, G, Λθ) is the spec's", _covariance, _has_random)]:
+            ("covariance structure (T, G, Λθ) is the spec's", _covariance, _has_random),
+            ("distribution, link and offset are the model's family", _family, None)]:
         report.checks.append(_run(name, lambda sm, c=check: c(sm, D), sm, applies))
     if sm.info.has_data:
         from mixeq.equations.proof_data import Evaluator
@@ -351,12 +352,30 @@ def _matrix(sm: SymbolicModel, D):
     while doc.rows(f"Z{k}"):
         total += sum(a * b for a, b in zip(_first_row(doc, f"Z{k}"), _vector(doc, f"b{k}")))
         k += 1
-    total += _first_row(doc, "eps")[0]
-    y1 = _first_row(doc, "Y")[0]
+    if doc.rows("eps"):
+        total += _first_row(doc, "eps")[0]
+    if doc.rows("offset"):
+        total += _first_row(doc, "offset")[0]
     lhs, rhs = _composite(D, one)
+    if sm.generalized:  # g(E[Y_j | b_j]): its row 1 is g(p_1j), the composite's left side
+        y1 = _link_of_row1(doc.row("matrix").relation.lhs, lhs)
+    else:
+        y1 = _first_row(doc, "Y")[0]
     ok = len(x_row) == len(beta) and _zero(rhs - total) and _zero(lhs - y1)
     return ok, f"{_count(len(x_row), 'column')} of X, {_count(k, 'Z block')}" if ok else \
         f"difference {sympy.expand(rhs - total)}"
+
+
+def _link_of_row1(written, composite_lhs):
+    """Row 1 of ``g(E[Y_j | b_j])`` is ``g(mean_1j)``: the written link applied to the
+    composite's mean (its argument), so a different link fails."""
+    from mixeq.equations.tree import Call as _Call
+
+    if not isinstance(written, _Call) or written.name == "E":  # the identity: E[Y_j | b_j]
+        return composite_lhs if not composite_lhs.args else sympy.Symbol("E[Y_j]")
+    if not composite_lhs.args:
+        return sympy.Symbol(f"{written.name}(E[Y_j])")
+    return sympy.Function(written.name)(*composite_lhs.args)
 
 
 def _first_row(doc, name: str) -> list:
@@ -381,8 +400,7 @@ def _gelman_hill(sm: SymbolicModel, D):
     composite's: the linear predictor must be the composite's fixed + random part;
     and no symbol stands for two coefficients (β_1 next to β_1j[i])."""
     doc = D["gelman-hill"]
-    row = doc.rows("gh-mean") or [None]
-    mean_node = row[0].relation.rhs if row[0] else doc.row("gh").relation.rhs.args[0]
+    mean_node = _gh_predictor(sm, doc)
     reused = _gh_reused(mean_node, doc)
     if reused:
         return False, reused
@@ -390,11 +408,25 @@ def _gelman_hill(sm: SymbolicModel, D):
     mean = mean.xreplace({sympy.Symbol(k): to_sympy(v) for k, v in doc.expand.items()})
     mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
     _, comp = _composite(D)
-    diff = sympy.expand(mean + to_sympy(sm.residual()) - comp)
+    residual = 0 if sm.generalized else to_sympy(sm.residual())
+    diff = sympy.expand(mean + residual - comp)
     what = (_count(len(doc.expand), "varying coefficient") if doc.expand else
             f"zero-mean effects of {_count(len(sm.covariances), 'grouping factor')}"
             if sm.random else "the linear model")
     return diff == 0, (what if diff == 0 else f"difference {diff}")
+
+
+def _gh_predictor(sm: SymbolicModel, doc):
+    """The linear predictor as Gelman–Hill writes it: the mean of N(…), the argument of
+    logit⁻¹(…) in Pr(y_i = 1) = logit⁻¹(…) or p_i = logit⁻¹(…), log(λ_i) = …'s right side,
+    or the η_i = … line of a long one."""
+    from mixeq.equations.tree import Call as _Call
+
+    row = doc.rows("gh-mean") or [None]
+    node = row[0].relation.rhs if row[0] else doc.row("gh").relation.rhs
+    if isinstance(node, _Call) and (node.name == "N" or node.name == sm.glm.inverse_name):
+        node = node.args[0]
+    return node
 
 
 def _gh_reused(mean_node, doc) -> str:
@@ -506,7 +538,7 @@ def _subscripts(sm, docs, ev, state):
             for a in atoms:
                 slopes.setdefault(a.var, set()).add(t.group)
     docs_ = {f: d for f, d in docs.documents.items() if d is not None and f != "stacked"}
-    return check_subscripts(ev, docs_, sm.spec.response, given, slopes)
+    return check_subscripts(ev, docs_, sm.response_name, given, slopes)
 
 
 def _estimates(sm, docs, ev, state):
@@ -518,12 +550,26 @@ def _estimates(sm, docs, ev, state):
         return False, "Z's columns could not be matched to the random effects"
     return check_estimates(ev, docs.estimates["composite"].row("composite").relation.rhs,
                            docs.estimates["multilevel"], None, sm.info.fit,
-                           state.get("mapping", {}), sm.opts.digits)
+                           state.get("mapping", {}), sm.opts.digits,
+                           scale=sm.glm.has_scale and not sm.generalized)
+
+
+def _family(sm: SymbolicModel, D):
+    from mixeq.equations.proof_family import check_family
+
+    return check_family(sm, D)
 
 
 def _reader_reads(sm: SymbolicModel) -> str | None:
     """The reader reads powers (x²) but not functions of a variable (log, scale …)."""
     from mixeq.equations.transforms import parse_transform
+
+    if sm.generalized or sm.glm.offsets or sm.glm.weights:
+        from mixeq.equations.proof_family import reader_reads_glmm
+
+        if not reader_reads_glmm():
+            return ("the equation reader does not read GLMM equations (a link, a "
+                    "distribution, an offset) yet; the other checks cover these forms")
 
     funcs = sorted({a.var for atoms in [*sm.info.x_atoms, *(a for t in sm.info.terms
                                                               for a in t.atoms)]

@@ -67,6 +67,10 @@ class Evaluator:
                          for g in sm.groups.values() if g.name in model.groups}
         self.letter = {tok[0]: c for tok, c in self.clusters.items()}
         self._cache: dict = {}
+        from mixeq.equations.forms.matrix import response_values
+
+        self.response = sm.response_name  # y_ij is the model's response (a factor's 0/1,
+        self.response_values = response_values(sm).to_numpy(dtype=float)  # cbind's successes)
 
     # -- variables ------------------------------------------------------------
     def column_of(self, sym: Sym) -> str:
@@ -82,6 +86,8 @@ class Evaluator:
         return self._cache[key]
 
     def _raw(self, sym: Sym) -> np.ndarray:
+        if sym.base == self.response and sym.label is None:
+            return self.response_values
         col = self.data[self.column_of(sym)]
         if sym.label is not None:
             text = col.astype(str)
@@ -354,7 +360,9 @@ def check_matrix_rows(ev: Evaluator, doc, finest: str, mapping: dict) -> tuple[b
     clusters = model.groups[finest]
     rows_of = [clusters_rows for clusters_rows in
                (cluster_rows(clusters.codes, c) for c in range(clusters.nlevels))]
-    targets = {"Y": model.y.to_numpy(dtype=float)[:, None], "X": model.X.to_numpy(dtype=float)}
+    targets = {"Y": ev.response_values[:, None], "X": model.X.to_numpy(dtype=float)}
+    if doc.rows("offset") and model.offset is not None:
+        targets["offset"] = np.asarray(model.offset, dtype=float)[:, None]
     k = 0
     while doc.rows(f"Z{k}"):
         b = [e[0] for e in doc.row(f"b{k}").relation.rhs.rows]

@@ -211,8 +211,9 @@ def close(written: float, exact: float, digits: int) -> bool:
 
 
 def check_estimates(ev, est_composite, est_multilevel, fixed_keys_order, fit, mapping,
-                    digits: int) -> tuple[bool, str]:
-    """The numbers written in place of γ, τ, σ² are the fit's, rounded to ``digits``."""
+                    digits: int, scale: bool = True) -> tuple[bool, str]:
+    """The numbers written in place of γ, τ, σ² are the fit's, rounded to ``digits``;
+    without ``scale`` (binomial, Poisson: σ = 1) no σ² may be written."""
     from mixeq.equations.proof_data import same, split_term, sum_terms
 
     X = ev.model.X
@@ -249,8 +250,15 @@ def check_estimates(ev, est_composite, est_multilevel, fixed_keys_order, fit, ma
                                    f"{cell!r}, the fit's is {exact:.6g}")
                 ncov += 1
     res = est_multilevel.rows("residual")
+    if not scale:
+        if res:
+            return False, "a residual variance is written, but the family has no σ"
+        return True, f"{nfixed} fixed effects and {ncov} (co)variance entries are the fit's " \
+            f"(to {digits} decimals); no σ² (the family has none)"
     sigma2 = float(fit.sigma) ** 2
     written = res[0].relation.rhs.args[1] if res else None
+    if isinstance(written, Mul) and isinstance(written.factors[0], Num):  # σ² w_ij⁻¹
+        written = written.factors[0]
     if not isinstance(written, Num) or not close(float(written.value), sigma2, digits):
         return False, f"σ² written {written!r}, the fit's is {sigma2:.6g}"
     return True, f"{nfixed} fixed effects, {ncov} (co)variance entries and σ² are the fit's " \

@@ -13,19 +13,8 @@ __all__ = ["FORMS", "render", "symbolic_model", "check_form", "build_document"]
 
 
 def symbolic_model(obj, **options) -> SymbolicModel:
-    _refuse_glmm(obj)
     opts = make_options(options)
-    return SymbolicModel(model_info(obj, opts.levels), opts)
-
-
-def _refuse_glmm(obj) -> None:
-    """GLMM notations (logit(p_ij) = …, no ε) are not written yet: writing a binomial or
-    Poisson model as a Gaussian one would be wrong, so say so instead."""
-    model = obj if hasattr(obj, "is_glmm") else getattr(obj, "model", None)
-    if getattr(model, "is_glmm", False):
-        raise RenderError(
-            f"equations of a generalized mixed model ({model.family}) are not written yet: "
-            "mixeq writes linear mixed models only; the fit itself (summary, estimates) works")
+    return SymbolicModel(model_info(obj, opts.levels, opts.family, opts.link), opts)
 
 
 def check_form(form: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mixeq.equations.atoms import Atom, atoms_of_column, atoms_of_term, variables_in
+from mixeq.equations.glm import GLMFacts, glm_facts
 from mixeq.errors import RenderError
 from mixeq.spec.types import ModelSpec, RandomTerm
 
@@ -48,14 +49,16 @@ class ModelInfo:
     atom_levels: dict[str, AtomLevel] = field(default_factory=dict)
     model: object = None
     fit: object = None
+    glm: GLMFacts = field(default_factory=GLMFacts)
 
     @property
     def has_data(self) -> bool:
         return self.model is not None
 
 
-def model_info(obj, levels: dict | None = None) -> ModelInfo:
-    """Collect columns, terms, grouping factors and predictor levels of ``obj``."""
+def model_info(obj, levels: dict | None = None, family=None, link=None) -> ModelInfo:
+    """Collect columns, terms, grouping factors, predictor levels and the family
+    (:func:`~mixeq.equations.glm.glm_facts`) of ``obj``."""
     fit = None
     if hasattr(obj, "model") and hasattr(obj, "fixef"):
         fit, obj = obj, obj.model
@@ -71,6 +74,7 @@ def model_info(obj, levels: dict | None = None) -> ModelInfo:
         raise RenderError(f"cannot write equations for a {type(obj).__name__}: pass a "
                           "formula string, a ModelSpec, a mixeq.Model or a fit")
     info.fit = fit
+    info.glm = glm_facts(info.spec, info.model, family, link)
     info.atom_levels = _atom_levels(info, levels)
     return info
 

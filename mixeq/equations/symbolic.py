@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mixeq.equations.atoms import Atom
+from mixeq.equations.glm import MEAN, GLMFacts, trials_total
 from mixeq.equations.options import Options
 from mixeq.equations.source import AtomLevel, ModelInfo
 from mixeq.equations.transforms import parse_transform
-from mixeq.equations.tree import Num, Pow, Sym, mul
+from mixeq.equations.tree import Call, Num, Pow, Relation, Seq, Sym, mul
 from mixeq.errors import RenderError
 from mixeq.glyphs import is_greek
 
@@ -314,9 +315,96 @@ class SymbolicModel:
             self.covariances.append(Covariance(g.name, effects, matrix, mat))
 
     # -- other names -----------------------------------------------------------
-    def response(self, row=None) -> Sym:
-        name = self.spec.response
-        return Sym(self.opts.names.get(name, name), self.obs_tokens(row), kind="var")
+    @property
+    def response_name(self) -> str:
+        """The response as displayed: its column (cbind(s, f): the successes s)."""
+        trials = self.glm.trials
+        name = trials[1] if trials and trials[0] == "cbind" else self.spec.response
+        return self.opts.names.get(name, name)
+
+    def response(self, row=None, tokens=None) -> Sym:
+        return Sym(self.response_name, self.obs_tokens(row) if tokens is None else tokens,
+                   kind="var")
+
+    # -- the response's distribution and link (one table: mixeq.equations.glm) ---------
+    @property
+    def glm(self) -> GLMFacts:
+        return self.info.glm
+
+    @property
+    def generalized(self) -> bool:
+        """A GLMM (or a Gaussian model with a link): the level-1 line is the
+        distribution of y and g(mean) = η, with no ε."""
+        return self.glm.generalized
+
+    def mean(self, row=None, tokens=None) -> Sym:
+        """p_ij (binomial), λ_ij (Poisson) or μ_ij: the mean of y given the random effects."""
+        base, kind = MEAN[self.glm.family]
+        return Sym(base, self.obs_tokens(row) if tokens is None else tokens, kind=kind)
+
+    def eta(self, row=None, tokens=None) -> Sym:
+        return Sym("eta", self.obs_tokens(row) if tokens is None else tokens, kind="greek")
+
+    def trials(self, row=None, tokens=None) -> Sym:
+        """The binomial trials: the column n of ``cbind(s, n - s)`` or of the weights;
+        n_ij when they are s + f of two columns (a sentence says so)."""
+        tokens = self.obs_tokens(row) if tokens is None else tokens
+        trials = self.glm.trials
+        name = trials_total(self.glm) if trials[0] == "cbind" else trials[1]
+        if name is None:
+            return Sym("n", tokens)
+        return Sym(self.opts.names.get(name, name), tokens, kind="var")
+
+    def link(self, node):
+        """g(node): logit(p_ij), Φ⁻¹(p_ij), log(λ_ij); the identity writes node."""
+        name = self.glm.link_name
+        return node if name is None else Call(name, (node,))
+
+    def inverse_link(self, node):
+        """g⁻¹(node): logit⁻¹(η), Φ(η), exp(η); the identity writes node."""
+        name = self.glm.inverse_name
+        return node if name is None else Call(name, (node,))
+
+    def distribution(self, row=None, given=(), tokens=None) -> Relation:
+        """``y_ij | β_0j ~ Bernoulli(p_ij)``, ``Binomial(n_ij, p_ij)``, ``Poisson(λ_ij)``;
+        a proportion with trials as weights is written n_ij y_ij ~ Binomial(n_ij, p_ij)."""
+        glm = self.glm
+        lhs = self.response(row, tokens)
+        mean = self.mean(row, tokens)
+        if glm.distribution == "Binomial":
+            n = self.trials(row, tokens)
+            if glm.trials[0] == "weights":
+                lhs = mul(n, lhs)
+            args = (n, mean)
+        elif glm.family == "gaussian":
+            args = (mean, self.residual_variance(row))
+        else:
+            args = (mean,)
+        if given:
+            lhs = Relation(lhs, "|", Seq(tuple(given)))
+        return Relation(lhs, "~", Call(glm.distribution, args))
+
+    def random_coefficients(self) -> list[Sym]:
+        """The level-1 coefficients that vary at random (what y is conditioned on)."""
+        if self.nlevels == 1:
+            return []
+        out = []
+        for node in self.level_nodes(1):
+            below = [n for n in self.nodes.values() if n.path[:1] == node.path]
+            if any(n.random for n in below):
+                out.append(node.symbol)
+        return out
+
+    def offset_terms(self, row=None, tokens=None) -> list:
+        """The offsets with coefficient 1: ``log(t_ij)`` for ``offset(log(t))``."""
+        tokens = self.obs_tokens(row) if tokens is None else tokens
+        out = []
+        for expr in self.glm.offsets:
+            tf = parse_transform(expr)
+            var = tf.var if tf else expr
+            sym = Sym(self.opts.names.get(var, var), tokens, kind="var")
+            out.append(tf.wrap(sym) if tf else sym)
+        return out
 
     def residual(self, row=None) -> Sym:
         letter = self.opts.residual(self.nlevels)
@@ -326,6 +414,14 @@ class SymbolicModel:
     @staticmethod
     def sigma2():
         return Pow(Sym("sigma", kind="greek"), Num(2))
+
+    def residual_variance(self, row=None, tokens=None):
+        """σ², or σ²/w_ij with prior weights (lme4: Var(ε_i) = σ²/w_i)."""
+        if not self.glm.weights:
+            return self.sigma2()
+        w = Sym(self.opts.names.get(self.glm.weights, self.glm.weights),
+                self.obs_tokens(row) if tokens is None else tokens, kind="var")
+        return mul(self.sigma2(), Pow(w, Num(-1)))
 
     def z_terms(self) -> list[tuple[RandomEffect, object]]:
         """(random effect, its predictor product at level 1) in Z's order."""

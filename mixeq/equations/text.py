@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mixeq import glyphs as G
+from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.latex import format_number, simple_token
 from mixeq.equations.options import Options
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg, Num,
@@ -14,7 +15,7 @@ from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, 
 GREEK = G.GREEK_LETTERS
 SUB = G.SUBSCRIPTS
 SUP = G.SUPERSCRIPTS
-RELATIONS = {"=": "=", "~": "∼", ",": ",", "in": "∈"}
+RELATIONS = {"=": "=", "~": "∼", ",": ",", "in": "∈", "|": "|"}
 DOTS = {"v": "⋮", "h": "⋯", "d": "⋱", "l": "…"}
 
 
@@ -162,7 +163,10 @@ class TextWriter:
             if k:
                 pieces.append(text_box(", "))
             pieces.append(self.node(a))
-        return hcat(text_box(c.name), delimit(hcat(*pieces), "(", ")"))
+        spelled = FUNCTIONS.get(c.name)  # the GLM's links and distributions (glm.py)
+        left, right = ("[", "]") if c.brackets == "[]" else ("(", ")")
+        return hcat(text_box(spelled[1] if spelled else c.name),
+                    delimit(hcat(*pieces), left, right))
 
     def _matrix(self, m: Matrix) -> Box:
         cells = [[self.node(e) for e in row] for row in m.rows]

@@ -91,10 +91,11 @@ class Neg:
 
 @dataclass(frozen=True)
 class Call:
-    """``N(0, σ²)``: a named function of arguments."""
+    """``N(0, σ²)``: a named function of arguments; ``brackets="[]"`` for E[y | b]."""
 
     name: str
     args: tuple
+    brackets: str = "()"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class Kron:
 
 @dataclass(frozen=True)
 class Relation:
-    """``lhs rel rhs`` with rel one of ``=``, ``~``, ``,`` (a list)."""
+    """``lhs rel rhs`` with rel one of ``=``, ``~``, ``,`` (a list), ``|`` (given)."""
 
     lhs: object
     rel: str

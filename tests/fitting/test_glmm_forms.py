@@ -106,9 +106,9 @@ def test_wald_intervals_from_the_glmer_standard_errors():
     assert np.isnan(ci.loc["sd_(Intercept)|herd"]).all()
 
 
-def test_equations_of_a_glmm_are_refused_not_written_as_gaussian():
+def test_equations_of_a_glmm_are_written_on_the_link_scale_not_as_gaussian():
     fit = glmm_fit("cbpp_binomial")
-    with pytest.raises(mixeq.RenderError, match="generalized mixed model.*not written yet"):
-        fit.model.equations()
-    with pytest.raises(mixeq.RenderError, match="binomial"):
-        mixeq.render(fit, form="composite")
+    latex = fit.model.equations().latex
+    assert r"\operatorname{logit}\left(p_{ij}\right)" in latex and r"\varepsilon" not in latex
+    composite = mixeq.render(fit, form="composite", format="text").text
+    assert "Binomial(sizeᵢⱼ, pᵢⱼ)" in composite and "ε" not in composite

@@ -1,5 +1,6 @@
 """A GLMM fit's page and pictures: glmer's z table (lme4's numbers), the family and
-approximation instead of σ, and a note where the equations are not written yet."""
+approximation instead of σ, and the GLMM's equations (logit link, Binomial, no ε) with
+the proof that they agree."""
 from __future__ import annotations
 
 import sys
@@ -36,10 +37,14 @@ def test_statistics_name_the_family_and_have_no_sigma(cbpp):
     assert rows["deviance"] == pytest.approx(ref["deviance"], rel=1e-5)
 
 
-def test_the_page_says_equations_are_not_written_and_shows_the_pictures(cbpp):
+def test_the_page_shows_the_glmm_equations_and_the_pictures(cbpp):
     fit, _ = cbpp
     html = fit.report()
-    assert "not written yet" in html and "Pr(&gt;|z|)" in html
+    assert "not written yet" not in html and "Pr(&gt;|z|)" in html
+    assert r"\operatorname{logit}\left(p_{ij}\right)" in html
+    assert r"\operatorname{Binomial}\left({\operatorname{size}}_{ij}, p_{ij}\right)" in html
+    assert r"\varepsilon_{ij} \sim" not in html  # no residual distribution in a GLMM
+    assert "every form is the same model" in html
     assert html.count("<figure") >= 4
     fig = fit.plot.caterpillar()
     assert sum(len(ax.get_yticks()) >= 15 for ax in fig.axes) >= 1  # 15 herds

@@ -8,7 +8,30 @@ from mixeq.equations.tree import (Block, Call, Dots, Matrix, Num, Relation, Row,
 
 
 def residual_row(sm: SymbolicModel, name="residual") -> Row:
-    return Row(Relation(sm.residual(), "~", Call("N", (Num(0), sm.sigma2()))), name=name)
+    return Row(Relation(sm.residual(), "~", Call("N", (Num(0), sm.residual_variance()))),
+               name=name)
+
+
+def response_row(sm: SymbolicModel, given=(), row=None, tokens=None) -> Row:
+    """A GLMM's level 1: ``y_ij | … ~ Bernoulli(p_ij)`` (no ε: the distribution is the
+    level-1 randomness)."""
+    return Row(Relation(*_parts(sm.distribution(row, given, tokens))), name="response")
+
+
+def _parts(rel: Relation) -> tuple:
+    return rel.lhs, rel.rel, rel.rhs
+
+
+def linear_predictor_row(sm: SymbolicModel, terms, name: str, row=None, eta=True) -> Row:
+    """``logit(p_ij) = η_ij = offsets + terms`` (``= η_ij`` left out when not ``eta``);
+    for a linear mixed model ``y_ij = offsets + terms + ε_ij``."""
+    offsets = sm.offset_terms(row)
+    if not sm.generalized:
+        return Row(equation(sm.response(row), [*offsets, *terms, sm.residual(row)]), name=name)
+    lhs = sm.link(sm.mean(row))
+    if eta:
+        lhs = Relation(lhs, "=", sm.eta(row))
+    return Row(equation(lhs, [*offsets, *terms]), name=name)
 
 
 def covariance_rows(sm: SymbolicModel, cov: Covariance, z_order: bool = False) -> list[Row]:
@@ -29,8 +52,13 @@ def covariance_rows(sm: SymbolicModel, cov: Covariance, z_order: bool = False) -
                 name=f"cov:{cov.group}")]
 
 
-def distribution_block(sm: SymbolicModel, title="Distributions") -> Block:
-    rows = [residual_row(sm)]
+def distribution_block(sm: SymbolicModel, title="Distributions", given=None) -> Block:
+    """ε_ij ~ N(0, σ²) (a GLMM: y's distribution given ``given``, when not None) and
+    each grouping factor's random effects ~ N(0, T)."""
+    if sm.generalized:
+        rows = [response_row(sm, given)] if given is not None else []
+    else:
+        rows = [residual_row(sm)]
     for cov in sm.covariances:
         rows.extend(covariance_rows(sm, cov))
     return Block(title, rows)
@@ -47,6 +75,10 @@ def factor_words(g) -> tuple:
 
 
 def index_sentences(sm: SymbolicModel) -> list[Sentence]:
+    return _index_sentences(sm) + glm_sentences(sm)
+
+
+def _index_sentences(sm: SymbolicModel) -> list[Sentence]:
     i = Sym(sm.obs_letter)
     if not sm.groups:
         return [Sentence((index_range(sm.obs_letter, Sym("n")), ": observations"))]
@@ -65,6 +97,32 @@ def index_sentences(sm: SymbolicModel) -> list[Sentence]:
         if len(sm.groups) > 1 and g.nested_in:
             parts.append(", nested in " + join_names(g.nested_in))
         out.append(Sentence(tuple(parts)))
+    return out
+
+
+def glm_sentences(sm: SymbolicModel) -> list[Sentence]:
+    """What a GLMM's symbols that are no column stand for: the trials s + f of
+    ``cbind(s, f)``, prior weights or an offset given as numbers."""
+    out = []
+    glm = sm.glm
+    if glm.distribution == "Binomial" and sm.trials().base == "n":
+        s, f = glm.trials[1], glm.trials[2]
+        out.append(Sentence((Relation(sm.trials(), "=", add(
+            Sym(s, sm.obs_tokens(), kind="var"), Sym(f, sm.obs_tokens(), kind="var"))),
+            f": the number of trials of cbind({s}, {f})",)))
+    model = sm.info.model
+    if model is not None and getattr(model, "offset_name", None) == "offset" \
+            and "offset" not in model.data.columns:
+        out.append(Sentence((Sym("offset", sm.obs_tokens(), kind="var"),
+                             ": the offset= values given (coefficient 1)",)))
+    if glm.weights:
+        given = model is not None and getattr(model, "weights_name", None) == "w" \
+            and "w" not in model.data.columns
+        w = Sym(sm.opts.names.get(glm.weights, glm.weights), sm.obs_tokens(), kind="var")
+        what = ": the prior weights= values given" if given else ": the prior weights"
+        how = (": the variance of the residual is σ² divided by them" if not sm.generalized
+               else ": each row's log-likelihood is multiplied by them (lme4's weights=)")
+        out.append(Sentence((w, what + how,)))
     return out
 
 

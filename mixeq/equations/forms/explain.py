@@ -3,18 +3,25 @@ from __future__ import annotations
 
 from mixeq.equations.forms.common import factor_words
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import Block, Document, Num, Relation, Sentence, Sym, add, mul
+from mixeq.equations.glm import SCALE_WORDS
+from mixeq.equations.tree import (Block, Call, Document, Num, Relation, Sentence, Sym, add,
+                                  mul)
 
 
 def build(sm: SymbolicModel) -> Document:
+    scale = scale_sentences(sm) if sm.generalized else []
     if not sm.random:
         X, beta, eps = Sym("X"), Sym("beta", kind="greek"), Sym("epsilon", kind="greek")
-        linear = Relation(Sym("y"), "=", add(mul(X, beta), eps))
+        if sm.generalized:
+            linear = Relation(sm.link(Call("E", (Sym("y"),), brackets="[]")), "=", mul(X, beta))
+            kind = "the generalized linear model "
+        else:
+            linear, kind = Relation(Sym("y"), "=", add(mul(X, beta), eps)), "the linear model "
         text = [Sentence(("This formula has no random-effects terms: ", Sym("Z"),
-                          " is empty and the model is the linear model ", linear,
+                          " is empty and the model is ", kind, linear,
                           ", one coefficient per column of ", X, ".",))]
-        return Document("explain", [Block("", [], text)], sm.notes())
-    sentences = []
+        return Document("explain", [Block("", [], scale + text)], sm.notes())
+    sentences = list(scale)
     several = len(sm.groups) > 1
     terms = sorted({r.term for r in sm.random})
     for g in sm.groups.values():
@@ -113,3 +120,57 @@ def _average(sm: SymbolicModel, match) -> tuple:
     return (Sym("X"), " carries ", match.symbol, f", its effect where {zero} (the average "
             f"effect only when {' and '.join(names)} {'is' if len(names) == 1 else 'are'} "
             "centred to mean 0); ")
+
+
+# -- a GLMM's scale: log-odds, odds ratios, rate ratios ---------------------------------
+def scale_sentences(sm: SymbolicModel) -> list[Sentence]:
+    """What the coefficients of a GLMM mean (McCullagh & Nelder 1989 §4.3; Gelman & Hill
+    2007 §5.2, §6.2): they are linear on the link scale — log-odds for logit, so exp(γ)
+    is an odds ratio; the log mean for log, so exp(γ) is a rate ratio — conditional on
+    the random effects (cluster-specific, not population-averaged)."""
+    glm = sm.glm
+    y, eta, mean = sm.response(), sm.eta(), sm.mean()
+    scale, ratio, change = SCALE_WORDS[glm.link]
+    what = {"binomial": "the probability that " if glm.distribution == "Bernoulli" else
+            "the probability of success of each trial of ",
+            "poisson": "the expected count of ", "gaussian": "the mean of "}[glm.family]
+    tail = (" = 1",) if glm.distribution == "Bernoulli" else ()
+    out = [Sentence(("The equations are on the link scale, ", scale, ": ",
+                     Relation(sm.link(mean), "=", eta), " is linear in the coefficients, and ",
+                     Relation(mean, "=", sm.inverse_link(eta)), " is ", what, y, *tail,
+                     " given the random effects.")),
+           Sentence(("There is no residual ", sm.residual(), ": given the random effects, ", y,
+                     " follows the ", glm.distribution, " distribution, whose variance "
+                     "follows from its mean.",))]
+    named = sm.response_name
+    slopes = [f for f in sorted(sm.fixed, key=lambda f: f.path) if f.atoms]
+    if slopes:
+        f = slopes[0]
+        event = f"{named} = 1" if glm.distribution == "Bernoulli" else "a success"
+        words = change.format(y=named, event=event)
+        out.append(Sentence(("Each fixed coefficient is ", words, " of its predictor, for a "
+                             "cluster whose random effects are held fixed (a cluster-specific "
+                             "effect, not a population-averaged one)",
+                             *(_ratio_words(ratio, f, sm)), ".")))
+    for expr, node in zip(glm.offsets, sm.offset_terms()):
+        out.append(Sentence(("The offset ", node, f" ({expr}) enters with coefficient 1: no "
+                             "coefficient is estimated for it",
+                             *((", so the coefficients model ", mean, " per unit of ",
+                                node.args[0], " (a rate)") if glm.link == "log" and
+                               isinstance(node, Call) and node.name == "log" else ()), ".")))
+    return out
+
+
+def _ratio_words(ratio, f, sm: SymbolicModel) -> tuple:
+    """``; exp(γ_10) is the odds ratio for one unit more of x`` (= its value, with a fit)."""
+    if ratio is None:
+        return ()
+    shown = " × ".join(a.var if a.label is None else f"{a.var}_{a.label}" for a in f.atoms)
+    value = ()
+    fit = sm.info.fit
+    if fit is not None and sm.opts.use_estimates and f.column in fit.fixef.index:
+        import math
+
+        value = (f" = {math.exp(float(fit.fixef[f.column])):.{sm.opts.digits}f}",)
+    return ("; ", Call("exp", (f.symbol,)), *value, f" is the {ratio} for one unit more of "
+            f"{shown}, and likewise for the other coefficients")

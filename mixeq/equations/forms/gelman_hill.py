@@ -75,8 +75,8 @@ def _single(sm: SymbolicModel) -> Document:
                 beta = Sym("beta", (str(number),), kind="greek")
                 aliases[beta.key] = child.key
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
-    y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
-    rows = mean_rows(sm, y, mean_terms)
+    y = sm.response(tokens=(i,))
+    rows = mean_rows(sm, y, mean_terms, aliases)
     tau = [[cov.matrix[pa][pb] for pb in pos] for pa in pos]
     rows.append(_group_row(vsyms, means, tau, aliases, for_clusters(g), name="gh-group"))
     return Document("gelman-hill", [Block("", rows)], sm.notes(), aliases, expand)
@@ -117,13 +117,53 @@ def _group_row(syms: list, means: list, tau: list, aliases: dict, remark, name="
                remark=remark, name=name)
 
 
-def mean_rows(sm: SymbolicModel, y: Sym, terms: list) -> list[Row]:
-    """y_i ~ N(mean, σ²); a long mean (or wrap=) gets its own line μ_i = …"""
+def mean_rows(sm: SymbolicModel, y: Sym, terms: list, aliases: dict) -> list[Row]:
+    """y_i ~ N(mean, σ²); a long mean (or wrap=) gets its own line μ_i = … A GLMM as
+    Gelman & Hill (2007, ch. 14) and equatiomatic write glmer models:
+    Pr(y_i = 1) = logit⁻¹(α_j[i] + β x_i), y_i ~ Binomial(n_i, p_i) with p_i = logit⁻¹(…),
+    y_i ~ Poisson(λ_i) with log(λ_i) = log(t_i) + … (the offset first)."""
+    i = (sm.obs_letter,)
+    offsets = sm.offset_terms(tokens=i)
+    for gh, full in zip(offsets, sm.offset_terms()):  # log(t_i) is the composite's log(t_ij)
+        for a, b in zip(_variables(gh), _variables(full)):
+            aliases[a.key] = b.key
+    terms = [*offsets, *terms]
+    if sm.generalized:
+        return _glm_rows(sm, y, terms)
+    variance = sm.residual_variance(tokens=i)
     if len(terms) <= 6 and not sm.opts.wrap:
-        return [Row(Relation(y, "~", Call("N", (add(*terms), sm.sigma2()))), name="gh")]
-    mu = Sym("mu", (sm.obs_letter,), kind="greek")
-    return [Row(Relation(y, "~", Call("N", (mu, sm.sigma2()))), name="gh"),
+        return [Row(Relation(y, "~", Call("N", (add(*terms), variance))), name="gh")]
+    mu = Sym("mu", i, kind="greek")
+    return [Row(Relation(y, "~", Call("N", (mu, variance))), name="gh"),
             Row(Relation(mu, "=", add(*terms)), name="gh-mean")]
+
+
+def _variables(node) -> list:
+    from mixeq.equations.proof_data import variable_symbols
+
+    return variable_symbols(node, [])
+
+
+def _glm_rows(sm: SymbolicModel, y: Sym, terms: list) -> list[Row]:
+    i = (sm.obs_letter,)
+    long = len(terms) > 6 or sm.opts.wrap
+    eta = sm.eta(tokens=i)
+    predictor = eta if long else add(*terms)
+    if sm.glm.family == "binomial" and sm.glm.distribution == "Bernoulli":
+        rows = [Row(Relation(Call("Pr", (Relation(y, "=", Num(1)),)), "=",
+                             sm.inverse_link(predictor)), name="gh")]
+    elif sm.glm.family == "binomial":
+        p = sm.mean(tokens=i)
+        rows = [Row(sm.distribution(tokens=i), name="gh"),
+                Row(Relation(p, "=", sm.inverse_link(predictor)),
+                    name="gh-link" if long else "gh-mean")]
+    else:  # y_i ~ Poisson(λ_i), log(λ_i) = …
+        rows = [Row(sm.distribution(tokens=i), name="gh"),
+                Row(Relation(sm.link(sm.mean(tokens=i)), "=", predictor),
+                    name="gh-link" if long else "gh-mean")]
+    if long:
+        rows.append(Row(Relation(eta, "=", add(*terms)), name="gh-mean"))
+    return rows
 
 
 def _varying_sym(p: int, letter: str) -> Sym:
@@ -174,6 +214,6 @@ def _additive(sm: SymbolicModel) -> Document:
         cov = next(c for c in sm.covariances if c.group == g.name)
         rows_after.append(_group_row(syms, [Num(0)] * len(syms), cov.matrix, aliases,
                                      for_clusters(g)))
-    y = Sym(sm.opts.names.get(sm.spec.response, sm.spec.response), (i,), kind="var")
-    rows = mean_rows(sm, y, terms)
+    y = sm.response(tokens=(i,))
+    rows = mean_rows(sm, y, terms, aliases)
     return Document("gelman-hill", [Block("", rows + rows_after)], sm.notes(), aliases)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mixeq.equations.forms.common import covariance_rows
+from mixeq.equations.forms.common import covariance_rows, response_row
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Relation, Row,
-                                  Sentence, Sym, add, column, mul)
+from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Pow, Relation,
+                                  Row, Sentence, Seq, Sym, add, column, mul)
 from mixeq.equations.words import join_names
 from mixeq.errors import RenderError
 
@@ -65,19 +65,30 @@ def names(sm: SymbolicModel):
 
     return {"Y": Sym("Y" if tokens else "y", tokens), "X": Sym("X", tokens),
             "beta": Sym("beta", kind="greek"), "eps": Sym("epsilon", tokens, kind="greek"),
+            "o": Sym("o", tokens),
             "zb": [(effects, *zb(effects)) for effects in groups]}
 
 
 def build(sm: SymbolicModel) -> Document:
     check_applies(sm)
     n = names(sm)
-    rhs = ([mul(n["X"], n["beta"])] if sm.fixed else []) + \
-        [mul(Z, b) for _, Z, b in n["zb"]] + [n["eps"]]
-    rows = [Row(Relation(n["Y"], "=", add(*rhs)), name="matrix")]
+    offset = [n["o"]] if sm.glm.offsets else []
+    rhs = offset + ([mul(n["X"], n["beta"])] if sm.fixed else []) + \
+        [mul(Z, b) for _, Z, b in n["zb"]]
+    if sm.generalized:  # g(E[Y_j | b_j]) = X_j β + Z_j b_j: no ε_j
+        given = [b for _, _, b in n["zb"]]
+        mean = Call("E", (Relation(n["Y"], "|", Seq(tuple(given))) if given else n["Y"],),
+                    brackets="[]")
+        rows = [Row(Relation(sm.link(mean), "=", add(*rhs)), name="matrix")]
+    else:
+        rows = [Row(Relation(n["Y"], "=", add(*rhs, n["eps"])), name="matrix")]
     data = cluster_numbers(sm) if sm.opts.cluster is not None else None
     rows += definition_rows(sm, n, data)
-    dist = [Row(Relation(n["eps"], "~", Call("N", (Num(0), mul(sm.sigma2(), identity(sm))))),
-                name="residual")]
+    if sm.generalized:
+        dist = [response_row(sm, [b for _, _, b in n["zb"]])]
+    else:
+        dist = [Row(Relation(n["eps"], "~", Call("N", (Num(0), _eps_variance(sm)))),
+                    name="residual")]
     for effects, _, b in n["zb"]:
         cov = next(c for c in sm.covariances if c.group == effects[0].group)
         if len(effects) == 1:
@@ -87,6 +98,8 @@ def build(sm: SymbolicModel) -> Document:
             dist.insert(1, Row(Relation(b, "~", Call("N", (Num(0), cov.symbol)))))
     blocks = [Block("", rows), Block("", dist)]
     sentences = ([data["sentence"]] if data is not None else []) + elided_sentences(sm, n)
+    if sm.generalized:
+        sentences.insert(0, _elementwise(sm))
     if sentences:
         blocks.append(Block("", [], sentences))
     return Document("matrix", blocks, sm.notes())
@@ -95,6 +108,25 @@ def build(sm: SymbolicModel) -> Document:
 def identity(sm: SymbolicModel):
     last = last_row(sm)
     return Sym("I", (last,))
+
+
+def _eps_variance(sm: SymbolicModel):
+    """σ² I_{n_j}, or σ² W_j⁻¹ with prior weights (W_j = diag(w_1j, …))."""
+    if not sm.glm.weights:
+        return mul(sm.sigma2(), identity(sm))
+    return mul(sm.sigma2(), Pow(Sym("W", cluster_tokens(sm)), Num(-1)))
+
+
+def _elementwise(sm: SymbolicModel) -> Sentence:
+    """What g(E[Y_j | b_j]) means: the link of each row's mean."""
+    tokens = cluster_tokens(sm)
+    row = Relation(Call("E", (Relation(sm.response(), "|", Sym("b", tokens)),), brackets="[]"),
+                   "=", sm.mean())
+    return Sentence(("The link applies to each row: ", row, ", ",
+                     Relation(sm.link(sm.mean()), "=", sm.eta()), ", and the rows are "
+                     "independent given the random effects; there is no residual ",
+                     sm.residual(), " (the distribution of y is the level-1 randomness)."))
+
 
 
 def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
@@ -106,6 +138,10 @@ def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
         y, X = data["y"], data["X"]
         eps = data["eps"]
     rows = [Row(Relation(n["Y"], "=", Matrix(y, name="Y")), name="Y")]
+    if sm.glm.offsets:
+        off = data["offset"] if data is not None else symbolic_rows(
+            sm, lambda r: [add(*sm.offset_terms(r))])
+        rows.append(Row(Relation(n["o"], "=", Matrix(off, name="offset")), name="offset"))
     if sm.fixed:
         cols = shown_columns(len(sm.fixed), sm.opts.max_cols)
         rows += [Row(Relation(n["X"], "=", Matrix(elide(X, cols), name="X")), name="X"),
@@ -122,7 +158,8 @@ def definition_rows(sm: SymbolicModel, n, data) -> list[Row]:
                         name=f"Z{k}"))
         rows.append(Row(Relation(b, "=", column(*elide_vector([r.symbol for r in effects], cols),
                                                 name=f"b{k}")), name=f"b{k}"))
-    rows.append(Row(Relation(n["eps"], "=", Matrix(eps, name="eps")), name="eps"))
+    if not sm.generalized:
+        rows.append(Row(Relation(n["eps"], "=", Matrix(eps, name="eps")), name="eps"))
     return rows
 
 
@@ -184,7 +221,7 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
     rows = cluster_rows(model, group, label)  # the rows Model.cluster(label, group) holds
     take = shown_rows(len(rows), sm.opts.max_rows)
     X = model.X.iloc[rows]
-    y = model.y.iloc[rows]
+    y = response_values(sm).iloc[rows]
     digits = sm.opts.digits
     Xv = numeric_rows(X.to_numpy(dtype=float), take, digits)
     yv = numeric_rows(y.to_numpy(dtype=float)[:, None], take, digits)
@@ -200,7 +237,21 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
     eps = numeric_rows(np.zeros((len(rows), 1)), take, digits)
     eps = tuple(r if isinstance(r[0], Dots) else (sm.residual(str(take[k] + 1)),)
                 for k, r in zip(_row_positions(eps), eps))
-    return {"y": yv, "X": Xv, "Z": Zs, "eps": eps, "sentence": sentence, "rows": rows}
+    off = None
+    if sm.glm.offsets:
+        off = numeric_rows(np.asarray(model.offset, dtype=float)[rows][:, None], take, digits)
+    return {"y": yv, "X": Xv, "Z": Zs, "eps": eps, "sentence": sentence, "rows": rows,
+            "offset": off}
+
+
+def response_values(sm: SymbolicModel):
+    """The response as the equations name it: a cbind(s, f) response's successes s
+    (the model's y is the proportion s/(s + f))."""
+    model = sm.info.model
+    trials = sm.glm.trials
+    if trials and trials[0] == "cbind" and model.trials is not None:
+        return (model.y * np.asarray(model.trials, dtype=float)).round(9)
+    return model.y
 
 
 def _row_positions(rows: tuple) -> list[int]:

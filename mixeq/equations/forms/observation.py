@@ -14,8 +14,14 @@ def observation_relation(sm: SymbolicModel, row):
     terms = [Mul((sm.atoms_expr(f.atoms, row) or Num(1), f.symbol), dot=True) for f in sm.fixed]
     terms += [Mul((sm.atoms_expr(r.atoms, row) or Num(1), r.symbol), dot=True)
               for r in sm.random]
-    terms.append(sm.residual(row))
-    return Relation(sm.response(row), "=", add(*terms))
+    return _relation(sm, row, sm.offset_terms(row), terms)
+
+
+def _relation(sm: SymbolicModel, row: str, offsets: list, terms: list) -> Relation:
+    """y_1j = offsets + terms + ε_1j; a GLMM's g(p_1j) = offsets + terms."""
+    if sm.generalized:
+        return Relation(sm.link(sm.mean(row)), "=", add(*offsets, *terms))
+    return Relation(sm.response(row), "=", add(*offsets, *terms, sm.residual(row)))
 
 
 def numeric_relation(sm: SymbolicModel, data: dict, row: int):
@@ -29,8 +35,11 @@ def numeric_relation(sm: SymbolicModel, data: dict, row: int):
         term = model.terms[eff.term]
         value = float(term.matrix[r, term.columns.index(eff.column)])
         terms.append(Mul((Num(value, digits), eff.symbol), dot=True))
+    offsets = [Num(float(model.offset[r]), digits)] if sm.glm.offsets else []
+    if sm.generalized:
+        return _relation(sm, str(row), offsets, terms)
     terms.append(sm.residual(str(row)))
-    return Relation(Num(float(model.y.iloc[r]), digits), "=", add(*terms))
+    return Relation(Num(float(model.y.iloc[r]), digits), "=", add(*offsets, *terms))
 
 
 def build(sm: SymbolicModel) -> Document:
@@ -80,9 +89,14 @@ def row_sentence(sm: SymbolicModel, row) -> tuple:
     tokens = () if sm.crossed else sm.upper_tokens(1)
     X, beta = Sym("X", tokens), Sym("beta", kind="greek")
     out = (f"Row {row} of ", X, " times ", beta)
+    if sm.glm.offsets:
+        out = ("The offset, plus r" + out[0][1:],) + out[1:]
+    end = (", plus the residual.",) if not sm.generalized else (
+        ": the link of the mean of ", sm.response(str(row)), " given the random effects "
+        "(a GLMM has no residual).",)
     if not sm.random:
-        return out + (", plus the residual.",)
+        return out + end
     pairs = [(Sym("Z"), Sym("b"))] if sm.crossed else [(Z, b) for _, Z, b in names(sm)["zb"]]
     for Z, b in pairs:
         out += (f", plus row {row} of ", Z, " times ", b)
-    return out + (", plus the residual.",)
+    return out + end

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.words import count as count_words
-from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Num, Relation,
-                                  Row, Sentence, Sym, Transpose, add, column, mul)
+from mixeq.equations.forms.common import response_row
+from mixeq.equations.tree import (Block, Call, Document, Dots, Kron, Matrix, Num, Pow,
+                                  Relation, Row, Sentence, Sym, Transpose, add,
+                                  column, mul)
 
 
 def term_groups(sm: SymbolicModel) -> list[tuple[int, list]]:
@@ -40,7 +42,12 @@ def build(sm: SymbolicModel) -> Document:
     terms = term_groups(sm)
     several = len(terms) > 1
     Xb = mul(X, beta) if sm.fixed else None
-    rows = [Row(Relation(y, "=", add(Xb, mul(Z, b), eps)), name="stacked")]
+    o = Sym("o") if sm.glm.offsets else None
+    if sm.generalized:  # g(E[y | b]) = Xβ + Zb: no ε
+        lhs = sm.link(Call("E", (Relation(y, "|", b),), brackets="[]"))
+        rows = [Row(Relation(lhs, "=", add(o, Xb, mul(Z, b))), name="stacked")]
+    else:
+        rows = [Row(Relation(y, "=", add(o, Xb, mul(Z, b), eps)), name="stacked")]
     zparts, bparts, gparts, lparts = [], [], [], []
     theta = iter(range(1, 10_000))
     for pos, (t, effects) in enumerate(terms):
@@ -57,20 +64,37 @@ def build(sm: SymbolicModel) -> Document:
                            name="b"))
     G = Sym("G")
     dist = [Row(Relation(b, "~", Call("N", (Num(0), G))), name="b~"),
-            Row(Relation(G, "=", gparts[0] if not several else diag(gparts)), name="G"),
-            Row(Relation(eps, "~", Call("N", (Num(0), mul(sigma2, I_n)))), name="residual"),
-            Row(Relation(y, "~", Call("N", (Xb or Num(0), add(mul(Z, G, Transpose(Z)),
-                                                               mul(sigma2, I_n))))),
-                name="marginal")]
+            Row(Relation(G, "=", gparts[0] if not several else diag(gparts)), name="G")]
+    W = mul(sigma2, I_n) if not sm.glm.weights else mul(sigma2, Pow(Sym("W"), Num(-1)))
+    if sm.generalized:
+        dist.append(response_row(sm, [b], tokens=(sm.obs_letter,)))
+    else:
+        dist += [Row(Relation(eps, "~", Call("N", (Num(0), W))), name="residual"),
+                 Row(Relation(y, "~", Call("N", (add(o, Xb) if o or Xb else Num(0),
+                                                 add(mul(Z, G, Transpose(Z)), W)))),
+                     name="marginal")]
     Lam, u = Sym("Lambda", (Sym("theta", kind="greek"),), kind="greek"), Sym("u")
     q = Sym("q")
+    scale = sigma2 if sm.glm.has_scale else None  # binomial, Poisson: σ = 1
     lme4 = [Row(Relation(b, "=", mul(Lam, u)), name="lme4"),
-            Row(Relation(u, "~", Call("N", (Num(0), mul(sigma2, Sym("I", (q,))))))),
+            Row(Relation(u, "~", Call("N", (Num(0), mul(scale, Sym("I", (q,))))))),
             Row(Relation(Lam, "=", lparts[0] if not several else diag(lparts)), name="Lambda"),
-            Row(Relation(G, "=", mul(sigma2, Lam, Transpose(Lam))))]
+            Row(Relation(G, "=", mul(scale, Lam, Transpose(Lam))))]
     blocks = [Block("", rows), Block("", dist), Block("lme4", lme4),
-              Block("", [], dims(sm))]
+              Block("", [], (marginal_sentences(sm) if sm.generalized else []) + dims(sm))]
     return Document("stacked", blocks, sm.notes())
+
+
+def marginal_sentences(sm: SymbolicModel) -> list[Sentence]:
+    """A GLMM's marginal distribution is an integral over b with no closed form
+    (Bates et al. 2015 §5; lme4's glmer approximates it)."""
+    y, b, G = Sym("y"), Sym("b"), Sym("G")
+    return [Sentence(("The rows are independent given ", b, ". The marginal distribution of ",
+                      y, " (the integral over ", b, " of ", Call("f", (Relation(y, "|", b),)),
+                      " times the ", Call("N", (Num(0), G)), " density of ", b,
+                      ") has no closed form: lme4's glmer (and mixeq) approximate the "
+                      "integral by the Laplace approximation (nAGQ = 1) or adaptive "
+                      "Gauss–Hermite quadrature (nAGQ > 1)."))]
 
 
 def _per_level(block, count: Sym):
@@ -129,6 +153,19 @@ def lambda_block(effects, theta):
 
 
 def dims(sm: SymbolicModel) -> list[Sentence]:
+    return _offset_sentences(sm) + _dims(sm)
+
+
+def _offset_sentences(sm: SymbolicModel) -> list[Sentence]:
+    """What o stands for: the offsets of each row, added with coefficient 1."""
+    if not sm.glm.offsets:
+        return []
+    return [Sentence((Sym("o"), ": the offset of each row, ", *sm.offset_terms(),
+                      " (coefficient 1)"))] if len(sm.glm.offsets) == 1 else \
+        [Sentence((Sym("o"), ": the sum of the offsets of each row (coefficient 1)",))]
+
+
+def _dims(sm: SymbolicModel) -> list[Sentence]:
     p = len(sm.fixed)
     columns = ", ".join(f.column for f in sm.fixed)
     out = [Sentence((Sym("X"), ": ", Sym("n"), f" × {p}, one column per fixed coefficient "
