@@ -9,6 +9,9 @@ three kinds their diagonal block L_RR takes (MixedModels.jl's block types of
   non-zeros of A_RR and of Z_RᵀZ₁·G·Z₁ᵀZ_R are written per θ into a dense buffer
   that holds, below it, the [X y] rows, so one ``dpotrf`` gives L_RR, L_FR and
   L_FF (InstEval; a sparse pattern in a dense factor);
+* ``ClassBlock``: a scalar first term and too many pairs for P (100,000 × 2,000
+  crossed levels): the update Z_RᵀZ₁·G·Z₁ᵀZ_R summed over classes of levels with
+  equal counts, from matrices formed once (crossed_classes.py); the augmented buffer;
 * ``DenseBlock``: anything else (vector-valued crossed terms, or too many pairs
   for P): A_RR dense, the same augmented buffer.
 
@@ -25,6 +28,7 @@ import scipy.sparse as sp
 from scipy.linalg.lapack import dpotrf
 
 from mixeq.errors import FitError
+from mixeq.fitting.crossed_classes import ClassUpdate, class_update
 from mixeq.fitting.pairs import CrossBlocks
 from mixeq.fitting.restfactor import BlockRest, DenseRest, nested_layout, stack_blocks
 
@@ -208,6 +212,19 @@ class DenseBlock:
         self.classes = None
 
 
+class ClassBlock:
+    """A_RR dense; Z_RᵀZ₁·G·Z₁ᵀZ_R = Σ_c g_c M_c (crossed_classes.py) subtracted at
+    the packed positions of the (R, R) block's lower triangle."""
+
+    def __init__(self, lt: LaterTerms, ARR, classes: ClassUpdate, f: int):
+        self.lt = lt
+        self.aug = AugmentedBuffer(lt.qR, f)
+        self.dense_size = lt.qR
+        self.ARR = ARR.toarray() if sp.issparse(ARR) else ARR
+        self.classes = classes
+        self.pos = classes.positions(self.aug.D if lt.scalar else lt.qR)
+
+
 def later_block(lt: LaterTerms, ARR, cross: CrossBlocks, f: int, a1=None, AF1_flat_T=None,
                 dense_only: bool = False):
     """The kind of L_RR for these later terms (see the module). ``a1``: the scalar
@@ -226,4 +243,8 @@ def later_block(lt: LaterTerms, ARR, cross: CrossBlocks, f: int, a1=None, AF1_fl
             f"{MAX_DENSE_REST} of them densely. Simplify the crossed terms or group more coarsely")
     if not dense_only and lt.scalar and cross.P is not None:
         return PatternBlock(lt, ARR, cross, f, a1, AF1_flat_T)
+    if not dense_only and a1 is not None and cross.P is None:
+        classes = class_update(cross.values, cross.rows, cross.levels, a1, lt.qR, AF1_flat_T)
+        if classes is not None:
+            return ClassBlock(lt, ARR, classes, f)
     return DenseBlock(lt, ARR, cross, f)

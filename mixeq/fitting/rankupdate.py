@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from mixeq.fitting.firstterm import FirstTerm
-from mixeq.fitting.later import DenseBlock, NestedBlock, PatternBlock
+from mixeq.fitting.later import ClassBlock, DenseBlock, NestedBlock, PatternBlock
 from mixeq.fitting.pairs import CrossBlocks
 from mixeq.fitting.xyblocks import XyBlock, XyCross
 
@@ -103,6 +103,41 @@ def cross_into_pattern(cross: CrossBlocks, block: PatternBlock, G, lams, theta, 
     return B[:qR, :qR]
 
 
+def _scaled_arr(block, lams):
+    """Scalar later terms: Λ_R is λ_t on term t's rows, so Λ_RᵀA_RRΛ_R is each pair
+    of term blocks scaled once, written into the buffer's (R, R) block (lower block
+    triangle); (λ per term, that block)."""
+    lt, qR = block.lt, block.lt.qR
+    lam = lt.scalar_lams(lams)
+    M = block.aug.buffer[:qR, :qR]
+    for a, (sa, _, _, _) in enumerate(lt.slices):
+        for b, (sb, _, _, _) in enumerate(lt.slices[:a + 1]):
+            np.multiply(block.ARR[sa, sb], lam[a] * lam[b], out=M[sa, sb])
+    return lam, M
+
+
+@pair(CrossBlocks, ClassBlock)
+def cross_into_classes(cross: CrossBlocks, block: ClassBlock, G, lams, theta, single):
+    """Λ_Rᵀ(A_RR − Σ_c g_c M_c)Λ_R + I into the buffer, lower triangle valid: the
+    dense kind's update with the class matrices (crossed_classes.py) for W Aᵀ."""
+    lt, B, up = block.lt, block.aug.buffer, block.classes
+    qR = lt.qR
+    vals = up.packed(G.reshape(-1))
+    if lt.scalar:
+        lam, M = _scaled_arr(block, lams)
+        lam_c = np.repeat(lam, [t.q for t in lt.terms])
+        vals *= lam[0] ** 2 if lam.size == 1 else lam_c[up.rows] * lam_c[up.cols]
+        B.reshape(-1)[block.pos] -= vals
+    else:
+        M = block.ARR.copy()
+        M.reshape(-1)[block.pos] -= vals
+        M = np.tril(M) + np.tril(M, -1).T
+        B[:qR, :qR] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
+        M = B[:qR, :qR]
+    B.reshape(-1)[block.aug.diag_R] += 1.0
+    return M
+
+
 @pair(CrossBlocks, DenseBlock)
 def cross_into_dense(cross: CrossBlocks, block: DenseBlock, G, lams, theta, single):
     """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G) Z₁ᵀZ_R)Λ_R + I into the buffer, lower triangle
@@ -110,12 +145,7 @@ def cross_into_dense(cross: CrossBlocks, block: DenseBlock, G, lams, theta, sing
     lt, B = block.lt, block.aug.buffer
     qR = lt.qR
     if lt.scalar:
-        # Λ_R is λ_t on term t's rows: scale each pair of term blocks once
-        lam = lt.scalar_lams(lams)
-        M = B[:qR, :qR]
-        for a, (sa, _, _, _) in enumerate(lt.slices):
-            for b, (sb, _, _, _) in enumerate(lt.slices[:a + 1]):
-                np.multiply(block.ARR[sa, sb], lam[a] * lam[b], out=M[sa, sb])
+        lam, M = _scaled_arr(block, lams)
         if cross.P is not None:
             B.reshape(-1)[block.targets_aug] -= \
                 (cross.P @ G.reshape(-1)) * np.outer(lam, lam).ravel()[block.target_pair]
