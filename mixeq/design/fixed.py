@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from formulaic import model_matrix
 
 from mixeq.design.context import evaluation_context
@@ -75,6 +74,9 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     return X, spec, dropped
 
 
+CHUNK_ROWS = 262_144   # rows per QR block: a few MB of work, whatever n is
+
+
 def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
     """Columns that are not (numerically) combinations of the columns before them.
 
@@ -83,16 +85,27 @@ def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
     orthogonal to the columns before it; below ``tol`` of the column's own norm,
     the column is aliased. Columns are scaled to max |value| 1 first (R's QR computes
     norms without overflow; a plain sum of squares of 1e160 would not).
+
+    R (p × p) is formed block by block (a tall-skinny QR: the QR of [R_prev; next
+    rows] has the R of all rows so far, unique up to signs), and the column norms
+    are those of R's columns (QᵀQ = I); a 10⁷-row X never has an n × p copy made:
+    ``scipy.linalg.qr(mode="r")`` returned an n × p R and took 2.4 of the 8.4 s of
+    building a 10M-row model.
     """
-    if X.shape[1] == 0:
+    n, p = X.shape
+    if p == 0:
         return np.zeros(0, dtype=bool)
     # The test is unchanged by scaling a column, but squares of values beyond ~1e±154
     # overflow or underflow: divide each column by its largest |value| first.
-    scale = np.abs(X).max(axis=0)
-    X = X / np.where(scale > 0, scale, 1.0)
-    norms = np.sqrt(np.einsum("ij,ij->j", X, X))
-    R = scipy.linalg.qr(X, mode="r", check_finite=False)[0]
+    scale = np.zeros(p)
+    for start in range(0, n, CHUNK_ROWS):
+        np.maximum(scale, np.abs(X[start:start + CHUNK_ROWS]).max(axis=0), out=scale)
+    scale[scale == 0] = 1.0
+    R = np.zeros((0, p))
+    for start in range(0, n, CHUNK_ROWS):
+        R = np.linalg.qr(np.vstack([R, X[start:start + CHUNK_ROWS] / scale]), mode="r")
+    norms = np.sqrt(np.einsum("ij,ij->j", R, R))
     diag = np.abs(np.diag(R))
-    if diag.size < X.shape[1]:  # fewer rows than columns
-        diag = np.concatenate([diag, np.zeros(X.shape[1] - diag.size)])
+    if diag.size < p:  # fewer rows than columns
+        diag = np.concatenate([diag, np.zeros(p - diag.size)])
     return (norms > 0) & (diag > tol * norms)
