@@ -55,6 +55,7 @@ class Written:
     residual: list[Cell] | None = None
     composite: str = ""
     shape: tuple[int, int] | None = None
+    elided: bool = False  # columns left out (⋯): not a whole model
     effects: dict[str, list[Cell]] = field(default_factory=dict)  # b_j's symbol → entries
 
 
@@ -324,7 +325,10 @@ def composite_of(w: Written, tokens: list[T.Token], source: str, times: str) -> 
     row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
     terms = []
     for rows, vector in w.pairs:
-        cells = rows[0]
+        cells = [c for c in rows[0] if not c.is_dots]
+        if len(cells) != len(rows[0]):
+            w.elided = True  # X_j = [1 x_1j ⋯ z_1j]: the columns between are not written
+            return
         if len(cells) != len(vector):
             w.shape = (len(cells), len(vector))
             return
@@ -407,7 +411,7 @@ def rewrite(text: str) -> tuple[str, list[Written], dict[int, str]]:
         w = inline_form(st, items) or symbolic_form(st, items, defs)
         if w is not None:
             composite_of(w, tokens, text, times)
-        if w is not None and (w.composite or w.shape):
+        if w is not None and (w.composite or w.shape or w.elided):
             written.append(w)
             spans.append((st.start, _end(st), w.composite))
             consumed |= {i.key for i in items if i.kind == "S"}

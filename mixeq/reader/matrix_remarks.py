@@ -7,17 +7,29 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.matrix_form import Cell, Written, symbols_of
 from mixeq.reader.naming import factor_dummies
+from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import VAR, classify
+from mixeq.reader.terms import expand
+
+
+def _names(variables) -> frozenset:
+    """Predictors as the formula's terms name them: x, I(x ** 2), log(w)."""
+    return frozenset(v.base if v.power == 1 else f"I({v.base} ** {v.power})" for v in variables)
 
 
 def variables(cell: Cell) -> frozenset:
-    """The variable names of a cell (``W_{j} X_{1j}`` → {W, X}; ``1`` → {})."""
-    out = set()
-    for sym in symbols_of(cell.node):
-        info = classify(sym)
-        if info.role == VAR:
-            out.add(info.base)
-    return frozenset(out)
+    """The variable names of a cell (``W_{j} X_{1j}`` → {W, X}; ``1`` → {};
+    ``log(w_{1j})`` → {log(w)})."""
+    if cell.node is None:
+        return frozenset()
+    try:
+        monomials = expand(cell.node)
+    except (ParseError, RecursionError):
+        monomials = []
+    if len(monomials) != 1:
+        return frozenset(classify(s).base for s in symbols_of(cell.node)
+                         if classify(s).role == VAR)
+    return _names(monomials[0].variables)
 
 
 def _cols(cells: list[Cell]) -> list[frozenset]:
@@ -105,7 +117,7 @@ def meanings(doc) -> dict:
         if not any(c.key in defs for m in eq.monomials for c in m.coefs):
             continue
         for m in eq.monomials:
-            level1 = frozenset(v.base for v in m.variables)
+            level1 = _names(m.variables)
             for c in m.coefs:
                 inner = defs.get(c.key)
                 if inner is None:
@@ -113,7 +125,7 @@ def meanings(doc) -> dict:
                     continue
                 for d in inner.monomials:
                     for s in (*d.coefs, *d.errors):
-                        out[(s.base, "".join(s.numbers))] = level1 | {v.base for v in d.variables}
+                        out[(s.base, "".join(s.numbers))] = level1 | _names(d.variables)
     return out
 
 
@@ -175,7 +187,11 @@ def explain(diagnostics: list, matrices: list[Written], observations: dict[int, 
                    + "; ".join(said) + ".")
             flagged.add(line)
     for w in matrices:
-        if not w.composite:
+        if w.elided:
+            notes.append(f"The matrix form (line {w.line}) leaves columns out (⋯), so it is "
+                         "not checked against the level equations; write every column (mixeq: "
+                         "max_cols=0) to have it checked.")
+        elif not w.composite:
             a, b = w.shape or (0, 0)
             D.emit(out, D.MATRIX_SHAPE, w.line, w.text,
                    f"a matrix of this matrix form has {a} columns but the vector it multiplies "

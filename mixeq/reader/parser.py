@@ -2,19 +2,24 @@
 
 Grammar (juxtaposition is multiplication)::
 
-    statement := expr (("=" | "~") expr)?
+    statement := expr ["|" expr ("," expr)*] (("=" | "~") expr ["=" expr])?
     expr      := ["+" | "-"] term (("+" | "-") term)*
     term      := factor (["*"] factor)*
     factor    := atom (SUB | SUP)*
-    atom      := NAME | NUMBER | FUNC "(" list ")" | "(" list ")" | "[" list "]"
+    atom      := NAME | NUMBER | FUNC ["^-1"] "(" args ")" | "(" list ")" | "[" list "]"
                | "{" expr "}" | BEGIN cells END
+    args      := expr ["=" expr] ("," expr)*          (Pr(y_i = 1))
+
+``y_ij | β_0j ~ Bernoulli(p_ij)`` keeps what it is conditioned on in ``Relation.given``;
+``logit(p_ij) = η_ij = β_0j + …`` (a link, its linear predictor's name, the predictor)
+keeps the name in ``Relation.middle``.
 """
 from __future__ import annotations
 
 from mixeq.reader import tokens as T
 from mixeq.reader.lines import Statement
 from mixeq.reader.syntax import Call, Group, Num, Prod, Relation, Script, Sum, Sym
-from mixeq.reader.vocabulary import FUNCTIONS
+from mixeq.reader.vocabulary import FUNCTIONS, INVERTIBLE, LINKS
 
 
 # What went wrong (ParseError.kind): the grammar rule that failed.
@@ -120,12 +125,16 @@ class _Parser:
     # -- grammar --------------------------------------------------------------
     def statement(self):
         lhs = self.expr()
+        given = self.given() if self.at(T.BAR) else []
         if self.at(T.EQ, T.SIM):
             op = self.take()
             if self.peek() is None:
                 raise self.fail(NOTHING_AFTER_RELATION, f"nothing after '{op.value}'")
             rhs = self.expr()
-            node = Relation(lhs, op.kind, rhs, (op.start, op.end))
+            node = Relation(lhs, op.kind, rhs, (op.start, op.end), given)
+            if op.kind == T.EQ and self.at(T.EQ) and _is_link(lhs) and isinstance(rhs, Sym):
+                self.take()  # logit(p_ij) = η_ij = β_0j + …
+                node = Relation(lhs, op.kind, self.expr(), (op.start, op.end), given, rhs)
         else:
             node = lhs
         if self.peek() is not None:
@@ -135,6 +144,15 @@ class _Parser:
                                 "put each equation on its own line")
             raise self.fail(UNEXPECTED, f"unexpected {_describe(tok)}")
         return node
+
+    def given(self) -> list:
+        """``| β_0j, β_1j``: what a distribution is conditioned on."""
+        self.take()
+        items = [self.expr()]
+        while self.at(T.COMMA):
+            self.take()
+            items.append(self.expr())
+        return items
 
     def expr(self):
         start = self.peek().start if self.peek() else self.end_offset
@@ -208,6 +226,10 @@ class _Parser:
         if tok.kind == T.NAME:
             if tok.value in FUNCTIONS and self.at(T.LPAREN):
                 return self.call(tok)
+            if tok.value in INVERTIBLE and self.at(T.SUP) and self.peek().value.strip() == "-1" \
+                    and self.peek(1) is not None and self.peek(1).kind == T.LPAREN:
+                self.take()  # logit^{-1}(…), Φ⁻¹(…): the inverse function
+                return self.call(tok, tok.value + "^-1")
             return Sym(tok.value, tok.start, tok.end)
         if tok.kind == T.NUMBER:
             return Num(tok.value, tok.start, tok.end)
@@ -223,14 +245,22 @@ class _Parser:
             return self.matrix(tok)
         raise ParseError(UNEXPECTED, f"unexpected {_describe(tok)}", tok.start, _found(tok))
 
-    def call(self, name: T.Token) -> Call:
+    def call(self, name: T.Token, func: str | None = None) -> Call:
         self.take()  # "("
-        args = [self.expr()]
+        args = [self.argument()]
         while self.at(T.COMMA):
             self.take()
-            args.append(self.expr())
+            args.append(self.argument())
         close = self.expect_closer(T.RPAREN, f"')' to close {name.value}(")
-        return Call(name.value, args, name.start, close.end)
+        return Call(func or name.value, args, name.start, close.end)
+
+    def argument(self):
+        """An argument: an expression, or ``y_i = 1`` inside ``Pr(…)``."""
+        left = self.expr()
+        if self.at(T.EQ):
+            op = self.take()
+            return Relation(left, op.kind, self.expr(), (op.start, op.end))
+        return left
 
     def bracket(self, open_tok: T.Token) -> Group:
         closer = _CLOSERS[open_tok.kind]
@@ -239,6 +269,8 @@ class _Parser:
             if self.at(closer) and not rows[-1] and len(rows) == 1:
                 raise self.fail(EMPTY, f"empty '{open_tok.value}{closer}'")
             rows[-1].append(self.expr())
+            if self.at(T.BAR):  # E[y_ij | b_j]: what the mean is conditioned on
+                self.given()
             if self.at(T.COMMA):
                 self.take()
             elif self.at(T.SEMI):
@@ -280,6 +312,11 @@ class _Parser:
         if not rows:
             raise ParseError(EMPTY, f"empty \\begin{{{begin.value}}}", begin.start)
         return Group(rows, begin.value, begin.start, end.end)
+
+
+def _is_link(node) -> bool:
+    """``logit(p_ij)``, ``Φ⁻¹(p_ij)``, ``log(λ_ij)``: a link applied to a mean."""
+    return isinstance(node, Call) and node.func in LINKS
 
 
 def _start(node) -> int:

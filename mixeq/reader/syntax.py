@@ -98,9 +98,13 @@ class Call:
 
 @dataclass
 class Relation:
-    """``lhs op rhs`` with op ``=`` or ``~``; ``op_span`` is where the sign is."""
+    """``lhs op rhs`` with op ``=`` or ``~``; ``op_span`` is where the sign is;
+    ``given``: what a distribution is conditioned on (``y_ij | β_0j ~ …``); ``middle``:
+    the linear predictor's name in ``logit(p_ij) = η_ij = …``."""
 
     lhs: object
     op: str
     rhs: object
     op_span: tuple[int, int] = field(default=(0, 0))
+    given: list = field(default_factory=list)
+    middle: object = None

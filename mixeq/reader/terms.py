@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from mixeq.reader.parser import NOT_A_TERM, ParseError
 from mixeq.reader.symbols import COEF, ERROR, VAR, Index, SymInfo, classify
 from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym, is_zero
+from mixeq.reader.vocabulary import TRANSFORMS
 
 
 @dataclass
@@ -30,8 +31,9 @@ class Monomial:
         return any(is_zero(n) for n in self.numbers)
 
 
-def _derived(parts: list[Monomial], node: Group) -> SymInfo:
-    """``(x_ij - x̄_j)``: a centred predictor, one variable ``I(x - x_bar)``."""
+def _expression(parts: list[Monomial]) -> tuple[str, list[str]]:
+    """Monomials of predictors as the formula writes them (``x - x_bar``), and the index
+    letters they carry."""
     text = []
     letters: list[str] = []
     for k, mono in enumerate(parts):
@@ -42,7 +44,33 @@ def _derived(parts: list[Monomial], node: Group) -> SymInfo:
         text.append(" * ".join(factors))
         for v in mono.variables:
             letters += [c for c in v.letters if c not in letters]
-    name = "I(" + "".join(text) + ")"
+    return "".join(text), letters
+
+
+def _derived(parts: list[Monomial], node: Group) -> SymInfo:
+    """``(x_ij - x̄_j)``: a centred predictor, one variable ``I(x - x_bar)``."""
+    text, letters = _expression(parts)
+    name = "I(" + text + ")"
+    return SymInfo(VAR, name, Index((), tuple(letters)), Sym(name, node.start, node.end))
+
+
+def _transformed(node: Call) -> SymInfo | None:
+    """``log(w_ij)``, ``scale(u_ij)``: a function of predictors is one predictor, named as
+    the formula writes it (``log(w)``); every symbol inside is a variable (``u`` in
+    ``scale(u_ij)`` is a column, not a random effect)."""
+    func = TRANSFORMS.get(node.func)
+    if func is None:
+        return None
+    texts, letters = [], []
+    for arg in node.args:
+        parts = expand(arg)
+        for m in parts:
+            m.variables += [SymInfo(VAR, i.sym.name, i.index, i.sym) for i in m.coefs + m.errors]
+            m.coefs, m.errors = [], []
+        text, found = _expression(parts)
+        texts.append(text)
+        letters += [c for c in found if c not in letters]
+    name = f"{func}({', '.join(texts)})"
     return SymInfo(VAR, name, Index((), tuple(letters)), Sym(name, node.start, node.end))
 
 
@@ -76,6 +104,8 @@ def expand(node) -> list[Monomial]:
     if isinstance(node, Group):
         raise ParseError(NOT_A_TERM, "a vector or matrix cannot be a term of a model equation",
                          node.start)
+    if isinstance(node, Call) and (info := _transformed(node)) is not None:
+        return [Monomial(variables=[info], start=node.start, end=node.end)]
     if isinstance(node, Call):
         raise ParseError(NOT_A_TERM,
                          f"the function {node.func}(…) cannot be a term of a model equation",

@@ -34,7 +34,7 @@ SIM_COMMANDS = {"sim", "thicksim", "backsim"}
 DOTS_COMMANDS = {"ldots", "cdots", "dots", "vdots", "ddots", "dotsc", "dotsb"}
 BAR_COMMANDS = {"mid", "vert", "lvert", "rvert", "Vert"}
 PRIME_COMMANDS = {"prime", "top", "intercal", "mathsf{T}", "T"}
-FUNCTION_COMMANDS = {"log", "ln", "exp", "operatorname", "sqrt", "diag", "Var", "Cov"}
+FUNCTION_COMMANDS = {"log", "ln", "exp", "operatorname", "sqrt", "diag", "Var", "Cov", "Pr"}
 MATRIX_ENVIRONMENTS = {
     "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix",
     "smallmatrix", "array",
@@ -42,7 +42,26 @@ MATRIX_ENVIRONMENTS = {
 
 # Names that act as functions when followed by "(".
 DISTRIBUTIONS = {"N", "MVN", "Normal", "normal", "MN", "NID", "Gaussian"}
-FUNCTIONS = DISTRIBUTIONS | {"diag", "Diag", "Var", "var", "Cov", "cov", "log", "ln", "exp"}
+# Functions of a variable that make one predictor, as the formula writes them (log(w),
+# scale(u)): the formula vocabulary's transforms (mixeq.spec.vocabulary), ln as log.
+TRANSFORMS = {"log": "log", "ln": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
+              "exp": "exp", "expm1": "expm1", "sqrt": "sqrt", "abs": "abs", "scale": "scale",
+              "center": "center"}
+# The distribution of y in a GLMM → its family (mixeq.fitting.family's names).
+GLM_DISTRIBUTIONS = {"Bernoulli": "binomial", "Bern": "binomial", "Binomial": "binomial",
+                     "Bin": "binomial", "Binom": "binomial", "Poisson": "poisson",
+                     "Pois": "poisson", "Poi": "poisson"}
+# A link g as written before its argument (g(p_ij)) → the link's name; and its inverse
+# g⁻¹ (logit⁻¹(η), Φ(η), exp(η)) → the link it inverts.
+LINKS = {"logit": "logit", "probit": "probit", "Phi^-1": "probit", "cloglog": "cloglog",
+         "log": "log", "ln": "log"}
+INVERSE_LINKS = {"logit^-1": "logit", "expit": "logit", "invlogit": "logit",
+                 "ilogit": "logit", "Phi": "probit", "probit^-1": "probit",
+                 "cloglog^-1": "cloglog", "exp": "log"}
+# Names written with ^{-1} before "(" to mean the inverse function.
+INVERTIBLE = {"logit", "Phi", "probit", "cloglog"}
+FUNCTIONS = (DISTRIBUTIONS | set(TRANSFORMS) | set(GLM_DISTRIBUTIONS) | set(LINKS)
+             | set(INVERSE_LINKS) | {"diag", "Diag", "Var", "var", "Cov", "cov", "Pr"})
 
 # Roles of symbol names (after Greek names are spelled out).
 COEFFICIENT_NAMES = {"alpha": "alpha", "mu": "mu", "beta": "beta", "b": "beta", "B": "beta",
