@@ -564,7 +564,7 @@ def _reader_reads(sm: SymbolicModel) -> str | None:
     """The reader reads powers (x²) but not functions of a variable (log, scale …)."""
     from mixeq.equations.transforms import parse_transform
 
-    if sm.generalized or sm.glm.offsets or sm.glm.weights:
+    if sm.generalized or sm.glm.offsets:  # prior weights of an LMM (σ² w⁻¹) read back
         from mixeq.equations.proof_family import reader_reads_glmm
 
         if not reader_reads_glmm():

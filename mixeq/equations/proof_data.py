@@ -147,8 +147,9 @@ class Evaluator:
         if isinstance(node, Neg):
             return -self.value(node.arg, rows, at)
         if isinstance(node, Call) and len(node.args) == 1:
-            if node.name in _NUMPY:
-                return _NUMPY[node.name](self.value(node.args[0], rows, at))
+            if node.name in _NUMPY:  # log of a non-positive value: nan, which then differs
+                with np.errstate(all="ignore"):
+                    return _NUMPY[node.name](self.value(node.args[0], rows, at))
             if node.name in ("scale", "center"):  # R's scale(): over all rows used
                 whole = self.value(node.args[0], np.arange(len(self.data)))
                 out = self.value(node.args[0], rows, at) - whole.mean()
