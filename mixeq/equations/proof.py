@@ -405,8 +405,8 @@ def _gelman_hill(sm: SymbolicModel, D):
     if reused:
         return False, reused
     mean = to_sympy(mean_node)
-    mean = mean.xreplace({sympy.Symbol(k): to_sympy(v) for k, v in doc.expand.items()})
-    mean = mean.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in doc.aliases.items()})
+    mean = mean.xreplace({to_sympy(k): to_sympy(v) for k, v in doc.expand.items()})
+    mean = mean.xreplace({to_sympy(k): to_sympy(v) for k, v in doc.aliases.items()})
     _, comp = _composite(D)
     residual = 0 if sm.generalized else to_sympy(sm.residual())
     diff = sympy.expand(mean + residual - comp)

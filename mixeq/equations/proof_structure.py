@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mixeq.equations.matrices import MatrixSymbols
 from mixeq.equations.tree import Call, Kron, Matrix, Mul, Num, Relation, Sym
+
+M = MatrixSymbols()
 
 
 def written_terms_of_stacked(stacked, n_terms: int) -> list[list]:
@@ -160,9 +163,9 @@ def _check_g(stacked, term_effects, term_groups, T_of):
         block = [[mat[a][b] for b in pos] for a in pos]
         J = _count_symbol(effects[0])
         if len(effects) == 1:
-            want = Mul((block[0][0], Sym("I", (J,))))
+            want = Mul((block[0][0], M.identity(J)))
         else:
-            want = Kron(Sym("I", (J,)), Matrix(tuple(tuple(r) for r in block)))
+            want = Kron(M.identity(J), Matrix(tuple(tuple(r) for r in block)))
         if part != want:
             return False, (f"G's block {t + 1} is not I_{J.base} ⊗ T of the term "
                            f"({', '.join(keys[p] for p in pos)})")
@@ -199,7 +202,7 @@ def _check_lambda(stacked, term_sizes, term_groups):
                     if not (isinstance(cell, Num) and cell.value == 0):
                         return False, f"Λ_θ's block {t + 1} is not lower triangular"
                     continue
-                if cell != Sym("theta", (str(number),), kind="greek"):
+                if cell != M.theta(number):
                     return False, f"Λ_θ's block {t + 1}: entry [{r + 1},{c + 1}] is not θ_{number}"
                 number += 1
     return True, ""

@@ -7,7 +7,6 @@ from mixeq.equations.forms.registry import FORMS, form as form_record
 from mixeq.equations.options import make_options
 from mixeq.equations.source import model_info
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.errors import RenderError
 
 __all__ = ["FORMS", "render", "symbolic_model", "check_form", "build_document"]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from mixeq.equations.atoms import Atom
 from mixeq.equations.glm import MEAN, GLMFacts, trials_total
+from mixeq.equations.matrices import MatrixSymbols
 from mixeq.equations.options import Options
 from mixeq.equations.source import AtomLevel, ModelInfo
 from mixeq.equations.transforms import parse_transform
@@ -75,6 +76,7 @@ class RandomEffect:
     atoms: tuple[Atom, ...]
     path: tuple[int, ...]
     symbol: Sym
+    position: int = 0  # its column within the term (its row of the term's covariance)
 
     @property
     def label(self) -> str:
@@ -101,12 +103,37 @@ class Covariance:
     symbol: Sym
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """Where a symbol's estimate is in a fit, so that the numbers follow the symbols
+    (not names rebuilt from them): ``fixef`` (X's column), ``cov`` (term, row, column of
+    the term's covariance matrix), ``theta`` (position in lme4's θ, from 1) or ``sigma2``
+    (the residual variance: the estimate of the symbol's square)."""
+
+    kind: str
+    where: tuple = ()
+
+    def value(self, fit) -> float:
+        import numpy as np
+
+        if self.kind == "fixef":
+            return float(fit.fixef[self.where[0]])
+        if self.kind == "cov":
+            term, a, b = self.where
+            return float(np.asarray(fit.term_covariances()[term], dtype=float)[a, b])
+        if self.kind == "theta":
+            return float(np.asarray(fit.theta, dtype=float)[self.where[0] - 1])
+        return float(fit.sigma) ** 2
+
+
 class SymbolicModel:
     """Every name of the model, built once from a :class:`ModelInfo`."""
 
     def __init__(self, info: ModelInfo, opts: Options):
         self.info, self.opts = info, opts
         self.spec = info.spec
+        self.matrices = MatrixSymbols()
+        self.estimated: dict[Sym, Estimate] = {}  # symbol → where the fit holds its number
         self.atom_levels: dict[str, AtomLevel] = info.atom_levels
         self._build_groups()
         self.letters = opts.coef_letters(self.nlevels)
@@ -115,6 +142,7 @@ class SymbolicModel:
         self._build_random()
         self._build_nodes()
         self._build_covariances()
+        self._build_theta()
 
     # -- grouping factors and indices ---------------------------------------
     def _build_groups(self):
@@ -236,18 +264,20 @@ class SymbolicModel:
                                   "column; the equations cannot tell them apart")
             seen.add(path)
             self.fixed.append(FixedCoef(col, atoms, path, self.coef_sym(self.nlevels, path)))
+            self.estimated[self.fixed[-1].symbol] = Estimate("fixef", (col,))
 
     def _build_random(self):
         self.random: list[RandomEffect] = []
         for t_index, term in enumerate(self.info.terms):
             g = self.groups[term.group]
-            for col, atoms in zip(term.columns, term.atoms):
+            for pos, (col, atoms) in enumerate(zip(term.columns, term.atoms)):
                 path = self.path_of(atoms, g.level - 1)
                 twice = any(r.group == term.group and r.path == path for r in self.random)
                 sym = Sym(g.random_letter, (*self.subscript(path), *g.tokens),
                           f"({t_index + 1})" if twice else None,
                           kind="greek" if is_greek(g.random_letter) else "plain")
-                self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym))
+                self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym,
+                                                pos))
 
     def _build_nodes(self):
         self.nodes: dict[tuple, Node] = {}
@@ -311,8 +341,28 @@ class SymbolicModel:
                         continue
                     lo, hi = (ra, rb) if a <= b else (rb, ra)
                     row.append(entry(labels[id(lo)], labels[id(hi)]))
+                    self.estimated[row[-1]] = Estimate("cov", (ra.term, ra.position,
+                                                               rb.position))
                 matrix.append(row)
             self.covariances.append(Covariance(g.name, effects, matrix, mat))
+        if self.glm.has_scale:
+            self.estimated[self.sigma2().base] = Estimate("sigma2")
+
+    def _build_theta(self):
+        """lme4's θ: per term, the lower triangle of its relative covariance factor
+        Λ_t, column by column, numbered on from term to term (Bates et al. 2015 §2.3).
+        ``theta_blocks[t]`` is term t's k × k grid of θ symbols and zeros."""
+        self.theta_blocks: dict[int, list[list]] = {}
+        number = 0
+        for t in sorted({r.term for r in self.random}):
+            k = sum(1 for r in self.random if r.term == t)
+            cells = [[Num(0)] * k for _ in range(k)]
+            for c in range(k):
+                for r in range(c, k):
+                    number += 1
+                    cells[r][c] = self.matrices.theta(number)
+                    self.estimated[cells[r][c]] = Estimate("theta", (number,))
+            self.theta_blocks[t] = cells
 
     # -- other names -----------------------------------------------------------
     @property

@@ -154,8 +154,8 @@ class Document:
     form: str
     blocks: list
     notes: list = field(default_factory=list)
-    aliases: dict = field(default_factory=dict)  # symbol key → the standard symbol's key
-    expand: dict = field(default_factory=dict)   # symbol key → what it stands for (α_j[i])
+    aliases: dict = field(default_factory=dict)  # a form's symbol → the symbolic model's
+    expand: dict = field(default_factory=dict)   # symbol → what it stands for (α_j[i])
 
     def rows(self, name: str | None = None) -> list:
         out = [r for b in self.blocks for r in b.rows]

@@ -252,7 +252,7 @@ def test_a_gelman_hill_symbol_for_two_coefficients_fails():
     doc = docs["gelman-hill"]
     docs["gelman-hill"] = dataclasses.replace(
         map_tree(doc, lambda n: b1 if n == b2 else n),
-        aliases={(b1.key if k == b2.key else k): v for k, v in doc.aliases.items()})
+        aliases={(b1 if k == b2 else k): v for k, v in doc.aliases.items()})
     report = verify(spec, rendering=Rendering(docs))
     assert failed(report) == ["Gelman–Hill mean equals the composite's"], str(report)
 

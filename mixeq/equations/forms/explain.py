@@ -11,13 +11,14 @@ from mixeq.equations.tree import (Block, Call, Document, Num, Relation, Sentence
 def build(sm: SymbolicModel) -> Document:
     scale = scale_sentences(sm) if sm.generalized else []
     if not sm.random:
-        X, beta, eps = Sym("X"), Sym("beta", kind="greek"), Sym("epsilon", kind="greek")
+        M = sm.matrices
+        X, beta, eps = M.X(), M.beta, M.eps()
         if sm.generalized:
-            linear = Relation(sm.link(Call("E", (Sym("y"),), brackets="[]")), "=", mul(X, beta))
+            linear = Relation(sm.link(Call("E", (M.y(),), brackets="[]")), "=", mul(X, beta))
             kind = "the generalized linear model "
         else:
-            linear, kind = Relation(Sym("y"), "=", add(mul(X, beta), eps)), "the linear model "
-        text = [Sentence(("This formula has no random-effects terms: ", Sym("Z"),
+            linear, kind = Relation(M.y(), "=", add(mul(X, beta), eps)), "the linear model "
+        text = [Sentence(("This formula has no random-effects terms: ", M.Z(),
                           " is empty and the model is ", kind, linear,
                           ", one coefficient per column of ", X, ".",))]
         return Document("explain", [Block("", [], scale + text)], sm.notes())
@@ -30,9 +31,9 @@ def build(sm: SymbolicModel) -> Document:
             if sm.crossed:  # the stacked form's block of this term, for level j of g
                 mine = [e for e in sm.random if e.term == r.term]
                 tag = f"({terms.index(r.term) + 1})" if len(terms) > 1 else None
-                Zj, k = Sym("Z", (g.letter,), tag), mine.index(r) + 1
+                Zj, k = sm.matrices.Z((g.letter,), tag), mine.index(r) + 1
             else:  # the matrix form of one finest cluster
-                Zj = Sym("Z", sm.upper_tokens(1), f"({g.level})" if several else None)
+                Zj = sm.matrices.Z(sm.upper_tokens(1), f"({g.level})" if several else None)
             sentences.append(column_sentence(sm, g, Zj, k, r))
         if len({r.term for r in effects}) > 1:
             sentences.append(Sentence((
@@ -52,18 +53,18 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
                  None)
     if match is not None:
         pos = sm.fixed.index(match) + 1
-        X = Sym("X", () if sm.crossed else sm.upper_tokens(1))
+        X = sm.matrices.X(() if sm.crossed else sm.upper_tokens(1))
         if _cell(sm, r, term):
             a = r.atoms[0]
             intercept = next(f for f in sm.fixed if not f.atoms)
             tail = (f" It repeats column {pos} of ", X, f" (the indicator of cell {a.label}): ",
-                    Sym("X"), " carries ", match.symbol, f", the average difference between "
+                    sm.matrices.X(), " carries ", match.symbol, f", the average difference between "
                     f"cell {a.label} and the reference cell, so cell {a.label}'s mean is ",
-                    intercept.symbol, " + ", match.symbol, "; ", Sym("Z"),
+                    intercept.symbol, " + ", match.symbol, "; ", sm.matrices.Z(),
                     " carries each cluster's deviation from that mean.")
         else:
             tail = (f" It repeats column {pos} of ", X, " because that coefficient varies by "
-                    "cluster: ", *_average(sm, match), Sym("Z"),
+                    "cluster: ", *_average(sm, match), sm.matrices.Z(),
                     " carries each cluster's deviation from it.")
     elif _reference_cell(sm, r):
         a = r.atoms[0]
@@ -71,7 +72,7 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
         tail = (f" X has no column {a.var}_{a.label} because {a.label} is the reference level "
                 f"of {a.var}: the mean of cell {a.var} = {a.label} is the intercept ",
                 intercept.symbol, " (the other cells add their own coefficients), and ",
-                Sym("Z"), " carries each cluster's deviation from that mean.")
+                sm.matrices.Z(), " carries each cluster's deviation from that mean.")
     else:
         tail = (" X has no such column, so the model has no average effect for it: "
                 "the cluster deviations vary around 0.",)
@@ -114,10 +115,10 @@ def _average(sm: SymbolicModel, match) -> tuple:
     node = sm.nodes.get(match.path[:1]) if sm.nlevels > 1 else None
     movers = [p for _, p in (node.children if node else []) if p.atoms]
     if not movers:
-        return (Sym("X"), " carries its average effect ", match.symbol, ", ")
+        return (sm.matrices.X(), " carries its average effect ", match.symbol, ", ")
     names = [" × ".join(a.var for a in p.atoms) for p in movers]
     zero = " and ".join(f"{n} = 0" for n in names)
-    return (Sym("X"), " carries ", match.symbol, f", its effect where {zero} (the average "
+    return (sm.matrices.X(), " carries ", match.symbol, f", its effect where {zero} (the average "
             f"effect only when {' and '.join(names)} {'is' if len(names) == 1 else 'are'} "
             "centred to mean 0); ")
 

@@ -19,7 +19,7 @@ class GHNames:
 
     def __init__(self, sm: SymbolicModel):
         self.sm = sm
-        self.aliases: dict[str, str] = {}  # GH symbol key → the composite's symbol key
+        self.aliases: dict[Sym, Sym] = {}  # GH symbol → the composite's symbol
 
     def atom(self, a, group_level: bool = False):
         sm = self.sm
@@ -33,7 +33,7 @@ class GHNames:
             letter = sm.groups[lev.group].letter
             token = letter if group_level else f"{letter}[{sm.obs_letter}]"
             sym = Sym(name, (token,), kind="var", label=a.label)
-        self.aliases[sym.key] = sm.atom_sym(a).key
+        self.aliases[sym] = sm.atom_sym(a)
         return tf.wrap(sym) if tf else sym
 
     def atoms(self, atoms, group_level: bool = False):
@@ -68,12 +68,12 @@ def _single(sm: SymbolicModel) -> Document:
             mean_terms.append(mul(indexed, names.atoms(part.atoms)))
             means.append(_group_mean(node, sym, names))
             pos.append(cov.effects.index(node.random[0]))
-            expand[indexed.key] = add(means[-1], node.random[0].symbol)
+            expand[indexed] = add(means[-1], node.random[0].symbol)
         else:
             for child, p in node.children:  # a non-varying coefficient: plain β_k
                 number = 0 if not part.atoms and not p.atoms else next(numbers)
                 beta = Sym("beta", (str(number),), kind="greek")
-                aliases[beta.key] = child.key
+                aliases[beta] = child
                 mean_terms.append(mul(beta, names.atoms(p.atoms), names.atoms(part.atoms)))
     y = sm.response(tokens=(i,))
     rows = mean_rows(sm, y, mean_terms, aliases)
@@ -87,12 +87,12 @@ def _group_mean(node, sym: Sym, names: GHNames):
     group-level predictors."""
     if len(node.children) == 1 and not node.children[0][1].atoms:
         mu = Sym("mu", (_sup(sym),), kind="greek")
-        names.aliases[mu.key] = node.children[0][0].key
+        names.aliases[mu] = node.children[0][0]
         return mu
     gam = []
     for k, (child, p) in enumerate(node.children):
         g_sym = Sym("gamma", (str(k),), _sup(sym), kind="greek")
-        names.aliases[g_sym.key] = child.key
+        names.aliases[g_sym] = child
         gam.append(mul(g_sym, names.atoms(p.atoms, group_level=True)))
     return add(*gam) if gam else Num(0)
 
@@ -107,7 +107,7 @@ def _group_row(syms: list, means: list, tau: list, aliases: dict, remark, name="
         for b in range(n):
             base = sigma[a][b].base if isinstance(sigma[a][b], Pow) else sigma[a][b]
             if isinstance(base, Sym) and isinstance(tau[a][b], Sym):
-                aliases[base.key] = tau[a][b].key
+                aliases[base] = tau[a][b]
     if n == 1:
         return Row(Relation(syms[0], "~", Call("N", (means[0], _var(syms[0])))),
                    remark=remark, name=name)
@@ -126,7 +126,7 @@ def mean_rows(sm: SymbolicModel, y: Sym, terms: list, aliases: dict) -> list[Row
     offsets = sm.offset_terms(tokens=i)
     for gh, full in zip(offsets, sm.offset_terms()):  # log(t_i) is the composite's log(t_ij)
         for a, b in zip(_variables(gh), _variables(full)):
-            aliases[a.key] = b.key
+            aliases[a] = b
     terms = [*offsets, *terms]
     if sm.generalized:
         return _glm_rows(sm, y, terms)
@@ -194,7 +194,7 @@ def _additive(sm: SymbolicModel) -> Document:
     terms, aliases = [], names.aliases
     for k, f in enumerate(sorted(sm.fixed, key=lambda f: f.path)):
         beta = Sym("beta", (str(k),), kind="greek")
-        aliases[beta.key] = f.symbol.key
+        aliases[beta] = f.symbol
         terms.append(mul(beta, names.atoms(f.atoms)))
     rows_after = []
     for letter_pos, g in enumerate(sm.groups.values()):
@@ -209,7 +209,7 @@ def _additive(sm: SymbolicModel) -> Document:
             syms = [Sym(a, (g.letter,), effects[0].symbol.sup)]
         for r, s in zip(effects, syms):
             indexed = s.with_sub((*s.sub[:-1], f"{g.letter}[{i}]"))
-            aliases[indexed.key] = r.symbol.key
+            aliases[indexed] = r.symbol
             terms.append(mul(indexed, names.atoms(r.atoms)))
         cov = next(c for c in sm.covariances if c.group == g.name)
         rows_after.append(_group_row(syms, [Num(0)] * len(syms), cov.matrix, aliases,

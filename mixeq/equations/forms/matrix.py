@@ -6,7 +6,7 @@ import numpy as np
 from mixeq.equations.forms.common import covariance_rows, response_row
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Pow, Relation,
-                                  Row, Sentence, Seq, Sym, add, column, mul)
+                                  Row, Sentence, Seq, add, column, mul)
 from mixeq.equations.words import join_names
 from mixeq.errors import RenderError
 
@@ -25,8 +25,7 @@ def cluster_tokens(sm: SymbolicModel) -> tuple:
 
 
 def last_row(sm: SymbolicModel):
-    tokens = cluster_tokens(sm)
-    return Sym("n", tokens) if tokens else "n"
+    return sm.matrices.rows(cluster_tokens(sm))
 
 
 def row_labels(sm: SymbolicModel) -> list:
@@ -58,14 +57,15 @@ def names(sm: SymbolicModel):
     groups = z_effects(sm)
     several = len(groups) > 1
 
+    M = sm.matrices
+
     def zb(effects):
         g = sm.groups[effects[0].group]
         sup = f"({g.level})" if several else None
-        return Sym("Z", tokens, sup), Sym("b", g.tokens, sup)
+        return M.Z(tokens, sup), M.b(g.tokens, sup)
 
-    return {"Y": Sym("Y" if tokens else "y", tokens), "X": Sym("X", tokens),
-            "beta": Sym("beta", kind="greek"), "eps": Sym("epsilon", tokens, kind="greek"),
-            "o": Sym("o", tokens),
+    return {"Y": M.y(tokens), "X": M.X(tokens), "beta": M.beta, "eps": M.eps(tokens),
+            "o": M.offset(tokens),
             "zb": [(effects, *zb(effects)) for effects in groups]}
 
 
@@ -106,21 +106,21 @@ def build(sm: SymbolicModel) -> Document:
 
 
 def identity(sm: SymbolicModel):
-    last = last_row(sm)
-    return Sym("I", (last,))
+    return sm.matrices.identity(last_row(sm))
 
 
 def _eps_variance(sm: SymbolicModel):
     """σ² I_{n_j}, or σ² W_j⁻¹ with prior weights (W_j = diag(w_1j, …))."""
     if not sm.glm.weights:
         return mul(sm.sigma2(), identity(sm))
-    return mul(sm.sigma2(), Pow(Sym("W", cluster_tokens(sm)), Num(-1)))
+    return mul(sm.sigma2(), Pow(sm.matrices.W(cluster_tokens(sm)), Num(-1)))
 
 
 def _elementwise(sm: SymbolicModel) -> Sentence:
     """What g(E[Y_j | b_j]) means: the link of each row's mean."""
     tokens = cluster_tokens(sm)
-    row = Relation(Call("E", (Relation(sm.response(), "|", Sym("b", tokens)),), brackets="[]"),
+    row = Relation(Call("E", (Relation(sm.response(), "|", sm.matrices.b(tokens)),),
+                        brackets="[]"),
                    "=", sm.mean())
     return Sentence(("The link applies to each row: ", row, ", ",
                      Relation(sm.link(sm.mean()), "=", sm.eta()), ", and the rows are "
@@ -232,7 +232,7 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
             term = model.terms[r.term]
             cols.append(term.matrix[rows, term.columns.index(r.column)])
         Zs.append(numeric_rows(np.column_stack(cols), take, digits))
-    sentence = Sentence((f"{group} = {label}: ", Sym("n", cluster_tokens(sm)),
+    sentence = Sentence((f"{group} = {label}: ", sm.matrices.rows(cluster_tokens(sm)),
                          f" = {len(rows)} rows" + shown_text(take, len(rows))))
     eps = numeric_rows(np.zeros((len(rows), 1)), take, digits)
     eps = tuple(r if isinstance(r[0], Dots) else (sm.residual(str(take[k] + 1)),)

@@ -5,7 +5,7 @@ import numpy as np
 
 from mixeq.equations.forms.matrix import cluster_numbers
 from mixeq.equations.symbolic import SymbolicModel
-from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, Sym, add
+from mixeq.equations.tree import Block, Document, Mul, Num, Relation, Row, Sentence, add
 
 
 def observation_relation(sm: SymbolicModel, row):
@@ -87,7 +87,8 @@ def row_sentence(sm: SymbolicModel, row) -> tuple:
     from mixeq.equations.forms.matrix import names
 
     tokens = () if sm.crossed else sm.upper_tokens(1)
-    X, beta = Sym("X", tokens), Sym("beta", kind="greek")
+    M = sm.matrices
+    X, beta = M.X(tokens), M.beta
     out = (f"Row {row} of ", X, " times ", beta)
     if sm.glm.offsets:
         out = ("The offset, plus r" + out[0][1:],) + out[1:]
@@ -96,7 +97,7 @@ def row_sentence(sm: SymbolicModel, row) -> tuple:
         "(a GLMM has no residual).",)
     if not sm.random:
         return out + end
-    pairs = [(Sym("Z"), Sym("b"))] if sm.crossed else [(Z, b) for _, Z, b in names(sm)["zb"]]
+    pairs = [(M.Z(), M.b())] if sm.crossed else [(Z, b) for _, Z, b in names(sm)["zb"]]
     for Z, b in pairs:
         out += (f", plus row {row} of ", Z, " times ", b)
     return out + end
