@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob as globmod
 import itertools
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -47,17 +48,22 @@ class Source:
     def execute(self, expr) -> pd.DataFrame:
         """Run an Ibis expression in the engine; only its result comes back."""
         try:
-            if self.kind == "duckdb-relation":
-                import ibis
-
-                sql = ibis.to_sql(expr, dialect="duckdb")
-                return self.data.query(SOURCE_NAME, str(sql)).df()
-            return expr.to_pandas()
+            with warnings.catch_warnings():   # pandas 3's notice about an option Ibis reads
+                warnings.filterwarnings("ignore", message=".*future.infer_string.*")
+                return self._execute(expr)
         except Exception as exc:  # the engine's own error, with what was being done
             if isinstance(exc, SourceError):
                 raise
             raise SourceError(f"the query on {self.description} failed: "
                               f"{type(exc).__name__}: {str(exc).splitlines()[0][:400]}") from exc
+
+    def _execute(self, expr) -> pd.DataFrame:
+        if self.kind == "duckdb-relation":
+            import ibis
+
+            sql = ibis.to_sql(expr, dialect="duckdb")
+            return self.data.query(SOURCE_NAME, str(sql)).df()
+        return expr.to_pandas()
 
 
 def is_remote(data) -> bool:
