@@ -62,6 +62,34 @@ for (e in models) {
   ref$confint_wald <- as_table(confint(m, method = "Wald", oldNames = FALSE))
   if (e$profile) ref$confint_profile <- as_table(suppressWarnings(
     confint(m, method = "profile", oldNames = FALSE)))
+  if (e$profile && e$weights) {
+    # lme4 1.1-31's profile of a fixed effect drops the weights (it rebuilds the predictor
+    # from the unweighted X), so its fixed-effect rows are wrong for weighted fits. The
+    # profile interval of each fixed effect made directly instead: the ML deviance with
+    # beta_j = b held (column j as an offset b * x_j), and uniroot for
+    # sqrt(dev(b) - dev(beta_hat)) = qnorm(0.975) on each side.
+    ml <- refitML(m); X <- getME(ml, "X"); dev0 <- deviance(ml)
+    est <- fixef(ml); se <- sqrt(diag(as.matrix(vcov(ml))))
+    rhs <- paste(sapply(names(getME(ml, "cnms")), function(g)
+      paste0("(", paste(getME(ml, "cnms")[[g]], collapse = " + "), " | ", g, ")")), collapse = " + ")
+    fe <- list()
+    for (j in seq_along(est)) {
+      zeta <- function(b) {
+        df$.off <- b * X[, j]
+        df$.Xr <- X[, -j, drop = FALSE]
+        f <- as.formula(paste0(deparse(formula(m)[[2]]), " ~ 0 + .Xr + offset(.off) + ",
+                               gsub("\\(Intercept\\)", "1", rhs)))
+        fit <- lmer(f, data = df, REML = FALSE, weights = w,
+                    control = lmerControl(optimizer = "bobyqa", optCtrl = list(rhobeg = 1e-3)))
+        sign(b - est[j]) * sqrt(max(deviance(fit) - dev0, 0))
+      }
+      q <- qnorm(0.975)
+      lo <- uniroot(function(b) zeta(b) + q, c(est[j] - 3 * se[j], est[j] - 1.5 * se[j]), tol = 1e-9)$root
+      hi <- uniroot(function(b) zeta(b) - q, c(est[j] + 1.5 * se[j], est[j] + 3 * se[j]), tol = 1e-9)$root
+      fe[[names(est)[j]]] <- c(lo, hi)
+    }
+    ref$profile_fixed_uniroot <- list(`2.5 %` = lapply(fe, `[`, 1), `97.5 %` = lapply(fe, `[`, 2))
+  }
   writeLines(toJSON(ref, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
              file.path(out_dir, paste0(e$id, ".json")))
   cat(e$id, "\n")

@@ -38,14 +38,34 @@ def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = Tru
     """Predicted response for ``newdata`` (default: the data fitted)."""
     model = fit.model
     if newdata is None:
-        values = fit.fitted if include_random else model.X.to_numpy() @ fit.fixef.to_numpy()
+        values = fit.fitted if include_random else \
+            model.X.to_numpy() @ fit.fixef.to_numpy() + new_offset(model, None)
         return pd.Series(np.asarray(values), index=model.data.index, name="predicted")
     index, X, terms = new_design(model, newdata, include_random)
-    out = X @ fit.fixef.to_numpy()
+    out = X @ fit.fixef.to_numpy() + new_offset(model, newdata)
     for (M, codes), b in zip(terms, fit._b):
         known = codes >= 0
         out[known] += np.einsum("ik,ik->i", M[known], b[codes[known]])
     return pd.Series(out, index=index, name="predicted")
+
+
+def new_offset(model, newdata) -> np.ndarray | float:
+    """The offset of ``newdata``'s rows (the fitted rows' for None; 0 without one), as
+    lme4's predict: the formula's ``offset(…)`` evaluated on the new data. An ``offset=``
+    vector given to fit() belongs to the fitted rows only, so new data are refused."""
+    offset = getattr(model, "offset", None)
+    if offset is None:
+        return 0.0
+    if newdata is None:
+        return np.asarray(offset, dtype=float)
+    from mixeq.design.response import offset_vector
+
+    design_offset = getattr(model.design, "offset", None)
+    if design_offset is None or not np.array_equal(design_offset, offset):
+        raise DataError("this fit's offset was given as offset=, one value per fitted row, so "
+                        "it cannot be evaluated on new data: write it in the formula as "
+                        "offset(column) to predict")
+    return offset_vector(model.spec.offsets, as_frame(newdata), model.design.context)
 
 
 def new_design(model, newdata, include_random: bool = True):

@@ -18,13 +18,14 @@ from mixeq.fitting.oneterm import OneTermFactor
 
 # Refits of simulated responses: replicates need θ to ~1e-6, not the 1e-12 of a reported fit
 REFIT_TOL = {"ftol_rel": 1e-10, "ftol_abs": 1e-7, "xtol_abs": 1e-6}
+# a GLMM's replicates over (θ, β): cbpp's move by < 1e-3 (a 200th of an SE) against the fit's
+# own tolerances, at half the evaluations
+GLMM_REFIT_TOL = {"ftol_rel": 1e-8, "ftol_abs": 1e-6, "xtol_abs": 1e-5}
 
 
 def supported(fit) -> bool:
-    """Whether df, profiles and simulations apply to this fit (no weights, no offset, rows in memory)."""
-    model = getattr(fit, "model", None)
-    return in_memory(fit) and getattr(model, "weights", None) is None \
-        and getattr(model, "offset", None) is None
+    """Whether df, profiles and simulations apply to this fit (its rows in memory)."""
+    return in_memory(fit)
 
 
 def in_memory(fit) -> bool:
@@ -65,11 +66,9 @@ class LmmAccess:
                                  f"{type(fit).__name__}")
         model = fit.model
         self.unsupported = None
-        if getattr(model, "weights", None) is not None or getattr(model, "offset", None) is not None:
-            self.unsupported = (
-                "df, p-values, profiles, simulations and prediction intervals are not written yet "
-                "for fits with prior weights or an offset; coef_table(ddf='lme4') and "
-                "confint('wald') apply, or fit without weights/offset")
+        w, off = getattr(model, "weights", None), getattr(model, "offset", None)
+        self.weights = None if w is None else np.asarray(w, dtype=float)
+        self.offset = None if off is None else np.asarray(off, dtype=float)
         if not in_memory(fit):
             raise InferenceError(
                 "df, p-values, intervals and simulations need the data's rows in memory, and "
@@ -86,7 +85,30 @@ class LmmAccess:
         self.names = list(fit.fixef.index)
         self._factor = fit._factor
         self.layout = fit._layout
-        self.objective = float(fit.objective)
+        # the criterion of the √w-scaled problem that parts() evaluates: the fit's objective
+        # is lme4's devCrit, that criterion − Σ log w (R/profile.R's ldW)
+        self.objective = float(fit.objective) + self.log_weights
+
+    @property
+    def log_weights(self) -> float:
+        return 0.0 if self.weights is None else float(np.log(self.weights).sum())
+
+    @cached_property
+    def sqrt_w(self) -> np.ndarray | None:
+        """√ of the prior weights (None without): lme4's sqrtXwt, which scales X's, y's and
+        Z's rows so that the weighted model is an unweighted one."""
+        return None if self.weights is None else np.sqrt(self.weights)
+
+    def scaled(self, a: np.ndarray) -> np.ndarray:
+        """The rows of ``a`` times √w (``a`` itself without weights)."""
+        if self.sqrt_w is None:
+            return a
+        return a * (self.sqrt_w[:, None] if a.ndim == 2 else self.sqrt_w)
+
+    @property
+    def known_mean(self) -> np.ndarray:
+        """The offset (zeros without one): the known part of the mean."""
+        return np.zeros(self.n) if self.offset is None else self.offset
 
     # -- the criterion's pieces -------------------------------------------------------
     @cached_property
@@ -95,7 +117,9 @@ class LmmAccess:
 
     @cached_property
     def y(self) -> np.ndarray:
-        return self.model.y.to_numpy(dtype=float)
+        """The response less the offset: what the criterion fits (as the fitter's _prepare)."""
+        y = self.model.y.to_numpy(dtype=float)
+        return y if self.offset is None else y - self.offset
 
     @cached_property
     def _centering(self):
@@ -185,31 +209,12 @@ class LmmAccess:
         return self.model.data
 
     def term_columns(self) -> dict[str, list[int]]:
-        """Fixed-effect term label → indices of its columns in X (lme4's ``assign``)."""
-        from mixeq.design.names import r_column_name
-
-        spec = self.model.design.x_model_spec
-        index = {name: i for i, name in enumerate(self.names)}
-        out: dict[str, list[int]] = {}
-        slices = getattr(spec, "term_slices", None)
-        if slices is not None:
-            names = [r_column_name(c) for c in spec.column_names]
-            for term, sl in slices.items():
-                label = str(term)
-                if label == "1":
-                    continue
-                out[label] = [index[c] for c in names[sl] if c in index]
-        else:  # NumericSpec: one column per term
-            for term in spec.terms:
-                label = ":".join(term)
-                if label in index:
-                    out[label] = [index[label]]
-        return {t: out.get(t, []) for t in self.fixed_terms}
+        return term_columns(self.model, self.names, self.fixed_terms)
 
     # -- refits -------------------------------------------------------------------------
     def make_refitter(self, reml: bool | None = None):
         """A function ``y → Refit(θ, β, σ, criterion, se(β))`` refitting this model to a new response,
-        warm-started at this fit's θ (the design, Z and X stay)."""
+        warm-started at this fit's θ (the design, Z and X, the weights and offset stay)."""
         from mixeq.fitting.centering import Centering
         from mixeq.fitting.engine import make_factor
         from mixeq.fitting.optimize import minimize
@@ -221,8 +226,9 @@ class LmmAccess:
         start = np.maximum(self.theta, lower)
 
         def refit(y: np.ndarray):
+            y = np.asarray(y, dtype=float) - self.known_mean    # a simulated y includes the offset
             centering = Centering.of(X, y)
-            fac, _ = make_factor(model, "auto", centering, X, y)
+            fac, _ = make_factor(model, "auto", centering, X, y, self.sqrt_w)
             f = fac.criterion(reml)
             summary = minimize(f, start.copy(), lower, fac.name, "bobyqa", steps=steps, **REFIT_TOL)
             fz = _parts(fac, centering, summary.theta, self.p) if isinstance(fac, OneTermFactor) \
@@ -234,6 +240,29 @@ class LmmAccess:
             return Refit(summary.theta, fz.beta, sigma, float(summary.objective), se)
 
         return refit
+
+
+def term_columns(model, names: list[str], fixed_terms: list[str]) -> dict[str, list[int]]:
+    """Fixed-effect term label → indices of its columns in X (lme4's ``assign``)."""
+    from mixeq.design.names import r_column_name
+
+    spec = model.design.x_model_spec
+    index = {name: i for i, name in enumerate(names)}
+    out: dict[str, list[int]] = {}
+    slices = getattr(spec, "term_slices", None)
+    if slices is not None:
+        cols = [r_column_name(c) for c in spec.column_names]
+        for term, sl in slices.items():
+            label = str(term)
+            if label == "1":
+                continue
+            out[label] = [index[c] for c in cols[sl] if c in index]
+    else:  # NumericSpec: one column per term
+        for term in spec.terms:
+            label = ":".join(term)
+            if label in index:
+                out[label] = [index[label]]
+    return {t: out.get(t, []) for t in fixed_terms}
 
 
 def one_blas_thread():
@@ -306,6 +335,21 @@ class GlmmAccess:
     def X(self) -> np.ndarray:
         return self.problem.pred.X
 
+    @cached_property
+    def fixed_terms(self) -> list[str]:
+        return list(self.model.spec.fixed)
+
+    @property
+    def has_intercept(self) -> bool:
+        return bool(self.model.spec.intercept)
+
+    @property
+    def data(self):
+        return self.model.data
+
+    def term_columns(self) -> dict[str, list[int]]:
+        return term_columns(self.model, self.names, self.fixed_terms)
+
     @property
     def response(self):
         """lme4's glmResp: family, y (a proportion for binomial trials), trials, weights, offset."""
@@ -365,7 +409,7 @@ class GlmmAccess:
         import copy
         import dataclasses
 
-        from mixeq.fitting.glmm.fit import STAGE2, STEP2
+        from mixeq.fitting.glmm.fit import STEP2
         from mixeq.fitting.optimize import minimize
 
         prob0 = self.problem
@@ -380,7 +424,7 @@ class GlmmAccess:
             prob = copy.copy(prob0)
             prob.resp = dataclasses.replace(prob0.resp, y=np.asarray(y, dtype=float))
             summary = minimize(prob.stage2(self._eta_fit), start.copy(), lower, "glmm-blocked",
-                               "bobyqa", steps=steps, **STAGE2)
+                               "bobyqa", steps=steps, **GLMM_REFIT_TOL)
             return summary.theta[:ntheta], summary.theta[ntheta:], float(summary.objective)
 
         return refit

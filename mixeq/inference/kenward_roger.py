@@ -11,7 +11,19 @@ W = 2 I⁻¹ and Φ_A = Φ + 2Φ[Σ_ij W_ij (Q_ij − P_iΦP_j)]Φ. For a contra
 rank q: A₁, A₂ from Θ = Lᵀ(LΦLᵀ)⁻¹L, then the scaling and df of the F test
 (Kenward & Roger eqs. 14–17; pbkrtest's ``.KR_adjust`` and ``Lb_ddf``).
 
-Σ is n × n: fine for the thousands of rows where small-sample df matter.
+No n × n matrix is formed. Every G_i of a random-effects component is Z E_i Zᵀ
+(E_i: q × q, per level of its term the unit pattern of component (a, b)), and by
+Woodbury Σ⁻¹ = σ⁻² R with R = I − Z H Zᵀ, H = Λ (ΛᵀZᵀZΛ + I)⁻¹ Λᵀ; its powers are
+R^k = I − Z H_k Zᵀ, H_1 = H, H_{k+1} = H + H_k − H_k S H (S = ZᵀZ). So with S, T = ZᵀX
+and U = XᵀX (one pass over the rows, sparse Z) every quantity is a q × q or p × p
+product: XᵀR^kX = U − TᵀH_kT, ZᵀR^kX = T − S H_k T, ZᵀR^kZ = S − S H_k S and
+tr(R²) = n − tr(H_2 S). The cost is O(n) for the cross-products and O(q³) for the rest
+(q random effects), for crossed, nested or single grouping factors alike.
+
+Prior weights: KR of the √w-scaled model (rows of X and Z times √w, so the residual
+part is σ² I), which is KR with Σ = Z Λ Λᵀ Zᵀ σ² + σ² W⁻¹ (every quantity above is
+unchanged by a known linear map of y). pbkrtest 0.5.2 (and so lmerTest) uses σ² I
+whatever the weights, and its numbers for weighted fits differ from these.
 """
 from __future__ import annotations
 
@@ -24,7 +36,7 @@ from mixeq.errors import InferenceError
 from mixeq.inference.ddf import require_reml
 from mixeq.inference.state import cached
 
-MAX_ROWS = 8000
+MAX_Q = 6000   # q × q dense matrices (288 MB each at this size)
 
 
 @dataclass
@@ -35,28 +47,43 @@ class KRState:
     W: np.ndarray
 
 
-def _g_matrices(acc) -> tuple[list, np.ndarray]:
-    """The G_i and γ_i (per term the lower triangle of σ²λλᵀ in θ's order, then σ²)."""
+def _z_matrix(acc):
+    """Sparse Z (columns: per term, level-major then component, as lme4's Zt), √w-scaled, and
+    per variance parameter its (offset, k, nlevels, a, b), then γ (lower triangle of σ²λλᵀ)."""
+    import scipy.sparse as sp
+
     n = acc.n
-    G, gamma = [], []
+    rows, cols, vals = [], [], []
+    comps, gamma, off = [], [], 0
     for (_, _, codes, M, nlev), lam in zip(acc.terms, acc.lambdas(acc.theta)):
         k = lam.shape[0]
-        S = acc.sigma ** 2 * lam @ lam.T
-        Z = []
+        M = acc.scaled(M)
         for a in range(k):
-            Za = np.zeros((n, nlev))
-            Za[np.arange(n), codes] = M[:, a]
-            Z.append(Za)
+            rows.append(np.arange(n))
+            cols.append(off + codes * k + a)
+            vals.append(M[:, a])
+        S = acc.sigma ** 2 * lam @ lam.T
         for j in range(k):
             for i in range(j, k):
-                Gi = Z[i] @ Z[j].T
-                if i != j:
-                    Gi = Gi + Gi.T
-                G.append(Gi)
+                comps.append((off, k, nlev, i, j))
                 gamma.append(S[i, j])
-    G.append(None)      # the identity
-    gamma.append(acc.sigma ** 2)
-    return G, np.array(gamma)
+        off += nlev * k
+    Z = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                      shape=(n, off))
+    return Z, comps, np.array(gamma + [acc.sigma ** 2])
+
+
+def _apply_e(comp, Y: np.ndarray) -> np.ndarray:
+    """E_i Y for component (a, b) of a term: rows (level, a) take Y's rows (level, b) and
+    vice versa (E_i = Σ_l e_{l,a} e_{l,b}ᵀ + e_{l,b} e_{l,a}ᵀ; one term when a = b)."""
+    off, k, nlev, a, b = comp
+    out = np.zeros_like(Y)
+    ia = off + np.arange(nlev) * k + a
+    ib = off + np.arange(nlev) * k + b
+    out[ia] = Y[ib]
+    if a != b:
+        out[ib] = Y[ia]
+    return out
 
 
 def _make(acc) -> KRState:
@@ -67,32 +94,69 @@ def _make(acc) -> KRState:
 
 
 def _make_kr(acc) -> KRState:
-    if acc.n > MAX_ROWS:
-        raise InferenceError(f"Kenward–Roger needs n × n matrices and this fit has {acc.n} rows "
-                             f"(more than {MAX_ROWS}); use ddf='satterthwaite'")
-    G, gamma = _g_matrices(acc)
-    n, X = acc.n, acc.X
-    Sigma = np.eye(n) * gamma[-1]
-    for g, Gi in zip(gamma[:-1], G[:-1]):
-        Sigma += g * Gi
-    cf = cho_factor(Sigma, lower=True)
-    SigInv = cho_solve(cf, np.eye(n))
-    TT = SigInv @ X
-    H = [SigInv if Gi is None else Gi @ SigInv for Gi in G]        # H_i = G_i Σ⁻¹
-    O = [h @ X for h in H]
-    m = len(G)
-    phi = np.linalg.inv(X.T @ TT)  # = vcov(β̂) at the REML estimate (σ² (R_X R_Xᵀ)⁻¹)
-    P = [-(o.T @ TT) for o in O]
-    P = [(p + p.T) / 2 for p in P]
+    Z, comps, gamma = _z_matrix(acc)
+    q = Z.shape[1]
+    if q > MAX_Q:
+        raise InferenceError(f"Kenward–Roger needs q × q matrices and this model has {q} random "
+                             f"effects (more than {MAX_Q}); use ddf='satterthwaite'")
+    X = acc.scaled(acc.X)
+    n, s2 = acc.n, acc.sigma ** 2
+    S = (Z.T @ Z).toarray()
+    T = np.asarray(Z.T @ X)
+    U = X.T @ X
+    lam = _lambda_full(acc, comps, q) / acc.sigma          # relative Λ (σ² ΛΛᵀ = Var b)
+    Mchol = cho_factor(lam.T @ S @ lam + np.eye(q), lower=True)
+    H1 = lam @ cho_solve(Mchol, lam.T)
+    H2 = 2 * H1 - H1 @ S @ H1
+    H3 = H1 + H2 - H2 @ S @ H1
+    xrx = [None] + [U - T.T @ H @ T for H in (H1, H2, H3)]      # Xᵀ R^k X
+    zrx = [None] + [T - S @ H @ T for H in (H1, H2)]            # Zᵀ R^k X
+    zrz = [None] + [S - S @ H @ S for H in (H1, H2)]            # Zᵀ R^k Z
+    m = len(comps) + 1
+    last = m - 1
+    phi = np.linalg.inv(xrx[1] / s2)
+    # Σ⁻¹ G_i Σ⁻¹ X = σ⁻⁴ R Z E_i (ZᵀRX); the σ powers: P σ⁻⁴, Q σ⁻⁶, K σ⁻⁴
+    EB = [_apply_e(c, zrx[1]) for c in comps]                   # E_i ZᵀRX
+    EA = [_apply_e(c, zrz[1]) for c in comps]                   # E_i ZᵀRZ
+    P = [-(zrx[1].T @ eb) / s2 ** 2 for eb in EB] + [-xrx[2] / s2 ** 2]
+    P = [(x + x.T) / 2 for x in P]
     Q = {}
     for r in range(m):
-        left = O[r].T @ SigInv
-        for s in range(r, m):
-            Q[r, s] = left @ O[s]
+        for t in range(r, m):
+            if t < last:
+                Q[r, t] = zrx[1].T @ _apply_e(comps[r], zrz[1] @ EB[t]) / s2 ** 3
+            elif r < last:
+                Q[r, t] = EB[r].T @ zrx[2] / s2 ** 3
+            else:
+                Q[r, t] = xrx[3] / s2 ** 3
     K = np.empty((m, m))
     for r in range(m):
-        for s in range(r, m):
-            K[r, s] = K[s, r] = float(np.sum(H[r].T * H[s]))
+        for t in range(r, m):
+            if t < last:
+                v = np.sum(EA[r] * EA[t].T)
+            elif r < last:
+                v = np.trace(_apply_e(comps[r], zrz[2]))
+            else:
+                v = n - np.sum(H2 * S)        # tr(R²) = n − tr(H₂ S), S and H₂ symmetric
+            K[r, t] = K[t, r] = v / s2 ** 2
+    return _assemble(phi, P, Q, K, m)
+
+
+def _lambda_full(acc, comps, q: int) -> np.ndarray:
+    """Λ (q × q, σ-scaled: σ λ_t per level) in Z's column order."""
+    L = np.zeros((q, q))
+    off = 0
+    for (_, _, _, _, nlev), lam in zip(acc.terms, acc.lambdas(acc.theta)):
+        k = lam.shape[0]
+        for lvl in range(nlev):
+            base = off + lvl * k
+            L[base:base + k, base:base + k] = acc.sigma * lam
+        off += nlev * k
+    return L
+
+
+def _assemble(phi, P, Q, K, m) -> KRState:
+    """The expected information, W = 2 I⁻¹ and the adjusted Φ (pbkrtest's .KR_adjust)."""
     IE2 = np.empty((m, m))
     for i in range(m):
         phiP = phi @ P[i]

@@ -1,8 +1,8 @@
 """Responses simulated from a fitted linear mixed model (lme4's ``simulate.merMod``):
 
-    y* = X β̂ + Σ_t Z_t b*_t + σ̂ ε,  b*_t = σ̂ (u λ_tᵀ) per level, u, ε ~ N(0, I)
+    y* = o + X β̂ + Σ_t Z_t b*_t + σ̂ ε / √w,  b*_t = σ̂ (u λ_tᵀ) per level, u, ε ~ N(0, I)
 
-with new random effects (``conditional=False``, lme4's default ``re.form = NA``),
+(o the offset, w the prior weights: lme4's residual SD σ/√w) with new random effects (``conditional=False``, lme4's default ``re.form = NA``),
 or the fitted conditional modes b̂ (``conditional=True``, ``re.form = NULL``)."""
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def simulate_array(acc, nsim: int, rng: np.random.Generator, conditional: bool =
     theta = acc.theta if theta is None else theta
     beta = acc.beta if beta is None else beta
     sigma = acc.sigma if sigma is None else sigma
-    mean = acc.X @ beta
+    mean = acc.known_mean + acc.X @ beta
     Y = np.repeat(mean[:, None], nsim, axis=1)
     if conditional:
         Y += np.asarray(fitted_b)[:, None]
@@ -38,16 +38,21 @@ def simulate_array(acc, nsim: int, rng: np.random.Generator, conditional: bool =
             u = rng.standard_normal((nsim, nlev, k))
             b = sigma * u @ lam.T                                  # nsim × levels × k
             Y += np.einsum("ik,sik->is", M, b[:, codes, :])
-    Y += sigma * rng.standard_normal(Y.shape)
+    eps = sigma * rng.standard_normal(Y.shape)
+    Y += eps if acc.sqrt_w is None else eps / acc.sqrt_w[:, None]
     return Y
 
 
 def simulate(fit, nsim: int = 1, seed=None, conditional: bool = False) -> pd.DataFrame:
-    from mixeq.inference.state import access
+    from mixeq.inference.state import access, is_glmm
 
+    if is_glmm(fit):
+        from mixeq.inference.glmm_simulate import simulate_glmm
+
+        return simulate_glmm(fit, nsim, seed, conditional)
     nsim = check_nsim(nsim)
     acc = access(fit)
     rng = np.random.default_rng(seed)
-    fitted_b = (fit.fitted.to_numpy() - acc.X @ acc.beta) if conditional else None
+    fitted_b = (fit.fitted.to_numpy() - acc.known_mean - acc.X @ acc.beta) if conditional else None
     Y = simulate_array(acc, nsim, rng, conditional, fitted_b=fitted_b)
     return pd.DataFrame(Y, index=fit.model.y.index, columns=[f"sim_{i + 1}" for i in range(nsim)])

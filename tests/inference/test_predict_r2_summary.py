@@ -110,16 +110,10 @@ def test_cli_refuses_bad_ddf_and_kr_of_ml(capsys):
                  "--confint", "jackknife"]) == 2
 
 
-def test_weighted_and_offset_fits_refuse_what_is_not_written_yet():
-    """Prior weights or an offset: df, profiles, simulation and prediction intervals say
-    so (InferenceError); the lme4 table, Wald intervals and lme4's summary layout remain."""
+def test_weighted_fit_summary_has_satterthwaite_tests():
+    """Prior weights: the summary gives lmerTest's df and p-values (test_weights_offset.py
+    checks the numbers against lmerTest)."""
     df = load_dataset("sleepstudy").assign(w=lambda d: np.linspace(0.5, 2.0, len(d)))
     fit = mixeq.fit("Reaction ~ Days + (Days | Subject)", df, weights="w")
-    for call in (lambda: fit.coef_table(), lambda: fit.confint("profile"),
-                 lambda: fit.simulate(2, seed=1), lambda: mixeq.anova(fit, type=3),
-                 lambda: fit.predict(interval="confidence")):
-        with pytest.raises(mixeq.InferenceError, match="prior weights or an offset"):
-            call()
+    assert "Pr(>|t|)" in fit.summary()
     assert list(fit.coef_table(ddf="lme4").columns) == ["Estimate", "Std. Error", "t value"]
-    assert np.isfinite(fit.confint("wald").loc["Days"]).all()
-    assert "Pr(>|t|)" not in fit.summary()

@@ -23,11 +23,7 @@ def predict_glmm(fit, newdata, type: str = "link", include_random: bool = True) 
     else:
         from mixeq.fitting.predict import predict as lmm_predict
 
-        eta = lmm_predict(fit, newdata, include_random).to_numpy()
-        for expr in getattr(model.spec, "offsets", ()):
-            from mixeq.design.response import response_vector
-
-            eta = eta + response_vector(expr, newdata).to_numpy()
+        eta = lmm_predict(fit, newdata, include_random).to_numpy()   # with the new rows' offset
         index = newdata.index
     values = fit.family.link.linkinv(np.asarray(eta, dtype=float)) if type == "response" else eta
     return pd.Series(values, index=index, name="predicted")
