@@ -10,10 +10,15 @@ orthogonal to those of the containing terms, higher-order terms first; the rows
 of L that are X's own columns are kept, and term t's contrast is the transpose
 of its columns (zero rows dropped).
 
+Other codings (sum, Helmert, polynomial): the contrasts of the model recoded in treatment
+contrasts, mapped back by X_t⁺ X (lmerTest's get_contrasts_type3).
+
 Type I: the Doolittle factor of XᵀX (unit lower triangular L with XᵀX = L U);
 term t's rows of Lᵀ.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -84,26 +89,73 @@ def containment(access) -> dict[str, list[str]]:
 
 
 def type3_contrasts(access) -> dict[str, np.ndarray]:
+    """lmerTest's get_contrasts_type3: for treatment coding the contrasts built on X itself;
+    for other codings (``C(f, contr.sum)``, Helmert, polynomial) those of the same model in
+    treatment coding X_t, mapped to X's coding by X_t⁺ X (X_t β_t = X β)."""
     terms = access.fixed_terms
     X = access.X
     if X.shape[1] <= 1 or len(terms) <= 1:
         return type1_contrasts(access)
-    data = access.data
     blocks = [np.ones((X.shape[0], 1))] if access.has_intercept else []
-    blocks += [_cell_matrix(data, t, access.model.design.context) for t in terms]
+    blocks += [_cell_matrix(access.data, t, access.model.design.context) for t in terms]
     rdX = np.column_stack(blocks)
-    # which column of rdX each column of X is (treatment coding: each X column is one)
+    if _cell_columns(X, rdX) is not None:
+        return _extract_type3(access, X, rdX, access.term_columns())
+    Xt, cols_t = _treatment_design(access)
+    if _cell_columns(Xt, rdX) is None:
+        raise InferenceError("type III tests: the model's factors could not be recoded in "
+                             "treatment contrasts (a term that is not a product of factors and "
+                             "covariates?); use type=1")
+    Lt = _extract_type3(access, Xt, rdX, cols_t)
+    mapping = _zap(np.linalg.pinv(Xt) @ X)
+    return {t: L @ mapping for t, L in Lt.items()}
+
+
+def _cell_columns(X: np.ndarray, rdX: np.ndarray) -> list[int] | None:
+    """Which column of rdX each column of X is (treatment coding: each is one), or None."""
     match = []
     for j in range(X.shape[1]):
-        hits = np.flatnonzero(np.all(np.abs(rdX - X[:, [j]]) <= 1e-12 * (1 + np.abs(X[:, [j]])), axis=0))
+        hits = np.flatnonzero(np.all(np.abs(rdX - X[:, [j]]) <= 1e-12 * (1 + np.abs(X[:, [j]])),
+                                     axis=0))
         if hits.size == 0:
-            raise InferenceError(
-                f"type III tests need treatment-coded factors; column {access.names[j]!r} of X is "
-                "not a cell indicator of its term (sum or polynomial contrasts?): refit with "
-                "treatment contrasts, or use type=1")
+            return None
         match.append(int(hits[0]))
+    return match
+
+
+_CODED = re.compile(r"\bC\(\s*([^,()]+?)\s*,[^()]*\)")
+
+
+def _treatment_design(access) -> tuple[np.ndarray, dict[str, list[int]]]:
+    """The model's X in treatment coding (each ``C(f, …)`` read as ``C(f)``) and its
+    columns per term (lmerTest's get_model_matrix(type = "remake", contrasts = "contr.treatment"))."""
+    from formulaic import model_matrix
+
+    terms = access.fixed_terms
+    plain = [_CODED.sub(r"C(\1)", t) for t in terms]
+    formula = ("1 + " if access.has_intercept else "0 + ") + " + ".join(plain)
+    try:
+        mm = model_matrix(formula, access.data, na_action="ignore", output="pandas",
+                          context=access.model.design.context)
+    except Exception as exc:
+        raise InferenceError(f"type III tests: cannot rebuild the model in treatment "
+                             f"contrasts ({exc}); use type=1") from None
+    slices = {frozenset(str(k).split(":")): sl for k, sl in mm.model_spec.term_slices.items()}
+    cols = {}
+    for t, q in zip(terms, plain):
+        sl = slices.get(frozenset(q.split(":")))
+        if sl is None:
+            raise InferenceError(f"type III tests: term {t!r} not found in the treatment-coded "
+                                 "model; use type=1")
+        cols[t] = list(range(sl.start, sl.stop))
+    return np.asarray(mm, dtype=float), cols
+
+
+def _extract_type3(access, X: np.ndarray, rdX: np.ndarray, cols: dict) -> dict[str, np.ndarray]:
+    """lmerTest's extract_contrasts_type3 for a treatment-coded X (columns ``cols`` per term)."""
+    terms = access.fixed_terms
+    match = _cell_columns(X, rdX)
     L = _zap((np.linalg.pinv(X) @ rdX).T)          # rows: rdX columns; columns: X columns
-    cols = access.term_columns()
     contained = containment(access)
     order = sorted(terms, key=lambda t: len(_variables(t)), reverse=True)
     for t in order:
