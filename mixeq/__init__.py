@@ -34,7 +34,8 @@ def fit(formula, data, reml: bool | None = None, family=None, weights=None, offs
 def anova(*fits, type=None, ddf: str = "satterthwaite"):
     """Two or more fits: likelihood-ratio tests (REML fits are refitted by ML).
     One fit (or ``type=3``/``type=1``): F tests per fixed-effect term as lmerTest's
-    ``anova(m, type, ddf)`` with Satterthwaite or Kenward–Roger denominator df."""
+    ``anova(m, type, ddf)`` with Satterthwaite or Kenward–Roger denominator df (a GLMM:
+    Wald chi-square tests per term, as car's ``Anova``)."""
     if type is not None or len(fits) == 1:
         if len(fits) != 1:
             raise FitError(f"F tests per term take one fit, got {len(fits)}; "

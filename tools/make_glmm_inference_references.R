@@ -1,10 +1,11 @@
 # GLMM inference references for mixeq's tests (issue 11): lme4's confint() of glmer fits,
 # by profiling the Laplace deviance ("profile") and from the Hessian's standard errors
-# ("Wald"), oldNames = FALSE; and lme4's profile() zeta traces' ends.
+# ("Wald"), oldNames = FALSE; glmer's z table; car's Wald chi-square tests per term
+# (car::Anova, types II and III).
 #
 #   Rscript tools/make_glmm_inference_references.R     # writes tests/data/inference_glmm/*.json
 #
-# Run from the repository root. Needs R with lme4 and jsonlite.
+# Run from the repository root. Needs R with lme4, car and jsonlite.
 suppressPackageStartupMessages({library(lme4); library(jsonlite)})
 data_dir <- "tests/data"
 out_dir <- file.path(data_dir, "inference_glmm")
@@ -46,6 +47,8 @@ for (e in models) {
               theta = unname(getME(m, "theta")), deviance = -2 * as.numeric(logLik(m)),
               coef_table = as_table(coef(summary(m))))
   ref$confint_wald <- as_table(confint(m, method = "Wald", oldNames = FALSE))
+  ref$anova_wald_type3 <- as_table(car::Anova(m, type = 3))
+  ref$anova_wald_type2 <- as_table(car::Anova(m, type = 2))
   t0 <- proc.time()[["elapsed"]]
   ci <- suppressWarnings(confint(m, method = "profile", oldNames = FALSE))
   ref$profile_seconds <- proc.time()[["elapsed"]] - t0

@@ -172,3 +172,52 @@ def test_bad_input_is_named():
     frac = mixeq.fit("prop ~ period + (1 | herd)", data, family="binomial", weights="w")
     with pytest.raises(mixeq.InferenceError, match="non-integer prior"):
         frac.simulate(1)
+
+
+def test_cli_confint_of_a_glmm(capsys):
+    from mixeq.cli.main import main
+
+    ref = reference("cbpp_binomial")
+    args = ["fit", ref["formula"], "--data", str(DATA / "cbpp.csv"), "--factor",
+            "period=1,2,3,4", "--family", "binomial", "--confint", "wald", "--json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    ci = pd.DataFrame(out["confint"]).astype(float)
+    assert_table(ci, ref["confint_wald"], WALD_RTOL)
+    assert main(args[:-3] + ["--confint", "jackknife"]) == 2
+    assert "unknown confint method" in capsys.readouterr().err
+
+
+# -- Wald chi-square tests per term ------------------------------------------------------------
+CHISQ_RTOL = 5e-4   # a squared z: twice the Wald tolerance, and some
+
+
+def check_chisq(ours: pd.DataFrame, ref: dict) -> None:
+    theirs = pd.DataFrame(ref).drop(index="(Intercept)", errors="ignore")
+    assert list(ours.index) == list(theirs.index)
+    assert list(ours.columns) == ["Chisq", "Df", "Pr(>Chisq)"]
+    assert np.array_equal(ours["Df"].to_numpy(), theirs["Df"].to_numpy())
+    np.testing.assert_allclose(ours["Chisq"], theirs["Chisq"], rtol=CHISQ_RTOL)
+    p, rp = ours["Pr(>Chisq)"].to_numpy(), theirs["Pr(>Chisq)"].to_numpy()
+    assert np.all(np.abs(p / rp - 1) < 1e-2)
+
+
+@pytest.mark.parametrize("ref_id", REFS)
+def test_wald_chisq_per_term_as_car(ref_id):
+    fit, ref = fitted(ref_id), reference(ref_id)
+    check_chisq(mixeq.anova(fit, type=3), ref["anova_wald_type3"])
+    check_chisq(mixeq.anova(fit), ref["anova_wald_type3"])
+
+
+def test_wald_chisq_check_catches_planted_breaks():
+    fit, ref = fitted("grouseticks_poisson"), reference("grouseticks_poisson")
+    good = mixeq.anova(fit, type=3)
+    for col, value in [("Chisq", good["Chisq"] * 1.002), ("Df", good["Df"] + 1)]:
+        bad = good.copy()
+        bad[col] = value
+        with pytest.raises(AssertionError):
+            check_chisq(bad, ref["anova_wald_type3"])
+    with pytest.raises(AssertionError):
+        check_chisq(good.iloc[::-1], ref["anova_wald_type3"])
+    with pytest.raises(mixeq.InferenceError, match="unknown anova type"):
+        mixeq.anova(fit, type=2)
