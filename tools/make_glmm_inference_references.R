@@ -1,7 +1,7 @@
 # GLMM inference references for mixeq's tests (issue 11): lme4's confint() of glmer fits,
 # by profiling the Laplace deviance ("profile") and from the Hessian's standard errors
 # ("Wald"), oldNames = FALSE; glmer's z table; car's Wald chi-square tests per term
-# (car::Anova, types II and III).
+# (car::Anova, types II and III); anova(m0, m), the likelihood-ratio test of the last term.
 #
 #   Rscript tools/make_glmm_inference_references.R     # writes tests/data/inference_glmm/*.json
 #
@@ -49,6 +49,10 @@ for (e in models) {
   ref$confint_wald <- as_table(confint(m, method = "Wald", oldNames = FALSE))
   ref$anova_wald_type3 <- as_table(car::Anova(m, type = 3))
   ref$anova_wald_type2 <- as_table(car::Anova(m, type = 2))
+  last <- tail(attr(terms(m), "term.labels"), 1)
+  m0 <- update(m, as.formula(paste(". ~ . -", last)))
+  ref$anova_lrt_dropped <- last
+  ref$anova_lrt <- as_table(anova(m0, m))
   t0 <- proc.time()[["elapsed"]]
   ci <- suppressWarnings(confint(m, method = "profile", oldNames = FALSE))
   ref$profile_seconds <- proc.time()[["elapsed"]] - t0

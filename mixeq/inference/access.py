@@ -318,6 +318,10 @@ class GlmmAccess:
             raise InferenceError(f"expected a GLMM fit (mixeq.fit(..., family=...)), got "
                                  f"{type(fit).__name__}")
         self.fit = fit
+        self.unsupported = None if in_memory(fit) else (
+            "profiles, simulations, bootstrap and Wald chi-square tests need the data's rows in "
+            "memory, and this GLMM is fitted from a remote source's cells: fit it to a DataFrame "
+            "(e.g. relation.df()) for them; Wald intervals and coef_table() apply")
         self.model = fit.model
         self.problem = fit._problem
         self.layout = fit._layout

@@ -221,3 +221,45 @@ def test_wald_chisq_check_catches_planted_breaks():
         check_chisq(good.iloc[::-1], ref["anova_wald_type3"])
     with pytest.raises(mixeq.InferenceError, match="unknown anova type"):
         mixeq.anova(fit, type=2)
+
+
+def test_remote_glmm_gives_wald_intervals_and_refuses_the_rest():
+    pytest.importorskip("duckdb")
+    pytest.importorskip("ibis")
+    from mixeq.remote import source
+    from remote.helpers import parquet_of
+
+    ref = reference("cbpp_binomial")
+    fit = mixeq.fit(ref["formula"], source(parquet_of("cbpp.csv"),
+                                           factors={"herd": None, "period": ["1", "2", "3", "4"]}),
+                    family="binomial")
+    np.testing.assert_allclose(fit.confint("Wald").iloc[1:], fitted("cbpp_binomial").confint("Wald")
+                               .iloc[1:], rtol=1e-4)
+    for call in (lambda: fit.simulate(1), lambda: fit.confint("profile"),
+                 lambda: fit.bootstrap(2), lambda: mixeq.anova(fit)):
+        with pytest.raises(mixeq.InferenceError, match="remote source"):
+            call()
+
+
+# -- likelihood-ratio tests between glmer fits ---------------------------------------------------
+REDUCED = {"cbpp_binomial": ("period", "cbind(incidence, size - incidence) ~ 1 + (1 | herd)"),
+           "cbpp_probit": ("period", "cbind(incidence, size - incidence) ~ 1 + (1 | herd)"),
+           "grouseticks_poisson": ("cHEIGHT", "TICKS ~ YEAR + (1 | BROOD) + (1 | LOCATION)")}
+
+
+@pytest.mark.parametrize("ref_id", REFS)
+def test_likelihood_ratio_test_as_lme4(ref_id):
+    fit, ref = fitted(ref_id), reference(ref_id)
+    dropped, formula = REDUCED[ref_id]
+    assert ref["anova_lrt_dropped"] == dropped
+    small = mixeq.fit(formula, load_dataset(ref["dataset"]), family=ref["family"], link=ref["link"])
+    ours = mixeq.anova(fit, small)                 # ordered by npar, as lme4
+    theirs = pd.DataFrame(ref["anova_lrt"]).astype(float)
+    for col in ["npar", "Df"]:
+        np.testing.assert_array_equal(ours[col].to_numpy()[1:], theirs[col].to_numpy()[1:])
+    for col in ["AIC", "BIC", "logLik", "deviance"]:
+        np.testing.assert_allclose(ours[col], theirs[col], rtol=1e-7)
+    np.testing.assert_allclose(ours["Chisq"].iloc[1], theirs["Chisq"].iloc[1], rtol=1e-4)
+    lmm = mixeq.fit("incidence ~ period + (1 | herd)", load_dataset("cbpp"))
+    with pytest.raises(mixeq.FitError, match="different families"):
+        mixeq.anova(fitted("cbpp_binomial"), lmm)
