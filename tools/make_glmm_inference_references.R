@@ -34,13 +34,16 @@ models <- list(
   list(id = "grouseticks_poisson", dataset = "grouseticks", family = poisson(),
        formula = "TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)"),
   list(id = "cbpp_probit", dataset = "cbpp", family = binomial(link = "probit"),
+       formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)"),
+  list(id = "cbpp_agq25", dataset = "cbpp", family = binomial(), nAGQ = 25,
        formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)")
 )
 for (e in models) {
   df <- load_data(e$dataset)
-  m <- glmer(as.formula(e$formula), data = df, family = e$family)
+  nagq <- if (is.null(e$nAGQ)) 1L else e$nAGQ
+  m <- glmer(as.formula(e$formula), data = df, family = e$family, nAGQ = nagq)
   ref <- list(id = e$id, dataset = e$dataset, formula = e$formula, family = e$family$family,
-              link = e$family$link,
+              link = e$family$link, nAGQ = nagq,
               source = sprintf("tools/make_glmm_inference_references.R: lme4 %s, %s",
                                packageVersion("lme4"), R.version.string),
               fixef = as.list(fixef(m)), fixef_se = as.list(sqrt(diag(as.matrix(vcov(m))))),
