@@ -26,7 +26,7 @@ from mixeq.fitting.blocks import chol_stack, inv_lower_stack, level_blocks, logd
 from mixeq.fitting.criterion import Factorization, criterion
 from mixeq.fitting.firstterm import FirstTerm
 from mixeq.fitting.later import LaterTerms, PatternBlock, factor_dense, later_block
-from mixeq.fitting.pairs import cross_blocks
+from mixeq.fitting.pairs import cross_blocks, scalar_products
 from mixeq.fitting.rankupdate import fill_w, rank_update
 from mixeq.fitting.xyblocks import XyBlock, XyCross
 
@@ -68,17 +68,21 @@ class BlockedFactor:
 
     def _init_later(self, F, t1) -> None:
         rest = self.terms[1:]
-        ZR = sp.hstack([t.Z() for t in rest], format="csc")
-        ARR = (ZR.T @ ZR).tocsr()
+        if all(t.ncols == 1 for t in self.terms):   # scalar terms: products from the codes
+            ZR = None
+            ARR, AR1, AFR = scalar_products(rest, t1, F)
+        else:
+            ZR = sp.hstack([t.Z() for t in rest], format="csc")
+            ARR, AR1, AFR = (ZR.T @ ZR).tocsr(), ZR.T @ t1.Z(), np.asarray(ZR.T @ F).T.copy()
         self.lt = LaterTerms.of(rest, self.layout)
-        self.cross = cross_blocks((ZR.T @ t1.Z()).tocsr(), self.n1, self.k1)
+        self.cross = cross_blocks(AR1, self.n1, self.k1)
         if self.reweightable:
             self.cross.P = None
         AF1_flat_T = self.first.AF1.reshape(-1, F.shape[1])      # (q1, f): Z₁ᵀ[X y]
         a1 = self.first.A11[:, 0, 0] if self.k1 == 1 and not self.reweightable else None
         self.later = later_block(self.lt, ARR, self.cross, F.shape[1], a1, AF1_flat_T,
                                  dense_only=self.reweightable)
-        self.xy_cross = XyCross(np.asarray(ZR.T @ F).T.copy(), AF1_flat_T, self.later.classes)
+        self.xy_cross = XyCross(AFR, AF1_flat_T, self.later.classes)
         self.dense_size = self.later.dense_size
         self._ZR = ZR
 

@@ -34,6 +34,8 @@ class CrossBlocks:
 
 def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
     qR = AR1.shape[0]
+    if k1 == 1:
+        return _scalar_cross_blocks(AR1, n1, qR)
     AR1 = AR1.tocsr()
     AR1.sum_duplicates()          # no-op for a product's result (already canonical)
     coo = AR1.tocoo()
@@ -57,6 +59,56 @@ def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
 
     P, targets = _pair_operator(rows, levels, values, n1, k1, qR)
     return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
+
+
+def _scalar_cross_blocks(AR1: sp.spmatrix, n1: int, qR: int) -> CrossBlocks:
+    """``cross_blocks`` for a scalar first term: a block is one entry, and the blocks
+    in their order (by level, then row) are the entries of Z_RᵀZ₁ in canonical CSC
+    order; W's CSR order is its transpose's (linear time, no sort of 19M keys)."""
+    csc = AR1.tocsc()
+    csc.sum_duplicates()          # sorted, summed (no-op for a product or scalar_products)
+    nb = csc.nnz
+    rows = csc.indices.astype(np.intp)
+    levels = np.repeat(np.arange(n1, dtype=np.intp), np.diff(csc.indptr))
+    values = csc.data.reshape(-1, 1).astype(float)
+    W = sp.csc_matrix((np.arange(1, nb + 1, dtype=float), csc.indices, csc.indptr),
+                      shape=(qR, n1)).tocsr()
+    perm = W.data.astype(np.intp) - 1
+    W.data = np.zeros(nb)
+    A = W.copy()
+    A.data = values.ravel()[perm]
+    P, targets = _pair_operator(rows, levels, values, n1, 1, qR)
+    return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
+
+
+def scalar_products(rest, t1, F: np.ndarray):
+    """For scalar terms (one column each, ``t.ncols == 1``): (A_RR as CSR, Z_RᵀZ₁ as
+    canonical CSC, A_FR = FᵀZ_R (f × qR)), each a sum over rows of products of the
+    terms' columns by their codes — what the Z products form, without building Z
+    (20,000,000 rows of two crossed factors: a few seconds instead of ~50)."""
+    offs = np.cumsum([0] + [t.q for t in rest])
+    qR, f = int(offs[-1]), F.shape[1]
+    cols = [t.matrix[:, 0] for t in rest]
+    AFR = np.empty((f, qR))
+    for t, m, o in zip(rest, cols, offs):
+        for j in range(f):
+            AFR[j, o:o + t.q] = np.bincount(t.codes, weights=m * F[:, j], minlength=t.q)
+    # A_RR: a scalar term's own block is diagonal; two terms meet at their pairs of codes
+    diag = np.concatenate([np.bincount(t.codes, weights=m * m, minlength=t.q)
+                           for t, m in zip(rest, cols)])
+    ARR = sp.diags(diag, format="csr")
+    for i, (ti, mi, oi) in enumerate(zip(rest, cols, offs)):
+        for tj, mj, oj in zip(rest[:i], cols[:i], offs[:i]):
+            off = sp.coo_matrix((mi * mj, (ti.codes + oi, tj.codes + oj)), shape=(qR, qR)).tocsr()
+            ARR = ARR + off + off.T
+    ARR.eliminate_zeros()
+    m1 = t1.matrix[:, 0]
+    AR1 = sp.coo_matrix((np.concatenate([m * m1 for m in cols]),
+                         (np.concatenate([t.codes + o for t, o in zip(rest, offs)]),
+                          np.tile(t1.codes, len(rest)))), shape=(qR, t1.q)).tocsc()
+    AR1.sum_duplicates()
+    AR1.eliminate_zeros()
+    return ARR, AR1, AFR
 
 
 def _pair_operator(rows, levels, values, n1, k1, qR):

@@ -355,10 +355,11 @@ def _split(random_atoms: list, spec) -> list[list]:
 
 
 def _cell_key(table, columns: list[str]):
-    key = table[columns[0]].cast("string")
-    for c in columns[1:]:
-        key = key.concat("\x1f", table[c].cast("string"))
-    return key
+    """The cell of a row as one value to count distinct: a struct of the grouping
+    columns (20,000,000 rows in DuckDB: 0.5 s; their text joined took 4 s)."""
+    import ibis
+
+    return ibis.struct({c: table[c] for c in columns})
 
 
 # -- checks ----------------------------------------------------------------------
@@ -455,8 +456,17 @@ def _groups(keys: pd.DataFrame, spec, given: dict, n: int) -> dict[str, Grouping
                 f"as observations ({n}): remove the term or group more coarsely")
         g = GroupingFactor(name=name, codes=codes, levels=levels)
         g.row_codes = codes
-        first = np.unique(codes, return_index=True)[1]
+        first = _first_rows(codes, len(levels))
         g.level_keys = keys.iloc[first][list(r.group)]   # engine values of each level
         groups[name] = g
     assign_hierarchy(groups)
     return groups
+
+
+def _first_rows(codes: np.ndarray, nlevels: int) -> np.ndarray:
+    """The first row of each level (np.unique's return_index, by pandas' hashing
+    instead of a sort of every cell: 0.4 s instead of 5 for 20,000,000 cells)."""
+    seen = pd.Series(codes).drop_duplicates()
+    first = np.empty(nlevels, dtype=np.int64)
+    first[seen.to_numpy()] = seen.index.to_numpy()
+    return first

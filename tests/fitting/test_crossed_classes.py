@@ -137,3 +137,23 @@ def test_float32_classes_only_when_exact():
     up = cc.class_update(np.array([1.5, 1.0, 1.0, 1.0, 1.0]), rows, levels, a, 2, AF1)
     assert up.B.dtype == np.float64
     np.testing.assert_array_equal(up.B[1], [3.25, 2.5, 2.0])
+
+
+@pytest.mark.parametrize("ref_id", ["insteval_crossed", "penicillin_crossed", "sleepstudy_uncorrelated"])
+def test_scalar_products_equal_the_z_products(ref_id):
+    """A_RR, Z_RᵀZ₁ and A_FR summed from the codes (pairs.scalar_products) equal the
+    products of the sparse Z blocks: InstEval's two later terms meet each other,
+    sleepstudy's (0 + Days | Subject) has zeros (Days = 0) that Z leaves out."""
+    import scipy.sparse as sp
+
+    ref = load_reference(ref_id)
+    model = mixeq.Model(ref["formula"], load_dataset(ref["dataset"]))
+    terms = list(model.terms)
+    F = np.column_stack([model.X.to_numpy(dtype=float), model.y.to_numpy(dtype=float)])
+    ARR, AR1, AFR = pairs.scalar_products(terms[1:], terms[0], F)
+    ZR = sp.hstack([t.Z() for t in terms[1:]], format="csc")
+    for got, want in ((ARR, ZR.T @ ZR), (AR1, ZR.T @ terms[0].Z())):
+        want = sp.csr_matrix(want)
+        assert got.nnz == want.nnz
+        np.testing.assert_allclose(got.toarray(), want.toarray(), rtol=1e-13, atol=1e-9)
+    np.testing.assert_allclose(AFR, np.asarray(ZR.T @ F).T, rtol=1e-12)
