@@ -24,7 +24,8 @@ converges geometrically; K is the smallest for which the projection's residual
 ‖g − QQᵀg‖∞/‖g‖∞ stays below ``PROJECTION_TOL`` for every s ≥ 0 (checked on a
 grid at s = 0 and across the classes' range; s = 0 is the nearest pole, and
 larger s only flatten g). Where no K < C does (counts spread down to 1), the
-classes are kept exactly (Q = I).
+classes are kept exactly (Q = I). Projected, the class matrices pass a batch at
+a time into QᵀS (float64, K × T), so S itself is never held whole.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from scipy.linalg.blas import dsyrk, ssyrk
 
 MAX_CLASS_BYTES = 1_500_000_000   # the class matrices' packed storage (then freed if projected)
 MAX_CHUNK_ENTRIES = 16_000_000     # levels × qR entries of one dense chunk given to syrk
+BATCH_BYTES = 128_000_000          # class matrices held at once on their way into QᵀS
 PROJECTION_TOL = 1e-14             # relative residual of g's projection allowed at any θ
 EXACT_FLOAT32 = 2.0 ** 24          # integers below this are exact in float32
 
@@ -88,13 +90,20 @@ def class_update(values: np.ndarray, rows: np.ndarray, levels: np.ndarray, a: np
     exact = bool(np.all(v == np.rint(v))) and \
         float(np.bincount(rows, weights=v * v, minlength=qR).max(initial=0.0)) < EXACT_FLOAT32
     dtype = np.float32 if exact else np.float64
-    if C * T * np.dtype(dtype).itemsize > MAX_CLASS_BYTES:
+    Qt = _projection(classes)
+    K = C if Qt is None else Qt.shape[0]
+    # projected: the classes go through a batch of rows (≤ BATCH_BYTES) into B = QᵀS
+    batch = C if Qt is None else max(1, min(C, BATCH_BYTES // (T * np.dtype(dtype).itemsize)))
+    need = K * T * (8 if Qt is not None else np.dtype(dtype).itemsize) + \
+        (batch * T * np.dtype(dtype).itemsize if Qt is not None else 0)
+    if need > MAX_CLASS_BYTES:
         return None
     At = _by_class(v.astype(dtype), rows, levels, inv, n1, qR)
     bounds = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=C))])
     cj, ri = np.triu_indices(qR)             # lower (i ≥ j), column by column
     src = cj.astype(np.int64) * qR + ri      # where (i, j) is in a Fortran-ordered result
-    S = np.empty((C, T), dtype=dtype)
+    S = np.empty((batch, T), dtype=dtype)
+    B = S if Qt is None else np.zeros((K, T))
     syrk = ssyrk if exact else dsyrk
     step = max(1, MAX_CHUNK_ENTRIES // qR)
     for c in range(C):
@@ -103,21 +112,28 @@ def class_update(values: np.ndarray, rows: np.ndarray, levels: np.ndarray, a: np
             D = At[s:min(s + step, bounds[c + 1])].toarray()          # (levels, qR), C order
             M = syrk(1.0, D.T, trans=0, lower=1) if M is None else \
                 syrk(1.0, D.T, beta=1.0, c=M, trans=0, lower=1, overwrite_c=1)
-        S[c] = M.T.reshape(-1)[src]
-    del At
+        S[c % batch] = M.T.reshape(-1)[src]
+        if Qt is not None and (c % batch == batch - 1 or c == C - 1):
+            done = c % batch + 1
+            _chunked(Qt[:, c + 1 - done:c + 1], S[:done], out=B)
+    del At, S
     C_class = _class_f_products(values.ravel(), rows, levels, inv, C, qR, AF1)
-    Qt = _projection(classes)
-    if Qt is not None:
-        S = _chunked(Qt, S)
-    return ClassUpdate(ri.astype(np.int32), cj.astype(np.int32), S, Qt, first, C_class)
+    return ClassUpdate(ri.astype(np.int32), cj.astype(np.int32), B, Qt, first, C_class)
 
 
-def _chunked(W: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """W @ S in float64 for a float32 S, a block of S's columns at a time."""
-    out = np.empty(W.shape[:-1] + (S.shape[1],))
+def _chunked(W: np.ndarray, S: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """W @ S in float64 for a float32 S, a block of S's columns at a time (added
+    to ``out`` when given)."""
+    add = out is not None
+    if out is None:
+        out = np.empty(W.shape[:-1] + (S.shape[1],))
     step = max(1, 4_000_000 // S.shape[0])
     for s in range(0, S.shape[1], step):
-        out[..., s:s + step] = W @ S[:, s:s + step].astype(np.float64)
+        part = W @ S[:, s:s + step].astype(np.float64)
+        if add:
+            out[..., s:s + step] += part
+        else:
+            out[..., s:s + step] = part
     return out
 
 

@@ -68,15 +68,15 @@ def _scalar_cross_blocks(AR1: sp.spmatrix, n1: int, qR: int) -> CrossBlocks:
     csc = AR1.tocsc()
     csc.sum_duplicates()          # sorted, summed (no-op for a product or scalar_products)
     nb = csc.nnz
-    rows = csc.indices.astype(np.intp)
-    levels = np.repeat(np.arange(n1, dtype=np.intp), np.diff(csc.indptr))
+    small = np.int32 if max(nb, n1, qR) < 2 ** 31 else np.intp    # 19M blocks: 4 bytes each
+    rows = csc.indices.astype(small, copy=False)
+    levels = np.repeat(np.arange(n1, dtype=small), np.diff(csc.indptr))
     values = csc.data.reshape(-1, 1).astype(float)
     W = sp.csc_matrix((np.arange(1, nb + 1, dtype=float), csc.indices, csc.indptr),
                       shape=(qR, n1)).tocsr()
-    perm = W.data.astype(np.intp) - 1
+    perm = (W.data - 1).astype(small)
     W.data = np.zeros(nb)
-    A = W.copy()
-    A.data = values.ravel()[perm]
+    A = sp.csr_matrix((values.ravel()[perm], W.indices, W.indptr), shape=W.shape)  # W's pattern
     P, targets = _pair_operator(rows, levels, values, n1, 1, qR)
     return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
 

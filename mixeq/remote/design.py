@@ -164,7 +164,7 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
         mode = "rows"
     if mode == "rows":
         keys, P = aggregate.cell_rows(src, complete, group_cols, exprs, weight_expr)
-        owner = np.arange(len(P))
+        owner = None                   # a row per row: the codes are the rows' own
         G_total = P.T @ P
     else:
         keys, G = aggregate.cell_grams(src, complete, group_cols, exprs, weight_expr)
@@ -187,14 +187,17 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
     if n <= p:
         raise DataError(f"{n} complete rows for {p} fixed effects: the model cannot be fitted")
     X = pd.DataFrame(P[:, x_index], columns=[c.name for c in x_cols])
-    y = pd.Series(P[:, -1], name=spec.response)
+    y = pd.Series(np.ascontiguousarray(P[:, -1]), name=spec.response)   # not a view that keeps P
     groups = _groups(keys, spec, src.factors, n)
+    for g in groups.values():       # one array per factor, shared by its terms
+        g.codes = g.row_codes if owner is None else g.row_codes[owner]
+        del g.row_codes
     terms = []
     for r, cols in zip(spec.random, t_cols):
         g = groups[r.group_name]
         M = np.column_stack([P[:, 0] if c.expr is None else
                              P[:, index[c.name]] + shifts[c.name] * P[:, 0] for c in cols])
-        term = ReTerm(spec=r, group=g.name, codes=g.row_codes[owner], levels=g.levels,
+        term = ReTerm(spec=r, group=g.name, codes=g.codes, levels=g.levels,
                       columns=[c.name for c in cols], matrix=M)
         if term.q >= n:
             raise DataError(
@@ -204,9 +207,6 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
         terms.append((term, [c.expr for c in cols]))
     ordered = lme4_order([t for t, _ in terms])
     term_exprs = [next(e for t, e in terms if t is o) for o in ordered]
-    for g in groups.values():
-        g.codes = g.row_codes[owner]
-        del g.row_codes
     predictors = [c for c in used if c not in group_cols and c not in _names(spec.response, comp)]
     kept = [c.name for c in x_cols]
     icpt = kept.index("(Intercept)") if "(Intercept)" in kept else None

@@ -157,3 +157,13 @@ def test_scalar_products_equal_the_z_products(ref_id):
         assert got.nnz == want.nnz
         np.testing.assert_allclose(got.toarray(), want.toarray(), rtol=1e-13, atol=1e-9)
     np.testing.assert_allclose(AFR, np.asarray(ZR.T @ F).T, rtol=1e-12)
+
+
+def test_class_matrices_in_batches_give_the_same_projection(monkeypatch):
+    """The class matrices pass into QᵀS a few at a time (``BATCH_BYTES``): batches of
+    one class give the same B as all at once."""
+    model = _counts_model()
+    _, whole = _factors(model, monkeypatch)
+    monkeypatch.setattr(cc, "BATCH_BYTES", 1)
+    one, _ = make_factor(model, "blocked")
+    np.testing.assert_allclose(one.later.classes.B, whole.later.classes.B, rtol=1e-12, atol=1e-12)
