@@ -45,7 +45,9 @@ def add_parser(subparsers):
     p.add_argument("--name", action="append", default=[], metavar="VAR=NAME",
                    help="display a variable under another name")
     p.add_argument("--variables", default=default("variables"), choices=list(VARIABLE_STYLES))
-    p.add_argument("--wrap", type=int, default=default("wrap"), help="at most N terms per line")
+    p.add_argument("--wrap", type=int, default=default("wrap"), metavar="WIDTH",
+                   help=f"break long equations before a + into lines of at most WIDTH "
+                   f"characters (default {default('wrap')}; 0: never)")
     p.add_argument("--max-rows", type=int, default=default("max_rows"),
                    help="matrix form with --cluster: show the first and last rows of a longer "
                    f"cluster (default {default('max_rows')}; 0 shows all)")

@@ -14,7 +14,7 @@ from mixeq.errors import RenderError
 
 
 def text_with_notes(doc, opts) -> str:
-    """Unicode text, the notes (levels assumed, estimates) after it."""
+    """Unicode text, the notes (levels assumed, estimates) after it, a line each."""
     return to_text(doc, opts) + "".join("\n\nNote: " + n for n in doc.notes)
 
 

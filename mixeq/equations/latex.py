@@ -5,6 +5,7 @@ from __future__ import annotations
 from mixeq.glyphs import GREEK_LETTERS, greek_latex
 from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.options import Options
+from mixeq.equations.wrapping import break_sentence
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg,
                                   Num, Pow, Relation, Row, Sentence, Sym, Text, Transpose,
                                   needs_parens, split_sign)
@@ -172,14 +173,17 @@ class LatexWriter:
         return r"\text{" + out + "}"
 
     # -- layout ---------------------------------------------------------------------
-    def row_lines(self, row: Row, labelled: bool, label: str) -> list[str]:
+    def row_lines(self, row: Row, labelled: bool, label: str,
+                  starts: list[int] | None = None) -> list[str]:
+        """A row's lines: ``lhs &= …`` and, where the sum breaks (``starts``, the text
+        writer's breaks), continuation lines ``&\\quad + …``."""
         rel = row.relation
         head = ("&" + (r"\text{" + escape(label, _TEXT_ESCAPE) + "}" if label else "")
                 + " & ") if labelled else ""
         if not isinstance(rel, Relation):
             line = head + "& " + self.node(rel)
             return [line + self._remark(row)]
-        chunks = self._chunks(rel.rhs)
+        chunks = self._chunks(rel.rhs, starts or [0])
         lhs = self.node(rel.lhs)
         first = f"{head}{lhs} &{_RELATIONS[rel.rel]} {chunks[0]}"
         cont = ("& & " if labelled else "") + r"&\quad "
@@ -192,30 +196,43 @@ class LatexWriter:
             return ""
         return r",\quad " + self.node(row.remark)
 
-    def _chunks(self, rhs) -> list[str]:
-        wrap = self.opts.wrap
-        if not (wrap and isinstance(rhs, Add) and len(rhs.terms) > wrap):
+    def _chunks(self, rhs, starts: list[int]) -> list[str]:
+        if len(starts) == 1:
             return [self.node(rhs)]
         terms = list(rhs.terms)
-        chunks = [self._add(Add(tuple(terms[:wrap])))]
-        for start in range(wrap, len(terms), wrap):
+        chunks = [self._add(Add(tuple(terms[:starts[1]])))]
+        for a, b in zip(starts[1:], [*starts[2:], len(terms)]):
             pieces = []
-            for term in terms[start:start + wrap]:
+            for term in terms[a:b]:
                 sign, body = self._signed(term)
                 pieces.append(("- " if sign < 0 else "+ ") + body)
             chunks.append(" ".join(pieces))
         return chunks
 
+    def _sentence_lines(self, s: Sentence, text) -> list[Sentence]:
+        """One line per sentence (``\\text{…}`` does not wrap), each broken at the
+        wrap width as the text format breaks it."""
+        pieces = split_sentences(s)
+        if not self.opts.wrap:
+            return pieces
+        measure = (lambda n: len(text.flat(n)))
+        return [line for p in pieces for line in break_sentence(p, self.opts.wrap, measure)]
+
     def document(self, doc: Document) -> str:
+        from mixeq.equations.text import TextWriter  # text imports this module
+
+        text = TextWriter(self.opts)
+        breaks = text.row_breaks(doc)
         labelled = any(b.title for b in doc.blocks if b.rows)
         lines: list[tuple[bool, str]] = []  # (starts a new block, text)
         for block in doc.blocks:
             new = []
             for k, row in enumerate(block.rows):
                 label = (block.title + ":") if (k == 0 and block.title) else ""
-                new.extend(self.row_lines(row, labelled, row.label or label))
+                new.extend(self.row_lines(row, labelled, row.label or label,
+                                          breaks.get(id(row))))
             for sentence in block.sentences:
-                for k, piece in enumerate(split_sentences(sentence)):
+                for k, piece in enumerate(self._sentence_lines(sentence, text)):
                     new.append(("& & " if labelled else "") + "&" + (r"\quad " if k else "")
                                + self._sentence(piece))
             lines.extend((n == 0 and bool(lines), text) for n, text in enumerate(new))

@@ -28,7 +28,10 @@ class Options:
     ``{level: letters}``). ``indices``: the observation index then one letter per
     grouping factor. ``names``: display names for variables. ``variables``:
     ``"auto"`` (one letter italic, longer names upright), ``"operatorname"`` or
-    ``"italic"``. ``wrap``: most terms on one line of a long sum (0: never wrap).
+    ``"italic"``. ``wrap``: the width of a line in characters of the text format: a long
+    sum breaks before a + into lines no wider (continuation lines indented), LaTeX at the
+    same places (amsmath ``aligned``), text sentences and notes at spaces; ``None`` (or 0)
+    never wraps.
     ``row``: the row written out by the observation form. ``digits``: decimals
     of estimates. ``cluster``: the cluster whose numbers the matrix form shows.
     ``max_rows``/``max_cols``: the matrix form shows the first and last rows of a
@@ -44,7 +47,7 @@ class Options:
     indices: tuple = ("i", "j", "k", "l", "h", "g")
     names: dict = field(default_factory=dict)
     variables: str = "auto"
-    wrap: int = 0
+    wrap: int | None = 70
     row: object = 1
     digits: int = 2
     cluster: object = None
@@ -106,6 +109,8 @@ def _check_numbers(opts: "Options") -> None:
     for name, low, high in [("digits", 0, 15), ("wrap", 0, None), ("max_rows", 0, None),
                             ("max_cols", 0, None)]:
         value = getattr(opts, name)
+        if name == "wrap" and value is None:  # None: never wrap
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < low \
                 or (high is not None and value > high):
             span = f"from {low} to {high}" if high is not None else f"{low} or more"

@@ -144,7 +144,7 @@ def proof_options(options: dict) -> dict:
     options.pop("use_estimates", None)
     options.pop("cluster", None)
     options["max_cols"] = 0  # the proof reads whole rows of X_j and Z_j
-    options["wrap"] = 0  # one equation, one line: the reader reads it back whole
+    options["wrap"] = None  # one equation, one line: the reader reads it back whole
     return options
 
 

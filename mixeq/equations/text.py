@@ -8,6 +8,7 @@ from mixeq import glyphs as G
 from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.latex import format_number, simple_token
 from mixeq.equations.options import Options
+from mixeq.equations.wrapping import INDENT, break_sum
 from mixeq.equations.tree import (Add, Call, Document, Dots, Kron, Matrix, Mul, Neg, Num,
                                   Pow, Relation, Row, Sentence, Sym, Text, Transpose,
                                   needs_parens, split_sign)
@@ -213,13 +214,35 @@ class TextWriter:
         return "".join(p if isinstance(p, str) else self.flat(p) for p in s.parts)
 
     # -- layout -----------------------------------------------------------------------
-    def document(self, doc: Document) -> str:
+    def layout(self, doc: Document) -> tuple[dict, int, int]:
+        """Each row's label, the label column's width and the relations' left-hand width."""
         rows = [(b, k, r) for b in doc.blocks for k, r in enumerate(b.rows)]
         labels = {id(r): (r.label or (b.title + ":" if k == 0 and b.title else ""))
                   for b, k, r in rows}
         lw = max((len(v) for v in labels.values()), default=0)
         lhs_w = max((self.node(r.relation.lhs).width for _, _, r in rows
                      if isinstance(r.relation, Relation)), default=0)
+        return labels, lw, lhs_w
+
+    def row_breaks(self, doc: Document) -> dict[int, list[int]]:
+        """For every row (by ``id``), the terms of its right-hand sum that start a line:
+        what the LaTeX writer breaks at too."""
+        labels, lw, lhs_w = self.layout(doc)
+        return {id(r): self.breaks(r.relation.rhs, self._head(r, labels[id(r)], lw, lhs_w).width)
+                for b in doc.blocks for r in b.rows if isinstance(r.relation, Relation)}
+
+    def breaks(self, rhs, head_width: int) -> list[int]:
+        """Line starts of a sum after a head ``head_width`` wide (``[0]``: one line)."""
+        width = self.opts.wrap
+        if not width or not isinstance(rhs, Add):
+            return [0]
+        signed = [split_sign(t) for t in rhs.terms]
+        sizes = [self._signed(t)[1].width for t in rhs.terms]
+        return break_sum(sizes, signed[0][0] < 0, width - head_width,
+                         width - head_width - INDENT)
+
+    def document(self, doc: Document) -> str:
+        labels, lw, lhs_w = self.layout(doc)
         out = []
         for block in doc.blocks:
             if out and (block.rows or block.sentences):
@@ -227,37 +250,44 @@ class TextWriter:
             for row in block.rows:
                 out.extend(self._row(row, labels[id(row)], lw, lhs_w))
             for sentence in block.sentences:
-                out.append(("- " + self.sentence(sentence)))
+                out.extend(self.sentence_lines(sentence))
         return "\n".join(ln.rstrip() for ln in out)
 
-    def _row(self, row: Row, label: str, lw: int, lhs_w: int) -> list[str]:
+    def sentence_lines(self, s: Sentence) -> list[str]:
+        """``- sentence`` on one line, however long: prose is not broken in text, so a
+        reader (mixeq's included) skips a sentence as the one line it is."""
+        return ["- " + self.sentence(s)]
+
+    def _head(self, row: Row, label: str, lw: int, lhs_w: int) -> Box:
         pad = (label.ljust(lw) + "  ") if lw else ""
+        lhs = self.node(row.relation.lhs)
+        lhs = hcat(text_box(" " * (lhs_w - lhs.width)), lhs) if lhs.width < lhs_w else lhs
+        return hcat(text_box(pad), lhs, text_box(f" {RELATIONS[row.relation.rel]} "))
+
+    def _row(self, row: Row, label: str, lw: int, lhs_w: int) -> list[str]:
         rel = row.relation
         remark = [text_box(",  "), self.node(row.remark)] if row.remark is not None else []
         if not isinstance(rel, Relation):
+            pad = (label.ljust(lw) + "  ") if lw else ""
             box = hcat(text_box(pad), self.node(rel), *remark)
             return box.lines
-        lhs = self.node(rel.lhs)
-        lhs = hcat(text_box(" " * (lhs_w - lhs.width)), lhs) if lhs.width < lhs_w else lhs
-        head = hcat(text_box(pad), lhs, text_box(f" {RELATIONS[rel.rel]} "))
-        chunks = self._chunks(rel.rhs)
+        head = self._head(row, label, lw, lhs_w)
+        chunks = self._chunks(rel.rhs, self.breaks(rel.rhs, head.width))
         first = hcat(head, chunks[0], *(remark if len(chunks) == 1 else []))
         lines = list(first.lines)
         for k, chunk in enumerate(chunks[1:], start=1):
             tail = remark if k == len(chunks) - 1 else []
-            box = hcat(text_box(" " * (head.width + 2)), chunk, *tail)
+            box = hcat(text_box(" " * (head.width + INDENT)), chunk, *tail)
             lines.extend(box.lines)
         return lines
 
-    def _chunks(self, rhs) -> list[Box]:
-        wrap = self.opts.wrap
-        if not (wrap and isinstance(rhs, Add) and len(rhs.terms) > wrap):
+    def _chunks(self, rhs, starts: list[int]) -> list[Box]:
+        if len(starts) == 1:
             return [self.node(rhs)]
         terms = list(rhs.terms)
-        out = [self.terms_box(terms[:wrap])]
-        for start in range(wrap, len(terms), wrap):
-            out.append(self.terms_box(terms[start:start + wrap], leading=True))
-        return out
+        ends = [*starts[1:], len(terms)]
+        return [self.terms_box(terms[a:b], leading=k > 0)
+                for k, (a, b) in enumerate(zip(starts, ends))]
 
 
 def to_text(doc: Document, opts: Options) -> str:

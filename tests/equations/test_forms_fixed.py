@@ -38,7 +38,7 @@ def test_explain_cell_means_of_a_zero_intercept_factor_term():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = mixeq.Model("angle ~ recipe + (0 + recipe | replicate)", load_dataset("cake"))
-    text = render(m, form="explain", format="text").text
+    text = render(m, form="explain", format="text", wrap=None).text
     assert "no average effect" not in text
     assert "deviation in the mean of cell recipe = A" in text
     assert "A is the reference level of recipe: the mean of cell recipe = A is the intercept γ₀₀" \
@@ -47,11 +47,13 @@ def test_explain_cell_means_of_a_zero_intercept_factor_term():
 
 
 def test_explain_states_when_gamma_is_the_average_effect():
-    cross = render("y ~ x * m + (1 + x | school)", form="explain", format="text").text
+    cross = render("y ~ x * m + (1 + x | school)", form="explain", format="text",
+                   wrap=None).text
     assert "carries its average effect" not in cross
     assert "X carries γ₁₀, its effect where m = 0 (the average effect only when m is centred " \
         "to mean 0)" in cross
-    plain = render("y ~ x + (1 + x | school)", form="explain", format="text").text
+    plain = render("y ~ x + (1 + x | school)", form="explain", format="text",
+                   wrap=None).text
     assert "X carries its average effect γ₁₀" in plain
 
 

@@ -99,7 +99,7 @@ def test_every_glmm_form_compiles_with_pdflatex(tmp_path):
 
 # -- the textbook forms, by content -------------------------------------------------------
 def text(fit, form, **options):
-    return render(fit.model, form=form, format="text", **options).text
+    return render(fit.model, form=form, format="text", wrap=None, **options).text
 
 
 def test_binomial_cbind_multilevel_has_no_residual():
@@ -162,12 +162,12 @@ def test_matrix_and_stacked_forms_on_the_link_scale():
 
 def test_explain_words_and_ratios_from_the_fit():
     fit, ref = reference_fit("reference_glmm", "cbpp_binomial")
-    out = render(fit, form="explain", format="text", use_estimates=True).text
+    out = render(fit, form="explain", format="text", use_estimates=True, wrap=None).text
     assert "log-odds" in out and "odds ratio" in out and "no residual" in out
     ratio = math.exp(ref["fixef"]["period2"])
     assert f"= {ratio:.2f} is the odds ratio for one unit more of period_2" in out
     pois, ref = reference_fit("reference_glmm", "poisson_offset")
-    out = render(pois, form="explain", format="text", use_estimates=True).text
+    out = render(pois, form="explain", format="text", use_estimates=True, wrap=None).text
     assert f"= {math.exp(ref['fixef']['x']):.2f} is the rate ratio" in out
     assert "per unit of exposure" in out
 

@@ -69,11 +69,20 @@ def test_variable_styles():
     assert r"{\operatorname{Days}}_{ij}" in render("Reaction ~ Days + (Days | Subject)").latex
 
 
-def test_wrap_breaks_long_sums_in_every_format():
-    eq = render(TEXTBOOK, "composite", wrap=3)
-    assert r"&\quad + \gamma_{11} m_{j} x_{ij} + U_{0j} + U_{1j} x_{ij} \\" in eq.latex
-    lines = eq.text.splitlines()
-    assert lines[0].rstrip().endswith("γ₁₀ xᵢⱼ") and lines[1].strip().startswith("+ γ₁₁")
+def test_wrap_breaks_long_sums_at_the_width_in_every_format():
+    """wrap=30: the composite breaks before a + so that no text line passes 30
+    characters, and LaTeX breaks at the same terms (continuation lines \\quad)."""
+    eq = render(TEXTBOOK, "composite", wrap=30)
+    lines = eq.text.split("\n\n")[0].splitlines()
+    assert lines[0].strip() == "yᵢⱼ = γ₀₀ + γ₀₁ mⱼ"
+    assert [ln.strip() for ln in lines[1:]] == ["+ γ₁₀ xᵢⱼ", "+ γ₁₁ mⱼ xᵢⱼ + U₀ⱼ",
+                                                "+ U₁ⱼ xᵢⱼ + εᵢⱼ"]
+    assert max(map(len, lines)) <= 30
+    assert r"""y_{ij} &= \gamma_{00} + \gamma_{01} m_{j} \\
+&\quad + \gamma_{10} x_{ij} \\
+&\quad + \gamma_{11} m_{j} x_{ij} + U_{0j} \\
+&\quad + U_{1j} x_{ij} + \varepsilon_{ij} \\[4pt]""" in eq.latex
+    assert len(render(TEXTBOOK, "composite", wrap=None).text.split("\n\n")[0].splitlines()) == 1
 
 
 def test_bad_options_raise_render_errors():
@@ -223,7 +232,7 @@ def test_a_factor_named_by_its_index_letter_is_called_a_cluster():
     assert r"\text{$j = 1, \ldots, J$: cluster $j$}" in latex
     gh = render("y ~ x + (1 | j)", form="gelman-hill", format="text").text
     assert "for j = 1, …, J" in gh and "for j j" not in gh
-    explain = render("y ~ x + (1 | j)", form="explain", format="text").text
+    explain = render("y ~ x + (1 | j)", form="explain", format="text", wrap=None).text
     assert "is cluster j's own deviation" in explain
     crossed = render("y ~ 1 + (1 | plate) + (1 | k)", form="multilevel", format="text").text
     assert "observation within plate and cluster k" in crossed

@@ -187,7 +187,7 @@ def test_multilevel_covariance_in_coefficient_order_matrix_form_in_z_order():
 
 
 def test_a_wide_x_shows_its_first_and_last_columns():
-    eq = render(model("cake_factor"), "matrix", "text")
+    eq = render(model("cake_factor"), "matrix", "text", wrap=None)
     x_rows = [ln for ln in eq.text.splitlines() if "recipe_Bⱼ  recipe_Cⱼ" in ln]
     assert len(x_rows) == 3 and all("  ⋯  " in ln for ln in x_rows)
     assert all(ln.rstrip(" ⎤⎥⎦").endswith("recipe_Cⱼ temperature_225₁ⱼ") or

@@ -118,7 +118,7 @@ def _group_row(syms: list, means: list, tau: list, aliases: dict, remark, name="
 
 
 def mean_rows(sm: SymbolicModel, y: Sym, terms: list, aliases: dict) -> list[Row]:
-    """y_i ~ N(mean, σ²); a long mean (or wrap=) gets its own line μ_i = … A GLMM as
+    """y_i ~ N(mean, σ²); a long mean gets its own line μ_i = … A GLMM as
     Gelman & Hill (2007, ch. 14) and equatiomatic write glmer models:
     Pr(y_i = 1) = logit⁻¹(α_j[i] + β x_i), y_i ~ Binomial(n_i, p_i) with p_i = logit⁻¹(…),
     y_i ~ Poisson(λ_i) with log(λ_i) = log(t_i) + … (the offset first)."""
@@ -131,8 +131,9 @@ def mean_rows(sm: SymbolicModel, y: Sym, terms: list, aliases: dict) -> list[Row
     if sm.generalized:
         return _glm_rows(sm, y, terms)
     variance = sm.residual_variance(tokens=i)
-    if len(terms) <= 6 and not sm.opts.wrap:
-        return [Row(Relation(y, "~", Call("N", (add(*terms), variance))), name="gh")]
+    one_line = Relation(y, "~", Call("N", (add(*terms), variance)))
+    if _fits(sm, one_line, len(terms)):
+        return [Row(one_line, name="gh")]
     mu = Sym("mu", i, kind="greek")
     return [Row(Relation(y, "~", Call("N", (mu, variance))), name="gh"),
             Row(Relation(mu, "=", add(*terms)), name="gh-mean")]
@@ -144,9 +145,21 @@ def _variables(node) -> list:
     return variable_symbols(node, [])
 
 
+def _fits(sm: SymbolicModel, relation, n_terms: int) -> bool:
+    """The mean stays inside N(…) when it has at most 6 terms and, with ``wrap=``, the
+    line is no wider than the wrap width (a term inside a call cannot be broken)."""
+    if n_terms > 6:
+        return False
+    if not sm.opts.wrap:
+        return True
+    from mixeq.equations.text import node_text
+
+    return max(map(len, node_text(relation, sm.opts).splitlines())) <= sm.opts.wrap
+
+
 def _glm_rows(sm: SymbolicModel, y: Sym, terms: list) -> list[Row]:
     i = (sm.obs_letter,)
-    long = len(terms) > 6 or sm.opts.wrap
+    long = not _fits(sm, Relation(y, "~", Call("N", (add(*terms), Num(0)))), len(terms))
     eta = sm.eta(tokens=i)
     predictor = eta if long else add(*terms)
     if sm.glm.family == "binomial" and sm.glm.distribution == "Bernoulli":
