@@ -58,8 +58,9 @@ SCALE_WORDS = {  # plain ASCII words: they sit inside LaTeX \text{}
 class GLMFacts:
     """Family, link, the binomial trials, prior weights and offsets of a model.
 
-    ``trials``: ``("cbind", successes, failures)`` or ``("weights", name)`` for a
-    binomial proportion, None for 0/1 responses. ``weights``: the name of the prior
+    ``trials``: ``("cbind", successes, failures)`` or ``("weights", name, successes)`` for
+    a binomial proportion (``successes``: s of the response ``s/name``, else None), None
+    for 0/1 responses. ``weights``: the name of the prior
     weights of a non-binomial model. ``offsets``: the expressions added to the linear
     predictor with coefficient 1 (``offset(log(t))`` terms and ``offset=``)."""
 
@@ -121,8 +122,8 @@ def glm_facts(spec, model, family=None, link=None) -> GLMFacts:
     if fam.name == "binomial":
         if cbind:
             trials = ("cbind", cbind[0].strip(), cbind[1].strip())
-        elif weights:
-            trials, weights = ("weights", weights), None
+        elif weights:  # a proportion s/n with the trials n as weights: written s ~ Binomial(n, p)
+            trials, weights = ("weights", weights, successes_of(spec.response, weights)), None
     return GLMFacts(fam.name, fam.link.name, trials, weights, offsets)
 
 
@@ -133,6 +134,16 @@ def _family(get_family, family, link):
         return get_family(family, link)
     except MixeqError as exc:
         raise RenderError(str(exc)) from None
+
+
+def successes_of(response: str, weights: str) -> str | None:
+    """``incidence`` of the response ``incidence/size`` when the weights are ``size``: the
+    proportion times its trials is the count of successes."""
+    import re
+
+    found = re.fullmatch(r"\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*/\s*" + re.escape(weights) + r"\s*",
+                         response)
+    return found.group(1) if found else None
 
 
 def trials_total(facts: GLMFacts) -> str | None:

@@ -106,9 +106,9 @@ def _link_problems(sm, lhs, form: str) -> list[str]:
         got = lhs.name if isinstance(lhs, Call) else "no function"
         return [f"the link is written {got}, the model's is {want} ({glm.link})"]
     arg = lhs.args[0] if lhs.args else None
-    if form in ("matrix", "stacked"):
+    if form in ("matrix", "stacked") and glm.distribution != "Binomial":
         ok = isinstance(arg, Call) and arg.name == "E"
-    else:
+    else:  # p_ij, λ_ij; the vector p_j of a Binomial's success probabilities
         ok = isinstance(arg, Sym) and arg.base == MEAN[glm.family][0]
     return [] if ok else [f"{want}(…) is not of the mean"]
 

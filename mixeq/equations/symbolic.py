@@ -369,7 +369,11 @@ class SymbolicModel:
     def response_name(self) -> str:
         """The response as displayed: its column (cbind(s, f): the successes s)."""
         trials = self.glm.trials
-        name = trials[1] if trials and trials[0] == "cbind" else self.spec.response
+        name = self.spec.response
+        if trials and trials[0] == "cbind":
+            name = trials[1]
+        elif trials and trials[2]:  # s/n with weights n: the successes s
+            name = trials[2]
         return self.opts.names.get(name, name)
 
     def response(self, row=None, tokens=None) -> Sym:
@@ -423,7 +427,7 @@ class SymbolicModel:
         mean = self.mean(row, tokens)
         if glm.distribution == "Binomial":
             n = self.trials(row, tokens)
-            if glm.trials[0] == "weights":
+            if glm.trials[0] == "weights" and not glm.trials[2]:  # a proportion column
                 lhs = mul(n, lhs)
             args = (n, mean)
         elif glm.family == "gaussian":
@@ -433,6 +437,25 @@ class SymbolicModel:
         if given:
             lhs = Relation(lhs, "|", Seq(tuple(given)))
         return Relation(lhs, "~", Call(glm.distribution, args))
+
+    def expectation(self, y, given=()):
+        """E[y | b]: the conditional mean of a vector (or of one y_ij) given ``given``."""
+        arg = Relation(y, "|", Seq(tuple(given))) if given else y
+        return Call("E", (arg,), brackets="[]")
+
+    def vector_mean(self, y, given=(), tokens=()):
+        """What the link applies to in the matrix forms: E[Y_j | b_j] — or, for a Binomial
+        with trials, the vector of success probabilities p_j (E[y_ij | b_j] = n_ij p_ij)."""
+        if self.glm.distribution == "Binomial":
+            return Sym(MEAN["binomial"][0], tuple(tokens))
+        return self.expectation(y, given)
+
+    def mean_relation(self, given=()):
+        """E[y_ij | b_j] = p_ij (λ_ij, μ_ij); n_ij p_ij for a Binomial with trials."""
+        mean = self.mean()
+        if self.glm.distribution == "Binomial":
+            mean = mul(self.trials(), mean)
+        return Relation(self.expectation(self.response(), given), "=", mean)
 
     def random_coefficients(self) -> list[Sym]:
         """The level-1 coefficients that vary at random (what y is conditioned on)."""

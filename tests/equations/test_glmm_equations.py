@@ -150,14 +150,31 @@ def test_poisson_offset_in_every_form():
 
 def test_matrix_and_stacked_forms_on_the_link_scale():
     fit, _ = reference_fit("reference_glmm", "cbpp_binomial")
-    matrix = text(fit, "matrix")
-    assert matrix.startswith("logit(E[Yⱼ | bⱼ]) = Xⱼ β + Zⱼ bⱼ")
+    matrix = text(fit, "matrix")  # Binomial counts: the link of the success probabilities
+    assert matrix.lstrip().startswith("logit(pⱼ) = Xⱼ β + Zⱼ bⱼ")
+    assert "E[incidenceᵢⱼ | bⱼ] = sizeᵢⱼ pᵢⱼ" in matrix
     assert "bⱼ ∼ N(0, τ₀₀)" in matrix and "εⱼ" not in matrix
     stacked = text(fit, "stacked")
-    assert stacked.lstrip().startswith("logit(E[y | b]) = X β + Z b")
+    assert stacked.lstrip().startswith("logit(p) = X β + Z b")
     assert "b ∼ N(0, G)" in stacked and "marginal distribution of y" in stacked
+    binary, _ = reference_fit("reference_glmm", "verbagg_crossed")  # Bernoulli: E[y | b]
+    assert text(binary, "stacked").lstrip().startswith("logit(E[y | b]) = X β + Z b")
     numbers = render(fit.model, form="matrix", format="text", cluster="1").tree
     assert numbers.row("Y").relation.rhs.rows[0][0].value == 2  # herd 1, row 1: 2 of 14
+
+
+def test_a_proportion_with_its_trials_as_weights_is_written_as_counts():
+    cbpp = load_dataset("cbpp")
+    m = mixeq.Model("incidence/size ~ period + (1 | herd)", cbpp, family="binomial",
+                    weights="size")
+    out = render(m, form="multilevel", format="text").text
+    assert "incidenceᵢⱼ | β₀ⱼ ∼ Binomial(sizeᵢⱼ, pᵢⱼ)" in out  # size × incidence/size
+    report = verify(m)
+    assert report.ok and report.check("rows 1, 2").passed, str(report)
+    other = cbpp.assign(prop=cbpp["incidence"] / cbpp["size"])
+    m = mixeq.Model("prop ~ period + (1 | herd)", other, family="binomial", weights="size")
+    assert "sizeᵢⱼ propᵢⱼ | β₀ⱼ ∼ Binomial(sizeᵢⱼ, pᵢⱼ)" in render(m, format="text").text
+    assert verify(m).ok
 
 
 def test_explain_words_and_ratios_from_the_fit():

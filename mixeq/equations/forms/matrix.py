@@ -6,7 +6,7 @@ import numpy as np
 from mixeq.equations.forms.common import covariance_rows, response_row
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import (Block, Call, Document, Dots, Matrix, Num, Pow, Relation,
-                                  Row, Sentence, Seq, add, column, mul)
+                                  Row, Sentence, add, column, mul)
 from mixeq.equations.words import join_names
 from mixeq.errors import RenderError
 
@@ -77,8 +77,7 @@ def build(sm: SymbolicModel) -> Document:
         [mul(Z, b) for _, Z, b in n["zb"]]
     if sm.generalized:  # g(E[Y_j | b_j]) = X_j β + Z_j b_j: no ε_j
         given = [b for _, _, b in n["zb"]]
-        mean = Call("E", (Relation(n["Y"], "|", Seq(tuple(given))) if given else n["Y"],),
-                    brackets="[]")
+        mean = sm.vector_mean(n["Y"], given, cluster_tokens(sm))
         rows = [Row(Relation(sm.link(mean), "=", add(*rhs)), name="matrix")]
     else:
         rows = [Row(Relation(n["Y"], "=", add(*rhs, n["eps"])), name="matrix")]
@@ -117,15 +116,15 @@ def _eps_variance(sm: SymbolicModel):
 
 
 def _elementwise(sm: SymbolicModel) -> Sentence:
-    """What g(E[Y_j | b_j]) means: the link of each row's mean."""
+    """What g(E[Y_j | b_j]) (a Binomial's g(p_j)) means: the link of each row's mean."""
     tokens = cluster_tokens(sm)
-    row = Relation(Call("E", (Relation(sm.response(), "|", sm.matrices.b(tokens)),),
-                        brackets="[]"),
-                   "=", sm.mean())
-    return Sentence(("The link applies to each row: ", row, ", ",
-                     Relation(sm.link(sm.mean()), "=", sm.eta()), ", and the rows are "
-                     "independent given the random effects; there is no residual ",
-                     sm.residual(), " (the distribution of y is the level-1 randomness)."))
+    parts = ["The link applies to each row: ", sm.mean_relation([sm.matrices.b(tokens)])]
+    if sm.glm.distribution == "Binomial":  # p_j: the success probabilities
+        parts += [", with ", sm.vector_mean(None, (), tokens), " the vector of the ", sm.mean()]
+    return Sentence((*parts, "; ", Relation(sm.link(sm.mean()), "=", sm.eta()),
+                     ", and the rows are independent given the random effects; there is no "
+                     "residual ", sm.residual(), " (the distribution of y is the level-1 "
+                     "randomness)."))
 
 
 
@@ -245,12 +244,14 @@ def cluster_numbers(sm: SymbolicModel) -> dict:
 
 
 def response_values(sm: SymbolicModel):
-    """The response as the equations name it: a cbind(s, f) response's successes s
-    (the model's y is the proportion s/(s + f))."""
+    """The response as the equations name it: a cbind(s, f) response's successes s, or
+    s of s/n with the trials n as weights (the model's y is the proportion)."""
     model = sm.info.model
     trials = sm.glm.trials
     if trials and trials[0] == "cbind" and model.trials is not None:
         return (model.y * np.asarray(model.trials, dtype=float)).round(9)
+    if trials and trials[0] == "weights" and trials[2] and model.weights is not None:
+        return (model.y * np.asarray(model.weights, dtype=float)).round(9)
     return model.y
 
 

@@ -43,7 +43,7 @@ def build(sm: SymbolicModel) -> Document:
     Xb = mul(X, beta) if sm.fixed else None
     o = M.offset() if sm.glm.offsets else None
     if sm.generalized:  # g(E[y | b]) = Xβ + Zb: no ε
-        lhs = sm.link(Call("E", (Relation(y, "|", b),), brackets="[]"))
+        lhs = sm.link(sm.vector_mean(y, [b]))
         rows = [Row(Relation(lhs, "=", add(o, Xb, mul(Z, b))), name="stacked")]
     else:
         rows = [Row(Relation(y, "=", add(o, Xb, mul(Z, b), eps)), name="stacked")]
@@ -87,7 +87,14 @@ def marginal_sentences(sm: SymbolicModel) -> list[Sentence]:
     (Bates et al. 2015 §5; lme4's glmer approximates it)."""
     M = sm.matrices
     y, b, G = M.y(), M.b(), M.G
-    return [Sentence(("The rows are independent given ", b, ". The marginal distribution of ",
+    out = []
+    if sm.glm.distribution == "Binomial":
+        i = (sm.obs_letter,)
+        out.append(Sentence((sm.vector_mean(None), ": the vector of the success probabilities ",
+                             sm.mean(tokens=i), ", with ", Relation(
+                                 sm.expectation(sm.response(tokens=i), [b]), "=",
+                                 mul(sm.trials(tokens=i), sm.mean(tokens=i))), ".")))
+    return out + [Sentence(("The rows are independent given ", b, ". The marginal distribution of ",
                       y, " (the integral over ", b, " of ", Call("f", (Relation(y, "|", b),)),
                       " times the ", Call("N", (Num(0), G)), " density of ", b,
                       ") has no closed form: lme4's glmer (and mixeq) approximate the "
