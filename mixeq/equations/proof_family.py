@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from mixeq.equations.glm import MEAN
-from mixeq.equations.tree import Call, Matrix, Mul, Relation, Seq, Sym
+from mixeq.equations.tree import Call, Mul, Relation, Sym
 
 _LINK_ROWS = {"multilevel": "level1", "composite": "composite", "observation": "observation",
               "matrix": "matrix", "stacked": "stacked"}
