@@ -27,8 +27,12 @@ from mixeq.fitting.criterion import Factorization, criterion
 from mixeq.fitting.firstterm import FirstTerm
 from mixeq.fitting.later import LaterTerms, PatternBlock, factor_dense, later_block
 from mixeq.fitting.pairs import cross_blocks, scalar_products
-from mixeq.fitting.rankupdate import fill_w, rank_update
-from mixeq.fitting.xyblocks import XyBlock, XyCross
+from mixeq.fitting.rankupdate import cross_times, rank_update
+from mixeq.fitting.weighted import RowIndex
+from mixeq.fitting.xyblocks import DenseCross, XyBlock, XyCross
+
+
+MAX_DENSE_CROSS = 4_000_000   # a re-weighted factor keeps Z_RᵀZ₁ dense up to this many entries
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Blocks:
     Li: np.ndarray       # their inverses
     WF1: np.ndarray      # L_F1 (f × q1)
     ld: float            # log|L_Z|²
+    W: object = None     # Z_RᵀZ₁ diag(N_l): L_R1 = Λ_Rᵀ W (sparse, or dense for DenseCross)
     rf: object = None    # L_RR (restfactor.DenseRest or BlockRest), None: one term
     LFR: np.ndarray = None
     LFF: np.ndarray = None
@@ -62,9 +67,11 @@ class BlockedFactor:
         self.xy = XyBlock(F.T @ F)
         self.later = self.lt = self.cross = self.xy_cross = None
         self.dense_size = 0
-        self.reweightable = reweightable
+        self.rows = RowIndex(self.terms) if reweightable else None
         if len(self.terms) > 1:
             self._init_later(F, t1)
+        if reweightable:
+            self.reweight(np.ones(self.n), F)
 
     def _init_later(self, F, t1) -> None:
         rest = self.terms[1:]
@@ -75,16 +82,41 @@ class BlockedFactor:
             ZR = sp.hstack([t.Z() for t in rest], format="csc")
             ARR, AR1, AFR = (ZR.T @ ZR).tocsr(), ZR.T @ t1.Z(), np.asarray(ZR.T @ F).T.copy()
         self.lt = LaterTerms.of(rest, self.layout)
-        self.cross = cross_blocks(AR1, self.n1, self.k1)
-        if self.reweightable:
+        reweightable = self.rows is not None
+        if reweightable and self.rows.qR * t1.q <= MAX_DENSE_CROSS:
+            self.cross = DenseCross(np.zeros((self.rows.qR, t1.q)), self.n1, self.k1)
+            self.rows.bind_dense()
+        elif reweightable:   # the pattern of every row's pairs; the values come from reweight
+            self.cross = cross_blocks(self.rows.cross_structure(), self.n1, self.k1)
             self.cross.P = None
+            self.rows.bind(self.cross.rows, self.cross.levels)
+        else:
+            self.cross = cross_blocks(AR1, self.n1, self.k1)
         AF1_flat_T = self.first.AF1.reshape(-1, F.shape[1])      # (q1, f): Z₁ᵀ[X y]
-        a1 = self.first.A11[:, 0, 0] if self.k1 == 1 and not self.reweightable else None
+        a1 = self.first.A11[:, 0, 0] if self.k1 == 1 and not reweightable else None
         self.later = later_block(self.lt, ARR, self.cross, F.shape[1], a1, AF1_flat_T,
-                                 dense_only=self.reweightable)
+                                 dense_only=reweightable)
         self.xy_cross = XyCross(AFR, AF1_flat_T, self.later.classes)
         self.dense_size = self.later.dense_size
-        self._ZR = ZR
+
+    def reweight(self, w: np.ndarray, F: np.ndarray) -> None:
+        """Replace the products by those of [Z F] under row weights ``w`` (a GLMM's
+        PIRLS step: F = [X z] or [z]; MixedModels.jl's ``reweight!``). Only for a
+        factor made with ``reweightable=True``."""
+        pr = self.rows.products(w, F)
+        f = F.shape[1]
+        self.p = f - 1
+        self.first = FirstTerm(pr.A11, pr.AF1, closed_forms=False)
+        self.xy = XyBlock(pr.AFF)
+        if self.later is not None:
+            cb = self.cross
+            if isinstance(cb, DenseCross):
+                cb.A = pr.cross.reshape(cb.A.shape)
+            else:
+                cb.values = pr.cross.reshape(-1, self.k1)
+                cb.A.data = pr.cross.ravel()[cb.perm]
+            self.later.refresh(pr.ARR, f)
+            self.xy_cross = XyCross(pr.AFR, pr.AF1.reshape(-1, f), None)
 
     # -- the criterion ------------------------------------------------------------
     def criterion(self, reml: bool):
@@ -146,29 +178,31 @@ class BlockedFactor:
         return U if info == 0 else None
 
     # -- every block, the solution and the conditional variances -------------------------
-    def blocks(self, theta: np.ndarray) -> Blocks | None:
+    def blocks(self, theta: np.ndarray, lams: list | None = None) -> Blocks | None:
         """Every block of L at θ, in the N = λL⁻ᵀ form the back-substitution needs
         (the later blocks by the same rank updates as ``objective``, G = N Nᵀ); None
-        when a diagonal block is not positive definite."""
-        lams = self.layout.lambdas(theta)
-        lam1, k1 = lams[0], self.k1
-        if k1 == 1:
+        when a diagonal block is not positive definite. ``lams``: θ's λ when at hand."""
+        lams = self.layout.lambdas(theta) if lams is None else lams
+        lam1, k1, n1, f = lams[0], self.k1, self.n1, self.first.f
+        if k1 == 1:   # per level: scalars (vector arithmetic, no stacked products)
             t = lam1[0, 0]
-            L1 = np.sqrt(self.first.A11 * (t * t) + 1.0)
-            Li = 1.0 / L1
-            N = t * Li
+            l1 = np.sqrt(self.first.A11.reshape(-1) * (t * t) + 1.0)
+            ld = 2.0 * float(np.log(l1).sum())
+            nv = t / l1
+            WF1 = self.first.AF1.reshape(n1, f).T * nv
+            L1, Li, N = l1.reshape(n1, 1, 1), (1.0 / l1).reshape(n1, 1, 1), nv.reshape(n1, 1, 1)
+            G = (nv * nv).reshape(n1, 1, 1)
         else:
             S = np.matmul(lam1.T, np.matmul(self.first.A11, lam1)) + np.eye(k1)
             L1 = chol_stack(S)
             Li = inv_lower_stack(L1)
             N = np.matmul(lam1, Li.transpose(0, 2, 1))
-        ld = logdet_stack(L1)
-        f = self.first.f
-        WF1 = np.matmul(self.first.AF1.transpose(0, 2, 1), N).transpose(1, 0, 2).reshape(f, -1)
+            ld = logdet_stack(L1)
+            WF1 = np.matmul(self.first.AF1.transpose(0, 2, 1), N).transpose(1, 0, 2).reshape(f, -1)
+            G = np.matmul(N, N.transpose(0, 2, 1))
         SF = self.xy.AFF - WF1 @ WF1.T
         out = Blocks(lams, L1, Li, WF1, ld)
         if self.later is not None:
-            G = np.matmul(N, N.transpose(0, 2, 1))
             M = rank_update(self.cross, self.later, G, lams, theta)
             rf = self.later.factor(M) if self.later.aug is None else factor_dense(M)
             if rf is None:
@@ -178,13 +212,19 @@ class BlockedFactor:
             out.rf = rf
             out.ld += rf.logdet
             SF -= out.LFR @ out.LFR.T
-            fill_w(self.cross, np.einsum("ba,bac->bc", self.cross.values, N[self.cross.levels]))
+            out.W = cross_times(self.cross, N)
         LFF, info = dpotrf(SF, lower=1, clean=1)
         out.LFF = LFF if info == 0 else None
         return out
 
-    def factorization(self, theta: np.ndarray) -> Factorization:
-        parts = self.blocks(theta)
+    def factorization(self, theta: np.ndarray) -> Factorization | None:
+        """β, u and the criterion's parts at θ (None: not positive definite)."""
+        return self.solution(self.blocks(theta))
+
+    def solution(self, parts: Blocks | None) -> Factorization | None:
+        """Back-substitution through the blocks (L_FF's last row gives β, then u_R, u₁)."""
+        if parts is None or parts.LFF is None:
+            return None
         LFF, p = parts.LFF, self.p
         rx = LFF[:p, :p]
         beta = dtrtrs(rx, LFF[p, :p], lower=1, trans=1)[0] if p else np.zeros(0)
@@ -193,9 +233,12 @@ class BlockedFactor:
         if self.later is not None:
             LFR = parts.LFR
             uR = parts.rf.solve_t(LFR[p] - LFR[:p].T @ beta)
-            c1 = c1 - self.cross.W.T @ self.lt.lam_u(uR, parts.lams)
+            c1 = c1 - parts.W.T @ self.lt.lam_u(uR, parts.lams)
             u = self.lt.split(uR)
-        u1 = np.einsum("lba,lb->la", parts.Li, c1.reshape(self.n1, self.k1))   # L_lᵀ u = c
+        if self.k1 == 1:
+            u1 = (parts.Li.reshape(-1) * c1)[:, None]
+        else:
+            u1 = np.einsum("lba,lb->la", parts.Li, c1.reshape(self.n1, self.k1))   # L_lᵀ u = c
         ld_x = 2.0 * float(np.log(LFF.diagonal()[:p]).sum())
         return Factorization(parts.ld, ld_x, float(LFF[p, p]) ** 2, beta, [u1, *u], rx)
 
@@ -207,7 +250,7 @@ class BlockedFactor:
         out_rest = []
         if self.later is not None:
             rf = parts.rf
-            G = rf.solve(self.lt.lam_rows_sparse(self.cross.W, parts.lams))
+            G = rf.solve(self.lt.lam_rows_sparse(parts.W, parts.lams))
             inner += _column_block_grams(G, n1, k1)
             out_rest = rf.inverse_blocks(self.lt.slices)
         Li = parts.Li

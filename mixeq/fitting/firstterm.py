@@ -21,14 +21,16 @@ MAX_BF_ENTRIES = 20_000_000
 
 
 class FirstTerm:
-    def __init__(self, A11: np.ndarray, AF1: np.ndarray):
-        """A11: (levels, k, k) = Σ m mᵀ per level; AF1: (levels, k, f) = Σ m [x y]ᵀ."""
+    def __init__(self, A11: np.ndarray, AF1: np.ndarray, closed_forms: bool = True):
+        """A11: (levels, k, k) = Σ m mᵀ per level; AF1: (levels, k, f) = Σ m [x y]ᵀ.
+        ``closed_forms=False``: no ``BF`` (for products used for one θ only: a
+        re-weighted factor's)."""
         self.nl, self.k, _ = A11.shape
         self.f = f = AF1.shape[2]
         self.A11 = A11
         k = self.k
         outer = None
-        if self.nl * k * k * f * f <= MAX_BF_ENTRIES:
+        if closed_forms and self.nl * k * k * f * f <= MAX_BF_ENTRIES:
             outer = np.einsum("lai,lbj->ablij", AF1, AF1).reshape(k, k, self.nl, f * f)
         if k == 1:
             self.a = A11[:, 0, 0].copy()

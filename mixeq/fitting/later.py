@@ -80,10 +80,12 @@ class LaterTerms:
         """Λ_Rᵀ W for a sparse W (sparse result when Λ_R is diagonal)."""
         if self.scalar:
             return sp.diags(np.repeat(self.scalar_lams(lams), [t.q for t in self.terms])) @ W
-        return self.lam_rows(W.toarray(), lams, True)
+        return self.lam_rows(W.toarray() if sp.issparse(W) else W, lams, True)
 
     def lam_u(self, uR: np.ndarray, lams) -> np.ndarray:
         """Λ_R u_R (the rows of L_R1 are Λ_Rᵀ W, so L_R1ᵀ u = Wᵀ Λ_R u)."""
+        if self.scalar:
+            return uR * np.repeat(self.scalar_lams(lams), [t.q for t in self.terms])
         return self.lam_rows(uR[:, None], lams, False)[:, 0]
 
     def split(self, uR: np.ndarray) -> list[np.ndarray]:
@@ -201,15 +203,23 @@ class PatternBlock:
 class DenseBlock:
     """A_RR dense; P (when built) subtracts Z_RᵀZ₁·G·Z₁ᵀZ_R at its targets."""
 
-    def __init__(self, lt: LaterTerms, ARR, cross: CrossBlocks, f: int):
+    def __init__(self, lt: LaterTerms, ARR, targets: np.ndarray, f: int):
+        """``targets``: the flat positions P's rows fill (empty without P)."""
         self.lt = lt
         self.aug = AugmentedBuffer(lt.qR, f)
         self.dense_size = lt.qR
         self.ARR = ARR.toarray() if sp.issparse(ARR) else ARR
-        tr, tc = np.divmod(cross.targets, lt.qR)
+        tr, tc = np.divmod(targets, lt.qR)
         self.target_pair = lt.term_of[tr] * len(lt.terms) + lt.term_of[tc]
         self.targets_aug = tr * self.aug.D + tc
         self.classes = None
+
+    def refresh(self, ARR: np.ndarray, f: int) -> None:
+        """New products (a re-weighted factor, whose P is never built; ``f``: the
+        [X y] columns now)."""
+        self.ARR = ARR
+        if self.aug.D != self.lt.qR + f:
+            self.aug = AugmentedBuffer(self.lt.qR, f)
 
 
 class ClassBlock:
@@ -225,7 +235,7 @@ class ClassBlock:
         self.pos = classes.positions(self.aug.D if lt.scalar else lt.qR)
 
 
-def later_block(lt: LaterTerms, ARR, cross: CrossBlocks, f: int, a1=None, AF1_flat_T=None,
+def later_block(lt: LaterTerms, ARR, cross, f: int, a1=None, AF1_flat_T=None,
                 dense_only: bool = False):
     """The kind of L_RR for these later terms (see the module). ``a1``: the scalar
     first term's A_l, for level classes (None: no classes); ``dense_only``: a
@@ -247,4 +257,4 @@ def later_block(lt: LaterTerms, ARR, cross: CrossBlocks, f: int, a1=None, AF1_fl
         classes = class_update(cross.values, cross.rows, cross.levels, a1, lt.qR, AF1_flat_T)
         if classes is not None:
             return ClassBlock(lt, ARR, classes, f)
-    return DenseBlock(lt, ARR, cross, f)
+    return DenseBlock(lt, ARR, np.zeros(0, dtype=np.intp) if dense_only else cross.targets, f)

@@ -17,7 +17,7 @@ import numpy as np
 from mixeq.fitting.firstterm import FirstTerm
 from mixeq.fitting.later import ClassBlock, DenseBlock, NestedBlock, PatternBlock
 from mixeq.fitting.pairs import CrossBlocks
-from mixeq.fitting.xyblocks import XyBlock, XyCross
+from mixeq.fitting.xyblocks import DenseCross, XyBlock, XyCross
 
 _METHODS: dict = {}
 
@@ -53,6 +53,13 @@ def fill_w(cross: CrossBlocks, values: np.ndarray):
     W = cross.W
     W.data = values.ravel()[cross.perm]
     return W
+
+
+def cross_times(cross, N: np.ndarray):
+    """Z_RᵀZ₁ diag(N_l) (L_R1 before Λ_R): sparse for ``CrossBlocks``, dense for ``DenseCross``."""
+    if isinstance(cross, DenseCross):
+        return cross.times(N)
+    return fill_w(cross, np.einsum("ba,bac->bc", cross.values, N[cross.levels]))
 
 
 @pair(FirstTerm, XyBlock)
@@ -162,5 +169,28 @@ def cross_into_dense(cross: CrossBlocks, block: DenseBlock, G, lams, theta, sing
         M = np.tril(M) + np.tril(M, -1).T
         B[:qR, :qR] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
         M = B[:qR, :qR]
+    B.reshape(-1)[block.aug.diag_R] += 1.0
+    return M
+
+
+@pair(DenseCross, XyCross)
+def dense_cross_into_xy(cross: DenseCross, xc: XyCross, G, lams, theta, single):
+    """C = A_FR − (Z_RᵀZ₁ diag(G) Z₁ᵀF)ᵀ by one dense product."""
+    return xc.AFR - (cross.times(G) @ xc.AF1_flat_T).T
+
+
+@pair(DenseCross, DenseBlock)
+def dense_cross_into_dense(cross: DenseCross, block: DenseBlock, G, lams, theta, single):
+    """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G) Z₁ᵀZ_R)Λ_R + I into the buffer by one dense product."""
+    lt, B = block.lt, block.aug.buffer
+    qR = lt.qR
+    M = B[:qR, :qR]
+    np.subtract(block.ARR, cross.times(G) @ cross.A.T, out=M)
+    if lt.scalar:
+        d = theta[lt.col_theta]
+        M *= d[:, None]
+        M *= d
+    else:
+        M[...] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
     B.reshape(-1)[block.aug.diag_R] += 1.0
     return M

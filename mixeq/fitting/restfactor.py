@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import solve_triangular
+from scipy.linalg.lapack import dtrtrs
 
 from mixeq.fitting.blocks import chol_stack, inv_lower_stack, logdet_stack
 
@@ -21,13 +21,13 @@ class DenseRest:
         self.logdet = 2.0 * float(np.log(U.diagonal()).sum())
 
     def solve(self, B):
-        """L_RR⁻¹ B."""
+        """L_RR⁻¹ B (LAPACK's dtrtrs on U = L_RRᵀ: no wrapper checks)."""
         B = B.toarray() if sp.issparse(B) else B
-        return solve_triangular(self.U, B, lower=False, trans="T", check_finite=False)
+        return dtrtrs(self.U, B, lower=0, trans=1)[0]
 
     def solve_t(self, b: np.ndarray) -> np.ndarray:
         """L_RR⁻ᵀ b."""
-        return solve_triangular(self.U, b, lower=False, check_finite=False)
+        return dtrtrs(self.U, b, lower=0, trans=0)[0]
 
     def inverse_blocks(self, slices) -> list[np.ndarray]:
         """Diagonal blocks (levels × k × k) of (L_RR L_RRᵀ)⁻¹ for each term slice."""

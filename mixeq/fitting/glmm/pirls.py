@@ -17,7 +17,7 @@ from math import pi, sqrt
 import numpy as np
 from scipy import stats
 
-from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor, WeightedProducts
+from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor
 from mixeq.fitting.glmm.response import GlmResponse
 
 TOL = 1e-7       # relative change of the penalised deviance at convergence: lme4's tolPwrss
@@ -27,14 +27,14 @@ HALVINGS = 20
 
 @dataclass
 class Mode:
-    """The state PIRLS ends in: η, μ, u, β, the factor's solution and weights."""
+    """The state PIRLS ends in: η, μ, u, β, the factor's solution and its weights."""
 
     eta: np.ndarray
     mu: np.ndarray
     u: list
     beta: np.ndarray
     sol: Solution
-    prods: WeightedProducts
+    weights: np.ndarray
     pdev: float
     iterations: int
 
@@ -54,7 +54,6 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
     X, n = pred.X, pred.n
     solve_beta = beta is None
     fixed = resp.offset if solve_beta else resp.offset + X @ beta
-    p = pred.p if solve_beta else 0
     eta = eta0
     mu = resp.mu(eta)
     old_pdev, prev = np.inf, None
@@ -62,8 +61,7 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
         w, zres = resp.working(eta, mu)
         z = eta - fixed + zres
         F = np.column_stack([X, z]) if solve_beta else z[:, None]
-        prods = pred.reweight(w, F)
-        sol = pred.solve(theta, prods, p)
+        sol = pred.solve(theta, w, F)
         if sol is None:
             raise PirlsFailed("the penalised system is not positive definite")
         new = (sol.u, sol.beta if solve_beta else beta)
@@ -82,7 +80,7 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
         converged = abs(old_pdev - pdev) <= TOL * abs(pdev)
         old_pdev, prev = pdev, new
         if converged:
-            return Mode(eta, mu, new[0], np.asarray(new[1]), sol, prods, pdev, it)
+            return Mode(eta, mu, new[0], np.asarray(new[1]), sol, w, pdev, it)
     raise PirlsFailed(f"PIRLS did not converge in {MAXIT} iterations")
 
 

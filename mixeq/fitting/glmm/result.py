@@ -147,7 +147,7 @@ class GlmmFit:
     def ranef_condvar(self) -> dict[str, np.ndarray]:
         """Λ (L Lᵀ)⁻¹ Λᵀ's diagonal blocks at the modes' weights (lme4's condVar)."""
         prob = self._problem
-        blocks = prob.pred.condvar_u(self.theta, self._mode.prods)
+        blocks = prob.pred.condvar_u(self.theta, self._mode.weights)
         scaled = [np.matmul(lam, np.matmul(blk, lam.T)) for blk, lam in zip(blocks, self._lambdas)]
         return condvar_arrays(self.model.terms, scaled)
 
