@@ -52,7 +52,9 @@ def test_criterion_equals_the_in_memory_glmer_fit(fits):
     ref_id, ref, memory, remote = fits
     assert remote.objective == pytest.approx(memory.objective, rel=1e-9, abs=0)
     assert remote.nobs == memory.nobs == ref["nobs"]
-    assert remote.deviance == pytest.approx(memory.deviance, rel=1e-6)
+    # the deviance (Σ deviance residuals at the modes) moves along the optimum's flat
+    # directions (VerbAgg: each fit ~1e-6 from lme4's), so two fits agree within 2e-6
+    assert remote.deviance == pytest.approx(memory.deviance, rel=2e-6)
     assert remote.remote_passes == CASES[ref_id][1]
     assert remote.optimizer_summary.options["remote"]["mode"] == "cells"
 
