@@ -45,6 +45,7 @@ import pandas as pd
 from mixeq.design.random import lme4_order
 from mixeq.design.types import ReTerm
 from mixeq.errors import DataError, FitError
+from mixeq.fitting.glmm.result import GlmmFit
 from mixeq.spec.check import call_arguments
 
 MAX_CELLS = 5_000_000
@@ -337,9 +338,7 @@ def _constants(src, complete, resp: ResponseExprs, weight, family, name: str) ->
 def fit_remote_glmm(model, reml=None, **options):
     from mixeq.fitting.glmm.fit import fit_glmm
 
-    fit = fit_glmm(model, reml=reml, **options)
-    out = RemoteGlmmFit.__new__(RemoteGlmmFit)
-    out.__dict__.update(fit.__dict__)
+    out = RemoteGlmmFit.of(fit_glmm(model, reml=reml, **options))
     design = model.design
     out.optimizer_summary.options["remote"] = {
         "source": design.source.description, "mode": design.mode, "cells": int(len(design.y)),
@@ -347,16 +346,17 @@ def fit_remote_glmm(model, reml=None, **options):
     return out
 
 
-def _glmm_fit_class():
-    from mixeq.fitting.glmm.result import GlmmFit
-
-    return GlmmFit
-
-
-class RemoteGlmmFit(_glmm_fit_class()):
+class RemoteGlmmFit(GlmmFit):
     """A GLMM fitted from a remote source's cells: glmer's accessors; the per-row
     values (η, fitted means, residuals) are an engine query (``fitted_query()``),
     pulled only when read."""
+
+    @classmethod
+    def of(cls, fit: GlmmFit) -> "RemoteGlmmFit":
+        """The same fit (the same state, no copy of arrays) with the remote accessors."""
+        out = cls.__new__(cls)
+        out.__dict__.update(fit.__dict__)
+        return out
 
     @property
     def remote_passes(self) -> int:
@@ -404,17 +404,12 @@ class RemoteGlmmFit(_glmm_fit_class()):
                          name="pearson")
 
     def predict(self, newdata=None, type: str = "link", include_random: bool = True):
-        if newdata is None:
-            return super().predict(None, type, include_random) if not include_random else \
-                (self.linear_predictor if type == "link" else self.fitted).rename("predicted")
+        """Predictions for new rows (a DataFrame, or a path/table as for fitting; None:
+        the source's rows), computed by an engine (mixeq/remote/predict.py)."""
         from mixeq.remote.predict import predict_remote
 
         return predict_remote(self, newdata, type=type, include_random=include_random)
 
     def refit(self, reml: bool = False, **changes):
         fit = super().refit(reml, **changes)
-        if fit is self:
-            return self
-        out = RemoteGlmmFit.__new__(RemoteGlmmFit)
-        out.__dict__.update(fit.__dict__)
-        return out
+        return self if fit is self else RemoteGlmmFit.of(fit)

@@ -110,6 +110,18 @@ def test_fitted_query_and_predictions_equal_the_in_memory_fit():
                                    memory.predict(new, type=type_).to_numpy(), rtol=1e-7)
     np.testing.assert_allclose(remote.predict(new, include_random=False).to_numpy(),
                                memory.predict(new, include_random=False).to_numpy(), rtol=1e-7)
+    on_rows = remote.predict(include_random=False, type="response")   # the source's rows
+    assert len(on_rows) == memory.nobs
+    np.testing.assert_allclose(np.sort(on_rows.to_numpy()),
+                               np.sort(memory.predict(include_random=False, type="response")),
+                               rtol=1e-7)
+
+
+def test_refit_keeps_the_remote_accessors():
+    fit = remote_fit("cbpp_binomial")
+    again = fit.refit(nagq=25)
+    assert again.remote_passes == 4 and again.nagq == 25
+    assert again.objective == pytest.approx(glmm_fit("cbpp_agq25").objective, rel=1e-9)
 
 
 def test_prior_weights_from_a_column():
