@@ -36,10 +36,14 @@ models <- list(
   list(id = "cbpp_probit", dataset = "cbpp", family = binomial(link = "probit"),
        formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)"),
   list(id = "cbpp_agq25", dataset = "cbpp", family = binomial(), nAGQ = 25,
-       formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)")
+       formula = "cbind(incidence, size - incidence) ~ period + (1 | herd)"),
+  # a correlated random slope (sd, cor, sd profiled): counts = floor(Reaction)
+  list(id = "sleep_poisson_slope", dataset = "sleepstudy", family = poisson(),
+       formula = "count ~ Days + (Days | Subject)")
 )
 for (e in models) {
   df <- load_data(e$dataset)
+  if (e$dataset == "sleepstudy") df$count <- floor(df$Reaction)
   nagq <- if (is.null(e$nAGQ)) 1L else e$nAGQ
   m <- glmer(as.formula(e$formula), data = df, family = e$family, nAGQ = nagq)
   ref <- list(id = e$id, dataset = e$dataset, formula = e$formula, family = e$family$family,
