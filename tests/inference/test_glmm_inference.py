@@ -34,11 +34,16 @@ def data_of(ref: dict) -> pd.DataFrame:
     return data
 
 
+# With the default stage-2 tolerances this fit stops 2.6e-5 above lme4's deviance (its
+# convergence check says so: max|grad| 0.009), 4.5e-4 off in β_Days; tighter ones reach it.
+FIT_OPTIONS = {"sleep_poisson_slope": {"ftol_abs": 1e-10, "xtol_abs": 1e-8}}
+
+
 @lru_cache(maxsize=None)
 def fitted(ref_id: str):
     ref = reference(ref_id)
     return mixeq.fit(ref["formula"], data_of(ref), family=ref["family"],
-                     link=ref["link"], nagq=ref.get("nAGQ", 1))
+                     link=ref["link"], nagq=ref.get("nAGQ", 1), **FIT_OPTIONS.get(ref_id, {}))
 
 
 def assert_table(ours: pd.DataFrame, ref: dict, rtol: float) -> None:
@@ -264,7 +269,7 @@ def test_likelihood_ratio_test_as_lme4(ref_id):
     dropped, formula = REDUCED[ref_id]
     assert ref["anova_lrt_dropped"] == dropped
     small = mixeq.fit(formula, data_of(ref), family=ref["family"], link=ref["link"],
-                      nagq=ref.get("nAGQ", 1))
+                      nagq=ref.get("nAGQ", 1), **FIT_OPTIONS.get(ref_id, {}))
     ours = mixeq.anova(fit, small)                 # ordered by npar, as lme4
     theirs = pd.DataFrame(ref["anova_lrt"]).astype(float)
     for col in ["npar", "Df"]:
