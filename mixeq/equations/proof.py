@@ -192,7 +192,12 @@ def verify(obj, rendering: Rendering | None = None, **options) -> VerifyReport:
             ("covariance structure (T, G, Λθ) is the spec's", _covariance, _has_random),
             ("distribution, link and offset are the model's family", _family, None)]:
         report.checks.append(_run(name, lambda sm, c=check: c(sm, D), sm, applies))
-    if sm.info.has_data:
+    if sm.info.has_data and not sm.info.rows_loaded:
+        report.checks.append(Check(
+            "checks against the data (X, Z, rows, subscripts, estimates)", "n/a",
+            "the rows are in a database or file source, queried but never loaded; load them "
+            "into a pandas DataFrame to check the equations against every row"))
+    elif sm.info.has_data:
         from mixeq.equations.proof_data import Evaluator
 
         ev = Evaluator(sm, sm.info.model)

@@ -26,7 +26,7 @@ def check_family(sm, D) -> tuple[bool, str]:
         before = len(problems)
         problems += [f"{form}: {p}" for p in _form_problems(sm, form, doc)]
         checked += len(problems) == before
-    if not problems and sm.info.has_data:
+    if not problems and sm.info.rows_loaded:
         problems += _data_problems(sm, D)
     if problems:
         return False, "; ".join(problems[:4])

@@ -55,6 +55,12 @@ class ModelInfo:
     def has_data(self) -> bool:
         return self.model is not None
 
+    @property
+    def rows_loaded(self) -> bool:
+        """The model's rows are in memory (not a DuckDB/Parquet/Spark source, whose
+        rows are queried, never loaded): what verify()'s checks against the data need."""
+        return self.model is not None and not getattr(self.model.design, "remote", False)
+
 
 def model_info(obj, levels: dict | None = None, family=None, link=None) -> ModelInfo:
     """Collect columns, terms, grouping factors, predictor levels and the family

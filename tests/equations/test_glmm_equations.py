@@ -342,3 +342,17 @@ def test_dropped_prior_weights_are_caught():
             rel.lhs, "~", Call("N", (rel.rhs.args[0], rel.rhs.args[1].factors[0]))))
     report = _broken(fit.model, "composite", lambda d: _replace_row(d, "residual", unweighted))
     assert "prior weights" in report.check(FAMILY).detail
+
+
+def test_a_remote_glmm_is_written_and_its_data_checks_do_not_apply(tmp_path):
+    pytest.importorskip("duckdb")
+    cbpp = load_dataset("cbpp")
+    path = tmp_path / "cbpp.parquet"
+    cbpp.to_parquet(path)
+    m = mixeq.Model("cbind(incidence, size - incidence) ~ period + (1 | herd)", str(path),
+                    family="binomial")
+    assert "incidenceᵢⱼ | β₀ⱼ ∼ Binomial(sizeᵢⱼ, pᵢⱼ)" in render(m, format="text").text
+    report = verify(m)
+    assert report.ok, str(report)
+    assert report.check("checks against the data").status == "n/a"
+    assert report.check(FAMILY).passed and report.check("level equations").passed
