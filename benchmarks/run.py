@@ -1,4 +1,5 @@
-"""Benchmark mixeq against lme4, mixedlm and statsmodels' MixedLM.
+"""Benchmark mixeq against lme4, mixedlm and statsmodels' MixedLM (LMMs), and
+against lme4's and mixedlm's glmer (GLMMs, benchmarks/glmm.py), in one run.
 
     python benchmarks/run.py                   # everything (several minutes)
     python benchmarks/run.py --quick           # fewer repeats
@@ -27,11 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import glmm as glmm_bench  # noqa: E402
 from benchmarks.cases import BY_NAME, CASES  # noqa: E402
 from benchmarks.lme4_runner import lme4_unavailable, run_lme4  # noqa: E402
 from benchmarks.report import (results_markdown, results_table,  # noqa: E402
                                targets_markdown, targets_table)
-from benchmarks.subprocess_run import run_child  # noqa: E402
+from benchmarks.subprocess_run import child_environment, run_child  # noqa: E402
 from benchmarks.targets import (faster_targets, lme4_ratio_targets,  # noqa: E402
                                objective_targets, speed_targets)
 
@@ -118,8 +120,9 @@ def describe_machine() -> str:
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
-    ap.add_argument("--models", default=",".join(c.name for c in CASES),
-                    help="comma-separated: " + ", ".join(c.name for c in CASES))
+    names = [c.name for c in CASES] + list(glmm_bench.MODELS)
+    ap.add_argument("--models", default=",".join(names),
+                    help="comma-separated: " + ", ".join(names) + " (the last four: GLMMs)")
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated: "
                     + ", ".join(ENGINES))
     ap.add_argument("--timeout", type=float, default=None,
@@ -132,27 +135,50 @@ def parse_args(argv):
                     help="print the tables of an earlier run's --json file instead of running")
     ap.add_argument("--markdown", help="write the tables as Markdown to this file")
     args = ap.parse_args(argv)
-    unknown = [m for m in args.models.split(",") if m not in BY_NAME]
+    unknown = [m for m in args.models.split(",") if m not in BY_NAME and m not in glmm_bench.MODELS]
     unknown += [e for e in args.engines.split(",") if e not in ENGINES]
     if unknown:
         ap.error(f"unknown model or engine: {', '.join(unknown)}")
     return args
 
 
-def measure(args) -> tuple[list, list[dict]]:
-    """Run the benchmark (or read an earlier run's --json): (cases, records)."""
+def run_glmm(keys, engines, quick, timeout, threads) -> dict:
+    """The GLMM models (benchmarks/glmm.py) in one child process: {engine: results}."""
+    if not keys:
+        return {}
+    engines = [e for e in engines if e in glmm_bench.ENGINES]
+    print(f"GLMMs: {', '.join(keys)} ({', '.join(engines)})", flush=True)
+    with tempfile.TemporaryDirectory(prefix="mixeq-glmm-") as tmp:
+        out = Path(tmp) / "glmm.json"
+        cmd = [sys.executable, "-m", "benchmarks.glmm", "--repeats", "3" if quick else "5",
+               "--engines", ",".join(engines), "--models", ",".join(keys), "--json", str(out)]
+        try:
+            subprocess.run(cmd, cwd=ROOT, env=child_environment(threads), timeout=timeout * 4,
+                           capture_output=True, text=True, check=True)
+            return json.loads(out.read_text())
+        except (subprocess.SubprocessError, OSError, ValueError) as exc:
+            return {"mixeq": f"GLMM benchmark failed: {type(exc).__name__}: {exc}"[:300]}
+
+
+def measure(args) -> tuple[list, list[dict], dict]:
+    """Run the benchmark (or read an earlier run's --json): (cases, records, GLMM results)."""
     if args.report:
-        records = json.loads(Path(args.report).read_text())["records"]
-        return [BY_NAME[n] for n in dict.fromkeys(r["case"] for r in records)], records
-    cases = [BY_NAME[m] for m in args.models.split(",")]
+        saved = json.loads(Path(args.report).read_text())
+        records = saved["records"]
+        return ([BY_NAME[n] for n in dict.fromkeys(r["case"] for r in records)], records,
+                saved.get("glmm", {}))
+    models = args.models.split(",")
+    cases = [BY_NAME[m] for m in models if m in BY_NAME]
+    glmm_keys = [m for m in models if m in glmm_bench.MODELS]
     timeout = args.timeout or (180.0 if args.quick else 600.0)
     print(f"mixeq benchmark ({describe_machine()}), {'quick' if args.quick else 'full'}"
           f" run, started {time.strftime('%H:%M:%S')}", flush=True)
     if args.threads:
         print(f"thread pools capped at {args.threads} for every engine", flush=True)
     records = run_all(cases, args.engines.split(","), args.quick, timeout, args.threads)
+    glmm = run_glmm(glmm_keys, args.engines.split(","), args.quick, timeout, args.threads)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
-    return cases, records
+    return cases, records, glmm
 
 
 def all_targets(cases, records):
@@ -163,20 +189,24 @@ def all_targets(cases, records):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    cases, records = measure(args)
-    targets = all_targets(cases, records)
+    cases, records, glmm = measure(args)
+    targets = all_targets(cases, records) + (glmm_bench.targets(glmm) if glmm else [])
     print("\nMedian times (best = fastest total); 'vs mixeq' = this engine's median total /"
           " mixeq's; RSS+ = peak RSS minus RSS before the timed runs; traced = tracemalloc"
           " peak (mixeq only).\n")
     print(results_table(records))
+    if glmm:
+        print("\nGLMMs: median wall time of a whole fit (formula and data to a fitted model)\n")
+        print(glmm_bench.table(glmm))
     print("\nTargets\n")
     print(targets_table(targets))
     if args.json and not args.report:
-        Path(args.json).write_text(json.dumps({"records": records,
+        Path(args.json).write_text(json.dumps({"records": records, "glmm": glmm,
                                                "targets": [t.__dict__ for t in targets]},
                                               indent=1))
     if args.markdown:
         Path(args.markdown).write_text(results_markdown(records) + "\n\n"
+                                       + (glmm_bench.table(glmm) + "\n\n" if glmm else "")
                                        + targets_markdown(targets) + "\n")
     return 0
 
