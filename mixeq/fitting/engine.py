@@ -72,16 +72,20 @@ def fit_model(model, reml: bool = True, optimizer: str = "bobyqa", start=None,
     lme4's convergence check at the optimum — ``"auto"`` (as lme4: fewer than
     10,000 observations and 10 θ), ``True`` or ``False`` (see convergence.py).
     """
-    opts = FitOptions.of(reml=reml, nagq=nagq, optimizer=optimizer, start=start, factor=factor,
-                         **options)
-    y, centering, fac, layout = _prepare(model, factor)
+    return fit_with(model, FitOptions.of(reml=reml, nagq=nagq, optimizer=optimizer, start=start,
+                                         factor=factor, **options))
+
+
+def fit_with(model, opts: FitOptions) -> FitResult:
+    """Fit ``model`` with the options record ``opts`` (``FitResult.refit`` reuses a fit's)."""
+    reml, optimizer, start = opts.reml, opts.optimizer, opts.start
+    y, centering, fac, layout = _prepare(model, opts.factor)
     weights = getattr(model, "weights", None)
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
-    reml = bool(reml)
-
-    threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
-    check_conv = options.pop("check_conv", "auto")  # see mixeq/fitting/convergence.py
+    options = {**opts.optimizer_options, "profile": opts.profile,
+               "float32_search": opts.float32_search}      # search.py takes the last two out
+    threads, check_conv = opts.blas_threads, opts.check_conv    # threads.py, convergence.py
     with limit(threads if fac.dense_size >= THREADED_SIZE else None):
         summary = search(fac, layout, theta0, lower, reml, optimizer, options,
                          given_start=start is not None)

@@ -2,7 +2,7 @@
 reuses (lme4 keeps them in ``lmerControl``/``glmerControl`` and the call)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from numbers import Integral
 
 import numpy as np
@@ -17,6 +17,10 @@ class FitOptions:
     start: object = None              # θ to start from as given (checked by the fitter)
     factor: str = "auto"              # LMM factorisation: auto, dense, blocked
     nagq: int = 1                     # GLMM: 1 Laplace, > 1 adaptive Gauss–Hermite, 0 lme4's nAGQ=0
+    check_conv: object = "auto"       # LMM: lme4's convergence check (convergence.py)
+    blas_threads: int | None = 1      # BLAS threads while fitting (threads.py)
+    profile: bool = True              # LMM search: profile out small trailing terms (profile.py)
+    float32_search: bool = True       # LMM search: a rough float32 search first (search.py)
     optimizer_options: dict = field(default_factory=dict)   # ftol_rel, xtol_abs, maxeval …
 
     @classmethod
@@ -32,8 +36,23 @@ class FitOptions:
                            f"nAGQ), not {nagq!r}")
         if not glmm and int(nagq) != 1:
             raise FitError("nagq applies to GLMMs only: give family='binomial' or 'poisson'")
+        named = {k: options.pop(k) for k in _NAMED if k in options}
         return cls(reml=bool(reml) if reml is not None else not glmm, optimizer=optimizer,
-                   start=start, factor=factor, nagq=int(nagq), optimizer_options=dict(options))
+                   start=start, factor=factor, nagq=int(nagq), optimizer_options=dict(options),
+                   **named)
 
     def with_(self, **changes) -> "FitOptions":
+        """These options with ``changes``: fields by name, anything else an optimiser option."""
+        own = {f.name for f in fields(self)}
+        extra = {k: changes.pop(k) for k in list(changes) if k not in own}
+        if extra:
+            changes["optimizer_options"] = {**self.optimizer_options, **extra}
         return replace(self, **changes)
+
+    def kwargs(self) -> dict:
+        """The fitter's keyword arguments for these options (``refit`` calls it with them)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "optimizer_options"}
+        return {**out, **self.optimizer_options}
+
+
+_NAMED = ("check_conv", "blas_threads", "profile", "float32_search")

@@ -224,14 +224,13 @@ class FitResult:
         """The same model fitted by the other criterion (returns self if already so)."""
         if bool(reml) == self.reml:
             return self
-        from mixeq.fitting.engine import fit_model
+        from mixeq.fitting.engine import fit_model, fit_with
 
         opts = getattr(self, "options", None)
         if opts is None:
             return fit_model(self.model, reml=reml, optimizer=self.optimizer_summary.backend.split(":")[1])
-        # the same options (optimizer, factor, tolerances) by the other criterion
-        return fit_model(self.model, reml=reml, optimizer=opts.optimizer, factor=opts.factor,
-                         **opts.optimizer_options)
+        # the same options record (optimizer, factor, start, tolerances, checks) by the other criterion
+        return fit_with(self.model, opts.with_(reml=bool(reml)))
 
     def summary(self, ddf: str = "satterthwaite") -> str:
         """lmerTest's layout: t tests with ``ddf`` df ("satterthwaite", "kenward-roger"),

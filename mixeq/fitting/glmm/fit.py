@@ -84,7 +84,7 @@ def fit_glmm(model, reml=None, nagq: int = 1, optimizer: str = "bobyqa", start=N
     """Fit a GLMM as lme4's glmer (Laplace by default; ``nagq`` > 1: adaptive
     Gauss–Hermite with that many nodes, for one scalar random-effects term;
     ``nagq=0``: lme4's nAGQ = 0, β estimated inside PIRLS)."""
-    threads = options.pop("blas_threads", 1)  # see mixeq/fitting/threads.py
+    threads = options.get("blas_threads", 1)  # see mixeq/fitting/threads.py (kept in the record)
     with limit(threads):
         return _fit(model, reml, nagq, optimizer, start, options)
 

@@ -271,10 +271,7 @@ class GlmmFit:
             return self
         from mixeq.fitting.glmm.fit import fit_glmm
 
-        opts = self.options
-        merged = {"nagq": opts.nagq, "optimizer": opts.optimizer, "start": opts.start,
-                  **opts.optimizer_options, **changes}
-        return fit_glmm(self.model, **merged)
+        return fit_glmm(self.model, **self.options.with_(**changes).kwargs())
 
     # -- inference (mixeq/inference) ---------------------------------------------------
     def confint(self, method: str = "profile", level: float = 0.95, nsim: int = 1000,
