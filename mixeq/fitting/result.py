@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import solve_triangular
 
-from mixeq.fitting.components import (condvar_arrays, ranef_frames, ranef_se_frames,
-                                      varcorr_frame)
+from mixeq.fitting.components import varcorr_frame
 from mixeq.fitting.criterion import Factorization, sigma_hat
+from mixeq.fitting.modes import ConditionalModes
 
 SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
 
@@ -71,28 +71,16 @@ class FitResult:
         return varcorr_frame(self.model.terms, self.term_covariances(), self.sigma)
 
     @cached_property
-    def _b(self) -> list[np.ndarray]:
-        """Conditional modes per term (levels × k): b = Λ u."""
-        return [u @ lam.T for u, lam in zip(self._fz.u, self._lambdas)]
+    def _modes(self) -> ConditionalModes:
+        """b, ranef, condVar (σ² Λ (LLᵀ)⁻¹ Λᵀ) and their SDs: modes.py."""
+        return ConditionalModes(self.model.terms, self._lambdas, self._fz.u,
+                                lambda: self._factor.condvar_u(self.theta), self.sigma ** 2)
 
-    @cached_property
-    def ranef(self) -> dict[str, pd.DataFrame]:
-        """Conditional modes per grouping factor (levels × term columns)."""
-        return ranef_frames(self.model.terms, self._b)
-
-    @cached_property
-    def ranef_condvar(self) -> dict[str, np.ndarray]:
-        """Conditional covariance (levels × k × k) of each level's random effects
-        given the data, σ² Λ (LLᵀ)⁻¹ Λᵀ's diagonal blocks (lme4's condVar)."""
-        blocks = self._factor.condvar_u(self.theta)
-        scaled = [self.sigma ** 2 * np.matmul(lam, np.matmul(blk, lam.T))
-                  for blk, lam in zip(blocks, self._lambdas)]
-        return condvar_arrays(self.model.terms, scaled)
-
-    @cached_property
-    def ranef_se(self) -> dict[str, pd.DataFrame]:
-        """Conditional standard deviations of the modes, shaped like ``ranef``."""
-        return ranef_se_frames(self.ranef, self.ranef_condvar)
+    _b = property(lambda self: self._modes.b, doc="Conditional modes per term: b = Λ u.")
+    ranef = property(lambda self: self._modes.ranef, doc="Conditional modes per grouping factor.")
+    ranef_condvar = property(lambda self: self._modes.condvar,
+                             doc="Conditional covariance (levels × k × k) per grouping factor.")
+    ranef_se = property(lambda self: self._modes.se, doc="Conditional SDs, shaped like ranef.")
 
     @property
     def ngroups(self) -> dict[str, int]:

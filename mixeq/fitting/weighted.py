@@ -34,7 +34,7 @@ class RowIndex:
     def __init__(self, terms):
         t1 = terms[0]
         self.k1, self.n1 = k1, n1 = t1.ncols, t1.nlevels
-        self.n = n = t1.codes.size
+        self.n = t1.codes.size
         M1 = t1.matrix
         a, b = np.divmod(np.arange(k1 * k1), k1)
         self.parts = [((t1.codes[:, None] * (k1 * k1) + np.arange(k1 * k1)), M1[:, a] * M1[:, b])]

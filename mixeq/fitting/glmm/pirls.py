@@ -51,7 +51,7 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
           beta: np.ndarray | None = None) -> Mode:
     """The conditional mode at θ from η₀: over u and β (``beta=None``, lme4's
     nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ)."""
-    X, n = pred.X, pred.n
+    X = pred.X
     solve_beta = beta is None
     fixed = resp.offset if solve_beta else resp.offset + X @ beta
     eta = eta0

@@ -19,9 +19,9 @@ import pandas as pd
 from scipy import stats
 from scipy.linalg import solve_triangular
 
-from mixeq.fitting.components import (condvar_arrays, ranef_frames, ranef_se_frames,
-                                      varcorr_frame)
+from mixeq.fitting.components import varcorr_frame
 from mixeq.fitting.glmm.pirls import pirls
+from mixeq.fitting.modes import ConditionalModes
 from mixeq.fitting.result import SINGULAR_TOL
 
 HESSIAN_DELTA = 1e-4   # lme4's deriv12(delta = 1e-4)
@@ -136,24 +136,17 @@ class GlmmFit:
         return frame[frame["grp"] != "Residual"].reset_index(drop=True)
 
     @cached_property
-    def _b(self) -> list[np.ndarray]:
-        return [u @ lam.T for u, lam in zip(self._mode.u, self._lambdas)]
+    def _modes(self) -> ConditionalModes:
+        """b, ranef, condVar (Λ (LLᵀ)⁻¹ Λᵀ at the modes' weights) and SDs: modes.py."""
+        return ConditionalModes(self.model.terms, self._lambdas, self._mode.u,
+                                lambda: self._problem.pred.condvar_u(self.theta, self._mode.weights),
+                                1.0)
 
-    @cached_property
-    def ranef(self) -> dict[str, pd.DataFrame]:
-        return ranef_frames(self.model.terms, self._b)
-
-    @cached_property
-    def ranef_condvar(self) -> dict[str, np.ndarray]:
-        """Λ (L Lᵀ)⁻¹ Λᵀ's diagonal blocks at the modes' weights (lme4's condVar)."""
-        prob = self._problem
-        blocks = prob.pred.condvar_u(self.theta, self._mode.weights)
-        scaled = [np.matmul(lam, np.matmul(blk, lam.T)) for blk, lam in zip(blocks, self._lambdas)]
-        return condvar_arrays(self.model.terms, scaled)
-
-    @cached_property
-    def ranef_se(self) -> dict[str, pd.DataFrame]:
-        return ranef_se_frames(self.ranef, self.ranef_condvar)
+    _b = property(lambda self: self._modes.b, doc="Conditional modes per term: b = Λ u.")
+    ranef = property(lambda self: self._modes.ranef, doc="Conditional modes per grouping factor.")
+    ranef_condvar = property(lambda self: self._modes.condvar,
+                             doc="Conditional covariance (levels × k × k) per grouping factor.")
+    ranef_se = property(lambda self: self._modes.se, doc="Conditional SDs, shaped like ranef.")
 
     @property
     def ngroups(self) -> dict[str, int]:
