@@ -186,3 +186,18 @@ def test_too_many_cells_is_refused(monkeypatch):
     monkeypatch.setattr(glmm, "MAX_CELLS", 100)
     with pytest.raises(mixeq.FitError, match="cells"):
         mixeq.fit("r2 ~ Anger + Gender + (1 | id)", parquet_of("VerbAgg.csv"), family="binomial")
+
+
+def test_cli_fits_a_glmm_from_parquet(capsys):
+    """`mixeq fit … --data x.parquet --family binomial`: glmer's summary, lme4's numbers,
+    and no engine notices among the output."""
+    from mixeq.cli.main import main
+
+    code = main(["fit", "cbind(incidence, size - incidence) ~ period + (1 | herd)",
+                 "--data", parquet_of("cbpp.csv"), "--factor", "period=1,2,3,4",
+                 "--family", "binomial"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "Family: binomial  ( logit )" in out and "Number of obs: 56, groups:  herd, 15" in out
+    assert "-1.3983" in out and "0.6421" in out          # lme4: -1.3983, SD 0.6421
+    assert "future.infer_string" not in out + err
