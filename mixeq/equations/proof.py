@@ -305,7 +305,8 @@ def _digits(sym) -> tuple | None:
 
 def _names(sm: SymbolicModel, D):
     """The multilevel convention the reader relies on: in β_pj's equation every
-    coefficient is γ_pq and every random effect U_pj; q is 0 for the constant and one
+    coefficient is γ_pq and every random effect U_pj (or U_pqj beside the m_j of γ_pq:
+    a level-2 predictor's random slope on its own factor); q is 0 for the constant and one
     number per level-2 predictor (the same in every equation: γ_01 and γ_11 multiply
     the same m_j); at level 1, β_0j is the intercept."""
     from mixeq.equations.proof_data import split_term, sum_terms
@@ -331,8 +332,10 @@ def _names(sm: SymbolicModel, D):
             if digits is None or digits[:len(top)] != top:
                 return False, (f"{coef.key} in the equation of {lhs.key}: its subscript must "
                                f"start with {''.join(map(str, top))}")
-            if coef.key in random:
-                if digits != top:
+            if coef.key in random:  # U_pj, or U_pqj m_j: the random slope of γ_pq's m_j
+                own = bool(rest) and len(digits) == len(top) + 1 and digits[-1] != 0 \
+                    and q_of.get((where, rest), digits[-1]) == digits[-1]
+                if digits != top and not own:
                     return False, f"random effect {coef.key} in the equation of {lhs.key}"
                 continue
             q = digits[len(top)] if len(digits) > len(top) else None

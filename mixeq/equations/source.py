@@ -39,6 +39,10 @@ class AtomLevel:
     reason: str = ""
 
 
+# The reason of a level-2 predictor with a random slope on its own factor.
+OWN_SLOPE = "constant within, with a random slope on"
+
+
 @dataclass
 class ModelInfo:
     spec: ModelSpec
@@ -251,15 +255,33 @@ def _slope_groups(info: ModelInfo) -> dict[str, list[str]]:
     return out
 
 
+def _fixed_too(var: str, info: ModelInfo, fixed: set) -> bool:
+    """Every random-effects column with ``var`` has its fixed column (γ_01 m_j beside
+    U_01j m_j: the random slope is the deviation of a fixed coefficient), and the model
+    has its fixed intercept γ_00 (without it the equation reader cannot yet tell the
+    terms of such a model apart, so verify() could not read it back: level 1 then)."""
+    return frozenset() in fixed and all(
+        frozenset(x.key for x in atoms) in fixed for t in info.terms
+        for atoms in t.atoms if any(x.var == var for x in atoms))
+
+
 def _demote_random_slopes(levels: dict[str, AtomLevel], info: ModelInfo) -> dict:
     """A predictor with a random slope on factor g varies within g's clusters as
-    far as the model is concerned: it is level 1 in the equations."""
+    far as the model is concerned: it is level 1 in the equations — unless it is
+    constant within g itself (``y ~ m + (1 + m | g)``, m a level-2 predictor of g):
+    then it stays at g's level, m_j, and its random slope U_01j m_j is written in the
+    level-2 equation, with a note that it is confounded with the random intercept."""
+    fixed = {frozenset(x.key for x in atoms) for atoms in info.x_atoms}
     for t in info.terms:
         glevel = info.groups[t.group].level
         for atoms in t.atoms:
             for a in atoms:
                 cur = levels[a.var]
-                if cur.level >= glevel and cur.level > 1:
+                if cur.level > 1 and cur.group == t.group and cur.how in ("data", "given") \
+                        and _fixed_too(a.var, info, fixed):
+                    levels[a.var] = AtomLevel(cur.level, cur.group, cur.how,
+                                              f"{OWN_SLOPE} {t.group}")
+                elif cur.level >= glevel and cur.level > 1:
                     reason = (f"constant within {cur.group} but has a random slope on "
                               f"{t.group}" if cur.how in ("data", "given")
                               else f"has a random slope on {t.group}")

@@ -17,7 +17,7 @@ from mixeq.equations.atoms import Atom
 from mixeq.equations.glm import MEAN, GLMFacts, trials_total
 from mixeq.equations.matrices import MatrixSymbols
 from mixeq.equations.options import Options
-from mixeq.equations.source import AtomLevel, ModelInfo
+from mixeq.equations.source import OWN_SLOPE, AtomLevel, ModelInfo
 from mixeq.equations.transforms import parse_transform
 from mixeq.equations.tree import Call, Num, Pow, Relation, Seq, Sym, mul
 from mixeq.errors import RenderError
@@ -77,11 +77,17 @@ class RandomEffect:
     path: tuple[int, ...]
     symbol: Sym
     position: int = 0  # its column within the term (its row of the term's covariance)
+    # a level-2 predictor's random slope on its own factor (U_01j m_j): the predictor's
+    # atoms at the factor's level, written beside the effect in the level-2 equation,
+    # and the effect's subscript path (0, 1) — the γ_01 whose coefficient varies
+    upper: tuple = ()
+    sub: tuple = ()
 
     @property
     def label(self) -> str:
-        return "".join(str(p) for p in self.path) if max(self.path, default=0) < 10 \
-            else ",".join(str(p) for p in self.path)
+        path = self.sub or self.path
+        return "".join(str(p) for p in path) if max(path, default=0) < 10 \
+            else ",".join(str(p) for p in path)
 
 
 @dataclass
@@ -272,12 +278,15 @@ class SymbolicModel:
             g = self.groups[term.group]
             for pos, (col, atoms) in enumerate(zip(term.columns, term.atoms)):
                 path = self.path_of(atoms, g.level - 1)
-                twice = any(r.group == term.group and r.path == path for r in self.random)
-                sym = Sym(g.random_letter, (*self.subscript(path), *g.tokens),
+                upper = tuple(a for a in atoms if self.level_of(a) >= g.level)
+                sub = self.path_of(atoms, g.level) if upper else ()
+                twice = any(r.group == term.group and (r.sub or r.path) == (sub or path)
+                            for r in self.random)
+                sym = Sym(g.random_letter, (*self.subscript(sub or path), *g.tokens),
                           f"({t_index + 1})" if twice else None,
                           kind="greek" if is_greek(g.random_letter) else "plain")
                 self.random.append(RandomEffect(t_index, term.group, col, atoms, path, sym,
-                                                pos))
+                                                pos, upper, sub))
 
     def _build_nodes(self):
         self.nodes: dict[tuple, Node] = {}
@@ -288,6 +297,8 @@ class SymbolicModel:
             for lev in range(1, len(r.path) + 1):
                 self._node(r.path[:lev])
             self.nodes[r.path].random.append(r)
+        for node in self.nodes.values():  # U_0j before U_01j m_j, as T writes them
+            node.random.sort(key=lambda r: (r.sub or r.path, r.term))
         kids_of: dict[tuple, list] = {}  # parent path → children, one pass (linear)
         for f in self.fixed:
             if len(f.path) == self.nlevels:
@@ -331,7 +342,8 @@ class SymbolicModel:
                 entry = (lambda a, b, sup=sup: Sym("tau", (a, b), sup, kind="greek"))
             short = all(len(r.label) == 1 for r in effects) and \
                 len({r.label for r in effects}) == len(effects)
-            labels = {id(r): (r.label if short else str(k)) for k, r in enumerate(effects)}
+            written = sorted(effects, key=lambda r: (r.sub or r.path, r.term))  # T's order
+            labels = {id(r): (r.label if short else str(k)) for k, r in enumerate(written)}
             matrix = []
             for a, ra in enumerate(effects):
                 row = []
@@ -509,8 +521,32 @@ class SymbolicModel:
                f"deviation times {v} cannot be told from its intercept deviation (the random "
                "slope is confounded with the random intercept); it is written as a level-1 "
                "predictor" for v, lv in self.atom_levels.items()
-               if lv.how != "assumed" and lv.reason.startswith("constant within")]
-        return out + self._assumed_notes()
+               if lv.how != "assumed" and lv.reason.startswith("constant within ")
+               and not lv.reason.startswith(OWN_SLOPE)]
+        return out + self._own_slope_notes() + self._assumed_notes()
+
+    def _own_slope_notes(self) -> list[str]:
+        """``y ~ m + (1 + m | g)`` with m constant within g: m is written at its level and
+        its random slope in the level-2 equation; say why that slope is confounded."""
+        out = []
+        for v, lv in self.atom_levels.items():
+            if not lv.reason.startswith(OWN_SLOPE):
+                continue
+            from mixeq.equations.text import node_text
+
+            g = self.groups[lv.group]
+            slopes = [r for r in self.random if any(a.var == v for a in r.upper)]
+            intercept = next((r for r in self.random if r.group == g.name and not r.atoms), None)
+            shown = ", ".join(node_text(r.symbol, self.opts) for r in slopes)
+            with_ = (f" as {node_text(intercept.symbol, self.opts)} is" if intercept else "")
+            out.append(
+                f"{v} is constant within {g.name} and has a random slope on {g.name}: it is "
+                f"written at its level (level {g.level}, in the level-{g.level} equation), "
+                f"and its random slope {shown} is one number per {g.noun}{with_}, so the "
+                "random slope is confounded with the random intercept: within a cluster "
+                f"{v} does not vary, and only the way the clusters' spread changes with {v} "
+                "tells the two variances apart")
+        return out
 
     def _assumed_notes(self) -> list[str]:
         assumed = {v: lv for v, lv in self.atom_levels.items() if lv.how == "assumed"}

@@ -105,7 +105,11 @@ def test_a_level2_predictor_with_a_random_slope_on_its_own_factor_gets_a_note():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = mixeq.Model("y ~ m + (1 + m | school)", load_dataset("seedlike"))
-    (note,) = m.equations().notes
-    assert note.startswith("m is constant within school but has a random slope on school")
+    eq = m.equations(format="text", wrap=None)
+    (note,) = eq.notes
+    assert note.startswith("m is constant within school and has a random slope on school: "
+                           "it is written at its level (level 2")
     assert "confounded with the random intercept" in note
+    assert "yᵢⱼ = β₀ⱼ + εᵢⱼ" in eq.text  # m is not a level-1 predictor
+    assert "β₀ⱼ = γ₀₀ + γ₀₁ mⱼ + U₀ⱼ + U₀₁ⱼ mⱼ" in eq.text
     assert mixeq.verify(m).ok

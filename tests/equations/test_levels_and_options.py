@@ -40,9 +40,13 @@ def test_grouping_variable_in_fixed_part_is_constant_within_its_factor():
     assert sm.atom_levels["recipe"].level == 2
 
 
-def test_level2_predictor_with_random_slope_is_treated_as_level1():
+def test_level2_predictor_with_random_slope_on_its_own_factor_stays_level2():
     sm = symbolic_model("y ~ m + (1 + m | g)", levels={"m": "g"})
-    assert sm.atom_levels["m"].level == 1
+    assert sm.atom_levels["m"].level == 2
+    # a random slope on another factor, or without its fixed coefficient: level 1
+    assert symbolic_model("y ~ m + (1 + m | h) + (1 | g)",
+                          levels={"m": "g"}).atom_levels["m"].level == 1
+    assert symbolic_model("y ~ 1 + (1 + m | g)", levels={"m": "g"}).atom_levels["m"].level == 1
 
 
 def test_symbol_set_hlm_and_names():

@@ -39,7 +39,7 @@ def covariance_rows(sm: SymbolicModel, cov: Covariance, z_order: bool = False) -
     first) unless ``z_order`` (the matrix form, where b_j follows Z_j's columns)."""
     order = list(range(len(cov.effects)))
     if not z_order:
-        order.sort(key=lambda k: (cov.effects[k].path, cov.effects[k].term))
+        order.sort(key=lambda k: (cov.effects[k].sub or cov.effects[k].path, cov.effects[k].term))
     effects = [cov.effects[k].symbol for k in order]
     matrix = [[cov.matrix[a][b] for b in order] for a in order]
     if len(effects) == 1:

@@ -113,7 +113,8 @@ def _average(sm: SymbolicModel, match) -> tuple:
     """``X carries its average effect γ_10`` — true only when no level-2 predictor
     moves it; with a cross-level interaction γ_10 is the effect where m_j = 0."""
     node = sm.nodes.get(match.path[:1]) if sm.nlevels > 1 else None
-    movers = [p for _, p in (node.children if node else []) if p.atoms]
+    own = any(match.path[1:])  # γ_01 of a level-2 m_j: nothing else moves m's own effect
+    movers = [p for _, p in (node.children if node and not own else []) if p.atoms]
     if not movers:
         return (sm.matrices.X(), " carries its average effect ", match.symbol, ", ")
     names = [" × ".join(a.var for a in p.atoms) for p in movers]

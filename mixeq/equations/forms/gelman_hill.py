@@ -43,7 +43,8 @@ class GHNames:
 
 def build(sm: SymbolicModel) -> Document:
     single = len(sm.groups) == 1 and sm.nlevels == 2
-    if single and all(len(n.random) <= 1 for n in sm.level_nodes(1)):
+    own_slope = any(r.upper for r in sm.random)  # U_01j m_j: not one varying coefficient
+    if single and not own_slope and all(len(n.random) <= 1 for n in sm.level_nodes(1)):
         return _single(sm)
     return _additive(sm)
 

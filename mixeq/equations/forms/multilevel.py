@@ -26,7 +26,8 @@ def node_rows(sm: SymbolicModel, level: int) -> list[Row]:
     rows = []
     for node in sm.level_nodes(level - 1):
         terms = [coef_times(sym, sm.atoms_expr(part.atoms)) for sym, part in node.children]
-        terms += [r.symbol for r in node.random]
+        terms += [coef_times(r.symbol, sm.atoms_expr(r.upper) if r.upper else None)
+                  for r in node.random]
         rows.append(Row(equation(node.symbol, terms), name=f"level{level}"))
     return rows
 
