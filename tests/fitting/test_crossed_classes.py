@@ -167,3 +167,21 @@ def test_class_matrices_in_batches_give_the_same_projection(monkeypatch):
     monkeypatch.setattr(cc, "BATCH_BYTES", 1)
     one, _ = make_factor(model, "blocked")
     np.testing.assert_allclose(one.later.classes.B, whole.later.classes.B, rtol=1e-12, atol=1e-12)
+
+
+def test_vector_valued_later_term_by_classes(monkeypatch):
+    """A later term with two columns, (x | b): Λ_R is not diagonal, so the classes'
+    update is subtracted before Λ_R is applied on both sides; equal to P's dense path."""
+    model = mixeq.Model("y ~ x + (1 | a) + (x | b)", pd.read_csv(DATA / "crossed_counts.csv"))
+    with_p, _ = make_factor(model, "blocked")
+    assert with_p.cross.P is not None and not isinstance(with_p.later, ClassBlock)
+    monkeypatch.setattr(pairs, "MAX_PAIR_ENTRIES", 0)
+    classes, _ = make_factor(model, "blocked")
+    assert isinstance(classes.later, ClassBlock) and not classes.lt.scalar
+    for theta in (np.array([1.1, 0.5, 0.1, 0.2]), np.array([0.3, 1.0, -0.4, 0.6])):
+        for reml in (True, False):
+            a, b = with_p.objective(theta, reml), classes.objective(theta, reml)
+            assert abs(b - a) <= 1e-12 * abs(a)
+    theta = np.array([1.1, 0.5, 0.1, 0.2])
+    np.testing.assert_allclose(classes.factorization(theta).beta, with_p.factorization(theta).beta,
+                               rtol=1e-11)
