@@ -43,18 +43,22 @@ def _extra(result, args) -> tuple[str, dict]:
     if result.spec is None or not (args.form or args.verify):
         return "", {}
     levels = renderer_levels(result.levels)
+    if result.family:  # a GLMM: its forms and proof with the family and link read
+        levels = {"levels": levels, "family": result.family, "link": result.link}
+    else:
+        levels = {"levels": levels}
     fmt = result.format if result.format in ("latex", "text", "markdown") else "latex"
     forms = list(FORMS) if args.form == "all" else [args.form] if args.form else []
     out, data = [], {}
     for form in forms:
         try:
-            shown = str(render(result.spec, form=form, format=fmt, levels=levels))
+            shown = str(render(result.spec, form=form, format=fmt, **levels))
         except MixeqError as exc:
             shown = f"(not written: {exc})"
         out += [f"{form} form:", shown, ""]
         data.setdefault("forms", {})[form] = shown
     if args.verify:
-        report = verify(result.spec, levels=levels)
+        report = verify(result.spec, **levels)
         out += [str(report), ""]
         data["verify"] = {"ok": report.ok, "checks": [
             {"name": c.name, "status": c.status, "detail": c.detail} for c in report.checks]}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.agreement import check_agreement
-from mixeq.reader.assemble import build_spec, predictor_levels
+from mixeq.reader.assemble import build_spec, glm_response, predictor_levels
 from mixeq.reader.walk import build_structure
 from mixeq.reader.covariance import blocks
 from mixeq.reader.document import looks_like_latex, read_document
 from mixeq.reader.drawn import undraw
+from mixeq.reader.glmm import hints as glm_hints
 from mixeq.reader.legend import read_legend
 from mixeq.reader.matrix_form import rewrite
 from mixeq.reader.matrix_remarks import explain as explain_forms
@@ -18,14 +19,14 @@ from mixeq.reader.result import ReadResult
 from mixeq.spec.limits import MAX_DEPTH
 
 
-def _read_model(text: str, group_map: dict[str, str]):
+def _read_model(text: str, group_map: dict[str, str], hints: dict):
     legend, cleaned = read_legend(text)
     mapping = {**legend, **group_map}
-    doc = read_document(undraw(cleaned))
+    doc = read_document(undraw(cleaned), hints)
     structure = build_structure(doc)
     if structure is None:
         return doc, None, {}, mapping, {}
-    spec = build_spec(structure, blocks(structure, doc), mapping)
+    spec = build_spec(structure, blocks(structure, doc), mapping, glm_response(doc))
     check_agreement(structure, spec, doc, mapping)
     places = {p.name: (p.line, p.equation) for p in structure.predictors.values()}
     return doc, spec, predictor_levels(structure, mapping), mapping, places
@@ -50,8 +51,8 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
     try:
         legend, _ = read_legend(text)  # index legends live in prose: read them first
         source, matrices, observations = rewrite(undraw(clean(text)))
-        doc, spec, levels, mapping, places = _read_model(source, {**legend,
-                                                                  **(group_map or {})})
+        doc, spec, levels, mapping, places = _read_model(
+            source, {**legend, **(group_map or {})}, glm_hints(text))
     except RecursionError:
         return _failure(D.PARSE_ERROR, "the equations are nested too deeply to read.", fmt)
     except Exception as exc:  # a bug in the reader: still an answer, not a traceback
@@ -68,12 +69,15 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         spec, levels, extra = check_data(spec, levels, mapping, data, places)
         diagnostics.extend(extra)
     diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+    glm = doc.glm if spec is not None else None
+    family = {"family": glm.family, "link": glm.link} if glm is not None else {}
     composite = matrix = None
     matrix_form = "matrix"
     if spec is not None and render:
-        composite, matrix, matrix_form = _other_forms(spec, fmt, levels, notes)
+        composite, matrix, matrix_form = _other_forms(spec, fmt, levels, notes, family)
     return ReadResult(spec, spec.canonical() if spec is not None else None, composite, matrix,
-                      diagnostics, levels, mapping, fmt, notes, matrix_form)
+                      diagnostics, levels, mapping, fmt, notes, matrix_form,
+                      family.get("family"), family.get("link"))
 
 
 def _nesting(text: str) -> int:
@@ -93,13 +97,14 @@ def _failure(code: str, message: str, fmt: str) -> ReadResult:
     return ReadResult(None, None, None, None, [D.make(code, None, "", message)], format=fmt)
 
 
-def _other_forms(spec, fmt: str, levels, notes: list[str]):
+def _other_forms(spec, fmt: str, levels, notes: list[str], family: dict):
     """(composite, matrix form, its name): the stacked form when the matrix form
-    does not apply (crossed factors), none without random effects."""
-    composite = render_form(spec, "composite", fmt, levels, notes)
+    does not apply (crossed factors), none without random effects. ``family``: a GLMM's
+    family and link."""
+    composite = render_form(spec, "composite", fmt, levels, notes, family)
     if not spec.random:
         return composite, None, "matrix"
-    matrix = render_form(spec, "matrix", fmt, levels, notes)
+    matrix = render_form(spec, "matrix", fmt, levels, notes, family)
     if matrix is None and "stacked" in " ".join(notes):
-        return composite, render_form(spec, "stacked", fmt, levels, notes), "stacked"
+        return composite, render_form(spec, "stacked", fmt, levels, notes, family), "stacked"
     return composite, matrix, "matrix"

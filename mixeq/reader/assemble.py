@@ -56,11 +56,21 @@ def random_terms(s: Structure, blocks: list[list[RandomEffect]],
     return tuple(out)
 
 
-def build_spec(s: Structure, blocks, group_map: dict[str, str]) -> ModelSpec:
+def glm_response(doc) -> str | None:
+    """A GLMM's formula response when it is not the outcome's name (``cbind(s, f)``)."""
+    return doc.glm.response if doc.glm is not None else None
+
+
+def build_spec(s: Structure, blocks, group_map: dict[str, str],
+               response: str | None = None) -> ModelSpec:
+    """``response``: the formula's left side when it is not the outcome's name (a GLMM's
+    ``cbind(s, f)``)."""
     intercept, fixed = fixed_terms(s)
-    spec = ModelSpec(formula_name(s.response), intercept, fixed,
-                     random_terms(s, blocks, group_map))
-    return ModelSpec(spec.response, spec.intercept, spec.fixed, spec.random, spec.canonical())
+    offsets = tuple(dict.fromkeys(formula_name(o) for o in s.offsets))
+    spec = ModelSpec(response or formula_name(s.response), intercept, fixed,
+                     random_terms(s, blocks, group_map), offsets=offsets)
+    return ModelSpec(spec.response, spec.intercept, spec.fixed, spec.random, spec.canonical(),
+                     offsets)
 
 
 def nested(s: Structure) -> bool:

@@ -83,6 +83,14 @@ class Columns:
         return ":".join(parts)
 
 
+_NAME = re.compile(r"[A-Za-z_.][A-Za-z0-9_.]*(?![A-Za-z0-9_.]*\()")
+
+
+def _columns_in(cols: Columns, expression: str, what: str) -> str:
+    """``cbind(s, n - s)``, ``log(t)``: each variable in it matched to its column."""
+    return _NAME.sub(lambda m: cols.resolve(m.group(0), what) or m.group(0), expression)
+
+
 def _varies_within(data: pd.DataFrame, column: str, groups: list[str]) -> bool:
     """Not constant within the clusters of ``groups`` (design.levels' test, on the rows
     where the column and the groups are known)."""
@@ -102,15 +110,20 @@ def check_data(spec: ModelSpec, levels: dict[str, dict], mapping: dict[str, str]
     ``places`` (name → (line, equation)) says where each variable is written."""
     data = as_frame(data)
     cols = Columns(data, places or {})
-    written = spec.response[1:-1] if spec.response.startswith("`") else spec.response
-    response = formula_name(cols.resolve(written, "outcome") or written)
+    if spec.response.startswith("cbind("):
+        response = _columns_in(cols, spec.response, "outcome")
+    else:
+        written = spec.response[1:-1] if spec.response.startswith("`") else spec.response
+        response = formula_name(cols.resolve(written, "outcome") or written)
+    offsets = tuple(_columns_in(cols, o, "offset") for o in spec.offsets)
     fixed = tuple(dict.fromkeys(cols.term(t) for t in spec.fixed))
     random = []
     for r in spec.random:
         group = tuple(cols.resolve(g, "group") or g for g in r.group)
         random.append(RandomTerm(r.intercept, tuple(cols.term(t) for t in r.terms), group))
-    new = ModelSpec(response, spec.intercept, fixed, tuple(random))
-    new = ModelSpec(new.response, new.intercept, new.fixed, new.random, new.canonical())
+    new = ModelSpec(response, spec.intercept, fixed, tuple(random), offsets=offsets)
+    new = ModelSpec(new.response, new.intercept, new.fixed, new.random, new.canonical(),
+                    offsets)
     new_levels: dict[str, dict] = {}
     slopes = {(t, r.group) for r in random for t in r.terms}
     for name, info in levels.items():

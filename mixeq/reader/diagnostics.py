@@ -142,6 +142,26 @@ OBSERVATION_MISMATCH = register(
     "observation-mismatch", "forms", _R + "matrix_remarks.explain",
     "one observation written out that is not row 1 of the level equations' model")
 
+GLMM_RESIDUAL = register(
+    "glmm-residual", "after-walk", _R + "walk_final.glmm_residual",
+    "an ε at level 1 of a GLMM (binomial, Poisson): the distribution of y is the level-1 "
+    "randomness")
+GLMM_NO_LINK = register(
+    "glmm-no-link", "family", _R + "glmm.no_link",
+    "a Bernoulli/Binomial/Poisson outcome whose mean is set to the linear predictor without "
+    "a link (read with the usual one), or with no equation for its mean")
+GLMM_NO_DISTRIBUTION = register(
+    "glmm-no-distribution", "family", _R + "glmm.no_distribution",
+    "a link equation (logit(p_ij) = …) with no line saying how the outcome is distributed")
+GLMM_LINK_DOMAIN = register(
+    "glmm-link-domain", "family", _R + "glmm.link_domain",
+    "a link that does not match the distribution's domain (logit with Poisson, log with "
+    "Bernoulli)")
+GLMM_MEAN_MISMATCH = register(
+    "glmm-mean-mismatch", "family", _R + "glmm.mean_mismatch",
+    "the link applied to another symbol than the distribution's mean (logit(q_ij) with "
+    "Bernoulli(p_ij))")
+
 
 @dataclass
 class Diagnostic:

@@ -4,6 +4,7 @@ covariance matrices). Parse failures become diagnostics."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
+from mixeq.reader import glmm
 from mixeq.reader import vocabulary as V
 from mixeq.reader.gelman_hill import finish, read_distribution
 from mixeq.reader.lines import Statement, split_statements
@@ -41,9 +42,13 @@ def sort_equation(doc: Document, st: Statement, tree) -> None:
                "this line has no '=' or '~', so it is neither an equation nor a distribution; "
                "write 'left side = right side' or delete the line.")
         return
+    if tree.op == "~" and glmm.read_distribution(doc, st, tree):
+        return
     if tree.op == "~":
         doc.distributions.append((st, tree))
         read_distribution(doc, st, tree)
+        return
+    if glmm.read_link(doc, st, tree) or glmm.read_linear_predictor(doc, st, tree):
         return
     if _variance_statement(doc, tree.lhs, tree.rhs):
         return
@@ -91,7 +96,8 @@ def sort_model_equation(doc: Document, st: Statement, tree: Relation) -> None:
     (doc.definitions if info.role == COEF else doc.level1_candidates).append(eq)
 
 
-def read_document(source: str) -> Document:
+def read_document(source: str, hints: dict | None = None) -> Document:
+    """``hints``: what the prose said (glmm.hints: a GLMM's outcome, its cbind())."""
     doc = Document(source, looks_like_latex(source))
     for st in split_statements(source, tokenize(source)):
         try:
@@ -100,5 +106,6 @@ def read_document(source: str) -> Document:
             parse_failure(doc, st, err)
             continue
         sort_equation(doc, st, tree)
+    glmm.finish(doc, hints)
     finish(doc)
     return doc

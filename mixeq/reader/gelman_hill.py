@@ -91,6 +91,8 @@ def finish(doc: Document) -> None:
 
 
 def _join_linear_predictor(doc: Document) -> None:
+    if doc.glm is not None:
+        return  # a GLMM's linear predictor is joined to its link by reader/glmm.py
     cands = doc.level1_candidates
     for outer in [e for e in cands if e.implicit_residual]:
         monos = outer.monomials

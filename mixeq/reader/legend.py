@@ -11,7 +11,7 @@ _LEGEND = re.compile(
     r"\s*(?:\([^)]*\))?(?:,\s*nested in .*)?\s*$")
 _FOR = re.compile(r"for\s+(?:(?P<name>[A-Za-z_.][A-Za-z0-9_.:]*)\s+)?(?P<letter>[a-z])\s*=\s*1\s*,")
 _FOR_START = re.compile(r"(,\s*)?((\\quad|\\qquad|\\,|\\;)\s*)*(\\(text|mbox|mathrm)\{\s*)?for\s")
-_NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:", re.IGNORECASE)
+_NOTE = re.compile(r"^\s*(?:Note|Notes)\s*:|number of trials of cbind\(", re.IGNORECASE)
 _TEXT_COMMAND = re.compile(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
@@ -60,6 +60,6 @@ def read_legend(text: str) -> tuple[dict[str, str], str]:
         for letter, name in hits:
             if name:
                 mapping.setdefault(letter, name)
-        if (hits and "\\text" not in line) or _NOTE.match(line):
+        if (hits and "\\text" not in line) or _NOTE.search(line):
             lines[k] = " " * len(line)
     return mapping, "\n".join(lines)

@@ -20,7 +20,7 @@ from mixeq.reader.lines import Statement, split_statements
 from mixeq.reader.parser import ParseError, parse_statement
 from mixeq.reader.symbols import ERROR, VAR, classify, parse_index
 from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
-from mixeq.reader.vocabulary import SUBSCRIPT_CHARS
+from mixeq.reader.vocabulary import LINKS, SUBSCRIPT_CHARS
 
 _TO_SUBSCRIPT = {plain: sub for sub, plain in SUBSCRIPT_CHARS.items()}
 
@@ -57,6 +57,8 @@ class Written:
     shape: tuple[int, int] | None = None
     elided: bool = False  # columns left out (⋯): not a whole model
     effects: dict[str, list[Cell]] = field(default_factory=dict)  # b_j's symbol → entries
+    offsets: list[list[Cell]] = field(default_factory=list)  # o_j: added with coefficient 1
+    link: str = ""  # a GLMM's link as written: logit(E[Y_j | b_j]) = …
 
 
 # -- reading a statement's tokens as a skeleton: matrices, symbols, operators ---------
@@ -151,7 +153,7 @@ def _terms(items: list[_Item]) -> list[list[_Item]] | None:
             terms[-1].append(item)
         else:
             return None
-    if any(not t or len(t) > 2 for t in terms) or any(len(t) == 1 for t in terms[:-1]):
+    if any(not t or len(t) > 2 for t in terms):
         return None
     return terms
 
@@ -169,9 +171,16 @@ def _written(st: Statement, y_rows, terms, resolve) -> Written | None:
             return None
         if len(blocks) == 2:
             w.pairs.append((blocks[0], _vector(blocks[1])))
-        else:
+        elif _is_residual(_vector(blocks[0])):
             w.residual = _vector(blocks[0])
+        else:
+            w.offsets.append(_vector(blocks[0]))  # o_j = [log(t_1j); …]
     return w if w.pairs else None
+
+
+def _is_residual(vector: list[Cell]) -> bool:
+    syms = symbols_of(vector[0].node) if vector else []
+    return len(syms) == 1 and classify(syms[0]).role == ERROR
 
 
 def inline_form(st: Statement, items: list[_Item]) -> Written | None:
@@ -207,6 +216,46 @@ def _distribution(st: Statement, items: list[_Item], effects: dict) -> tuple | N
     entries = [c.text for c in effects[items[0].key]]
     vector = entries[0] if len(entries) == 1 else "(" + ", ".join(entries) + ")'"
     return items[0].tokens[0].start, items[0].tokens[-1].end, vector
+
+
+def glmm_form(st: Statement, items: list[_Item], defs: dict, source: str) -> Written | None:
+    """``logit(E[Y_j | b_j]) = o_j + X_j β + Z_j b_j`` (a GLMM's matrix form): the link
+    of the mean of Y_j, which is defined as a matrix elsewhere."""
+    eq = next((k for k, i in enumerate(items) if i.kind == T.EQ), None)
+    if eq is None or not items or items[0].kind != "S" or not _is_link(items[0].tokens):
+        return None
+    y_key = next((key for item in items[:eq] for key in _keys_in(item) if key in defs), None)
+    terms = _terms(items[eq + 1:])
+    if y_key is None or terms is None or \
+            any(i.kind != "S" or i.key not in defs for t in terms for i in t):
+        return None
+    w = _written(st, defs[y_key][1], terms, lambda item: defs[item.key][1])
+    if w is None:
+        return None
+    w.effects = {t[1].key: _vector(defs[t[1].key][1]) for t in terms[1:] if len(t) == 2}
+    opening = next(i for i in items[:eq] if i.kind == T.LPAREN)
+    w.link = source[items[0].tokens[0].start:opening.tokens[0].start]
+    return w
+
+
+def _is_link(tokens: list[T.Token]) -> bool:
+    name = tokens[0].value
+    inverse = any(t.kind == T.SUP and t.value.strip() == "-1" for t in tokens[1:])
+    return (name + "^-1" if inverse else name) in LINKS
+
+
+def _keys_in(item: _Item) -> list[str]:
+    """The symbols inside an item (``Y_j`` inside ``[Y_j | b_j]``)."""
+    if item.kind == "S":
+        return [item.key]
+    toks, out = item.tokens, []
+    for k, tok in enumerate(toks):
+        if tok.kind == T.NAME:
+            j = k + 1
+            while j < len(toks) and toks[j].kind in (T.SUB, T.SUP):
+                j += 1
+            out.append(_symbol_key(toks[k:j]))
+    return out
 
 
 def definitions(statements: list[Statement], skeletons: list[list[_Item]]) -> dict:
@@ -323,7 +372,7 @@ def composite_of(w: Written, tokens: list[T.Token], source: str, times: str) -> 
         w.pairs = []
         return
     row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
-    terms = []
+    terms = [generic(o[0].tokens, source, row) for o in w.offsets if o]
     for rows, vector in w.pairs:
         cells = [c for c in rows[0] if not c.is_dots]
         if len(cells) != len(rows[0]):
@@ -335,26 +384,34 @@ def composite_of(w: Written, tokens: list[T.Token], source: str, times: str) -> 
         terms += [_product(c, v, source, row, times) for c, v in zip(cells, vector)]
     if w.residual:
         terms.append(generic(w.residual[0].tokens, source, row))
-    w.composite = (generic(first.tokens, source, row) + " = "
-                   + " + ".join(t for t in terms if t))
+    y = generic(first.tokens, source, row)
+    lhs = f"{w.link}(E[{y}])" if w.link else y
+    w.composite = lhs + " = " + " + ".join(t for t in terms if t)
 
 
 def observation_line(st: Statement, tokens: list[T.Token], source: str) -> str | None:
     """``y_{1j} = 1 · γ_00 + X_{1j} · γ_10 + …`` → the composite line (None for other lines)."""
     toks = st.tokens
     k = next((j for j, t in enumerate(toks) if t.kind in (T.EQ, T.SIM)), None)
-    if k is None or toks[k].kind != T.EQ or k < 2 or toks[k - 1].kind != T.SUB:
+    if k is None or toks[k].kind != T.EQ or k < 2:
         return None
-    found = row_index(toks[k - 1])
-    name = _name_before(toks, k - 1)
-    if found is None or name is None or any(t.kind not in (T.NAME, T.LBRACE, T.RBRACE)
-                                            for t in toks[:k - 1]):
+    linked = toks[0].kind == T.NAME and _is_link(toks[:2])  # logit(p_1j) = …: a GLMM's
+    subs = [j for j in range(k) if toks[j].kind == T.SUB]
+    if len(subs) != 1 or (not linked and subs[0] != k - 1) or any(
+            t.kind not in _LHS for t in toks[:k]):
         return None
-    if classify(Sym(name, 0, 0)).role != VAR:
+    found = row_index(toks[subs[0]])
+    name = _name_before(toks, subs[0])
+    if found is None or name is None:
+        return None
+    if not linked and classify(Sym(name, 0, 0)).role != VAR:
         return None  # b_1j = …: a coefficient's equation
     row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
     names = {name} | _observed_names(tokens, row) | _row_variables(toks, row)
     return generic(toks, source, row, names, drop_ones=True)
+
+
+_LHS = (T.NAME, T.SUB, T.SUP, T.LBRACE, T.RBRACE, T.LPAREN, T.RPAREN)
 
 
 def _observed_names(tokens: list[T.Token], row: Row) -> set[str]:
@@ -408,13 +465,14 @@ def rewrite(text: str) -> tuple[str, list[Written], dict[int, str]]:
     spans: list[tuple[int, int, str]] = []
     written, observations, consumed = [], {}, set()
     for st, items in zip(statements, skeletons, strict=True):
-        w = inline_form(st, items) or symbolic_form(st, items, defs)
+        w = inline_form(st, items) or symbolic_form(st, items, defs) \
+            or glmm_form(st, items, defs, text)
         if w is not None:
             composite_of(w, tokens, text, times)
         if w is not None and (w.composite or w.shape or w.elided):
             written.append(w)
             spans.append((st.start, _end(st), w.composite))
-            consumed |= {i.key for i in items if i.kind == "S"}
+            consumed |= {key for i in items for key in _keys_in(i) if key in defs}
             continue
         obs = observation_line(st, tokens, text)
         if obs is not None:

@@ -45,6 +45,12 @@ class Document:
     gelman_hill: bool = False  # the outcome's line is a distribution: y_i ~ N(…, σ²)
     diagnostics: list[D.Diagnostic] = field(default_factory=list)
     disagreements: dict[int, str] = field(default_factory=dict)  # line → what it reads as
+    # a GLMM (reader/glmm.py): distribution lines, link equations, η_ij = … lines, and the
+    # family and link read from them
+    glm_families: list = field(default_factory=list)
+    glm_links: list = field(default_factory=list)
+    linear_predictors: list = field(default_factory=list)
+    glm: object = None
 
 
 def covariance_name(sym: Sym) -> str:

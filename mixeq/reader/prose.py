@@ -64,19 +64,18 @@ def without_numbers(text: str) -> str:
 
 
 _BULLET = re.compile(r"^[ \t]*[-•*][ \t]+[A-Z][a-z]+(?:[ \t]+\S+){3,}[ \t]*$", re.M)
-_WORD = re.compile(r"(?<!\S)[a-z]{3,}[,.]?(?!\S)")
+_WORD = re.compile(r"(?<!\S)[a-z]{3,}[,.;:]?(?!\S)")
 
 
 def without_bullet_prose(text: str) -> str:
     """A bulleted sentence (``- Row 1 of Xⱼ times β, plus row 1 of Zⱼ times bⱼ, plus the
-    residual.``, as mixeq's text output explains a form) blanked: a line starting with
-    ``-`` would otherwise continue the equation above it. A sentence: a capitalised word,
-    three more, at least two of them plain lower-case words, and no relation sign."""
+    residual.``, ``- The link applies to each row: E[yᵢⱼ | bⱼ] = pᵢⱼ, …``, as mixeq's text
+    output explains a form) blanked: a line starting with ``-`` would otherwise continue
+    the equation above it. A sentence: a capitalised word after the bullet, then at least
+    four plain lower-case words (an equation's continuation has symbols, not words)."""
     def blank(m):
         line = m.group(0)
-        if _RELATION.search(line) or "∼" in line or len(_WORD.findall(line)) < 2:
-            return line
-        return _blank(line)
+        return _blank(line) if len(_WORD.findall(line)) >= 4 else line
     return _BULLET.sub(blank, text)
 
 

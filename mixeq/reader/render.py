@@ -12,11 +12,13 @@ def renderer_levels(levels: dict[str, dict]) -> dict[str, object]:
 
 
 def render_form(spec: ModelSpec, form: str, fmt: str, levels: dict[str, dict],
-                notes: list[str]) -> str | None:
+                notes: list[str], family: dict | None = None) -> str | None:
+    """``family``: ``{"family": "binomial", "link": "logit"}`` for a GLMM read."""
     from mixeq.equations import render  # not at the top: mixeq.equations is loaded lazily
 
     try:
-        eq = render(spec, form=form, format=fmt, levels=renderer_levels(levels))
+        eq = render(spec, form=form, format=fmt, levels=renderer_levels(levels),
+                    **(family or {}))
     except MixeqError as exc:
         notes.append(f"{form} form: {exc}")
         return None

@@ -8,6 +8,9 @@ def text_report(result: ReadResult) -> str:
     out: list[str] = []
     if result.formula:
         out += ["lme4 formula:", f"  {result.formula}", ""]
+    if result.family:
+        out += ["Family and link:", f"  {result.family}, {result.link} link", "lme4 call:",
+                f"  {result.glmer}", ""]
     if result.levels:
         levels = ", ".join(
             f"{name}: level {info['level']}" + (f" ({info['group']})" if info.get("group") else "")
@@ -44,6 +47,9 @@ def html_report(result: ReadResult) -> str:
     parts = ['<div class="mixeq-read">']
     parts.append(f"<p>lme4 formula: <code>{escape(result.formula)}</code></p>" if result.formula
                  else "<p><b>No model could be read.</b></p>")
+    if result.family:
+        parts.append(f"<p>Family: {escape(result.family)}, {escape(result.link)} link "
+                     f"(<code>{escape(result.glmer)}</code>)</p>")
     if result.composite:
         parts += ["<p>Composite equation:</p>", block(result.composite)]
     if result.matrix:

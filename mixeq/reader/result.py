@@ -16,7 +16,9 @@ class ReadResult:
     (what is wrong, each with a corrected equation), ``levels`` (predictor →
     ``{"level": 1|2|3, "group": name}``), ``group_map`` (index letter →
     grouping factor), ``notes`` (things said about the output, not the input),
-    ``matrix_form`` ("matrix", or "stacked" for crossed factors).
+    ``matrix_form`` ("matrix", or "stacked" for crossed factors); for a generalized
+    model (binomial, Poisson), ``family`` and ``link`` (lme4's names; None for a linear
+    mixed model).
     """
 
     spec: ModelSpec | None
@@ -29,6 +31,15 @@ class ReadResult:
     format: str = "latex"
     notes: list[str] = field(default_factory=list)
     matrix_form: str = "matrix"  # "stacked" when one cluster's form does not apply (crossed)
+    family: str | None = None
+    link: str | None = None
+
+    @property
+    def glmer(self) -> str | None:
+        """lme4's call for a GLMM read: ``glmer(y ~ …, family = binomial(link = "logit"))``."""
+        if self.family is None or self.formula is None:
+            return None
+        return f'glmer({self.formula}, family = {self.family}(link = "{self.link}"))'
 
     @property
     def ok(self) -> bool:
@@ -41,6 +52,8 @@ class ReadResult:
     def to_dict(self) -> dict:
         return {
             "formula": self.formula,
+            "family": self.family,
+            "link": self.link,
             "composite": self.composite,
             "matrix": self.matrix,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
@@ -56,6 +69,8 @@ class ReadResult:
 
     def __repr__(self) -> str:
         what = repr(self.formula) if self.formula else "no model read"
+        if self.family:
+            what += f" ({self.family}, {self.link} link)"
         codes = ", ".join(dict.fromkeys(self.codes()))
         return (f"<ReadResult {what}: " + (f"{len(self.diagnostics)} remark(s) ({codes})>"
                                            if self.diagnostics else "no remarks>"))

@@ -58,3 +58,4 @@ class Structure:
     predictors: dict[str, Predictor] = field(default_factory=dict)
     residual: SymInfo | None = None
     also_written: list[Equation] = field(default_factory=list)  # e.g. the composite equation
+    offsets: list[str] = field(default_factory=list)  # log(t_ij) with coefficient 1

@@ -121,6 +121,8 @@ def walk(w: WalkState, eq: Equation, monos: list[Monomial], path: tuple, owner: 
             visit_coefficient(w, mono.coefs[0], eq, here, owner, stack, mono)
         elif mono.errors:
             visit_error(w, mono.errors[0], eq, here, owner)
+        elif is_offset(mono, owner):
+            w.s.offsets.append(mono.variables[0].base)
         elif mono.variables:
             name = " ".join(show(v) for v in mono.variables)
             remark(w, D.TERM_WITHOUT_COEFFICIENT, eq,
@@ -133,6 +135,14 @@ def walk(w: WalkState, eq: Equation, monos: list[Monomial], path: tuple, owner: 
                    f"the constant {mono.numbers[0].value} is not a model term: the "
                    "intercept is a coefficient (γ_00); mixeq ignores it.",
                    at=mono.numbers[0].start)
+
+
+def is_offset(mono: Monomial, owner: Owner | None) -> bool:
+    """``log(t_ij)`` with no coefficient in the level-1 equation: an offset (R's
+    ``offset(log(t))``, coefficient fixed at 1). A bare predictor without a coefficient
+    stays a remark (term-without-coefficient): more likely a coefficient forgotten."""
+    return (owner is None and mono.sign > 0 and not mono.numbers and len(mono.variables) == 1
+            and "(" in mono.variables[0].base and not mono.variables[0].base.startswith("I("))
 
 
 def visit_coefficient(w: WalkState, coef: SymInfo, eq: Equation, here: tuple,

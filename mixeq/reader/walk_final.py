@@ -3,7 +3,7 @@ symbols used for two things."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.corrections import unicode_like
+from mixeq.reader.corrections import Edit, unicode_like
 from mixeq.reader.naming import show
 from mixeq.reader.symbols import Index
 from mixeq.reader.walk_state import WalkState, fix, reindex, remark
@@ -12,7 +12,27 @@ from mixeq.reader.walk_state import WalkState, fix, reindex, remark
 def after_walk(w: WalkState) -> None:
     unused_definitions(w)
     missing_residual(w)
+    glmm_residual(w)
     reused_symbols(w)
+
+
+def glmm_residual(w: WalkState) -> None:
+    """An ε in the level-1 equation of a GLMM: the level-1 randomness is the outcome's
+    distribution (Bernoulli, Binomial, Poisson), there is no residual term."""
+    err = w.s.residual
+    if w.doc.glm is None or err is None:
+        return
+    src, start = w.doc.source, err.sym.start
+    k = start - 1
+    while k >= 0 and src[k] in " \t":
+        k -= 1
+    if k >= 0 and src[k] in "+":
+        start = k
+    remark(w, D.GLMM_RESIDUAL, w.level1,
+           f"{show(err)} is a residual, but this is a {w.doc.glm.family} model: its level-1 "
+           "randomness is the distribution of the outcome given the random effects, so "
+           f"there is no residual term at level 1; delete {show(err)}.",
+           fix(w.level1, [Edit(start, err.sym.end, "")]).rstrip(), at=err.sym.start)
 
 
 def unused_definitions(w: WalkState) -> None:

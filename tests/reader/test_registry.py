@@ -84,6 +84,13 @@ PLANTED = {
                                            r"1 & X_{1j} & X_{1j} \\ \vdots & \vdots & \vdots"),
                           {}),
     "observation-mismatch": (_forum(r"a_{1i} \cdot r_{1i} + ", ""), {}),
+    "glmm-residual": ("y_ij | b0j ~ Bernoulli(p_ij)\nlogit(p_ij) = b0j + b1j*x_ij + e_ij\n"
+                      "b0j = g00 + u0j\nb1j = g10", {}),
+    "glmm-no-link": ("y_ij | b0j ~ Bernoulli(p_ij)\np_ij = b0j + b1j*x_ij\nb0j = g00 + u0j\n"
+                     "b1j = g10", {}),
+    "glmm-no-distribution": ("logit(p_ij) = b0j + b1j*x_ij\nb0j = g00 + u0j\nb1j = g10", {}),
+    "glmm-link-domain": ("y_ij ~ Poisson(l_ij)\nlogit(l_ij) = b0j\nb0j = g00 + u0j", {}),
+    "glmm-mean-mismatch": ("y_ij ~ Bernoulli(p_ij)\nlogit(q_ij) = b0j\nb0j = g00 + u0j", {}),
 }
 
 
