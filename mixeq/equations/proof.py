@@ -648,7 +648,7 @@ def _same_columns(sm: SymbolicModel, got) -> bool:
         text = col.map({True: "TRUE", False: "FALSE"}) if col.dtype == bool else col.astype(str)
         data[shown] = (text == atom.label).astype(float)
     try:
-        back = Model(got, data=data)
+        back = Model(got, data=data, family=getattr(model, "family", None))
     except MixeqError:
         return False
     structure = [(t.group, t.q, len(t.theta_names())) for t in model.terms]

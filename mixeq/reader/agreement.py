@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.assemble import build_spec, glm_response
+from mixeq.reader.assemble import build_spec, exact_letters, glm_response
 from mixeq.reader.walk import build_structure
 from mixeq.reader.covariance import blocks
 from mixeq.reader.parsed import Document, Equation
@@ -18,7 +18,8 @@ def _spec_of(eq: Equation, doc: Document, mapping: dict[str, str]) -> ModelSpec 
     structure = build_structure(alone)
     if structure is None:
         return None
-    return build_spec(structure, blocks(structure, alone), mapping, glm_response(doc))
+    return build_spec(structure, blocks(structure, alone), mapping, glm_response(doc),
+                      exact_letters(doc))
 
 
 def _terms(spec: ModelSpec) -> dict:

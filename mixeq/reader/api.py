@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
 from mixeq.reader.agreement import check_agreement
-from mixeq.reader.assemble import build_spec, glm_response, predictor_levels
+from mixeq.reader.assemble import build_spec, exact_letters, glm_response, predictor_levels
 from mixeq.reader.walk import build_structure
 from mixeq.reader.covariance import blocks
 from mixeq.reader.document import looks_like_latex, read_document
 from mixeq.reader.drawn import undraw
 from mixeq.reader.glmm import hints as glm_hints
-from mixeq.reader.legend import read_legend
+from mixeq.reader.legend import nested_names, read_legend
 from mixeq.reader.matrix_form import rewrite
 from mixeq.reader.matrix_remarks import explain as explain_forms
 from mixeq.reader.prose import clean
@@ -23,13 +23,16 @@ def _read_model(text: str, group_map: dict[str, str], hints: dict):
     legend, cleaned = read_legend(text)
     mapping = {**legend, **group_map}
     doc = read_document(undraw(cleaned), hints)
+    nested = nested_names(text)
+    doc.exact_groups = {k for k, name in nested.items() if mapping.get(k) == name}
     structure = build_structure(doc)
     if structure is None:
         return doc, None, {}, mapping, {}
-    spec = build_spec(structure, blocks(structure, doc), mapping, glm_response(doc))
+    exact = exact_letters(doc)
+    spec = build_spec(structure, blocks(structure, doc), mapping, glm_response(doc), exact)
     check_agreement(structure, spec, doc, mapping)
     places = {p.name: (p.line, p.equation) for p in structure.predictors.values()}
-    return doc, spec, predictor_levels(structure, mapping), mapping, places
+    return doc, spec, predictor_levels(structure, mapping, exact), mapping, places
 
 
 def read_equations(text: str, group_map: dict[str, str] | None = None, data=None,

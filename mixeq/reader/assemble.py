@@ -7,9 +7,14 @@ from mixeq.reader.structure import RandomEffect, Structure
 from mixeq.spec.types import ModelSpec, RandomTerm
 
 
-def group_names(letters: tuple[str, ...], group_map: dict[str, str]) -> tuple[str, ...]:
+def group_names(letters: tuple[str, ...], group_map: dict[str, str],
+                exact: frozenset = frozenset()) -> tuple[str, ...]:
     """Index letters → grouping factor names: ``("j", "k")`` with
-    ``{"j": "cask:batch", "k": "batch"}`` → ``("cask", "batch")``."""
+    ``{"j": "cask:batch", "k": "batch"}`` → ``("cask", "batch")``. A letter in ``exact``
+    names its cluster by itself (mixeq's legend ``j: BROOD, nested in LOCATION`` of the
+    formula's ``(1 | BROOD)``, whose labels are unique across locations)."""
+    if letters and letters[0] in exact and letters[0] in group_map:
+        return tuple(p.strip() for p in group_map[letters[0]].split(":") if p.strip())
     parts: list[str] = []
     for letter in letters:
         for part in group_map.get(letter, letter).split(":"):
@@ -39,7 +44,8 @@ def fixed_terms(s: Structure) -> tuple[bool, tuple[str, ...]]:
 
 
 def random_terms(s: Structure, blocks: list[list[RandomEffect]],
-                 group_map: dict[str, str]) -> tuple[RandomTerm, ...]:
+                 group_map: dict[str, str], exact: frozenset = frozenset()
+                 ) -> tuple[RandomTerm, ...]:
     first = {}
     for k, eff in enumerate(s.random):
         first.setdefault(eff.group, k)
@@ -52,8 +58,14 @@ def random_terms(s: Structure, blocks: list[list[RandomEffect]],
             if name and name not in terms:
                 terms.append(name)
         intercept = any(not e.term for e in block)
-        out.append(RandomTerm(intercept, tuple(terms), group_names(block[0].group, group_map)))
+        out.append(RandomTerm(intercept, tuple(terms), group_names(block[0].group, group_map,
+                                                                      exact)))
     return tuple(out)
+
+
+def exact_letters(doc) -> frozenset:
+    """The letters the legend names as whole clusters (``…, nested in …``)."""
+    return frozenset(doc.exact_groups)
 
 
 def glm_response(doc) -> str | None:
@@ -62,13 +74,13 @@ def glm_response(doc) -> str | None:
 
 
 def build_spec(s: Structure, blocks, group_map: dict[str, str],
-               response: str | None = None) -> ModelSpec:
+               response: str | None = None, exact: frozenset = frozenset()) -> ModelSpec:
     """``response``: the formula's left side when it is not the outcome's name (a GLMM's
-    ``cbind(s, f)``)."""
+    ``cbind(s, f)``); ``exact``: letters whose factor's name is the whole cluster name."""
     intercept, fixed = fixed_terms(s)
     offsets = tuple(dict.fromkeys(formula_name(o) for o in s.offsets))
     spec = ModelSpec(response or formula_name(s.response), intercept, fixed,
-                     random_terms(s, blocks, group_map), offsets=offsets)
+                     random_terms(s, blocks, group_map, exact), offsets=offsets)
     return ModelSpec(spec.response, spec.intercept, spec.fixed, spec.random, spec.canonical(),
                      offsets)
 
@@ -77,7 +89,8 @@ def nested(s: Structure) -> bool:
     return any(len(e.group) > 1 for e in s.random)
 
 
-def predictor_levels(s: Structure, group_map: dict[str, str]) -> dict[str, dict]:
+def predictor_levels(s: Structure, group_map: dict[str, str],
+                     exact: frozenset = frozenset()) -> dict[str, dict]:
     """``{"x": {"level": 1, "group": None}, "m": {"level": 2, "group": "school"}}``."""
     deep = nested(s)
     out = {}
@@ -90,5 +103,5 @@ def predictor_levels(s: Structure, group_map: dict[str, str]) -> dict[str, dict]
         level = 2 + outer if deep else 2
         letters = tuple(s.clusters[s.clusters.index(p.letters[0]):]) if deep and \
             p.letters[0] in s.clusters else p.letters
-        out[name] = {"level": level, "group": ":".join(group_names(letters, group_map))}
+        out[name] = {"level": level, "group": ":".join(group_names(letters, group_map, exact))}
     return out

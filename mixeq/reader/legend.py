@@ -63,3 +63,19 @@ def read_legend(text: str) -> tuple[dict[str, str], str]:
         if (hits and "\\text" not in line) or _NOTE.search(line):
             lines[k] = " " * len(line)
     return mapping, "\n".join(lines)
+
+
+_NESTED = re.compile(r"(?P<letter>[a-z])\$?\s*=\s*1\s*,[^:\n]*:\s*(?P<name>[A-Za-z_.][A-Za-z0-9_.:]*)"
+                     r"(?:\s*\([^)]*\))?\s*,\s*nested in\b")
+
+
+def nested_names(text: str) -> dict[str, str]:
+    """Letters whose legend line names the cluster and says it is nested (mixeq's
+    ``j = 1, …, J: BROOD (J = 118), nested in LOCATION``): letter → the name as written,
+    which is the formula's grouping factor as it stands (``BROOD``, ``cask:batch``)."""
+    out = {}
+    for line in text.split("\n"):
+        found = _NESTED.search(_plain(line).replace("…", "...").replace("$", ""))
+        if found:
+            out.setdefault(found.group("letter"), found.group("name"))
+    return out

@@ -51,6 +51,7 @@ class Document:
     glm_links: list = field(default_factory=list)
     linear_predictors: list = field(default_factory=list)
     glm: object = None
+    exact_groups: set = field(default_factory=set)  # letters named whole by the legend
 
 
 def covariance_name(sym: Sym) -> str:

@@ -125,3 +125,23 @@ def test_equations_golden_files_read_back(name):
     result = read_equations(path.read_text(), render=False)
     assert result.diagnostics == [], "\n".join(map(str, result.diagnostics))
     assert result.spec == mixeq.parse(MODELS["textbook"][0])
+
+
+def test_a_factor_the_legend_names_as_nested_keeps_its_own_name():
+    """(1 | BROOD) + (1 | LOCATION) with broods nested in locations is written as three
+    levels with the legend "j: BROOD (J = 118), nested in LOCATION": it reads back as
+    (1 | BROOD), not (1 | BROOD:LOCATION); named by the user (--group), the cluster of j
+    within k stays the safe interaction."""
+    data = load_dataset("grouseticks")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = mixeq.Model("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", data,
+                        family="poisson")
+    for fmt in FORMATS:
+        text = getattr(render(m, form="multilevel", format=fmt), fmt)
+        assert "nested in LOCATION" in text
+        result = read_equations(text, render=False)
+        assert result.spec == m.spec and result.diagnostics == [], result.formula
+    plain = "y_ijk = p0jk + e_ijk\np0jk = b00k + r0jk\nb00k = g000 + u00k"
+    result = read_equations(plain, group_map={"j": "BROOD", "k": "LOCATION"}, render=False)
+    assert result.formula == "y ~ 1 + (1 | LOCATION) + (1 | BROOD:LOCATION)"
