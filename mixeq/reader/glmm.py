@@ -37,6 +37,7 @@ DISTRIBUTION_NAME = {"binomial": "Bernoulli", "poisson": "Poisson"}
 DOMAIN = {"binomial": "a probability p in (0, 1)", "poisson": "a mean λ > 0"}
 
 _MEAN_OF = re.compile(r"mean of\s*\$?\s*([^$\s]+?)\s*\$?\s+given")
+_WRAPPED = re.compile(r"\}\s*\\\\(?:\[[^\]]*\])?\s*&?\s*(?:\\quad\s*)?\\text\{")
 _TRIALS = re.compile(r"number of trials of\s+(cbind\([^()]*\))")
 
 
@@ -81,17 +82,34 @@ class GLMRead:
 def read_distribution(doc: Document, st: Statement, tree: Relation) -> bool:
     """``y_ij | β_0j ~ Bernoulli(p_ij)``: record it (True), or not a GLM line (False)."""
     rhs = tree.rhs
-    if not (isinstance(rhs, Call) and rhs.func in GLM_DISTRIBUTIONS and rhs.args
-            and isinstance(tree.lhs, Sym)):
+    if not (isinstance(rhs, Call) and rhs.func in GLM_DISTRIBUTIONS and rhs.args):
         return False
     family = GLM_DISTRIBUTIONS[rhs.func]
     trials = rhs.args[0] if family == "binomial" and len(rhs.args) > 1 else None
+    response = _proportion(tree.lhs, trials)
+    if response is not None:  # n_ij y_ij ~ Binomial(n_ij, p_ij): a proportion y with
+        trials = None         # its trials as prior weights (glmer's y ~ …, weights = n)
+    elif isinstance(tree.lhs, Sym):
+        response = tree.lhs
+    else:
+        return False
     mean = rhs.args[-1]
     if isinstance(mean, Call) and mean.func in INVERSE_LINKS and mean.args:
-        doc.glm_links.append(Link(st, INVERSE_LINKS[mean.func], None, tree.lhs, mean.args[0]))
+        doc.glm_links.append(Link(st, INVERSE_LINKS[mean.func], None, response, mean.args[0]))
         mean = None
-    doc.glm_families.append(Family(st, family, tree.lhs, mean, trials, rhs.func))
+    doc.glm_families.append(Family(st, family, response, mean, trials, rhs.func))
     return True
+
+
+def _proportion(lhs, trials) -> Sym | None:
+    """``size_ij prop_ij``: the proportion, when the other factor is the trials."""
+    if not (isinstance(lhs, Prod) and len(lhs.factors) == 2 and isinstance(trials, Sym)
+            and all(isinstance(f, Sym) for f in lhs.factors)):
+        return None
+    a, b = lhs.factors
+    if _key(a) == _key(trials):
+        return b
+    return a if _key(b) == _key(trials) else None
 
 
 def read_link(doc: Document, st: Statement, tree: Relation) -> bool:
@@ -150,6 +168,7 @@ def hints(text: str) -> dict:
     """What mixeq's own output says in prose: the outcome of a one-observation form (``the
     mean of y_1j given the random effects``) and a binomial's cbind() response."""
     out = {}
+    text = _WRAPPED.sub(" ", text)  # a sentence wrapped over \\text{…} lines: one again
     found = _MEAN_OF.search(text)
     if found:
         from mixeq.reader.tokens import NAME, tokenize

@@ -59,6 +59,7 @@ class Written:
     effects: dict[str, list[Cell]] = field(default_factory=dict)  # b_j's symbol → entries
     offsets: list[list[Cell]] = field(default_factory=list)  # o_j: added with coefficient 1
     link: str = ""  # a GLMM's link as written: logit(E[Y_j | b_j]) = …
+    uses: set[str] = field(default_factory=set)  # definitions it uses besides its own symbols
 
 
 # -- reading a statement's tokens as a skeleton: matrices, symbols, operators ---------
@@ -224,7 +225,9 @@ def glmm_form(st: Statement, items: list[_Item], defs: dict, source: str) -> Wri
     eq = next((k for k, i in enumerate(items) if i.kind == T.EQ), None)
     if eq is None or not items or items[0].kind != "S" or not _is_link(items[0].tokens):
         return None
-    y_key = next((key for item in items[:eq] for key in _keys_in(item) if key in defs), None)
+    y_key = next((key for item in items[:eq] for key in _keys_in(item) if key in defs),
+                  None) or next((key for key in defs if key.split("|")[0] == "Y"), None)
+    # logit(E[Y_j | b_j]) = …, or logit(p_j) = … with p_j the vector of Y_j's means
     terms = _terms(items[eq + 1:])
     if y_key is None or terms is None or \
             any(i.kind != "S" or i.key not in defs for t in terms for i in t):
@@ -233,6 +236,7 @@ def glmm_form(st: Statement, items: list[_Item], defs: dict, source: str) -> Wri
     if w is None:
         return None
     w.effects = {t[1].key: _vector(defs[t[1].key][1]) for t in terms[1:] if len(t) == 2}
+    w.uses = {y_key}
     opening = next(i for i in items[:eq] if i.kind == T.LPAREN)
     w.link = source[items[0].tokens[0].start:opening.tokens[0].start]
     return w
@@ -472,7 +476,7 @@ def rewrite(text: str) -> tuple[str, list[Written], dict[int, str]]:
         if w is not None and (w.composite or w.shape or w.elided):
             written.append(w)
             spans.append((st.start, _end(st), w.composite))
-            consumed |= {key for i in items for key in _keys_in(i) if key in defs}
+            consumed |= {key for i in items for key in _keys_in(i) if key in defs} | w.uses
             continue
         obs = observation_line(st, tokens, text)
         if obs is not None:
