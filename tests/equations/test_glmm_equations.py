@@ -211,6 +211,10 @@ def test_formula_alone_with_family_and_link():
     two = render("cbind(s, f) ~ x + (1 | g)", form="composite", format="text").text
     assert "nᵢⱼ = sᵢⱼ + fᵢⱼ" in two
     assert verify("y ~ x + (1 | g)", family="binomial").ok
+    glm = render("y ~ x", form="stacked", format="text", family="binomial").text  # no Z
+    assert glm.startswith("logit(E[y]) = X β") and "yᵢ ∼ Bernoulli(pᵢ)" in glm
+    assert "ε" not in glm and "random effects" not in render(
+        "y ~ x", form="explain", format="text", family="binomial").text
     with pytest.raises(RenderError, match="link"):
         render("y ~ x + (1 | g)", family="binomial", link="log")
     fit, _ = reference_fit("reference_glmm", "cbpp_binomial")

@@ -140,8 +140,9 @@ def scale_sentences(sm: SymbolicModel) -> list[Sentence]:
     out = [Sentence(("The equations are on the link scale, ", scale, ": ",
                      Relation(sm.link(mean), "=", eta), " is linear in the coefficients, and ",
                      Relation(mean, "=", sm.inverse_link(eta)), " is ", what, y, *tail,
-                     " given the random effects.")),
-           Sentence(("There is no residual ", sm.residual(), ": given the random effects, ", y,
+                     " given the random effects." if sm.random else ".")),
+           Sentence(("There is no residual ", sm.residual(), ": given the random effects, "
+                     if sm.random else ": ", y,
                      " follows the ", glm.distribution, " distribution, whose variance "
                      "follows from its mean.",))]
     named = sm.response_name
@@ -150,9 +151,9 @@ def scale_sentences(sm: SymbolicModel) -> list[Sentence]:
         f = slopes[0]
         event = f"{named} = 1" if glm.distribution == "Bernoulli" else "a success"
         words = change.format(y=named, event=event)
-        out.append(Sentence(("Each fixed coefficient is ", words, " of its predictor, for a "
-                             "cluster whose random effects are held fixed (a cluster-specific "
-                             "effect, not a population-averaged one)",
+        held = (", for a cluster whose random effects are held fixed (a cluster-specific "
+                "effect, not a population-averaged one)") if sm.random else ""
+        out.append(Sentence(("Each fixed coefficient is ", words, " of its predictor", held,
                              *(_ratio_words(ratio, f, sm)), ".")))
     for expr, node in zip(glm.offsets, sm.offset_terms()):
         out.append(Sentence(("The offset ", node, f" ({expr}) enters with coefficient 1: no "

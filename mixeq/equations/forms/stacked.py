@@ -32,6 +32,12 @@ def build(sm: SymbolicModel) -> Document:
     y, X, b, Z, beta, eps = M.y(), M.X(), M.b(), M.Z(), M.beta, M.eps()
     I_n = M.identity(M.n)
     sigma2 = sm.sigma2()
+    if not sm.random and sm.generalized:  # a GLM: g(E[y]) = o + Xβ, y_i ~ Bernoulli(p_i)
+        o = M.offset() if sm.glm.offsets else None
+        rows = [Row(Relation(sm.link(sm.vector_mean(y)), "=", add(o, mul(X, beta))),
+                    name="stacked"),
+                response_row(sm, tokens=(sm.obs_letter,))]
+        return Document("stacked", [Block("", rows), Block("", [], dims(sm))], sm.notes())
     if not sm.random:
         rows = [Row(Relation(y, "=", add(mul(X, beta), eps)), name="stacked"),
                 Row(Relation(eps, "~", Call("N", (Num(0), mul(sigma2, I_n))))),
