@@ -13,7 +13,7 @@ import pandas as pd
 from conftest import DATA
 
 FOLDER = Path(tempfile.mkdtemp(prefix="mixeq_remote_tests_"))
-# left out for time: insteval_service_slope (~50 s in memory) and insteval_full (12 s; its
+# left out for time (checked by benchmarks/remote_insteval.py): insteval_service_slope (~50 s in memory) and insteval_full (12 s; its
 # remote fit agreed with the in-memory one to 1.1e-16 relative when run by hand, 2026-12-01)
 SLOW = {"insteval_service_slope", "insteval_full"}
 REF_PATHS = sorted(p for d in ("reference", "reference_extra") for p in (DATA / d).glob("*.json")
