@@ -71,3 +71,16 @@ def test_every_form_reads_back(model, form, fmt):
 def test_the_reader_accepts_u01_beside_m_without_a_remark(model):
     read = read_equations(render(model, "multilevel").latex)
     assert read.ok, [d.message for d in read.diagnostics]
+
+
+def test_its_latex_renders_in_katex_and_compiles_in_pdflatex(model, tmp_path):
+    import shutil
+
+    from .helpers import assert_katex_renders
+    from .test_pdflatex import compile_latex, displayed
+
+    forms = ["multilevel", "composite", "gelman-hill", "matrix", "explain"]
+    latex = {f: render(model, f).latex for f in forms}
+    assert_katex_renders(latex)
+    if shutil.which("pdflatex"):
+        compile_latex("\n".join(displayed(t) for t in latex.values()), tmp_path)
