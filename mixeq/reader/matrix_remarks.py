@@ -8,7 +8,7 @@ from mixeq.reader import diagnostics as D
 from mixeq.reader.matrix_form import Cell, Written, symbols_of
 from mixeq.reader.naming import factor_dummies
 from mixeq.reader.parser import ParseError
-from mixeq.reader.symbols import VAR, classify
+from mixeq.reader.symbols import ERROR, VAR, classify
 from mixeq.reader.terms import expand
 
 
@@ -55,13 +55,30 @@ def _model_z(spec) -> list[tuple[frozenset, str]]:
     return out
 
 
+def _fixed_and_random(w: Written) -> tuple:
+    """(X_j with β, or None when the model has no fixed part; the Z_j, b_j pairs): X_j is
+    the first product when its vector holds coefficients (γ, β), not random effects."""
+    if not w.pairs:
+        return None, []
+    first = [_entry_role(e) for e in w.pairs[0][1]]
+    if first and all(r == ERROR for r in first):
+        return None, w.pairs
+    return w.pairs[0], w.pairs[1:]
+
+
+def _entry_role(entry: Cell) -> str | None:
+    syms = symbols_of(entry.node)
+    return classify(syms[0]).role if len(syms) == 1 else None
+
+
 def column_remarks(w: Written, spec) -> list[str]:
     """What is wrong, column by column: X_j (the first product) against the model's X,
     Z_j (the next ones) against the random effects their vector lists."""
     out = []
+    fixed, randoms = _fixed_and_random(w)
     if not w.pairs:
         return out
-    X, _ = w.pairs[0]
+    X = fixed[0] if fixed else [[]]
     have, want = _cols(X[0]), _model_x(spec)
     for k, c in enumerate(have):
         if c not in want:
@@ -73,7 +90,7 @@ def column_remarks(w: Written, spec) -> list[str]:
                        "fixed coefficient")
     expected = _model_z(spec)
     k0 = 0
-    for cells, vec in w.pairs[1:]:
+    for cells, vec in randoms:
         for k, (col, cell, effect) in enumerate(zip(_cols(cells[0]), cells[0], vec)):
             if k0 + k >= len(expected):
                 out.append(f"Z_j's column {k + 1} ({cell}) goes with {effect}, but the model has "
@@ -86,16 +103,17 @@ def column_remarks(w: Written, spec) -> list[str]:
                            f"multiplies {_show(want_z)} (the term {term}): write "
                            f"{_show(want_z)} there{belongs}")
         k0 += len(vec)
-    if k0 != len(expected) and len(w.pairs) > 1:
+    if k0 != len(expected) and randoms:
         out.append(f"b_j lists {k0} random effects, the level equations have {len(expected)}")
     return out
 
 
 def right_statement(w: Written) -> str:
     """Plain words when the matrix form agrees with the level equations."""
-    X, beta = w.pairs[0] if w.pairs else ([[]], [])
-    zcells = [c for cells, _ in w.pairs[1:] for c in cells[0]]
-    zb = [e for _, vec in w.pairs[1:] for e in vec]
+    fixed, randoms = _fixed_and_random(w)
+    X, beta = fixed if fixed else ([[]], [])
+    zcells = [c for cells, _ in randoms for c in cells[0]]
+    zb = [e for _, vec in randoms for e in vec]
     text = (f"The matrix form (line {w.line}) is the model of the level equations: X_j's "
             f"columns ({', '.join(map(str, X[0]))}) go with β = ({', '.join(map(str, beta))}) "
             "in order")
@@ -141,8 +159,9 @@ def alignment_remarks(w: Written, meaning: dict) -> list[str]:
     """β's k-th entry must be the coefficient of X_j's k-th column (and b_j's of Z_j's):
     by the level equations, the coefficient multiplies those variables."""
     out = []
+    fixed, _ = _fixed_and_random(w)
     for n, (cells, vec) in enumerate(w.pairs):
-        what, M = ("β", "X_j") if n == 0 else ("b_j", "Z_j")
+        what, M = ("β", "X_j") if n == 0 and fixed is not None else ("b_j", "Z_j")
         row = cells[0] if cells else []
         for k, (col, cell, entry) in enumerate(zip(_cols(row), row, vec)):
             key = _entry_key(entry)

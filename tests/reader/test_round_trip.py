@@ -145,3 +145,28 @@ def test_a_factor_the_legend_names_as_nested_keeps_its_own_name():
     plain = "y_ijk = p0jk + e_ijk\np0jk = b00k + r0jk\nb00k = g000 + u00k"
     result = read_equations(plain, group_map={"j": "BROOD", "k": "LOCATION"}, render=False)
     assert result.formula == "y ~ 1 + (1 | LOCATION) + (1 | BROOD:LOCATION)"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas(), st.sampled_from(FORMATS), st.sampled_from(["matrix", "observation"]))
+def test_generated_formulas_round_trip_in_the_matrix_and_observation_forms(formula, fmt, form):
+    """Exact, except where the form cannot show it: crossed factors have no one-cluster
+    matrix form, and one row does not show whether random effects are correlated."""
+    from mixeq.equations import symbolic_model
+    from mixeq.errors import RenderError
+
+    spec = mixeq.parse(formula)
+    try:
+        eq = render(spec, form=form, format=fmt, max_cols=0)
+    except RenderError as exc:
+        assert form == "matrix" and "crossed" in str(exc)
+        return
+    text = getattr(eq, fmt)
+    letters = {g.letter: g.name for g in symbolic_model(spec).groups.values()}
+    result = read_equations(text, group_map=letters, render=False)
+    assert result.diagnostics == [], "\n".join(map(str, result.diagnostics)) + "\n" + text
+    if form == "observation" and "||" in formula:
+        got = result.spec
+        assert (got.intercept, set(got.fixed)) == (spec.intercept, set(spec.fixed)), text
+        return
+    assert result.spec == spec, f"{formula} read back as {result.formula}\n{text}"
