@@ -212,7 +212,7 @@ def verify(obj, rendering: Rendering | None = None, **options) -> VerifyReport:
             report.checks.append(_run(name, lambda sm, c=check: c(sm, docs, ev, state),
                                       sm, applies))
     report.checks.append(_run("printed equations read back as the same model", _read_back_check(D),
-                              sm, _reader_reads))
+                              sm))
     return report
 
 
@@ -566,27 +566,6 @@ def _family(sm: SymbolicModel, D):
     from mixeq.equations.proof_family import check_family
 
     return check_family(sm, D)
-
-
-def _reader_reads(sm: SymbolicModel) -> str | None:
-    """The reader reads powers (x²) but not functions of a variable (log, scale …)."""
-    from mixeq.equations.transforms import parse_transform
-
-    if sm.generalized or sm.glm.offsets:  # prior weights of an LMM (σ² w⁻¹) read back
-        from mixeq.equations.proof_family import reader_reads_glmm
-
-        if not reader_reads_glmm():
-            return ("the equation reader does not read GLMM equations (a link, a "
-                    "distribution, an offset) yet; the other checks cover these forms")
-
-    funcs = sorted({a.var for atoms in [*sm.info.x_atoms, *(a for t in sm.info.terms
-                                                              for a in t.atoms)]
-                    for a in atoms if a.label is None and (tf := parse_transform(a.var))
-                    and tf.function})
-    if funcs:
-        return (f"the equation reader does not read functions of variables ({', '.join(funcs)}); "
-                "the other checks cover these forms")
-    return None
 
 
 def _read_back_check(D):

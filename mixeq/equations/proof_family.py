@@ -204,10 +204,3 @@ def _data_problems(sm, D) -> list[str]:
             except NotEvaluable as exc:
                 out.append(f"composite: the trials cannot be evaluated ({exc})")
     return out
-
-
-def reader_reads_glmm() -> bool:
-    """Whether :func:`mixeq.read_equations` gives a family (the reader's GLMM support)."""
-    from mixeq.reader.result import ReadResult
-
-    return "family" in getattr(ReadResult, "__dataclass_fields__", {})

@@ -226,6 +226,8 @@ class _Parser:
         if tok.kind == T.NAME:
             if tok.value in FUNCTIONS and self.at(T.LPAREN):
                 return self.call(tok)
+            if tok.value == "sqrt" and self.at(T.LBRACE):
+                return self.braced_call(tok)  # LaTeX's \sqrt{z_ij}: sqrt(z)
             if tok.value in INVERTIBLE and self.at(T.SUP) and self.peek().value.strip() == "-1" \
                     and self.peek(1) is not None and self.peek(1).kind == T.LPAREN:
                 self.take()  # logit^{-1}(…), Φ⁻¹(…): the inverse function
@@ -253,6 +255,13 @@ class _Parser:
             args.append(self.argument())
         close = self.expect_closer(T.RPAREN, f"')' to close {name.value}(")
         return Call(func or name.value, args, name.start, close.end)
+
+    def braced_call(self, name: T.Token) -> Call:
+        """A function whose LaTeX argument is a brace group (``\\sqrt{z_{ij}}``)."""
+        self.take()  # "{"
+        arg = self.expr()
+        close = self.expect_closer(T.RBRACE, f"'}}' to close \\{name.value}{{")
+        return Call(name.value, [arg], name.start, close.end)
 
     def argument(self):
         """An argument: an expression, or ``y_i = 1`` inside ``Pr(…)``."""

@@ -111,6 +111,20 @@ def test_log_and_scale_models_read_back(form, fmt):
         assert result.spec.fixed == ("Days", "I(Days ** 2)", "log(w)", "scale(u)")
 
 
+def test_latex_square_root_reads_as_sqrt_of_its_argument():
+    """LaTeX writes sqrt(z) as \\sqrt{z_{ij}} (a brace group, not brackets): it reads back
+    as the one predictor sqrt(z), not as the interaction sqrt:z."""
+    formula = "y ~ x + sqrt(z) + (1 + x | g)"
+    text = render(formula, form="composite").latex
+    assert r"\sqrt{" in text
+    assert read_equations(text, render=False).spec.fixed == ("x", "sqrt(z)")
+    broken = text.replace(r"\sqrt{z_{ij}}", r"\sqrt{z_{ij}")
+    result = read_equations(broken, render=False)
+    assert result.spec is None
+    assert any(d.code == "parse-error" and "to close \\sqrt{" in d.message
+               for d in result.diagnostics), result.diagnostics
+
+
 def test_an_elided_matrix_form_is_said_to_be_unchecked():
     """The default matrix form of a wide X leaves columns out (⋯): the reader says it cannot
     check it instead of reading a smaller model."""
