@@ -40,3 +40,19 @@ class ConditionalModes:
     def se(self) -> dict[str, pd.DataFrame]:
         """Conditional standard deviations of the modes, shaped like ``ranef``."""
         return ranef_se_frames(self.ranef, self.condvar)
+
+
+class ModesAccess:
+    """The random-effects accessors shared by LMM and GLMM fit results (lme4's ranef(),
+    condVar and ngrps), read from the result's ``_modes`` (a ConditionalModes) and
+    ``model.terms``; it holds no state of its own."""
+
+    _b = property(lambda self: self._modes.b, doc="Conditional modes per term: b = Λ u.")
+    ranef = property(lambda self: self._modes.ranef, doc="Conditional modes per grouping factor.")
+    ranef_condvar = property(lambda self: self._modes.condvar,
+                             doc="Conditional covariance (levels × k × k) per grouping factor.")
+    ranef_se = property(lambda self: self._modes.se, doc="Conditional SDs, shaped like ranef.")
+
+    @property
+    def ngroups(self) -> dict[str, int]:
+        return {t.group: t.nlevels for t in self.model.terms}

@@ -14,12 +14,12 @@ from scipy.linalg import solve_triangular
 
 from mixeq.fitting.components import varcorr_frame
 from mixeq.fitting.criterion import Factorization, sigma_hat
-from mixeq.fitting.modes import ConditionalModes
+from mixeq.fitting.modes import ConditionalModes, ModesAccess
 
 SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
 
 
-class FitResult:
+class FitResult(ModesAccess):
     """A linear mixed model fitted by REML (``reml=True``) or ML."""
 
     def __init__(self, model, reml: bool, factor, layout, summary, fz: Factorization):
@@ -75,16 +75,6 @@ class FitResult:
         """b, ranef, condVar (σ² Λ (LLᵀ)⁻¹ Λᵀ) and their SDs: modes.py."""
         return ConditionalModes(self.model.terms, self._lambdas, self._fz.u,
                                 lambda: self._factor.condvar_u(self.theta), self.sigma ** 2)
-
-    _b = property(lambda self: self._modes.b, doc="Conditional modes per term: b = Λ u.")
-    ranef = property(lambda self: self._modes.ranef, doc="Conditional modes per grouping factor.")
-    ranef_condvar = property(lambda self: self._modes.condvar,
-                             doc="Conditional covariance (levels × k × k) per grouping factor.")
-    ranef_se = property(lambda self: self._modes.se, doc="Conditional SDs, shaped like ranef.")
-
-    @property
-    def ngroups(self) -> dict[str, int]:
-        return {t.group: t.nlevels for t in self.model.terms}
 
     # -- fitted values -------------------------------------------------------------
     @cached_property

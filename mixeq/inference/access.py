@@ -34,6 +34,26 @@ def in_memory(fit) -> bool:
     return not hasattr(fit, "fitted_query")
 
 
+class FixedTerms:
+    """The fixed-effects terms of an adapter's ``model`` (for type III contrasts), shared by
+    the LMM and GLMM adapters; reads ``self.model`` and ``self.names``, holds no state."""
+
+    @cached_property
+    def fixed_terms(self) -> list[str]:
+        return list(self.model.spec.fixed)
+
+    @property
+    def has_intercept(self) -> bool:
+        return bool(self.model.spec.intercept)
+
+    @property
+    def data(self):
+        return self.model.data
+
+    def term_columns(self) -> dict[str, list[int]]:
+        return term_columns(self.model, self.names, self.fixed_terms)
+
+
 @dataclass
 class Refit:
     theta: np.ndarray
@@ -55,7 +75,7 @@ class Parts:
     rx: np.ndarray
 
 
-class LmmAccess:
+class LmmAccess(FixedTerms):
     """What inference needs of a linear mixed-model fit, and nothing else."""
 
     def __init__(self, fit):
@@ -195,22 +215,6 @@ class LmmAccess:
             seen[t.group] = c + 1
         return labels
 
-    # -- fixed-effects terms (for type III contrasts) -------------------------------------
-    @cached_property
-    def fixed_terms(self) -> list[str]:
-        return list(self.model.spec.fixed)
-
-    @property
-    def has_intercept(self) -> bool:
-        return bool(self.model.spec.intercept)
-
-    @property
-    def data(self):
-        return self.model.data
-
-    def term_columns(self) -> dict[str, list[int]]:
-        return term_columns(self.model, self.names, self.fixed_terms)
-
     # -- refits -------------------------------------------------------------------------
     def make_refitter(self, reml: bool | None = None):
         """A function ``y → Refit(θ, β, σ, criterion, se(β))`` refitting this model to a new response,
@@ -306,7 +310,7 @@ def _parts(fac, centering, theta, p: int) -> Parts | None:
 
 
 # -- generalized linear mixed models ---------------------------------------------------------
-class GlmmAccess:
+class GlmmAccess(FixedTerms):
     """What inference needs of a GLMM fit (mixeq/fitting/glmm): the Laplace (or AGQ)
     deviance at any (θ, β) — lme4's ``getME(m, "devfun")`` — the θ layout, X, the
     response's family, trials and weights, and a refit to a new response."""
@@ -338,21 +342,6 @@ class GlmmAccess:
     @cached_property
     def X(self) -> np.ndarray:
         return self.problem.pred.X
-
-    @cached_property
-    def fixed_terms(self) -> list[str]:
-        return list(self.model.spec.fixed)
-
-    @property
-    def has_intercept(self) -> bool:
-        return bool(self.model.spec.intercept)
-
-    @property
-    def data(self):
-        return self.model.data
-
-    def term_columns(self) -> dict[str, list[int]]:
-        return term_columns(self.model, self.names, self.fixed_terms)
 
     @property
     def response(self):

@@ -22,7 +22,7 @@ from mixeq.reader.lines import Statement
 from mixeq.reader.parsed import Document, Equation
 from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import VAR, SymInfo, classify
-from mixeq.reader.syntax import Call, Group, Prod, Relation, Sum, Sym
+from mixeq.reader.syntax import Call, Group, Prod, Relation, Sym, symbols_of
 from mixeq.reader.terms import expand
 from mixeq.reader.vocabulary import GLM_DISTRIBUTIONS, INVERSE_LINKS, LINKS
 
@@ -261,27 +261,13 @@ def _level1(doc: Document, lk: Link, response: Sym) -> None:
 
         parse_failure(doc, lk.statement, err)
         return
-    if any("[" in s.sub.raw for s in _symbols(predictor) if s.sub is not None):
+    if any("[" in s.sub.raw for s in symbols_of(predictor) if s.sub is not None):
         doc.gelman_hill = True  # α_j[i]: Gelman–Hill's varying coefficients
     info = classify(response)
     if info.role != VAR:  # the outcome, whatever its letter (p, b, u): a variable
         info = SymInfo(VAR, response.name, info.index, response)
     doc.level1_candidates.append(Equation(lk.statement, Relation(response, "=", predictor),
                                           info, monomials, implicit_residual=True))
-
-
-def _symbols(node) -> list[Sym]:
-    if isinstance(node, Sym):
-        return [node]
-    if isinstance(node, Sum):
-        return [s for _, t in node.terms for s in _symbols(t)]
-    if isinstance(node, Prod):
-        return [s for f in node.factors for s in _symbols(f)]
-    if isinstance(node, Group):
-        return [s for row in node.rows for c in row if c is not None for s in _symbols(c)]
-    if isinstance(node, Call):
-        return [s for a in node.args for s in _symbols(a)]
-    return []
 
 
 def _unlinked(doc: Document, fam: Family, family: str) -> list[Link]:

@@ -19,7 +19,7 @@ from mixeq.reader import tokens as T
 from mixeq.reader.lines import Statement, split_statements
 from mixeq.reader.parser import ParseError, parse_statement
 from mixeq.reader.symbols import ERROR, VAR, classify, parse_index
-from mixeq.reader.syntax import Call, Group, Num, Prod, Sum, Sym
+from mixeq.reader.syntax import Num, Sym, symbols_of
 from mixeq.reader.vocabulary import LINKS, SUBSCRIPT_CHARS
 
 _TO_SUBSCRIPT = {plain: sub for sub, plain in SUBSCRIPT_CHARS.items()}
@@ -270,21 +270,6 @@ def definitions(statements: list[Statement], skeletons: list[list[_Item]]) -> di
                 and items[2].kind == "M":
             out.setdefault(items[0].key, (st, items[2].rows))
     return out
-
-
-def symbols_of(node) -> list[Sym]:
-    """Every symbol in a parsed cell, in order."""
-    if isinstance(node, Sym):
-        return [node]
-    if isinstance(node, (Sum,)):
-        return [s for _, t in node.terms for s in symbols_of(t)]
-    if isinstance(node, Prod):
-        return [s for f in node.factors for s in symbols_of(f)]
-    if isinstance(node, Group):
-        return [s for row in node.rows for c in row if c is not None for s in symbols_of(c)]
-    if isinstance(node, Call):
-        return [s for a in node.args for s in symbols_of(a)]
-    return []
 
 
 # -- row 1 with the observation index -------------------------------------------------

@@ -5,7 +5,8 @@ why; the one-observation form's disagreement said in its own terms."""
 from __future__ import annotations
 
 from mixeq.reader import diagnostics as D
-from mixeq.reader.matrix_form import Cell, Written, symbols_of
+from mixeq.reader.matrix_form import Cell, Written
+from mixeq.reader.syntax import symbols_of
 from mixeq.reader.naming import factor_dummies
 from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import ERROR, VAR, classify

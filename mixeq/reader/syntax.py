@@ -108,3 +108,18 @@ class Relation:
     op_span: tuple[int, int] = field(default=(0, 0))
     given: list = field(default_factory=list)
     middle: object = None
+
+
+def symbols_of(node) -> list[Sym]:
+    """Every symbol in a parsed expression (a matrix cell, a link's argument), in order."""
+    if isinstance(node, Sym):
+        return [node]
+    if isinstance(node, Sum):
+        return [s for _, t in node.terms for s in symbols_of(t)]
+    if isinstance(node, Prod):
+        return [s for f in node.factors for s in symbols_of(f)]
+    if isinstance(node, Group):
+        return [s for row in node.rows for c in row if c is not None for s in symbols_of(c)]
+    if isinstance(node, Call):
+        return [s for a in node.args for s in symbols_of(a)]
+    return []

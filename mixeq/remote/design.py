@@ -197,16 +197,8 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
         g = groups[r.group_name]
         M = np.column_stack([P[:, 0] if c.expr is None else
                              P[:, index[c.name]] + shifts[c.name] * P[:, 0] for c in cols])
-        term = ReTerm(spec=r, group=g.name, codes=g.codes, levels=g.levels,
-                      columns=[c.name for c in cols], matrix=M)
-        if term.q >= n:
-            raise DataError(
-                f"the term {r.canonical()} has {term.q} random effects ({term.nlevels} levels × "
-                f"{term.ncols} columns) for {n} observations; they cannot be estimated apart "
-                "from the residual: simplify the term or use more data")
-        terms.append((term, [c.expr for c in cols]))
-    ordered = lme4_order([t for t, _ in terms])
-    term_exprs = [next(e for t, e in terms if t is o) for o in ordered]
+        terms.append((re_term(r, g, g.codes, cols, M, n), [c.expr for c in cols]))
+    ordered, term_exprs = ordered_terms(terms)
     predictors = [c for c in used if c not in group_cols and c not in _names(spec.response, comp)]
     kept = [c.name for c in x_cols]
     icpt = kept.index("(Intercept)") if "(Intercept)" in kept else None
@@ -470,3 +462,22 @@ def _first_rows(codes: np.ndarray, nlevels: int) -> np.ndarray:
     first = np.empty(nlevels, dtype=np.int64)
     first[seen.to_numpy()] = seen.index.to_numpy()
     return first
+
+
+def re_term(r, g, codes, cols, M, n: int) -> ReTerm:
+    """One random-effects term from aggregated columns, refused (as lme4's check) when it
+    has as many random effects as observations."""
+    term = ReTerm(spec=r, group=g.name, codes=codes, levels=g.levels,
+                  columns=[c.name for c in cols], matrix=M)
+    if term.q >= n:
+        raise DataError(
+            f"the term {r.canonical()} has {term.q} random effects ({term.nlevels} levels × "
+            f"{term.ncols} columns) for {n} observations; they cannot be estimated apart "
+            "from the residual: simplify the term or use more data")
+    return term
+
+
+def ordered_terms(terms: list) -> tuple[list[ReTerm], list]:
+    """(term, expressions) pairs in lme4's term order: the terms and their expressions."""
+    ordered = lme4_order([t for t, _ in terms])
+    return ordered, [next(e for t, e in terms if t is o) for o in ordered]

@@ -42,8 +42,6 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from mixeq.design.random import lme4_order
-from mixeq.design.types import ReTerm
 from mixeq.errors import DataError, FitError
 from mixeq.fitting.glmm.result import GlmmFit
 from mixeq.spec.check import call_arguments
@@ -160,7 +158,8 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
                       complete, numeric_atoms, offset_expr, weight_expr):
     from mixeq.remote import aggregate
     from mixeq.remote.design import (RemoteDesign, _cell_key, _check_profile, _check_weights,
-                                     _find_levels, _groups, _independent, _split)
+                                     _find_levels, _groups, _independent, _split,
+                                     ordered_terms, re_term)
 
     if family.name not in MU_STAR:
         raise FitError(f"the {family} family cannot be fitted from a database or Spark source "
@@ -228,16 +227,8 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
     for r, cols in zip(spec.random, t_cols):
         g = groups[r.group_name]
         M = np.column_stack([B[:, 0 if c.expr is None else index[c.name]] for c in cols])
-        term = ReTerm(spec=r, group=g.name, codes=g.row_codes, levels=g.levels,
-                      columns=[c.name for c in cols], matrix=M)
-        if term.q >= n:
-            raise DataError(
-                f"the term {r.canonical()} has {term.q} random effects ({term.nlevels} levels × "
-                f"{term.ncols} columns) for {n} observations; they cannot be estimated apart "
-                "from the residual: simplify the term or use more data")
-        terms.append((term, [c.expr for c in cols]))
-    ordered = lme4_order([t for t, _ in terms])
-    term_exprs = [next(e for t, e in terms if t is o) for o in ordered]
+        terms.append((re_term(r, g, g.row_codes, cols, M, n), [c.expr for c in cols]))
+    ordered, term_exprs = ordered_terms(terms)
     for g in groups.values():
         g.codes = g.row_codes
         del g.row_codes

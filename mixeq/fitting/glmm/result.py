@@ -21,13 +21,13 @@ from scipy.linalg import solve_triangular
 
 from mixeq.fitting.components import varcorr_frame
 from mixeq.fitting.glmm.pirls import pirls
-from mixeq.fitting.modes import ConditionalModes
+from mixeq.fitting.modes import ConditionalModes, ModesAccess
 from mixeq.fitting.result import SINGULAR_TOL
 
 HESSIAN_DELTA = 1e-4   # lme4's deriv12(delta = 1e-4)
 
 
-class GlmmFit:
+class GlmmFit(ModesAccess):
     """A generalized linear mixed model fitted by Laplace or adaptive Gauss–Hermite."""
 
     reml = False
@@ -141,16 +141,6 @@ class GlmmFit:
         return ConditionalModes(self.model.terms, self._lambdas, self._mode.u,
                                 lambda: self._problem.pred.condvar_u(self.theta, self._mode.weights),
                                 1.0)
-
-    _b = property(lambda self: self._modes.b, doc="Conditional modes per term: b = Λ u.")
-    ranef = property(lambda self: self._modes.ranef, doc="Conditional modes per grouping factor.")
-    ranef_condvar = property(lambda self: self._modes.condvar,
-                             doc="Conditional covariance (levels × k × k) per grouping factor.")
-    ranef_se = property(lambda self: self._modes.se, doc="Conditional SDs, shaped like ranef.")
-
-    @property
-    def ngroups(self) -> dict[str, int]:
-        return {t.group: t.nlevels for t in self.model.terms}
 
     # -- fitted values ----------------------------------------------------------------
     @cached_property
