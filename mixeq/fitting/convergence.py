@@ -89,30 +89,40 @@ class ConvergenceCheck:
                 "restart_gain": self.restart_gain}
 
 
-def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA) -> tuple[np.ndarray, np.ndarray, int]:
-    """Gradient and Hessian of ``f`` at ``x`` by central differences (lme4's deriv12,
-    called by lmer without bounds): g_j = (f(x+δe_j) − f(x−δe_j)) / 2δ,
-    H_jj = (f(x+δe_j) − 2f(x) + f(x−δe_j)) / δ², and for i < j
-    H_ij = [f(++) − f(+−) − f(−+) + f(−−)] / 4δ². Returns (g, H, evaluations)."""
+def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA,
+                lower: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Gradient and Hessian of ``f`` at ``x`` by lme4's ``deriv12``: steps u_j = δ up and
+    l_j down, where l_j = δ, or is cut to the bound for glmer's (θ, β) (``lower``):
+    g_j = (f(x+u_j) − f(x−l_j)) / (u_j + l_j),
+    H_jj = f(x+u_j)/u_j² − 2f(x)/(u_j l_j) + f(x−l_j)/l_j², and for i < j
+    H_ij = f(++)/(u_i+u_j)² − f(+−)/(u_i+l_j)² − f(−+)/(l_i+u_j)² + f(−−)/(l_i+l_j)²
+    (with l = u = δ: the central differences lmer uses). Returns (g, H, evaluations)."""
     n = x.size
+    up = x + delta
+    down = x - delta if lower is None else np.maximum(x - delta, lower)
+    u = np.full(n, float(delta))
+    l = u.copy() if lower is None else x - down
     g, H = np.zeros(n), np.zeros((n, n))
     count = 0
 
-    def at(steps: dict) -> float:
+    def at(*steps) -> float:
         nonlocal count
         y = x.copy()
-        for i, s in steps.items():
-            y[i] += s * delta
+        for i, point in steps:
+            y[i] = point[i]
         count += 1
         return float(f(y))
 
-    for j in range(n):
-        fadd, fsub = at({j: 1}), at({j: -1})
-        H[j, j] = (fadd - 2.0 * fx + fsub) / delta ** 2
-        g[j] = (fadd - fsub) / (2.0 * delta)
-        for i in range(j):
-            H[i, j] = H[j, i] = (at({i: 1, j: 1}) - at({i: 1, j: -1}) - at({i: -1, j: 1})
-                                 + at({i: -1, j: -1})) / (4.0 * delta ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(n):
+            fadd, fsub = at((j, up)), at((j, down))
+            H[j, j] = fadd / u[j] ** 2 - 2.0 * fx / (u[j] * l[j]) + fsub / l[j] ** 2
+            g[j] = (fadd - fsub) / (u[j] + l[j])
+            for i in range(j):
+                H[i, j] = H[j, i] = (at((i, up), (j, up)) / (u[i] + u[j]) ** 2
+                                     - at((i, up), (j, down)) / (u[i] + l[j]) ** 2
+                                     - at((i, down), (j, up)) / (l[i] + u[j]) ** 2
+                                     + at((i, down), (j, down)) / (l[i] + l[j]) ** 2)
     return g, H, count
 
 

@@ -112,13 +112,12 @@ def test_convergence_check_as_glmer(case):
 def test_convergence_check_catches_a_point_off_the_optimum():
     """Planted break: the same check at a β moved by two standard errors must fail."""
     from mixeq.fitting import convergence as cv
-    from mixeq.fitting.glmm.result import _deriv12
 
     fit = glmm_fit("cbpp_binomial")
     f = fit._problem.stage2(fit._eta0)
     x = np.concatenate([fit.theta, fit.fixef.to_numpy()])
     x[1] += 2 * fit.stderr.iloc[0]
-    d = _deriv12(f, x, f(x), np.array([0.0] + [-np.inf] * 4))
-    out = cv.ConvergenceCheck(checked=True, gradient=d["gradient"], hessian=d["Hessian"])
+    g, H, _ = cv.derivatives(f, x, f(x), lower=np.array([0.0] + [-np.inf] * 4))
+    out = cv.ConvergenceCheck(checked=True, gradient=g, hessian=H)
     cv._gradient_check(out)
     assert not out.ok and "failed to converge" in out.messages[0]

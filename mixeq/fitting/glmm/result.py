@@ -20,6 +20,7 @@ from scipy import stats
 from scipy.linalg import solve_triangular
 
 from mixeq.fitting.components import varcorr_frame
+from mixeq.fitting.convergence import derivatives
 from mixeq.fitting.glmm.pirls import pirls
 from mixeq.fitting.modes import ConditionalModes, ModesAccess
 from mixeq.fitting.result import SINGULAR_TOL
@@ -64,7 +65,8 @@ class GlmmFit(ModesAccess):
         f = prob.stage2(self._eta0) if self.nagq > 0 else None
         if f is None:
             return {"gradient": None, "Hessian": None}
-        return _deriv12(f, x, self.objective, lower)
+        g, H, _ = derivatives(f, x, self.objective, HESSIAN_DELTA, lower)
+        return {"gradient": g, "Hessian": H}
 
     @cached_property
     def vcov(self) -> pd.DataFrame:
@@ -321,34 +323,3 @@ class GlmmFit(ModesAccess):
     def __repr__(self) -> str:
         return (f"<GlmmFit {self.model.spec.canonical()!r} {self.family}: deviance "
                 f"{self.objective:.4f}, {len(self.theta)} θ, n={self.nobs}>")
-
-
-def _deriv12(fun, x, fx, lower, delta=HESSIAN_DELTA) -> dict:
-    """lme4's ``deriv12``: central differences; at a lower bound the step below is
-    cut to the bound."""
-    n = x.size
-    xadd = x + delta
-    xsub = np.maximum(x - delta, lower)
-    ldelta = x - xsub
-    H = np.empty((n, n))
-    g = np.empty(n)
-
-    def at(pairs):
-        z = x.copy()
-        for i, v in pairs:
-            z[i] = v[i]
-        return fun(z)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for j in range(n):
-            fadd, fsub = at([(j, xadd)]), at([(j, xsub)])
-            udj, ldj = delta, ldelta[j]
-            H[j, j] = fadd / udj ** 2 - 2.0 * fx / (udj * ldj) + fsub / ldj ** 2
-            g[j] = (fadd - fsub) / (udj + ldj)
-            for i in range(j):
-                udi, ldi = delta, ldelta[i]
-                H[i, j] = H[j, i] = (at([(i, xadd), (j, xadd)]) / (udi + udj) ** 2
-                                     - at([(i, xadd), (j, xsub)]) / (udi + ldj) ** 2
-                                     - at([(i, xsub), (j, xadd)]) / (ldi + udj) ** 2
-                                     + at([(i, xsub), (j, xsub)]) / (ldi + ldj) ** 2)
-    return {"gradient": g, "Hessian": H}
