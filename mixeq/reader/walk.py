@@ -120,7 +120,7 @@ def walk(w: WalkState, eq: Equation, monos: list[Monomial], path: tuple, owner: 
         if mono.coefs:
             visit_coefficient(w, mono.coefs[0], eq, here, owner, stack, mono)
         elif mono.errors:
-            visit_error(w, mono.errors[0], eq, here, owner)
+            visit_error(w, mono.errors[0], eq, here, owner, tuple(variables))
         elif is_offset(mono, owner):
             w.s.offsets.append(mono.variables[0].base)
         elif mono.variables:

@@ -88,8 +88,25 @@ def register(w: WalkState, v: SymInfo, eq: Equation, level1: bool, letters) -> N
         p.level1, p.letters = True, ()
 
 
+def own_slope_number(eq: Equation, owner: Owner | None, variables: tuple) -> tuple | None:
+    """The number of ``U_01j`` in ``U_01j m_j`` in β_0j's equation: the random slope of a
+    level-2 predictor on its own clusters (``y ~ m + (1 + m | g)`` with m constant within
+    g, written at its level) is numbered as the fixed slope γ_01 of the same predictor in
+    this equation. None when no such γ is there (U_02j m_j alone stays a remark)."""
+    if owner is None or not owner.numbers or not variables:
+        return None
+    bases = sorted(v.base for v in variables)
+    for m in eq.monomials:
+        if m.coefs and sorted(v.base for v in m.variables) == bases:
+            numbers = m.coefs[0].numbers
+            if len(numbers) == len(owner.numbers) + 1 and numbers[:-1] == owner.numbers:
+                return numbers
+    return None
+
+
 def index_problems(w: WalkState, err: SymInfo, owner: Owner | None, is_residual: bool,
-                   letters: tuple, expected: tuple) -> tuple[list[str], tuple]:
+                   letters: tuple, expected: tuple,
+                   slope: tuple | None = None) -> tuple[list[str], tuple]:
     """What is wrong with a random effect's indices, and the numbers it should carry."""
     obs = w.s.observation
     numbers = err.numbers
@@ -106,16 +123,20 @@ def index_problems(w: WalkState, err: SymInfo, owner: Owner | None, is_residual:
     elif owner is not None and not set(letters) <= set(owner.letters) and owner.letters:
         problems.append(f"{show(err)} varies over {''.join(letters)}, but its coefficient "
                         f"varies over {''.join(owner.letters)}")
-    if owner is not None and owner.numbers and err.numbers and err.numbers != owner.numbers:
+    if owner is not None and owner.numbers and err.numbers \
+            and err.numbers not in (owner.numbers, slope):
         problems.append(f"{show(err)} is numbered {''.join(err.numbers)} but sits in the "
-                        f"equation of coefficient {''.join(owner.numbers)}")
-        numbers = owner.numbers
+                        f"equation of coefficient {''.join(owner.numbers)}"
+                        + (f", where the fixed slope of the same predictor is numbered "
+                           f"{''.join(slope)}" if slope else ""))
+        numbers = slope or owner.numbers
     return problems, numbers
 
 
 def visit_error(w: WalkState, err: SymInfo, eq: Equation, here: tuple,
-                owner: Owner | None) -> None:
-    """The level-1 residual, or a random effect of the clusters its indices name."""
+                owner: Owner | None, variables: tuple = ()) -> None:
+    """The level-1 residual, or a random effect of the clusters its indices name
+    (``variables``: the predictors it multiplies in this equation)."""
     obs = w.s.observation
     is_residual = not err.numbers and (
         (obs is not None and obs in err.letters) or (obs is None and owner is None))
@@ -131,7 +152,8 @@ def visit_error(w: WalkState, err: SymInfo, eq: Equation, here: tuple,
     expected = owner.letters if owner is not None and owner.letters else letters
     if not expected:
         expected = tuple(w.s.clusters[:1]) or tuple(err.letters) or ("j",)
-    problems, numbers = index_problems(w, err, owner, is_residual, letters, expected)
+    slope = own_slope_number(eq, owner, variables)
+    problems, numbers = index_problems(w, err, owner, is_residual, letters, expected, slope)
     group = letters if not problems else cluster_order(w, expected)
     if problems:
         good = Index(numbers, group)

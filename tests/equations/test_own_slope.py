@@ -66,8 +66,6 @@ def test_every_form_reads_back(model, form, fmt):
         "y ~ 1 + m + (1 + m | school)"
 
 
-@pytest.mark.xfail(strict=True, reason="the reader (helper 'reader') still remarks "
-                   "random-effect-wrong-index on U_01j m_j in β_0j's equation")
 def test_the_reader_accepts_u01_beside_m_without_a_remark(model):
     read = read_equations(render(model, "multilevel").latex)
     assert read.ok, [d.message for d in read.diagnostics]

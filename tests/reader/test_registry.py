@@ -15,6 +15,7 @@ from mixeq.reader import parser as P
 from mixeq.reader import read_equations
 from mixeq.reader.lines import split_statements
 from mixeq.reader.tokens import tokenize
+from mixeq.spec.parser import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "fixtures"
@@ -199,3 +200,30 @@ def test_repairs_follow_the_kind_not_the_words():
     with pytest.raises(P.ParseError) as caught:
         P.parse_statement(st)
     assert suggest(st, caught.value) == "y_ij = b0j + e_ij"
+
+
+OWN_SLOPE = (r"y_{ij} = \beta_{0j} + \varepsilon_{ij}" "\n"
+             r"\beta_{0j} = \gamma_{00} + \gamma_{01} m_{j} + U_{0j} + {u} m_{j}")
+
+
+@pytest.mark.parametrize("u, fired", [
+    ("U_{01j}", False),  # the own-slope level-2 form: numbered as γ_01 of the same m_j
+    ("U_{02j}", True),   # no γ_02 m_j beside it
+    ("U_{11j}", True),   # not a number of β_0j's equation
+    ("U_{1j}", True),
+])
+def test_the_own_slope_number_is_accepted_and_a_wrong_one_still_caught(u, fired):
+    result = read_equations(OWN_SLOPE.replace("{u}", u), render=False)
+    assert ("random-effect-wrong-index" in result.codes()) == fired, result.codes()
+    assert result.spec == parse("y ~ m + (1 + m | j)")
+    if fired:
+        (d,) = [d for d in result.diagnostics if d.code == "random-effect-wrong-index"]
+        assert d.corrected.endswith(r"U_{0j} + U_{01j} m_{j}"), d.corrected
+    else:
+        assert result.ok, [d.message for d in result.diagnostics]
+
+
+def test_a_wrongly_numbered_slope_of_another_predictor_is_still_caught():
+    result = read_equations("y_ij = b0j + e_ij\nb0j = g00 + g01*m_j + u0j + u01j*w_j",
+                            render=False)
+    assert "random-effect-wrong-index" in result.codes()
