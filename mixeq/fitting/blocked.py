@@ -103,8 +103,12 @@ class BlockedFactor:
         """Replace the products by those of [Z F] under row weights ``w`` (a GLMM's
         PIRLS step: F = [X z] or [z]; MixedModels.jl's ``reweight!``). Only for a
         factor made with ``reweightable=True``."""
-        pr = self.rows.products(w, F)
-        f = F.shape[1]
+        self.install(self.rows.products(w, F))
+
+    def install(self, pr) -> None:
+        """Take the products of [Z F] under the current weights as given (``reweight``'s
+        second half; a remote GLMM sums them in a database, mixeq/remote/passes.py)."""
+        f = pr.AFF.shape[0]
         self.p = f - 1
         self.first = FirstTerm(pr.A11, pr.AF1, closed_forms=False)
         self.xy = XyBlock(pr.AFF)

@@ -21,6 +21,7 @@ class FitOptions:
     blas_threads: int | None = 1      # BLAS threads while fitting (threads.py)
     profile: bool = True              # LMM search: profile out small trailing terms (profile.py)
     float32_search: bool = True       # LMM search: a rough float32 search first (search.py)
+    remote_glmm: str = "auto"         # a GLMM from a database: auto, cells, passes (remote/glmm.py)
     optimizer_options: dict = field(default_factory=dict)   # ftol_rel, xtol_abs, maxeval …
 
     @classmethod
@@ -37,6 +38,9 @@ class FitOptions:
         if not glmm and int(nagq) != 1:
             raise FitError("nagq applies to GLMMs only: give family='binomial' or 'poisson'")
         named = {k: options.pop(k) for k in _NAMED if k in options}
+        if named.get("remote_glmm", "auto") not in REMOTE_GLMM_MODES:
+            raise FitError(f"remote_glmm must be one of {', '.join(REMOTE_GLMM_MODES)} (how a "
+                           f"GLMM is fitted from a database), not {named['remote_glmm']!r}")
         return cls(reml=bool(reml) if reml is not None else not glmm, optimizer=optimizer,
                    start=start, factor=factor, nagq=int(nagq), optimizer_options=dict(options),
                    **named)
@@ -55,4 +59,5 @@ class FitOptions:
         return {**out, **self.optimizer_options}
 
 
-_NAMED = ("check_conv", "blas_threads", "profile", "float32_search")
+_NAMED = ("check_conv", "blas_threads", "profile", "float32_search", "remote_glmm")
+REMOTE_GLMM_MODES = ("auto", "cells", "passes")

@@ -50,13 +50,27 @@ class GlmmProblem:
         fam, resp = self.resp.family, self.resp
         mu = fam.initialize(resp.y, resp.wt)
         eta = fam.link.linkfun(mu)
-        return pirls(self.pred, resp, theta, eta).eta
+        return self.pirls(theta, eta).eta
+
+    def pirls(self, theta: np.ndarray, eta0, beta: np.ndarray | None = None):
+        """The conditional mode at θ from η₀ (β solved for when None): pirls.py's
+        ``pirls`` on this problem's rows (a remote problem aggregates in an engine)."""
+        return pirls(self.pred, self.resp, theta, eta0, beta)
+
+    def laplace(self, mode) -> float:
+        return laplace(mode, self.resp)
+
+    def criterion(self, theta: np.ndarray, mode) -> float:
+        """The Laplace deviance at a mode, or the AGQ one (nAGQ > 1)."""
+        if self.rule is None:
+            return self.laplace(mode)
+        return agq(self.pred, self.resp, theta, mode, self.rule)
 
     def stage1(self, eta0: np.ndarray):
         def objective(theta):
             self.evaluations += 1
             try:
-                return laplace(pirls(self.pred, self.resp, theta, eta0), self.resp)
+                return self.laplace(self.pirls(theta, eta0))
             except PirlsFailed:
                 return np.inf
         return objective
@@ -64,10 +78,7 @@ class GlmmProblem:
     def deviance(self, params: np.ndarray, eta0: np.ndarray) -> float:
         """Stage 2's criterion at (θ, β): Laplace (nAGQ = 1) or AGQ."""
         theta, beta = params[:self.ntheta], params[self.ntheta:]
-        mode = pirls(self.pred, self.resp, theta, eta0, beta)
-        if self.rule is None:
-            return laplace(mode, self.resp)
-        return agq(self.pred, self.resp, theta, mode, self.rule)
+        return self.criterion(theta, self.pirls(theta, eta0, beta))
 
     def stage2(self, eta0: np.ndarray):
         def objective(params):
@@ -80,16 +91,16 @@ class GlmmProblem:
 
 
 def fit_glmm(model, reml=None, nagq: int = 1, optimizer: str = "bobyqa", start=None,
-             **options):
+             problem=None, **options):
     """Fit a GLMM as lme4's glmer (Laplace by default; ``nagq`` > 1: adaptive
     Gauss–Hermite with that many nodes, for one scalar random-effects term;
     ``nagq=0``: lme4's nAGQ = 0, β estimated inside PIRLS)."""
     threads = options.get("blas_threads", 1)  # see mixeq/fitting/threads.py (kept in the record)
     with limit(threads):
-        return _fit(model, reml, nagq, optimizer, start, options)
+        return _fit(model, reml, nagq, optimizer, start, options, problem or GlmmProblem)
 
 
-def _fit(model, reml, nagq, optimizer, start, options):
+def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     from mixeq.fitting.glmm.result import GlmmFit
 
     opts = FitOptions.of(reml=reml, nagq=nagq, optimizer=optimizer, start=start,
@@ -99,7 +110,7 @@ def _fit(model, reml, nagq, optimizer, start, options):
     if model.nobs <= model.X.shape[1]:
         raise FitError(f"{model.nobs} observations for {model.X.shape[1]} fixed effects: "
                        "the model cannot be fitted")
-    prob = GlmmProblem(model, nagq)
+    prob = problem(model, nagq)
     layout = prob.layout
     theta0 = layout.start() if opts.start is None else _given_start(opts.start, layout)
     lower = layout.lower_bounds()
@@ -113,7 +124,7 @@ def _fit(model, reml, nagq, optimizer, start, options):
                   steps=layout.initial_steps(), **settings)
     if not np.isfinite(s1.objective):
         raise FitError("the Laplace deviance is not finite at any θ tried: PIRLS failed")
-    mode1 = pirls(prob.pred, prob.resp, s1.theta, eta0)
+    mode1 = prob.pirls(s1.theta, eta0)
     if nagq == 0:
         return GlmmFit(model, prob, opts, s1, s1.theta, mode1.beta, mode1, eta0)
     se = _stage1_se(mode1)
@@ -129,7 +140,7 @@ def _fit(model, reml, nagq, optimizer, start, options):
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
                             "evaluations": s1.evaluations}
     theta, beta = s2.theta[:prob.ntheta], s2.theta[prob.ntheta:]
-    mode = pirls(prob.pred, prob.resp, theta, eta1, beta)
+    mode = prob.pirls(theta, eta1, beta)
     return GlmmFit(model, prob, opts, s2, theta, beta, mode, eta1)
 
 

@@ -21,7 +21,6 @@ from scipy.linalg import solve_triangular
 
 from mixeq.fitting.components import varcorr_frame
 from mixeq.fitting.convergence import derivatives
-from mixeq.fitting.glmm.pirls import pirls
 from mixeq.fitting.modes import ConditionalModes, ModesAccess
 from mixeq.fitting.result import SINGULAR_TOL
 
@@ -97,7 +96,7 @@ class GlmmFit(ModesAccess):
     def vcov_rx(self) -> np.ndarray:
         """(R_X R_Xᵀ)⁻¹ at the modes' weights (lme4's ``vcov(use.hessian = FALSE)``)."""
         prob = self._problem
-        mode = pirls(prob.pred, prob.resp, self.theta, self._mode.eta)   # β solved too
+        mode = prob.pirls(self.theta, self._mode.eta)   # β solved too
         p = mode.sol.rx.shape[0]
         rinv = solve_triangular(mode.sol.rx, np.eye(p), lower=True) if p else np.zeros((0, 0))
         return rinv.T @ rinv
@@ -169,6 +168,10 @@ class GlmmFit(ModesAccess):
         mu = self._mode.mu
         r = (resp.y - mu) * np.sqrt(resp.wt) / np.sqrt(resp.family.variance(mu))
         return pd.Series(r, index=self.model.y.index, name="pearson")
+
+    def pearson_quantiles(self, probs) -> list[float]:
+        """Quantiles of the Pearson residuals (the summary's "scaled residuals")."""
+        return [float(v) for v in np.quantile(self.pearson_residuals.to_numpy(), probs)]
 
     @property
     def residuals(self) -> pd.Series:

@@ -59,8 +59,7 @@ def glmm_summary_text(fit) -> str:
     lines += ["".join(h.rjust(w) for h in heads), "".join(c.rjust(w) for c in cells)]
     if fit.singular:
         lines.append("boundary (singular) fit: see help('isSingular')")
-    res = fit.pearson_residuals.to_numpy()
-    q = np.quantile(res, [0, 0.25, 0.5, 0.75, 1])
+    q = fit.pearson_quantiles([0, 0.25, 0.5, 0.75, 1])
     lines += ["", "Scaled residuals:",
               *_table(["Min", "1Q", "Median", "3Q", "Max"], [r_format(list(q))], left=0),
               "", "Random effects:", *_random_effects(fit)]
