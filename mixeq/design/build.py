@@ -5,7 +5,6 @@ from mixeq.design.context import evaluation_context
 from mixeq.design.fixed import fixed_matrix
 from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.grouping import assign_hierarchy, grouping_factor
-from mixeq.design.levels import predictor_levels
 from mixeq.design.missing import complete_rows
 from mixeq.design.random import lme4_order, random_term
 from mixeq.design.response import binomial_response, offset_vector, response_vector
@@ -53,7 +52,7 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
                   if c not in used["response"]]
     return Design(
         y=y, X=X, terms=terms, groups=groups,
-        levels=predictor_levels(predictors, frame, groups),
+        predictors=predictors,
         data=frame, dropped_rows=complete.dropped, dropped_index=complete.dropped_index,
         dropped_columns=dropped_cols, x_model_spec=x_spec, offset=offset, context=context,
         trials=trials,

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from formulaic import model_matrix
+from formulaic import Formula
 
 from mixeq.design.context import evaluation_context
 from mixeq.design.names import r_column_name
 from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
+from mixeq.fitting.threads import limit
 
 RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
@@ -26,11 +28,15 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     else:
         rhs = " + ".join(["1" if intercept else "0", *terms])
         try:
-            mm = model_matrix(rhs, data, na_action="ignore", output="pandas",
-                              context=evaluation_context() if context is None else context)
+            # numpy output: formulaic's pandas output costs a frame per call (~1.5 ms of a
+            # 56-row model); the names are the model spec's, as the frame's columns were
+            mm = _formula(rhs).get_model_matrix(
+                data, na_action="ignore", output="numpy",
+                context=evaluation_context() if context is None else context)
         except Exception as exc:
             raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
-        values, names, spec = np.asarray(mm, dtype=float), list(mm.columns), mm.model_spec
+        spec = mm.model_spec
+        values, names = np.asarray(mm, dtype=float), list(spec.column_names)
     names = [r_column_name(c) for c in names]
     _check_unique(names, what)
     finite = np.isfinite(values).all(axis=0)
@@ -40,6 +46,13 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
             "(a transformation such as log() of zero or a negative number?)")
     return values, names, spec
+
+
+@lru_cache(maxsize=512)
+def _formula(rhs: str) -> Formula:
+    """formulaic's parse of a right-hand side, once per text (parsing does not depend
+    on the data; the structure is only read when materialising)."""
+    return Formula(rhs)
 
 
 def _check_unique(names: list[str], what: str) -> None:
@@ -75,6 +88,10 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
 
 
 CHUNK_ROWS = 262_144   # rows per QR block: a few MB of work, whatever n is
+# From about this many entries OpenBLAS runs the QR on several threads, which spin: on
+# a busy 2-core machine VerbAgg's 7,584 × 7 QR took 5–25 ms so, 0.5 ms on one thread
+# (mixeq/fitting/threads.py); below it, one thread anyway and no 30 µs to set the cap.
+ONE_THREAD_SIZE = 10_000
 
 
 def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
@@ -102,8 +119,9 @@ def independent_columns(X: np.ndarray, tol: float = RANK_TOL) -> np.ndarray:
         np.maximum(scale, np.abs(X[start:start + CHUNK_ROWS]).max(axis=0), out=scale)
     scale[scale == 0] = 1.0
     R = np.zeros((0, p))
-    for start in range(0, n, CHUNK_ROWS):
-        R = np.linalg.qr(np.vstack([R, X[start:start + CHUNK_ROWS] / scale]), mode="r")
+    with limit(1 if n * p >= ONE_THREAD_SIZE else None):
+        for start in range(0, n, CHUNK_ROWS):
+            R = np.linalg.qr(np.vstack([R, X[start:start + CHUNK_ROWS] / scale]), mode="r")
     norms = np.sqrt(np.einsum("ij,ij->j", R, R))
     diag = np.abs(np.diag(R))
     if diag.size < p:  # fewer rows than columns

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -119,13 +120,16 @@ class Design:
 
     ``terms`` are ordered as lme4 orders them (decreasing number of levels, ties
     in formula order); ``Z`` stacks their blocks horizontally in that order.
+    ``predictors`` are the columns the fixed and random parts use (not the
+    response); their ``levels`` are found when first asked for (the equations and
+    reports need them, a fit does not).
     """
 
     y: pd.Series
     X: pd.DataFrame
     terms: list[ReTerm]
     groups: dict[str, GroupingFactor]
-    levels: dict[str, PredictorLevel]
+    predictors: list[str]
     data: pd.DataFrame
     dropped_rows: int = 0
     dropped_index: list = field(default_factory=list)
@@ -134,6 +138,13 @@ class Design:
     offset: np.ndarray | None = None  # sum of the offset(…) terms per row, or None
     context: dict = field(default_factory=dict)  # the functions terms are evaluated with
     trials: np.ndarray | None = None  # binomial: trials per row (cbind's s + f), else None
+
+    @cached_property
+    def levels(self) -> dict[str, PredictorLevel]:
+        """Each predictor's level: the grouping factors it is constant within."""
+        from mixeq.design.levels import predictor_levels
+
+        return predictor_levels(self.predictors, self.data, self.groups)
 
     @property
     def Z(self) -> sp.csc_matrix:
