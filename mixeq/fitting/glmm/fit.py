@@ -17,7 +17,7 @@ import numpy as np
 
 from mixeq.errors import FitError
 from mixeq.fitting.glmm.pirls import PirlsFailed, agq, gh_rule, laplace, pirls
-from mixeq.fitting.glmm.predictor import WeightedPredictor
+from mixeq.fitting.glmm.predictor import make_predictor
 from mixeq.fitting.glmm.response import GlmResponse
 from mixeq.fitting.optimize import minimize
 from mixeq.fitting.options import FitOptions
@@ -40,7 +40,7 @@ class GlmmProblem:
         self.model = model
         self.resp = GlmResponse.of(model)
         self.layout = ThetaLayout.from_terms(model.terms)
-        self.pred = WeightedPredictor(model.X.to_numpy(dtype=float), model.terms, self.layout)
+        self.pred = make_predictor(model.X.to_numpy(dtype=float), model.terms, self.layout)
         self.nagq = nagq
         self.rule = gh_rule(nagq) if nagq > 1 else None
         self.ntheta = self.layout.size
@@ -120,7 +120,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
         raise FitError(f"PIRLS failed at the starting values ({exc}); check the response and "
                        "predictors (separation, extreme values)") from None
     settings = {**STAGE1, **opts.optimizer_options}
-    s1 = minimize(prob.stage1(eta0), theta0, lower, "glmm-blocked", opts.optimizer,
+    s1 = minimize(prob.stage1(eta0), theta0, lower, prob.pred.name, opts.optimizer,
                   steps=layout.initial_steps(), **settings)
     if not np.isfinite(s1.objective):
         raise FitError("the Laplace deviance is not finite at any θ tried: PIRLS failed")
@@ -133,7 +133,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     steps = np.concatenate([np.maximum(STEP2[0] * np.abs(s1.theta), STEP2[1]), STEP2[2] * se])
     eta1 = mode1.eta
     settings = {**STAGE2, **opts.optimizer_options}
-    s2 = minimize(prob.stage2(eta1), params0, lower2, "glmm-blocked", opts.optimizer,
+    s2 = minimize(prob.stage2(eta1), params0, lower2, prob.pred.name, opts.optimizer,
                   steps=steps, **settings)
     s2.evaluations += s1.evaluations
     s2.seconds += s1.seconds

@@ -34,8 +34,21 @@ class Solution:
     L1: np.ndarray
 
 
+def make_predictor(X: np.ndarray, terms, layout):
+    """The predictor kind for these terms, chosen once per model: one scalar term
+    → ``ScalarTermPredictor`` (closed form per level, scalar.py); anything else →
+    ``WeightedPredictor`` (the blocked factor)."""
+    if len(terms) == 1 and terms[0].ncols == 1:
+        from mixeq.fitting.glmm.scalar import ScalarTermPredictor
+
+        return ScalarTermPredictor(X, terms, layout)
+    return WeightedPredictor(X, terms, layout)
+
+
 class WeightedPredictor:
     """X, the terms' matrices and codes, and the re-weighted blocked factor."""
+
+    name = "glmm-blocked"
 
     def __init__(self, X: np.ndarray, terms, layout):
         self.X = np.ascontiguousarray(X, dtype=float)

@@ -1,0 +1,80 @@
+"""The predictor of a GLMM whose only random-effects term is scalar, ``(1 | g)``
+or ``(0 + x | g)`` (cbpp; every nAGQ > 1 fit): the second GLMM predictor kind
+beside the blocked one (``WeightedPredictor``), chosen once by
+``predictor.make_predictor``.
+
+With one scalar term Λ = λI and ZᵀWZ is diagonal: a_l = Σ_{i∈l} w_i m_i². So L_Z
+is diagonal, l_l = √(λ²a_l + 1), log|L_Z|² = Σ log(λ²a_l + 1), and a PIRLS step
+is a per-level scalar Newton step (Bates et al. 2015, §3.6 with q₁ scalar
+blocks; lme4's ``merPredD`` with a diagonal L). With β solved too (F = [X z]),
+the [X z] block's Schur complement F'WF − WF₁WF₁ᵀ, WF₁ = λ (Z'WF) / l, is
+(p+1)² and dense. Per step: one bincount, one product Z₁ᵀ(w∘F), a few vector
+operations; no sparse factor, no blocks.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg.lapack import dpotrf, dtrtrs
+
+from mixeq.fitting.glmm.predictor import Solution
+
+DENSE_Z = 250_000   # Z₁ᵀ kept as a dense (levels × n) matrix up to this many entries
+
+
+class ScalarTermPredictor:
+    """X, one scalar term's codes and column, and the per-level closed form."""
+
+    name = "glmm-scalar"
+
+    def __init__(self, X: np.ndarray, terms, layout):
+        import scipy.sparse as sp
+
+        self.X = np.ascontiguousarray(X, dtype=float)
+        self.n, self.p = X.shape
+        self.terms, self.layout = list(terms), layout
+        term = self.terms[0]
+        self.codes, self.nl = np.asarray(term.codes), term.nlevels
+        m = np.asarray(term.matrix[:, 0], dtype=float)
+        self.m = None if bool(np.all(m == 1.0)) else m
+        self.m2 = None if self.m is None else m * m
+        Zt = sp.csr_matrix((m, (self.codes, np.arange(self.n))), shape=(self.nl, self.n))
+        self.Zt = Zt.toarray() if self.nl * self.n <= DENSE_Z else Zt
+
+    def _a(self, w: np.ndarray) -> np.ndarray:
+        """a_l = Σ_{i∈l} w_i m_i²."""
+        return np.bincount(self.codes, w if self.m2 is None else w * self.m2, self.nl)
+
+    def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
+        """As ``WeightedPredictor.solve``: F = [X z] (β solved for) or [z]."""
+        t = float(theta[0])
+        l2 = (t * t) * self._a(w) + 1.0
+        l1 = np.sqrt(l2)
+        ld = float(np.log(l2).sum())
+        B = self.Zt @ (F * w[:, None])                       # (levels, f): Z₁ᵀWF
+        f = F.shape[1]
+        if f == 1:
+            u = (t * B[:, 0] / l2)[:, None]
+            return Solution([u], np.zeros(0), ld, np.zeros((0, 0)), l1.reshape(-1, 1, 1))
+        WF1 = B.T * (t / l1)                                 # (f, levels)
+        SF = F.T @ (F * w[:, None]) - WF1 @ WF1.T
+        L, info = dpotrf(SF, lower=1, clean=1)
+        if info != 0:
+            return None
+        p = f - 1
+        rx = L[:p, :p]
+        beta = dtrtrs(rx, L[p, :p], lower=1, trans=1)[0]
+        u = ((WF1[p] - WF1[:p].T @ beta) / l1)[:, None]
+        return Solution([u], beta, ld, rx, l1.reshape(-1, 1, 1))
+
+    def lambdas(self, theta: np.ndarray) -> list:
+        return [np.array([[float(theta[0])]])]
+
+    def zb(self, theta: np.ndarray, u: list) -> np.ndarray:
+        """Z Λ u on the n rows."""
+        part = (u[0][:, 0] * float(theta[0]))[self.codes]
+        return part if self.m is None else part * self.m
+
+    def condvar_u(self, theta, w: np.ndarray) -> list[np.ndarray]:
+        """(L Lᵀ)⁻¹'s diagonal: 1/(λ²a_l + 1) per level (as ``WeightedPredictor``)."""
+        t = float(theta[0])
+        return [(1.0 / ((t * t) * self._a(w) + 1.0)).reshape(-1, 1, 1)]
