@@ -21,10 +21,7 @@ class DenseFactor:
     later = None   # no blocked later terms
 
     def __init__(self, X: np.ndarray, y: np.ndarray, terms, layout: ThetaLayout):
-        self.n, self.p = X.shape
-        self.terms = terms
-        self.layout = layout
-        self.q = q = sum(t.q for t in terms)
+        q = sum(t.q for t in terms)
         F = np.column_stack([X, y])
         dim = q + F.shape[1]
         A = np.empty((dim, dim))
@@ -32,8 +29,23 @@ class DenseFactor:
         A[q:, :q] = _ztf(terms, F, q).T
         A[:q, q:] = A[q:, :q].T
         A[q:, q:] = F.T @ F
+        self._bind(A, X.shape[0], X.shape[1], terms, layout)
+
+    @classmethod
+    def of_gram(cls, A: np.ndarray, n: int, p: int, terms, layout: ThetaLayout) -> "DenseFactor":
+        """The factor of the given [Z X y]ᵀ[Z X y] (``A``, dim × dim) of ``n`` rows,
+        when the products come without the rows (mixeq/fitting/products.py)."""
+        self = cls.__new__(cls)
+        self._bind(A, n, p, terms, layout)
+        return self
+
+    def _bind(self, A: np.ndarray, n: int, p: int, terms, layout: ThetaLayout) -> None:
+        self.n, self.p = n, p
+        self.terms = terms
+        self.layout = layout
+        self.q = q = sum(t.q for t in terms)
         self.A = A
-        self.dim = dim
+        self.dim = dim = A.shape[0]
         self.dense_size = dim
         self.scalar = all(k == 1 for k in layout.sizes)
         self._index(q, dim)

@@ -4,7 +4,9 @@ through an embedded DuckDB, DuckDB relations, any Ibis table, PySpark DataFrames
 ``mixeq.fit("y ~ x + (1 + x | g)", data="big/*.parquet")`` compiles the formula's
 columns to engine expressions (compile.py), asks the engine for per-cell
 cross-products (aggregate.py), turns them into a few exact pseudo-rows per cell
-(pseudo.py) and runs the in-memory fitter on those with the data's n (adapter.py).
+(pseudo.py) and runs the in-memory fitter on those with the data's n (adapter.py);
+crossed factors (about a row per cell) bring back per-level and per-pair sums and
+give them to the fitter as they are (products.py).
 ``source(data, factors=...)`` passes options (which columns are factors, their
 levels); ``fit.fitted_query()`` gives fitted values and residuals as a query.
 """

@@ -31,8 +31,10 @@ import pandas as pd
 from mixeq.errors import FitError
 from mixeq.fitting.centering import Centering
 from mixeq.fitting.engine import THREADED_SIZE, _start, make_factor
+from mixeq.fitting.products import products_factor
 from mixeq.fitting.result import FitResult
 from mixeq.fitting.search import search
+from mixeq.fitting.theta import ThetaLayout
 from mixeq.fitting.threads import limit
 
 
@@ -47,7 +49,11 @@ def fit_remote(model, reml: bool | None = True, optimizer: str = "bobyqa", start
     design = model.design
     X = np.ascontiguousarray(design.X.to_numpy(dtype=float))
     y = design.y.to_numpy(dtype=float)
-    fac, layout = make_factor(model, factor, None, X, y)
+    if design.products is not None:      # crossed factors: the products, no rows (products.py)
+        layout = ThetaLayout.from_terms(list(design.terms))
+        fac = products_factor(design.products, list(design.terms), layout, factor)
+    else:
+        fac, layout = make_factor(model, factor, None, X, y)
     fac.n = design.nobs                                   # (1) the data's n
     theta0 = _start(start, layout)
     lower = layout.lower_bounds()
@@ -66,6 +72,8 @@ def fit_remote(model, reml: bool | None = True, optimizer: str = "bobyqa", start
         fz = centering.restore(fz)
     summary.options["remote"] = {"source": design.source.description, "mode": design.mode,
                                  "pseudo_rows": int(len(y)), "queries": design.passes}
+    if design.products is not None:
+        summary.options["remote"]["pairs"] = design.products.pairs
     return RemoteFitResult(model, reml, fac, layout, summary, fz)
 
 

@@ -7,9 +7,9 @@
 2. ``factor_levels``: the distinct values of each factor (a GROUP BY per factor).
 3. ``cell_grams``: per cell of the interaction of all grouping variables (one
    GROUP BY), the count and the sums of products of every pair of basis columns
-   [1, shifted columns, shifted response]; or, when cells hold about one row each
-   (crossed factors), the basis columns of each row (``cell_rows``), which is the
-   same information without the cost of grouping.
+   [1, shifted columns, shifted response]; with ``keys`` one factor's columns, the
+   same per level of that factor (crossed factors, products.py).
+4. ``cell_rows``: each row's basis columns (the same information without grouping).
 
 Missing values never reach the sums: every query after ``profile`` runs on the
 rows where no variable the model uses is missing (and, for factors given with

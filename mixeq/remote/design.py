@@ -1,5 +1,7 @@
 """A remote model's design: the formula compiled, the aggregates queried, and the
-pseudo-rows (pseudo.py) laid out as lme4's X, y and random-effects terms.
+pseudo-rows (pseudo.py) laid out as lme4's X, y and random-effects terms — or, for
+crossed factors whose cells hold about a row each, the cross-products themselves
+(products.py; mode "products": X and y have no rows).
 
 Centring (as mixeq/fitting/centering.py does in memory, and for the same reason:
 a response or predictor far from zero loses digits in downdated cross-products)
@@ -25,13 +27,13 @@ from mixeq.design.grouping import assign_hierarchy, interaction
 from mixeq.design.random import lme4_order
 from mixeq.design.types import GroupingFactor, ReTerm
 from mixeq.errors import DataError, GroupingFactorError, MixeqWarning, UnknownColumnError
-from mixeq.remote import aggregate
+from mixeq.remote import aggregate, products
 from mixeq.remote.compile import Compiler, unsupported
 from mixeq.remote.errors import SourceError
 from mixeq.remote.pseudo import pseudo_rows
 from mixeq.remote.source import source
 
-ROWS_SHARE = 0.5   # more cells than this share of the rows: bring the rows' basis columns
+ROWS_SHARE = 0.5   # more cells than this share of the rows: bring the cross-products (products.py)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class RemoteDesign:
     cells: object = None            # a GLMM's cell statistics (glmm.py)
     family: object = None
     trials_expr: object = None       # binomial trials of a cbind() response
+    products: object = None          # crossed factors: the cross-products (no rows; products.py)
 
     def glm_response(self, family):
         """The GLMM response of the cells (mixeq.fitting.glmm.response's seam)."""
@@ -161,11 +164,11 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
     exprs.append(y_expr - y_shift if y_shift else y_expr)
     mode = "cells"
     if group_cols and prof["cells"] is not None and prof["cells"] > ROWS_SHARE * n:
-        mode = "rows"
-    if mode == "rows":
-        keys, P = aggregate.cell_rows(src, complete, group_cols, exprs, weight_expr)
-        owner = None                   # a row per row: the codes are the rows' own
-        G_total = P.T @ P
+        mode = "products"
+    if mode == "products":             # crossed: the cross-products, not rows (products.py)
+        sums = products.factor_sums(src, complete, spec, src.factors, exprs, weight_expr, n,
+                                    lambda name, r, levels: _check_levels(name, r, levels, n))
+        G_total = next(iter(sums.values())).G.sum(axis=0)
     else:
         keys, G = aggregate.cell_grams(src, complete, group_cols, exprs, weight_expr)
         G_total = G.sum(axis=0)
@@ -186,19 +189,26 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
     p = len(x_cols)
     if n <= p:
         raise DataError(f"{n} complete rows for {p} fixed effects: the model cannot be fitted")
-    X = pd.DataFrame(P[:, x_index], columns=[c.name for c in x_cols])
-    y = pd.Series(np.ascontiguousarray(P[:, -1]), name=spec.response)   # not a view that keeps P
-    groups = _groups(keys, spec, src.factors, n)
-    for g in groups.values():       # one array per factor, shared by its terms
-        g.codes = g.row_codes if owner is None else g.row_codes[owner]
-        del g.row_codes
-    terms = []
-    for r, cols in zip(spec.random, t_cols):
-        g = groups[r.group_name]
-        M = np.column_stack([P[:, 0] if c.expr is None else
-                             P[:, index[c.name]] + shifts[c.name] * P[:, 0] for c in cols])
-        terms.append((re_term(r, g, g.codes, cols, M, n), [c.expr for c in cols]))
-    ordered, term_exprs = ordered_terms(terms)
+    pr = None
+    if mode == "products":
+        X = pd.DataFrame(np.zeros((0, p)), columns=[c.name for c in x_cols])
+        y = pd.Series(np.zeros(0), name=spec.response)
+        groups, ordered, term_exprs, pr = _products_parts(
+            spec, t_cols, sums, index, shifts, x_index, exprs, src, complete, weight_expr, n)
+    else:
+        X = pd.DataFrame(P[:, x_index], columns=[c.name for c in x_cols])
+        y = pd.Series(np.ascontiguousarray(P[:, -1]), name=spec.response)   # not a view of P
+        groups = _groups(keys, spec, src.factors, n)
+        for g in groups.values():       # one array per factor, shared by its terms
+            g.codes = g.row_codes[owner]
+            del g.row_codes
+        terms = []
+        for r, cols in zip(spec.random, t_cols):
+            g = groups[r.group_name]
+            M = np.column_stack([P[:, 0] if c.expr is None else
+                                 P[:, index[c.name]] + shifts[c.name] * P[:, 0] for c in cols])
+            terms.append((re_term(r, g, g.codes, cols, M, n), [c.expr for c in cols]))
+        ordered, term_exprs = ordered_terms(terms)
     predictors = [c for c in used if c not in group_cols and c not in _names(spec.response, comp)]
     kept = [c.name for c in x_cols]
     icpt = kept.index("(Intercept)") if "(Intercept)" in kept else None
@@ -212,7 +222,36 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
         predictors=predictors, passes=2 + len(comp.levels), mode=mode,
         by_column={c: m for c, m in prof["missing"].items() if m},
         spec=spec, factor_levels=dict(comp.levels), weight_expr=weight_expr,
-        log_weights=prof.get("w_log") if weight_expr is not None else None)
+        log_weights=prof.get("w_log") if weight_expr is not None else None, products=pr)
+
+
+def _products_parts(spec, t_cols, sums, index, shifts, x_index, exprs, src, complete,
+                    weight_expr, n):
+    """Groups, terms (no rows: lme4's order) and the cross-products of a crossed model
+    (products.py): each term's columns and F = [X y] as maps T of the basis."""
+    d = len(exprs) + 1                                   # [1, basis…, y]
+    random_basis = sorted({index[c.name] for cols in t_cols for c in cols if c.expr is not None})
+    codes, R, w = products.row_codes(src, complete, sums, [exprs[i - 1] for i in random_basis],
+                                     weight_expr, n)
+    groups = products.hierarchy(sums, codes)
+    terms, maps = [], {}
+    for r, cols in zip(spec.random, t_cols):
+        T = np.zeros((d, len(cols)))
+        for k, c in enumerate(cols):
+            T[0 if c.expr is None else index[c.name], k] = 1.0
+            if c.expr is not None:
+                T[0, k] += shifts[c.name]        # the term's columns are not centred
+        t = re_term(r, groups[r.group_name], np.zeros(0, dtype=np.intp), cols,
+                    np.zeros((0, len(cols))), n)
+        terms.append((t, [c.expr for c in cols]))
+        maps[id(t)] = T
+    ordered, term_exprs = ordered_terms(terms)
+    F_map = np.zeros((d, len(x_index) + 1))
+    F_map[x_index, np.arange(len(x_index))] = 1.0
+    F_map[d - 1, -1] = 1.0
+    pr = products.assemble(sums, ordered, [maps[id(t)] for t in ordered], random_basis, F_map,
+                           codes, R, w, n)
+    return groups, ordered, term_exprs, pr
 
 
 def _find_levels(terms: list, comp: Compiler, src, complete) -> None:
@@ -437,15 +476,7 @@ def _groups(keys: pd.DataFrame, spec, given: dict, n: int) -> dict[str, Grouping
         if name in groups:
             continue
         codes, levels = interaction(frame, r.group)
-        if len(levels) < 2:
-            raise GroupingFactorError(
-                f"grouping factor '{name}' in {r.canonical()} has {len(levels)} level"
-                f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
-                f"least two clusters: remove the term, or model '{name}' as a fixed effect")
-        if len(levels) >= n:
-            raise GroupingFactorError(
-                f"grouping factor '{name}' in {r.canonical()} has as many levels ({len(levels)}) "
-                f"as observations ({n}): remove the term or group more coarsely")
+        _check_levels(name, r, levels, n)
         g = GroupingFactor(name=name, codes=codes, levels=levels)
         g.row_codes = codes
         first = _first_rows(codes, len(levels))
@@ -453,6 +484,18 @@ def _groups(keys: pd.DataFrame, spec, given: dict, n: int) -> dict[str, Grouping
         groups[name] = g
     assign_hierarchy(groups)
     return groups
+
+
+def _check_levels(name: str, r, levels: list, n: int) -> None:
+    if len(levels) < 2:
+        raise GroupingFactorError(
+            f"grouping factor '{name}' in {r.canonical()} has {len(levels)} level"
+            f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
+            f"least two clusters: remove the term, or model '{name}' as a fixed effect")
+    if len(levels) >= n:
+        raise GroupingFactorError(
+            f"grouping factor '{name}' in {r.canonical()} has as many levels ({len(levels)}) "
+            f"as observations ({n}): remove the term or group more coarsely")
 
 
 def _first_rows(codes: np.ndarray, nlevels: int) -> np.ndarray:

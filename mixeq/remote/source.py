@@ -28,6 +28,7 @@ from mixeq.remote.errors import SourceError
 SOURCE_NAME = "mixeq_source"
 FILE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt")
 _views = itertools.count()
+BATCH_ROWS = 1_000_000     # rows per Arrow batch of a long result
 
 
 @dataclass
@@ -57,6 +58,35 @@ class Source:
             raise SourceError(f"the query on {self.description} failed: "
                               f"{type(exc).__name__}: {str(exc).splitlines()[0][:400]}") from exc
 
+    def batches(self, expr, rows: int = BATCH_ROWS):
+        """Run an Ibis expression and yield its result as Arrow record batches of about
+        ``rows`` rows: a result as long as the data (a crossed model's level codes,
+        remote/products.py) is read a batch at a time into arrays made for it, never
+        held whole or as pandas."""
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*future.infer_string.*")
+                yield from self._batches(expr, rows)
+        except Exception as exc:
+            if isinstance(exc, SourceError):
+                raise
+            raise SourceError(f"the query on {self.description} failed: "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0][:400]}") from exc
+
+    def _batches(self, expr, rows: int):
+        import ibis
+
+        if self.kind == "duckdb-relation":
+            yield from _reader(self.data.query(SOURCE_NAME, str(ibis.to_sql(expr, dialect="duckdb"))),
+                               rows)
+            return
+        backend = expr._find_backend()
+        if getattr(backend, "name", "") == "duckdb":   # DuckDB's own reader (Ibis's needs an
+            sql = str(ibis.to_sql(expr, dialect="duckdb"))   # API DuckDB 2 renamed)
+            yield from _reader(backend.con.sql(sql), rows)
+            return
+        yield from expr.to_pyarrow_batches(chunk_size=rows)
+
     def _execute(self, expr) -> pd.DataFrame:
         if self.kind == "duckdb-relation":
             import ibis
@@ -64,6 +94,13 @@ class Source:
             sql = ibis.to_sql(expr, dialect="duckdb")
             return self.data.query(SOURCE_NAME, str(sql)).df()
         return expr.to_pandas()
+
+
+def _reader(relation, rows: int):
+    """Record batches of a DuckDB relation (``to_arrow_reader`` in DuckDB 2, earlier
+    ``fetch_arrow_reader``)."""
+    read = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+    yield from read(rows)
 
 
 def is_remote(data) -> bool:

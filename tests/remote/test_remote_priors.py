@@ -31,9 +31,9 @@ def test_weights_column_gives_lme4s_weighted_fit():
     assert abs(unweighted.objective - remote.objective) > 1.0   # the weights did something
 
 
-def test_weights_in_rows_mode():
-    """Crossed factors (Penicillin: a cell per row) bring each row's basis scaled by √w
-    instead of cell sums: still the in-memory weighted fit."""
+def test_weights_in_products_mode():
+    """Crossed factors (Penicillin: a cell per row) bring weighted per-level sums and
+    per-pair sums of w instead of cell sums: still the in-memory weighted fit."""
     raw = pd.read_csv(DATA / "Penicillin.csv")
     raw["w"] = np.resize([1.0, 2.0, 0.5], len(raw))
     path = FOLDER / "penicillin_w.parquet"
@@ -42,7 +42,7 @@ def test_weights_in_rows_mode():
     memory = mixeq.fit(formula, load_dataset("Penicillin").assign(w=raw["w"].to_numpy()),
                        weights="w")
     remote = mixeq.fit(formula, str(path), weights="w")
-    assert remote.optimizer_summary.options["remote"]["mode"] == "rows"
+    assert remote.optimizer_summary.options["remote"]["mode"] == "products"
     assert remote.objective == pytest.approx(memory.objective, rel=1e-9)
 
 

@@ -42,7 +42,7 @@ def test_criterion_equals_the_in_memory_fit(fits):
     ref, memory, remote = fits
     assert remote.objective == pytest.approx(memory.objective, rel=1e-9, abs=0)
     assert remote.nobs == memory.nobs == ref["nobs"]
-    assert remote.optimizer_summary.options["remote"]["mode"] in ("cells", "rows")
+    assert remote.optimizer_summary.options["remote"]["mode"] in ("cells", "products")
 
 
 def test_estimates_are_lme4s(fits):
