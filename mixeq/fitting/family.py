@@ -170,6 +170,7 @@ class Kernel:
         self.name = family.name
         self.binary = None
         self.offset_c = None   # aic = Σ d_i + offset_c when that holds for every μ
+        self.wt2 = 2.0 * np.asarray(wt, dtype=float)
         if self.name == "binomial":
             if np.all((y == 0.0) | (y == 1.0)):
                 self.binary = y > 0.0
@@ -197,6 +198,17 @@ class Kernel:
         if self.name == "poisson":
             return (2.0 * self.wt) * (self.c - special.xlogy(self.y, mu) + mu)
         return self.family.dev_resid(self.y, mu, self.wt)
+
+    def deviance(self, mu) -> float:
+        """Σ d_i (``dev_resid``'s sum; for binomial and Poisson as one dot product with
+        the prior weights, PIRLS's most frequent call)."""
+        if self.binary is not None:
+            return float(self.wt2 @ np.log(np.where(self.binary, mu, 1.0 - mu))) * -1.0
+        if self.name == "binomial":
+            return float(self.wt2 @ (self.c - special.xlogy(self.y, mu) - special.xlogy(self.y1, 1.0 - mu)))
+        if self.name == "poisson":
+            return float(self.wt2 @ (self.c - special.xlogy(self.y, mu) + mu))
+        return float(self.dev_resid(mu).sum())
 
     def aic(self, mu) -> float:
         if self.name == "binomial":

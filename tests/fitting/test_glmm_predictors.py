@@ -10,6 +10,7 @@ import pytest
 
 import mixeq
 from conftest import load_dataset
+from mixeq.fitting.glmm.crossed import ScalarTermsPredictor
 from mixeq.fitting.glmm.predictor import WeightedPredictor, make_predictor
 from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 from mixeq.fitting.theta import ThetaLayout
@@ -18,6 +19,8 @@ MODELS = {
     "one intercept": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp", "binomial"),
     "one slope": ("r10 ~ Days + (0 + Days | Subject)", "sleepstudy", "poisson"),
     "crossed": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks", "poisson"),
+    "crossed covariate": ("TICKS ~ YEAR + (1 | BROOD) + (0 + cHEIGHT | LOCATION) + (1 | YEAR)",
+                          "grouseticks", "poisson"),
     "vector": ("r10 ~ Days + (Days | Subject)", "sleepstudy", "poisson"),
 }
 
@@ -78,14 +81,16 @@ def test_each_kind_solves_the_penalised_system(key, solve_beta):
         _check(pred, model, theta, w, F)
 
 
-def test_the_kind_is_chosen_by_the_terms():
-    assert isinstance(make_predictor(_model("one intercept").X.to_numpy(float), _model("one intercept").terms,
-                                     ThetaLayout.from_terms(_model("one intercept").terms)),
-                      ScalarTermPredictor)
-    for key in ("crossed", "vector"):
-        m = _model(key)
-        assert isinstance(make_predictor(m.X.to_numpy(float), m.terms, ThetaLayout.from_terms(m.terms)),
-                          WeightedPredictor)
+KINDS = {"one intercept": ScalarTermPredictor, "one slope": ScalarTermPredictor,
+         "crossed": ScalarTermsPredictor, "crossed covariate": ScalarTermsPredictor,
+         "vector": WeightedPredictor}
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_the_kind_is_chosen_by_the_terms(key):
+    m = _model(key)
+    pred = make_predictor(m.X.to_numpy(float), m.terms, ThetaLayout.from_terms(m.terms))
+    assert type(pred) is KINDS[key]
 
 
 def test_a_planted_error_is_caught(monkeypatch):
@@ -101,11 +106,48 @@ def test_a_planted_error_is_caught(monkeypatch):
         _check(pred, model, np.array([0.7]), w, z[:, None])
 
 
-def test_conditional_variances_match_between_kinds():
-    model = _model("one intercept")
+@pytest.mark.parametrize("key", ["one intercept", "one slope", "crossed", "crossed covariate"])
+def test_conditional_variances_match_the_blocked_kind(key):
+    model = _model(key)
     layout = ThetaLayout.from_terms(model.terms)
     X = model.X.to_numpy(float)
     w = np.random.default_rng(3).uniform(0.2, 2.0, model.nobs)
-    a = ScalarTermPredictor(X, model.terms, layout).condvar_u(np.array([0.6]), w)[0]
-    b = WeightedPredictor(X, model.terms, layout).condvar_u(np.array([0.6]), w)[0]
-    np.testing.assert_allclose(a, b, rtol=1e-12)
+    theta = 0.3 + 0.2 * np.arange(layout.size)
+    got = make_predictor(X, model.terms, layout).condvar_u(theta, w)
+    want = WeightedPredictor(X, model.terms, layout).condvar_u(theta, w)
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+@pytest.mark.parametrize("key", ["crossed", "crossed covariate"])
+def test_the_dense_cross_update_solves_it_too(key, monkeypatch):
+    """The crossed kind's two ways of forming C diag(g) Cᵀ (pairs of non-zeros, taken
+    by these sparse designs, and the dense product of fully crossed ones) agree."""
+    from mixeq.fitting.glmm import crossed
+
+    model = _model(key)
+    layout = ThetaLayout.from_terms(model.terms)
+    X = model.X.to_numpy(float)
+    assert isinstance(make_predictor(X, model.terms, layout).cross, crossed.PairUpdate)
+    monkeypatch.setattr(crossed.PairUpdate, "of", classmethod(lambda cls, *a: None))
+    pred = make_predictor(X, model.terms, layout)
+    assert isinstance(pred.cross, crossed.DenseUpdate)
+    rng = np.random.default_rng(11)
+    theta = 0.2 + rng.uniform(0, 1, layout.size)
+    w, z = rng.uniform(0.2, 2, model.nobs), rng.normal(size=model.nobs)
+    _check(pred, model, theta, w, np.column_stack([X, z]))
+    _check(pred, model, theta, w, z[:, None])
+
+
+@pytest.mark.parametrize("family,y", [("binomial", [0, 1, 1, 0, 1]), ("binomial", [0.2, 0.5, 1, 0, 0.75]),
+                                      ("poisson", [0, 3, 1, 7, 2]), ("gaussian", [0.3, -1, 2, 0, 1])])
+def test_the_kernels_deviance_is_the_sum_of_its_residuals(family, y):
+    from mixeq.fitting.family import get_family
+
+    fam = get_family(family)
+    y = np.asarray(y, dtype=float)
+    wt = np.array([1.0, 2.0, 4.0, 1.0, 3.0])
+    k = fam.kernel(y, np.where(y % 1 > 0, 4.0, 1.0), wt)
+    mu = np.array([0.3, 0.6, 0.9, 0.2, 0.5]) * (5.0 if family == "poisson" else 1.0)
+    assert k.deviance(mu) == pytest.approx(float(fam.dev_resid(y, mu, wt).sum()), rel=1e-12)

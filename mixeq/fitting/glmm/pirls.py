@@ -41,7 +41,7 @@ class Mode:
 
     @property
     def ussq(self) -> float:
-        return float(sum(np.sum(v * v) for v in self.u))
+        return _ussq(self.u)
 
 
 class PirlsFailed(Exception):
@@ -56,12 +56,20 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
     solve_beta = beta is None
     fixed = resp.offset if solve_beta else resp.offset + X @ beta
     eta = eta0
-    mu = resp.mu(eta)
+    mu, w, zres = resp.start(eta0)           # the same at every evaluation from one η₀
+    if solve_beta:
+        F = np.empty((X.shape[0], X.shape[1] + 1))
+        F[:, :-1] = X
+        z = F[:, -1]
+    else:
+        F = np.empty((X.shape[0], 1))
+        z = F[:, 0]
     old_pdev, prev = np.inf, None
     for it in range(1, MAXIT + 1):
-        w, zres = resp.working(eta, mu)
-        z = eta - fixed + zres
-        F = np.column_stack([X, z]) if solve_beta else z[:, None]
+        if it > 1:
+            w, zres = resp.working(eta, mu)
+        np.subtract(eta, fixed, out=z)
+        z += zres
         sol = pred.solve(theta, w, F)
         if sol is None:
             raise PirlsFailed("the penalised system is not positive definite")
@@ -95,8 +103,16 @@ def _evaluate(pred, resp, theta, fixed, point, solve_beta):
     if solve_beta:
         eta = eta + pred.X @ beta
     mu = resp.mu(eta)
-    pdev = float(resp.dev_resid(mu).sum()) + float(sum(np.sum(v * v) for v in u))
-    return eta, mu, pdev
+    return eta, mu, resp.deviance(mu) + _ussq(u)
+
+
+def _ussq(u: list) -> float:
+    """‖u‖² over the terms' modes."""
+    total = 0.0
+    for v in u:
+        v = v.ravel()
+        total += float(v @ v)
+    return total
 
 
 def laplace(mode: Mode, resp: GlmResponse) -> float:

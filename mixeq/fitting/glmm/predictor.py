@@ -36,12 +36,18 @@ class Solution:
 
 def make_predictor(X: np.ndarray, terms, layout):
     """The predictor kind for these terms, chosen once per model: one scalar term
-    → ``ScalarTermPredictor`` (closed form per level, scalar.py); anything else →
-    ``WeightedPredictor`` (the blocked factor)."""
+    → ``ScalarTermPredictor`` (closed form per level, scalar.py); several scalar
+    terms with few later columns → ``ScalarTermsPredictor`` (a diagonal first block
+    and one dense later block, crossed.py); anything else → ``WeightedPredictor``
+    (the blocked factor)."""
+    from mixeq.fitting.glmm import crossed
+
     if len(terms) == 1 and terms[0].ncols == 1:
         from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
         return ScalarTermPredictor(X, terms, layout)
+    if crossed.fits(terms):
+        return crossed.ScalarTermsPredictor(X, terms, layout)
     return WeightedPredictor(X, terms, layout)
 
 

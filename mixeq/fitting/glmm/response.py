@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mixeq.fitting.family import Family, check_response
+from mixeq.fitting.family import Family, Kernel, check_response
 
 
 @dataclass
@@ -47,6 +47,21 @@ class GlmResponse:
 
     def __post_init__(self):
         self.kernel = self.family.kernel(self.y, self.n, self.wt)
+        self._start = None
+
+    def start(self, eta0: np.ndarray):
+        """(μ, W, working residuals) at η₀, kept for the last η₀ given: every
+        evaluation of a stage's criterion starts PIRLS from the same η₀."""
+        if self._start is None or self._start[0] is not eta0:
+            mu = self.mu(eta0)
+            self._start = (eta0, mu, *self.working(eta0, mu))
+        return self._start[1:]
+
+    def deviance(self, mu: np.ndarray) -> float:
+        """Σ d_i at μ (a family's kernel sums in one dot product; another kernel, such
+        as a remote design's cells, by its ``dev_resid``)."""
+        k = self.kernel
+        return k.deviance(mu) if isinstance(k, Kernel) else float(k.dev_resid(mu).sum())
 
     def dev_resid(self, mu: np.ndarray) -> np.ndarray:
         return self.kernel.dev_resid(mu)
