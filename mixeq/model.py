@@ -3,7 +3,7 @@ of mixeq (fitting, equations)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,25 @@ class Cluster:
     y: pd.Series
     X: pd.DataFrame
     Z: pd.DataFrame
+
+
+def _parse(formula, transforms) -> ModelSpec:
+    """The spec of a formula: parsed once per text and set of function names (a
+    ModelSpec holds no data and is frozen, so fits of one formula share it)."""
+    from mixeq.design.context import transform_names
+    from mixeq.spec.parser import parse
+
+    names = transform_names(transforms)
+    if names is None or not isinstance(formula, str):
+        return parse(formula, transforms)
+    return _parsed(formula, names)
+
+
+@lru_cache(maxsize=512)
+def _parsed(formula: str, names: tuple) -> ModelSpec:
+    from mixeq.spec.parser import parse
+
+    return parse(formula, names)
 
 
 def _warn_if_binary(model) -> None:
@@ -53,10 +72,9 @@ class Model:
         from mixeq.fitting.family import get_family
         from mixeq.design.frame import as_frame
         from mixeq.fitting.prior import model_priors, prior_vector
-        from mixeq.spec.parser import parse
 
         self.spec: ModelSpec = (formula if isinstance(formula, ModelSpec)
-                                else parse(formula, transforms))
+                                else _parse(formula, transforms))
         self.formula: str = self.spec.formula or self.spec.canonical()
         self.family = get_family(family, link)
         # the names the equations write for weights= and offset= (a vector: w, offset)

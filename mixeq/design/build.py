@@ -1,7 +1,9 @@
 """spec + data → Design (lme4's ``lFormula``: model frame, X, random-effects terms)."""
 from __future__ import annotations
 
-from mixeq.design.context import evaluation_context
+from functools import lru_cache
+
+from mixeq.design.context import evaluation_context, transform_names
 from mixeq.design.fixed import fixed_matrix
 from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.grouping import assign_hierarchy, grouping_factor
@@ -25,7 +27,7 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
     proportion responses (see response.py). A missing value in a column an offset
     reads is an error, not a dropped row (the exposure of that row is unknown).
     """
-    check_formula(spec.canonical(), transforms)
+    _check(spec.canonical(), transforms)
     context = evaluation_context(transforms)
     data = as_frame(data)
     used = check_columns(spec, data, transforms)
@@ -57,6 +59,22 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
         dropped_columns=dropped_cols, x_model_spec=x_spec, offset=offset, context=context,
         trials=trials,
     )
+
+
+def _check(formula: str, transforms) -> None:
+    """check_formula, once per formula text and set of function names (it raises on a
+    bad formula every time: errors are not cached)."""
+    names = transform_names(transforms)
+    if names is None:
+        check_formula(formula, transforms)
+    else:
+        _checked(formula, names)
+
+
+@lru_cache(maxsize=512)
+def _checked(formula: str, names: tuple) -> bool:
+    check_formula(formula, names)
+    return True
 
 
 def _check_offset_columns(spec: ModelSpec, data, transforms) -> None:

@@ -68,3 +68,21 @@ def check_transforms(transforms) -> dict:
 def evaluation_context(transforms=None) -> dict:
     """A fresh mapping of every function a checked formula may call."""
     return {**_BASE, **check_transforms(transforms)}
+
+
+def transform_names(transforms) -> tuple | None:
+    """The names of the caller's ``transforms`` as a key for the caches of
+    data-free work on formula text (parse, check, the variables used): a formula's
+    meaning depends on which names are functions, not on what they compute.
+    ``None`` when the argument cannot be such a key (it is then checked uncached)."""
+    if transforms is None:
+        return ()
+    if not hasattr(transforms, "keys"):
+        return None
+    try:
+        names = tuple(transforms.keys())
+        hash(names)
+    except TypeError:
+        return None
+    return names
+

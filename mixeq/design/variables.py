@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 import pandas as pd
 
+from mixeq.design.context import transform_names
 from mixeq.errors import UnknownColumnError
 from mixeq.spec.check import expression_columns
 from mixeq.spec.types import ModelSpec
@@ -14,7 +16,19 @@ def formula_variables(rhs: str, columns=None, transforms=None) -> list[str]:
     """Columns an expression reads: every name that is not a function of the
     formula vocabulary (:func:`mixeq.spec.check.expression_columns`, the one
     definition of the variables a formula uses)."""
-    return expression_columns(rhs, transforms) if rhs.strip() else []
+    if not rhs.strip():
+        return []
+    names = transform_names(transforms)
+    if names is None:
+        return expression_columns(rhs, transforms)
+    return list(_columns_of(rhs, names))
+
+
+@lru_cache(maxsize=1024)
+def _columns_of(rhs: str, names: tuple) -> tuple[str, ...]:
+    """expression_columns once per text and set of function names (a model built
+    again from the same formula reads its variables without tokenising again)."""
+    return tuple(expression_columns(rhs, names))
 
 
 def used_variables(spec: ModelSpec, data: pd.DataFrame | None = None,
