@@ -74,17 +74,16 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
     values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix",
                                        context)
-    X = pd.DataFrame(values, index=data.index, columns=names)
-    keep = independent_columns(X.to_numpy())
-    dropped = [c for c, k in zip(X.columns, keep) if not k]
+    keep = independent_columns(values)
+    dropped = [c for c, k in zip(names, keep) if not k]
     if dropped:
         warnings.warn(
             f"fixed-effect model matrix is rank deficient so dropping {len(dropped)} "
             f"column{'s' if len(dropped) > 1 else ''}: {', '.join(dropped)} (aliased with "
             "earlier columns; remove the redundant term to silence this)",
             MixeqWarning, stacklevel=4)
-        X = X.loc[:, keep]
-    return X, spec, dropped
+        values, names = values[:, keep], [c for c, k in zip(names, keep) if k]
+    return pd.DataFrame(values, index=data.index, columns=names), spec, dropped
 
 
 CHUNK_ROWS = 262_144   # rows per QR block: a few MB of work, whatever n is

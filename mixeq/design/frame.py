@@ -111,8 +111,9 @@ def prepare_columns(frame: pd.DataFrame, used: dict[str, list[str]]) -> pd.DataF
         if name not in frame.columns:
             continue
         dtype = dtypes[frame.columns.get_loc(name)]  # (get_indexer costs ~180 µs)
-        if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
-            continue  # plain numbers: the fast path
+        if isinstance(dtype, np.dtype) and dtype.kind in "iuf" \
+                or isinstance(dtype, pd.CategoricalDtype):
+            continue  # plain numbers and factors: used as they are (column_as)
         col = frame[name]
         new = column_as(col, roles[name], name)
         if new is not col:

@@ -15,9 +15,8 @@ def factor_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
     distinct values (numbers numerically). Unused levels are dropped.
     """
     if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = np.asarray(col.cat.codes, dtype=np.int64)
-        categories = col.cat.categories
-        return _drop_unused(codes, [str(v) for v in categories])
+        cat = col.array   # the Categorical itself: .cat.codes would build a Series
+        return _drop_unused(cat.codes.astype(np.int64), _labels(cat.categories))
     values = col.to_numpy()
     if values.dtype.kind in "iu":  # integers: numpy's sort is R's numeric order
         # pandas' hash factorize, then the distinct values sorted: np.unique's codes
@@ -26,6 +25,14 @@ def factor_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
         return codes.astype(np.int64, copy=False), [str(v) for v in uniques]
     cat = pd.Categorical(col, categories=_sorted_unique(col))
     return np.asarray(cat.codes, dtype=np.int64), [str(v) for v in cat.categories]
+
+
+def _labels(categories: pd.Index) -> list[str]:
+    """Category labels as text; text categories as they are (iterating pandas' Arrow
+    strings one by one cost 0.2 ms for VerbAgg's 316 ids)."""
+    if isinstance(categories.dtype, pd.StringDtype):
+        return categories.to_numpy(dtype=object).tolist()
+    return [str(v) for v in categories]
 
 
 def _drop_unused(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:

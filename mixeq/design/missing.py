@@ -16,7 +16,7 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 def _missing(col: pd.Series) -> np.ndarray:
     """Missing values of one column, without pandas' generic (slow) isna."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return np.asarray(col.cat.codes) < 0
+        return col.array.codes < 0   # the Categorical's own codes (.cat.codes makes a Series)
     values = col.to_numpy()
     if values.dtype.kind == "f":
         return np.isnan(values)
@@ -45,12 +45,17 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
     Warns with the count (and the columns responsible) when rows are dropped,
     as lme4's ``na.action = na.omit`` does silently — we say it.
     """
-    missing = np.column_stack([_missing(data[c]) for c in columns])
-    bad = missing.any(axis=1)
-    dropped = int(bad.sum())
+    bad = np.zeros(len(data), dtype=bool)
+    by_column = {}
+    for c in columns:
+        missing = _missing(data[c])
+        n = int(np.count_nonzero(missing))
+        if n:
+            by_column[c] = n
+            bad |= missing
+    dropped = int(np.count_nonzero(bad)) if by_column else 0
     if not dropped:
         return Complete(_snapshot(data, columns), 0, [], {})
-    by_column = {c: int(n) for c, n in zip(columns, missing.sum(axis=0)) if n}
     used = data[columns]
     kept = used.loc[~bad]
     detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())
