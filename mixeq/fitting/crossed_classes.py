@@ -40,6 +40,7 @@ MAX_CHUNK_ENTRIES = 16_000_000     # levels × qR entries of one dense chunk giv
 BATCH_BYTES = 128_000_000          # class matrices held at once on their way into QᵀS
 PROJECTION_TOL = 1e-14             # relative residual of g's projection allowed at any θ
 EXACT_FLOAT32 = 2.0 ** 24          # integers below this are exact in float32
+CHUNK_BLOCKS = 2_000_000           # blocks per chunk of the class sums of Z₁ᵀF
 
 
 @dataclass
@@ -138,20 +139,27 @@ def _chunked(W: np.ndarray, S: np.ndarray, out: np.ndarray | None = None) -> np.
 
 
 def _by_class(v, rows, levels, inv, n1: int, qR: int) -> sp.csr_matrix:
-    """A's transpose (levels × qR) with its levels ordered by class."""
-    At = sp.csr_matrix((v, (levels, rows)), shape=(n1, qR))
-    return At[np.argsort(inv, kind="stable")]
+    """A's transpose (levels × qR) with its levels ordered by class: each level's
+    row placed at its class-ordered position as the matrix is built (one CSR of the
+    19M blocks, not a CSR and its row-permuted copy)."""
+    small = np.int32 if max(n1, qR) < 2 ** 31 else np.intp
+    position = np.empty(n1, dtype=small)
+    position[np.argsort(inv, kind="stable")] = np.arange(n1, dtype=small)
+    return sp.csr_matrix((v, (position[levels], rows)), shape=(n1, qR))
 
 
 def _class_f_products(v, rows, levels, inv, C: int, qR: int, AF1: np.ndarray) -> np.ndarray:
-    """(C, f·qR): for each class, Σ_{l in c} A_l (Z₁ᵀF)_l, in A_FR's (f, qR) order."""
+    """(C, f·qR): for each class, Σ_{l in c} A_l (Z₁ᵀF)_l, in A_FR's (f, qR) order,
+    summed a chunk of ``CHUNK_BLOCKS`` blocks at a time (few temporaries of nb)."""
     f = AF1.shape[1]
-    out = np.empty((C, f * qR))
-    key = inv[levels].astype(np.int64) * qR + rows
-    for j in range(f):
-        out[:, j * qR:(j + 1) * qR] = np.bincount(
-            key, weights=v * AF1[levels, j], minlength=C * qR).reshape(C, qR)
-    return out
+    out = np.zeros((f, C * qR))
+    for s in range(0, v.size, CHUNK_BLOCKS):
+        lv = levels[s:s + CHUNK_BLOCKS]
+        key = inv[lv].astype(np.int64) * qR + rows[s:s + CHUNK_BLOCKS]
+        vv = v[s:s + CHUNK_BLOCKS]
+        for j in range(f):
+            out[j] += np.bincount(key, weights=vv * AF1[lv, j], minlength=C * qR)
+    return out.reshape(f, C, qR).transpose(1, 0, 2).reshape(C, f * qR)
 
 
 def _projection(classes: np.ndarray) -> np.ndarray | None:

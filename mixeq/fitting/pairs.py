@@ -20,16 +20,56 @@ MAX_PAIR_ENTRIES = 40_000_000
 
 @dataclass
 class CrossBlocks:
-    """Z_Rᵀ Z_1 by blocks, with W's sparse pattern and the pair operator."""
+    """Z_Rᵀ Z_1 by blocks, with W's sparse pattern and the pair operator.
+
+    For a scalar first term the pattern arrays (``W``, ``perm``, ``A``: 0.9 GB for the
+    19,000,000 pairs of 100,000 × 2,000 crossed levels) are built when first read
+    (for the level-class kind, by ``blocks`` after the search: crossed_classes.py
+    reads only rows, levels and values), so the class matrices are formed beside
+    the blocks alone."""
 
     rows: np.ndarray       # (nb,) row of Z_Rᵀ of each block
     levels: np.ndarray     # (nb,) level of term 1 of each block
     values: np.ndarray     # (nb, k1)
-    W: sp.csr_matrix       # qR × q1 pattern of W; data refreshed per θ
-    perm: np.ndarray       # W.data = (block values).ravel()[perm]
     P: sp.csr_matrix | None  # pair operator (None: too many pairs, use W Wᵀ)
     targets: np.ndarray    # flat positions (r·qR + s, r ≥ s) that P's rows fill
-    A: sp.csr_matrix       # Z_Rᵀ Z_1 itself, in W's pattern
+    shape: tuple = (0, 0)  # (qR, q1)
+    _W: sp.csr_matrix | None = None   # qR × q1 pattern of W; data refreshed per θ
+    _perm: np.ndarray | None = None   # W.data = (block values).ravel()[perm]
+    _A: sp.csr_matrix | None = None   # Z_Rᵀ Z_1 itself, in W's pattern
+
+    @property
+    def W(self) -> sp.csr_matrix:
+        if self._W is None:
+            self._scalar_pattern()
+        return self._W
+
+    @property
+    def perm(self) -> np.ndarray:
+        if self._perm is None:
+            self._scalar_pattern()
+        return self._perm
+
+    @property
+    def A(self) -> sp.csr_matrix:
+        if self._A is None:
+            W = self.W
+            self._A = sp.csr_matrix((self.values.ravel()[self.perm], W.indices, W.indptr),
+                                    shape=W.shape)
+        return self._A
+
+    def _scalar_pattern(self) -> None:
+        """W's CSR pattern for blocks in canonical CSC order (by level, then row): the
+        transpose's order, in linear time (no sort of 19M keys)."""
+        qR, n1 = self.shape
+        nb = self.rows.size
+        small = np.int32 if max(nb, n1, qR) < 2 ** 31 else np.intp
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.levels, minlength=n1))])
+        W = sp.csc_matrix((np.arange(1, nb + 1, dtype=float), self.rows, indptr),
+                          shape=(qR, n1)).tocsr()
+        self._perm = (W.data - 1).astype(small)
+        W.data = np.zeros(nb)
+        self._W = W
 
 
 def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
@@ -58,27 +98,23 @@ def cross_blocks(AR1: sp.spmatrix, n1: int, k1: int) -> CrossBlocks:
     A.data = values.ravel()[perm]
 
     P, targets = _pair_operator(rows, levels, values, n1, k1, qR)
-    return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
+    return CrossBlocks(rows, levels, values, P, targets, (qR, n1 * k1), W, perm, A)
 
 
 def _scalar_cross_blocks(AR1: sp.spmatrix, n1: int, qR: int) -> CrossBlocks:
     """``cross_blocks`` for a scalar first term: a block is one entry, and the blocks
     in their order (by level, then row) are the entries of Z_RᵀZ₁ in canonical CSC
-    order; W's CSR order is its transpose's (linear time, no sort of 19M keys)."""
+    order. ``values`` is the CSC's data itself when it is float64 (no copy), and W's
+    pattern is built when first read (CrossBlocks)."""
     csc = AR1.tocsc()
     csc.sum_duplicates()          # sorted, summed (no-op for a product or scalar_products)
     nb = csc.nnz
     small = np.int32 if max(nb, n1, qR) < 2 ** 31 else np.intp    # 19M blocks: 4 bytes each
     rows = csc.indices.astype(small, copy=False)
     levels = np.repeat(np.arange(n1, dtype=small), np.diff(csc.indptr))
-    values = csc.data.reshape(-1, 1).astype(float)
-    W = sp.csc_matrix((np.arange(1, nb + 1, dtype=float), csc.indices, csc.indptr),
-                      shape=(qR, n1)).tocsr()
-    perm = (W.data - 1).astype(small)
-    W.data = np.zeros(nb)
-    A = sp.csr_matrix((values.ravel()[perm], W.indices, W.indptr), shape=W.shape)  # W's pattern
+    values = np.asarray(csc.data, dtype=float).reshape(-1, 1)
     P, targets = _pair_operator(rows, levels, values, n1, 1, qR)
-    return CrossBlocks(rows, levels, values, W, perm, P, targets, A)
+    return CrossBlocks(rows, levels, values, P, targets, (qR, n1))
 
 
 def scalar_products(rest, t1, F: np.ndarray):
@@ -114,13 +150,14 @@ def scalar_products(rest, t1, F: np.ndarray):
 def _pair_operator(rows, levels, values, n1, k1, qR):
     nb = len(rows)
     counts = np.bincount(levels, minlength=n1)
-    first = np.cumsum(counts) - counts
     # block b pairs with the blocks of its level up to and including itself
-    # (blocks are sorted by level, then row, so those have row ≤ its row)
-    npairs = np.arange(nb) - first[levels] + 1
-    total = int(npairs.sum())
+    # (blocks are sorted by level, then row, so those have row ≤ its row):
+    # c(c + 1)/2 pairs for a level of c blocks, counted before any array of nb
+    total = int((counts.astype(np.int64) * (counts + 1) // 2).sum())
     if total * k1 * k1 > MAX_PAIR_ENTRIES:
         return None, np.zeros(0, dtype=np.intp)
+    first = np.cumsum(counts) - counts
+    npairs = np.arange(nb) - first[levels] + 1
     start = np.cumsum(npairs) - npairs
     lev = np.repeat(levels, npairs)
     b2 = np.arange(total) - np.repeat(start - first[levels], npairs)

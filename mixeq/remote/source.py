@@ -148,6 +148,10 @@ def _open_path(src: Source, path: str) -> None:
                           "'data/*.parquet' are allowed)")
     con = ibis.duckdb.connect()
     con.raw_sql("SET enable_progress_bar = false")   # DuckDB's bar would write to the terminal
+    # DuckDB's allocator keeps what a query freed (~350 MB after the crossed benchmark's
+    # queries) unless told to flush it: the fit that follows needs that memory
+    con.raw_sql("SET allocator_flush_threshold = '0MB'")
+    con.raw_sql("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
     low = path.lower()
     try:
         if low.endswith((".parquet", ".pq")) or not low.endswith((".csv", ".tsv", ".txt")):
