@@ -8,8 +8,8 @@
 3. ``cell_grams``: per cell of the interaction of all grouping variables (one
    GROUP BY), the count and the sums of products of every pair of basis columns
    [1, shifted columns, shifted response]; with ``keys`` one factor's columns, the
-   same per level of that factor (crossed factors, products.py).
-4. ``cell_rows``: each row's basis columns (the same information without grouping).
+   same per level of that factor (crossed factors, products.py, which also reads
+   the rows' level codes in Arrow batches: ``Source.batches``).
 
 Missing values never reach the sums: every query after ``profile`` runs on the
 rows where no variable the model uses is missing (and, for factors given with
@@ -115,19 +115,3 @@ def cell_grams(src, complete, keys: list[str], basis: list, weight=None
 def _upper(d: int) -> list[tuple[int, int]]:
     """Pairs i ≤ j of the Gram's upper triangle, without (0, 0) (the count)."""
     return [(i, j) for i in range(d) for j in range(i, d) if j > 0]
-
-
-def cell_rows(src, complete, keys: list[str], basis: list, weight=None
-              ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Each complete row's key values and basis columns [1, basis…] (rows × d),
-    scaled by √w when prior weights are given (weighted least squares)."""
-    t = src.table.filter(complete)
-    names = [f"b_{i}" for i in range(len(basis))]
-    cols = dict(zip(names, basis))
-    if weight is not None:
-        cols["w_"] = weight
-    out = src.execute(t.select(*keys, **cols))
-    B = np.column_stack([np.ones(len(out))] + [out[n].to_numpy(dtype=float) for n in names])
-    if weight is not None:
-        B *= np.sqrt(out["w_"].to_numpy(dtype=float))[:, None]
-    return out[keys], B

@@ -11,8 +11,8 @@ rows — pseudo-rows (pseudo.py) would be as many as the rows. What the fitter n
    basis, so a term's Σ m mᵀ and Σ m Fᵀ per level are Tᵀ G_l T, and FᵀF is TᵀGT of
    their sum over the levels of any one factor;
 2. the level codes of every row (one query, read as Arrow batches into int32
-   arrays: ``aggregate.row_keys``) and, where a term has columns besides its
-   intercept, those columns; from them, for each pair of factors, the per-pair sums
+   arrays: ``row_codes``) and, where a term has columns besides its intercept,
+   those columns; from them, for each pair of factors, the per-pair sums
    Σ r_i r_j of the terms' basis [1, r…] as sparse matrices (pair counts for
    intercepts: Z_bᵀZ_a of ``(1 | a) + (1 | b)``, 2,000 × 100,000 with one entry per
    pair that occurs). Grouping 20,000,000 rows by pair in the engine costs a hash
