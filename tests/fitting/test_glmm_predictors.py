@@ -151,3 +151,16 @@ def test_the_kernels_deviance_is_the_sum_of_its_residuals(family, y):
     k = fam.kernel(y, np.where(y % 1 > 0, 4.0, 1.0), wt)
     mu = np.array([0.3, 0.6, 0.9, 0.2, 0.5]) * (5.0 if family == "poisson" else 1.0)
     assert k.deviance(mu) == pytest.approx(float(fam.dev_resid(y, mu, wt).sum()), rel=1e-12)
+
+
+def test_binomial_residuals_on_the_boundary_take_0_log_0_as_0():
+    """μ exactly 0 or 1 (not made by the clamped links, but given by a caller): the
+    plain-log path falls back to xlogy, as R's y_log_y."""
+    from mixeq.fitting.family import get_family
+
+    fam = get_family("binomial")
+    y, wt = np.array([0.0, 1.0, 0.5]), np.ones(3)
+    k = fam.kernel(y, np.array([1.0, 1.0, 2.0]), wt)
+    mu = np.array([0.0, 1.0, 0.5])
+    assert np.all(np.isfinite(k.dev_resid(mu)))
+    assert k.deviance(mu) == pytest.approx(float(fam.dev_resid(y, mu, wt).sum()), abs=1e-12)

@@ -20,15 +20,14 @@ or as a dense product (fully crossed designs: VerbAgg's subjects meet every item
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.linalg.lapack import dpotrf, dtrtrs
 
 from mixeq.fitting.glmm.predictor import Solution
+from mixeq.fitting.glmm.scalar import LevelSums
 
 MAX_REST = 1500          # later columns in the dense block (else: the blocked predictor)
 MAX_CROSS = 4_000_000    # entries of a dense C = Z_RᵀWZ₁
 MAX_PAIRS = 5_000_000    # pairs of C's non-zeros kept for the sparse update
-DENSE_Z = 250_000        # Zᵀ kept dense up to this many entries
 
 
 def fits(terms) -> bool:
@@ -50,7 +49,7 @@ class PairUpdate:
 
     def __init__(self, nz_r, nz_l, pairs, qR, q1):
         self.nz_r, self.nz_l, self.qR, self.q1 = nz_r, nz_l, qR, q1
-        self.r, self.c, self.left, self.right, self.level = pairs
+        self.r, self.c, self.left, self.right = pairs
 
     @classmethod
     def of(cls, keys: np.ndarray, qR: int, q1: int):
@@ -69,24 +68,27 @@ class PairUpdate:
         cnt = np.maximum(counts[col], 1)
         i, j = order[starts[col] + k // cnt], order[starts[col] + k % cnt]
         keep = nz_r[i] >= nz_r[j]                    # the lower triangle of M
-        i, j, col = i[keep], j[keep], col[keep]
-        return cls(nz_r, nz_l, (nz_r[i], nz_r[j], i, j, col), qR, q1)
+        i, j = i[keep], j[keep]
+        return cls(nz_r, nz_l, (nz_r[i], nz_r[j], i, j), qR, q1)
 
     def values(self, cv):
         return cv
 
-    def schur_terms(self, cv, g):
-        """−C diag(g) Cᵀ at M's lower-triangle positions (self.r, self.c)."""
-        return -(cv[self.left] * cv[self.right] * g[self.level])
+    def scaled(self, cv, g):
+        """C diag(g) in C's kind."""
+        return cv * g[self.nz_l]
 
-    def times_g(self, cv, g, B1):
-        """C diag(g) B₁ (qR × f)."""
+    def schur_terms(self, cv, cg):
+        """−C diag(g) Cᵀ at M's lower-triangle positions (self.r, self.c)."""
+        return -(cg[self.left] * cv[self.right])
+
+    def times(self, cg, B1):
+        """C diag(g) B₁ (qR × f) from cg = C diag(g)."""
         f = B1.shape[1]
-        gv = cv * g[self.nz_l]
         if f == 1:
-            return np.bincount(self.nz_r, gv * B1[self.nz_l, 0], self.qR)[:, None]
+            return np.bincount(self.nz_r, cg * B1[self.nz_l, 0], self.qR)[:, None]
         keys = (self.nz_r[:, None] * f + np.arange(f)).ravel()
-        return np.bincount(keys, (gv[:, None] * B1[self.nz_l]).ravel(), self.qR * f).reshape(-1, f)
+        return np.bincount(keys, (cg[:, None] * B1[self.nz_l]).ravel(), self.qR * f).reshape(-1, f)
 
     def t_times(self, cv, v):
         """Cᵀ v (q₁)."""
@@ -106,11 +108,14 @@ class DenseUpdate:
         C[self.flat] = cv
         return C.reshape(self.qR, self.q1)
 
-    def schur_terms(self, C, g):
-        return -((C * g) @ C.T)[self.r, self.c]
+    def scaled(self, C, g):
+        return C * g
 
-    def times_g(self, C, g, B1):
-        return (C * g) @ B1
+    def schur_terms(self, C, cg):
+        return -(cg @ C.T)[self.r, self.c]
+
+    def times(self, cg, B1):
+        return cg @ B1
 
     def t_times(self, C, v):
         return C.T @ v
@@ -153,9 +158,9 @@ class ScalarTermsPredictor:
         nz_r, nz_l = np.divmod(nz, q1)
         self.cross = PairUpdate.of(nz, qR, q1) or DenseUpdate(nz_r, nz_l, qR, q1)
         self.col_term = np.repeat(np.arange(len(rest)), [t.q for t in rest])
+        self.splits = np.cumsum([t.q for t in rest])[:-1]          # u_R into the later terms
         self.col_theta = np.asarray(self.theta_index[1:])[self.col_term]
-        Zt = sp.hstack([t.Z() for t in self.terms], format="csr").T.tocsr()   # (q, n)
-        self.Zt = Zt.toarray() if Zt.shape[0] * self.n <= DENSE_Z else Zt
+        self.sums = [LevelSums(c, t.q) for c, t in zip(self.codes, self.terms)]
         self._at = {}
         self._ones = np.ones(qR)
 
@@ -171,7 +176,7 @@ class ScalarTermsPredictor:
 
     def products(self, w: np.ndarray, F: np.ndarray):
         """a (q₁), Z_RᵀWZ_R's lower-triangle values (per row and pair), C's values
-        (non-zeros, or dense), ZᵀWF (q × f) and FᵀWF."""
+        (non-zeros, or dense), ZᵀWF per term (levels × f) and FᵀWF."""
         a = np.bincount(self.codes[0], w if self.m1sq is None else w * self.m1sq, self.q1)
         reps = self.rr_val.size // self.n
         wrr = (np.tile(w, reps) if reps > 1 else w) * self.rr_val
@@ -179,7 +184,8 @@ class ScalarTermsPredictor:
         cv = np.bincount(self.c_index, (np.tile(w, nrest) if nrest > 1 else w) * self.c_val,
                          self.nnz)
         wF = F * w[:, None]
-        return a, wrr, self.cross.values(cv), self.Zt @ wF, F.T @ wF
+        B = [sums(wF if m is None else wF * m[:, None]) for sums, m in zip(self.sums, self.cols)]
+        return a, wrr, self.cross.values(cv), B, F.T @ wF
 
     def _schur(self, theta, w, F):
         """(s, d, C, Z₁ᵀWF, the filled (qR + f)² buffer's lower triangle)."""
@@ -191,7 +197,8 @@ class ScalarTermsPredictor:
         d = theta[self.col_theta]
         lamR = theta[self.theta_index[1:]]
         at, D = self._positions(f)
-        upd = self.cross.schur_terms(C, g)
+        cg = self.cross.scaled(C, g)
+        upd = self.cross.schur_terms(C, cg)
         if self.rr_pair.shape[0] == 1:               # one later term: Λ_R = λ I
             lam2 = lamR[0] * lamR[0]
             rr_vals, upd = wrr * lam2, upd * lam2
@@ -200,8 +207,9 @@ class ScalarTermsPredictor:
             rr_vals = wrr * np.repeat(scale, self.n)
             upd = upd * (d[self.cross.r] * d[self.cross.c])
         K = np.bincount(at, np.concatenate([rr_vals, upd, self._ones]), D * D).reshape(D, D)
-        B1, BR = B[:q1], B[q1:]
-        K[qR:, :qR] = ((BR - self.cross.times_g(C, g, B1)) * d[:, None]).T
+        B1 = B[0]
+        BR = B[1] if len(B) == 2 else np.concatenate(B[1:])
+        K[qR:, :qR] = ((BR - self.cross.times(cg, B1)) * d[:, None]).T
         K[qR:, qR:] = FF - B1.T @ (g[:, None] * B1)
         return s1, d, C, B1, K
 
@@ -226,11 +234,7 @@ class ScalarTermsPredictor:
             cR, c1 = L[qR, :qR], B1[:, 0] * t1
         uR = dtrtrs(L[:qR, :qR], cR, lower=1, trans=1)[0]
         u1 = (c1 - t1 * self.cross.t_times(C, d * uR)) / s1       # L₁₁ u₁ = c₁ − L_R1ᵀ u_R
-        u = [u1[:, None]]
-        start = 0
-        for t in self.terms[1:]:
-            u.append(uR[start:start + t.q, None])
-            start += t.q
+        u = [u1[:, None], *np.split(uR[:, None], self.splits)]
         return Solution(u, beta, ld, rx, np.sqrt(s1).reshape(-1, 1, 1))
 
     def lambdas(self, theta: np.ndarray) -> list:

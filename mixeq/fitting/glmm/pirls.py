@@ -12,6 +12,7 @@ log|L|² + ‖u‖² + aic(μ) (lme4's ``glmResp::Laplace``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import pi, sqrt
 
 import numpy as np
@@ -121,14 +122,19 @@ def laplace(mode: Mode, resp: GlmResponse) -> float:
     return mode.sol.ld_l + ussq + resp.aic(mode.mu, mode.pdev - ussq)
 
 
+@lru_cache(maxsize=32)
 def gh_rule(k: int):
     """lme4's ``GHrule(k)``: Gauss–Hermite nodes z for the standard normal, weights
-    summing to 1, made exactly symmetric, and log φ(z)."""
+    summing to 1, made exactly symmetric, and log φ(z) (read-only arrays, made once
+    per k)."""
     x, w = np.polynomial.hermite.hermgauss(k)
     z, w = x * sqrt(2.0), w / w.sum()
     z = (z - z[::-1]) / 2.0
     w = (w + w[::-1]) / 2.0
-    return z, w, stats.norm.logpdf(z)
+    rule = (z, w, stats.norm.logpdf(z))
+    for a in rule:
+        a.flags.writeable = False
+    return rule
 
 
 def agq(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule) -> float:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mixeq.fitting.family import Family, Kernel, check_response
+from mixeq.fitting.family import EPS, Family, Kernel, check_response
+
+CANONICAL = {("binomial", "logit"), ("poisson", "log")}   # μ'(η) = V(μ)
 
 
 @dataclass
@@ -39,7 +41,12 @@ class GlmResponse:
 
     def working(self, eta: np.ndarray, mu: np.ndarray):
         """(W, (y − μ)/μ'(η)): the PIRLS weights and working residuals (glmResp's
-        sqrtWrkWt² and wrkResids)."""
+        sqrtWrkWt² and wrkResids). For a canonical link μ'(η) = V(μ), so W = w V(μ)
+        (logit: while no μ(1 − μ) is clamped at ε)."""
+        if self._canonical:
+            v = self.family.variance(mu)
+            if self.family.name == "poisson" or v.min() >= EPS:
+                return (v if self._unit_wt else self.wt * v), (self.y - mu) / v
         link = self.family.link
         mueta = link.mu_eta(eta) if link.mu_eta_of_mu is None else link.mu_eta_of_mu(mu)
         w = self.wt * mueta * mueta / self.family.variance(mu)
@@ -48,6 +55,8 @@ class GlmResponse:
     def __post_init__(self):
         self.kernel = self.family.kernel(self.y, self.n, self.wt)
         self._start = None
+        self._canonical = (self.family.name, self.family.link.name) in CANONICAL
+        self._unit_wt = bool(np.all(np.asarray(self.wt) == 1.0))
 
     def start(self, eta0: np.ndarray):
         """(μ, W, working residuals) at η₀, kept for the last η₀ given: every

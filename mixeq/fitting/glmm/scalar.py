@@ -9,7 +9,7 @@ is a per-level scalar Newton step (Bates et al. 2015, §3.6 with q₁ scalar
 blocks; lme4's ``merPredD`` with a diagonal L). With β solved too (F = [X z]),
 the [X z] block's Schur complement F'WF − WF₁WF₁ᵀ, WF₁ = λ (Z'WF) / l, is
 (p+1)² and dense. Per step: one bincount, one product Z₁ᵀ(w∘F), a few vector
-operations; no sparse factor, no blocks.
+operations; no sparse matrix, no blocks.
 """
 from __future__ import annotations
 
@@ -18,7 +18,23 @@ from scipy.linalg.lapack import dpotrf, dtrtrs
 
 from mixeq.fitting.glmm.predictor import Solution
 
-DENSE_Z = 250_000   # Z₁ᵀ kept as a dense (levels × n) matrix up to this many entries
+
+
+class LevelSums:
+    """Σ_{i∈l} G_i for every level l of a code vector and every column of an (n × f)
+    G (ZᵀWF of a scalar term, with G = F ∘ w m): one bincount over level·f + column."""
+
+    def __init__(self, codes: np.ndarray, nlevels: int):
+        self.codes, self.nl, self._keys = codes, nlevels, {}
+
+    def __call__(self, G: np.ndarray) -> np.ndarray:
+        f = G.shape[1]
+        if f == 1:
+            return np.bincount(self.codes, G[:, 0], self.nl)[:, None]
+        keys = self._keys.get(f)
+        if keys is None:
+            keys = self._keys[f] = (self.codes[:, None] * f + np.arange(f)).ravel()
+        return np.bincount(keys, np.ascontiguousarray(G).ravel(), self.nl * f).reshape(self.nl, f)
 
 
 class ScalarTermPredictor:
@@ -27,8 +43,6 @@ class ScalarTermPredictor:
     name = "glmm-scalar"
 
     def __init__(self, X: np.ndarray, terms, layout):
-        import scipy.sparse as sp
-
         self.X = np.ascontiguousarray(X, dtype=float)
         self.n, self.p = X.shape
         self.terms, self.layout = list(terms), layout
@@ -37,8 +51,7 @@ class ScalarTermPredictor:
         m = np.asarray(term.matrix[:, 0], dtype=float)
         self.m = None if bool(np.all(m == 1.0)) else m
         self.m2 = None if self.m is None else m * m
-        Zt = sp.csr_matrix((m, (self.codes, np.arange(self.n))), shape=(self.nl, self.n))
-        self.Zt = Zt.toarray() if self.nl * self.n <= DENSE_Z else Zt
+        self.sums = LevelSums(self.codes, self.nl)
 
     def _a(self, w: np.ndarray) -> np.ndarray:
         """a_l = Σ_{i∈l} w_i m_i²."""
@@ -50,7 +63,8 @@ class ScalarTermPredictor:
         l2 = (t * t) * self._a(w) + 1.0
         l1 = np.sqrt(l2)
         ld = float(np.log(l2).sum())
-        B = self.Zt @ (F * w[:, None])                       # (levels, f): Z₁ᵀWF
+        wm = w if self.m is None else w * self.m
+        B = self.sums(F * wm[:, None])                       # (levels, f): Z₁ᵀWF
         f = F.shape[1]
         if f == 1:
             u = (t * B[:, 0] / l2)[:, None]
