@@ -12,6 +12,7 @@ from mixeq.design.random import lme4_order, random_term
 from mixeq.design.response import binomial_response, offset_vector, response_vector
 from mixeq.design.types import Design
 from mixeq.design.variables import check_columns
+from mixeq.spec.aliases import Aliases
 from mixeq.spec.check import check_formula
 from mixeq.spec.types import ModelSpec
 
@@ -27,7 +28,7 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
     proportion responses (see response.py). A missing value in a column an offset
     reads is an error, not a dropped row (the exposure of that row is unknown).
     """
-    _check(spec.canonical(), transforms)
+    aliases = _check(spec.canonical(), transforms)  # the formula's one alias map
     context = evaluation_context(transforms)
     data = as_frame(data)
     used = check_columns(spec, data, transforms)
@@ -38,17 +39,17 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
     frame = complete.data
     trials = None
     if family == "binomial":
-        y, trials = binomial_response(spec.response, frame, context)
+        y, trials = binomial_response(spec.response, frame, context, aliases)
     else:
-        y = response_vector(spec.response, frame, context)
-    offset = offset_vector(spec.offsets, frame, context)
-    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context)
+        y = response_vector(spec.response, frame, context, aliases)
+    offset = offset_vector(spec.offsets, frame, context, aliases)
+    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context, aliases)
     groups = {}
     for term in spec.random:
         if term.group_name not in groups:
             groups[term.group_name] = grouping_factor(frame, term.group, term.canonical())
     assign_hierarchy(groups)
-    terms = lme4_order([random_term(t, frame, groups[t.group_name], context)
+    terms = lme4_order([random_term(t, frame, groups[t.group_name], context, aliases)
                         for t in spec.random])
     predictors = [c for c in dict.fromkeys(used["fixed"] + used["random"])
                   if c not in used["response"]]
@@ -57,24 +58,23 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
         predictors=predictors,
         data=frame, dropped_rows=complete.dropped, dropped_index=complete.dropped_index,
         dropped_columns=dropped_cols, x_model_spec=x_spec, offset=offset, context=context,
-        trials=trials,
+        trials=trials, aliases=aliases,
     )
 
 
-def _check(formula: str, transforms) -> None:
+def _check(formula: str, transforms) -> Aliases:
     """check_formula, once per formula text and set of function names (it raises on a
-    bad formula every time: errors are not cached)."""
+    bad formula every time: errors are not cached); the formula's alias map
+    (:mod:`mixeq.spec.aliases`)."""
     names = transform_names(transforms)
     if names is None:
-        check_formula(formula, transforms)
-    else:
-        _checked(formula, names)
+        return check_formula(formula, transforms).aliases
+    return _checked(formula, names)
 
 
 @lru_cache(maxsize=512)
-def _checked(formula: str, names: tuple) -> bool:
-    check_formula(formula, names)
-    return True
+def _checked(formula: str, names: tuple) -> Aliases:
+    return check_formula(formula, names).aliases
 
 
 def _check_offset_columns(spec: ModelSpec, data, transforms) -> None:

@@ -13,15 +13,20 @@ from mixeq.design.names import r_column_name
 from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
 from mixeq.fitting.threads import limit
+from mixeq.spec.aliases import Aliases
 
 RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
 
 def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 what: str, context: dict | None = None) -> tuple[np.ndarray, list[str], object]:
+                 what: str, context: dict | None = None,
+                 aliases: Aliases | None = None) -> tuple[np.ndarray, list[str], object]:
     """Model matrix of ``[1 +] terms`` on ``data``, its lme4 column names, and the
     spec that rebuilds it on new data (numpy for numeric columns, else formulaic,
-    evaluating in ``context``: :func:`mixeq.design.context.evaluation_context`)."""
+    evaluating in ``context``: :func:`mixeq.design.context.evaluation_context`).
+    Columns in ``aliases`` pass under their aliases and get their names back."""
+    if aliases:
+        terms, data = tuple(aliases.text(t) for t in terms), aliases.frame(data)
     spec = numeric_spec(intercept, terms, data)
     if spec is not None:
         values, names = spec.values(data), spec.column_names
@@ -34,10 +39,11 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
                 data, na_action="ignore", output="numpy",
                 context=evaluation_context() if context is None else context)
         except Exception as exc:
-            raise DataError(f"cannot build the {what} '{rhs}': {exc}") from None
+            undo = aliases.undo if aliases else str
+            raise DataError(f"cannot build the {what} '{undo(rhs)}': {undo(str(exc))}") from None
         spec = mm.model_spec
         values, names = np.asarray(mm, dtype=float), list(spec.column_names)
-    names = [r_column_name(c) for c in names]
+    names = [r_column_name(c, aliases) for c in names]
     _check_unique(names, what)
     finite = np.isfinite(values).all(axis=0)
     if not finite.all():
@@ -70,10 +76,11 @@ def _check_unique(names: list[str], what: str) -> None:
 
 
 def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 context: dict | None = None) -> tuple[pd.DataFrame, object, list[str]]:
+                 context: dict | None = None,
+                 aliases: Aliases | None = None) -> tuple[pd.DataFrame, object, list[str]]:
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
     values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix",
-                                       context)
+                                       context, aliases)
     keep = independent_columns(values)
     dropped = [c for c, k in zip(names, keep) if not k]
     if dropped:

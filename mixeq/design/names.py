@@ -9,14 +9,17 @@ _DOTTED = re.compile(r"`([A-Za-z_.][A-Za-z0-9_.]*)`")
 _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
 
 
-def r_column_name(name: str) -> str:
+def r_column_name(name: str, aliases=None) -> str:
     """``Intercept`` → ``(Intercept)``; ``recipe[T.B]:temperature[T.185]`` →
-    ``recipeB:temperature185``; ``f[a]`` → ``fa``; ``I(x ** 2)`` → ``I(x^2)``; others unchanged."""
+    ``recipeB:temperature185``; ``f[a]`` → ``fa``; ``I(x ** 2)`` → ``I(x^2)``; others
+    unchanged. A column formulaic saw under an alias gets its name back as R writes it
+    (``mixeq_c0_[T.B]`` → ``classB``, ```my f`b``: :mod:`mixeq.spec.aliases`)."""
     if name == "Intercept":
         return "(Intercept)"
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
-    return ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
+    name = ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
+    return aliases.undo(name) if aliases else name
 
 
 def split_interaction(name: str) -> list[str]:

@@ -12,12 +12,17 @@ from mixeq.errors import DataError
 from mixeq.spec.check import call_arguments
 
 
-def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str) -> pd.Series:
+def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
+             aliases=None) -> pd.Series:
     """One checked expression (a column, ``log(y)``, ``b - a``) on ``data``,
-    evaluated by formulaic in the closed ``context``."""
+    evaluated by formulaic in the closed ``context`` (columns in ``aliases`` under
+    their aliases: :mod:`mixeq.spec.aliases`)."""
     name = expr[1:-1] if expr.startswith("`") and expr.endswith("`") else expr
     if name in data.columns:
         return data[name]
+    shown = expr
+    if aliases:
+        expr, data = aliases.text(expr), aliases.frame(data)
     try:
         # I(): arithmetic on the left of '~' as arithmetic (size - incidence,
         # incidence/size), not as formula operators that drop or nest terms
@@ -25,10 +30,12 @@ def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str) -> 
                             context=evaluation_context() if context is None else context
                             ).lhs.iloc[:, 0]
     except Exception as exc:
-        raise DataError(f"cannot evaluate {what} '{expr}': {exc}") from None
+        message = aliases.undo(str(exc)) if aliases else exc
+        raise DataError(f"cannot evaluate {what} '{shown}': {message}") from None
 
 
-def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None) -> pd.Series:
+def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,
+                    aliases=None) -> pd.Series:
     """Evaluate the response (a column or an expression such as ``log(y)``).
 
     ``cbind(successes, failures)`` is evaluated (both columns must be numeric)
@@ -37,10 +44,11 @@ def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None) 
     pair = call_arguments(expr, "cbind")
     if pair is not None:
         for part in pair:
-            _numbers(evaluate(part, data, context, "the response column"), part, data.index)
+            _numbers(evaluate(part, data, context, "the response column", aliases), part,
+                     data.index)
         raise DataError(f"the response '{expr}' is a binomial one (successes, failures): "
                         "fit it with family='binomial'")
-    return _numbers(evaluate(expr, data, context, "the response"), expr, data.index)
+    return _numbers(evaluate(expr, data, context, "the response", aliases), expr, data.index)
 
 
 def _numbers(col: pd.Series, expr: str, index) -> pd.Series:
@@ -63,13 +71,13 @@ def _values(col, expr: str) -> np.ndarray:
 
 
 def offset_vector(offsets: tuple[str, ...], data: pd.DataFrame,
-                  context: dict | None = None) -> np.ndarray | None:
+                  context: dict | None = None, aliases=None) -> np.ndarray | None:
     """The sum of the ``offset(…)`` expressions, row by row (None without offsets)."""
     if not offsets:
         return None
     total = np.zeros(len(data))
     for expr in offsets:
-        values = np.asarray(evaluate(expr, data, context, "the offset"), dtype=float)
+        values = np.asarray(evaluate(expr, data, context, "the offset", aliases), dtype=float)
         if not np.isfinite(values).all():
             raise DataError(f"the offset '{expr}' has infinite or undefined values "
                             "(log() of zero?)")
@@ -77,8 +85,8 @@ def offset_vector(offsets: tuple[str, ...], data: pd.DataFrame,
     return total
 
 
-def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
-                      ) -> tuple[pd.Series, np.ndarray | None]:
+def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None,
+                      aliases=None) -> tuple[pd.Series, np.ndarray | None]:
     """The response of a binomial model as lme4 reads it: (y, trials).
 
     ``cbind(s, f)``: y = s / (s + f) with s + f trials; a two-level factor (or
@@ -90,7 +98,7 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
         if len(pair) != 2:
             raise DataError(f"cbind() in the response '{expr}' needs two arguments: "
                             "cbind(successes, failures)")
-        s, f = (_values(_count_column(part, data, context), part) for part in pair)
+        s, f = (_values(_count_column(part, data, context, aliases), part) for part in pair)
         for values, part in ((s, pair[0]), (f, pair[1])):
             if np.any(values < 0):
                 raise DataError(f"'{part}' in the response '{expr}' has negative counts; "
@@ -98,7 +106,7 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
         n = s + f
         y = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
         return pd.Series(y, index=data.index, name=expr), n
-    col = evaluate(expr, data, context, "the response")
+    col = evaluate(expr, data, context, "the response", aliases)
     if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(col) \
             or not pd.api.types.is_numeric_dtype(col):
         if pd.api.types.is_bool_dtype(col):
@@ -121,7 +129,8 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
 _DIFFERENCE = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*-\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*$")
 
 
-def _count_column(part: str, data: pd.DataFrame, context) -> pd.Series | np.ndarray:
+def _count_column(part: str, data: pd.DataFrame, context,
+                  aliases=None) -> pd.Series | np.ndarray:
     """One argument of cbind(): a column, ``n - k`` of two numeric columns read
     directly (the common ``cbind(k, n - k)``; formulaic costs ~3 ms per call; numpy's
     subtraction for plain number columns, pandas' for nullable ones), else any
@@ -134,7 +143,7 @@ def _count_column(part: str, data: pd.DataFrame, context) -> pd.Series | np.ndar
         if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b) \
                 and not pd.api.types.is_bool_dtype(a) and not pd.api.types.is_bool_dtype(b):
             return a - b
-    return evaluate(part, data, context, "the response column")
+    return evaluate(part, data, context, "the response column", aliases)
 
 
 def _plain(dtype) -> bool:

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+
+from mixeq.spec.aliases import Aliases
 import pandas as pd
 import scipy.sparse as sp
 
@@ -138,6 +140,7 @@ class Design:
     offset: np.ndarray | None = None  # sum of the offset(…) terms per row, or None
     context: dict = field(default_factory=dict)  # the functions terms are evaluated with
     trials: np.ndarray | None = None  # binomial: trials per row (cbind's s + f), else None
+    aliases: Aliases = field(default_factory=Aliases)  # columns formulaic sees under aliases
 
     @cached_property
     def levels(self) -> dict[str, PredictorLevel]:

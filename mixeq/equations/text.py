@@ -2,6 +2,7 @@
 matrices drawn over several lines with ⎡ ⎢ ⎣ brackets."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mixeq import glyphs as G
@@ -72,6 +73,9 @@ def delimit(box: Box, left: str, right: str) -> Box:
     return hcat(column(left), space, box, space, column(right))
 
 
+_PLAIN_NAME = re.compile(r"^[^\W\d][\w.]*$")
+
+
 class TextWriter:
     def __init__(self, opts: Options):
         self.opts = opts
@@ -86,7 +90,10 @@ class TextWriter:
         if s.kind == "greek":
             out = GREEK.get(s.base, s.base)
         else:
-            out = s.base if s.label is None else f"{s.base}_{s.label}"
+            base = s.base
+            if s.kind == "var" and not _PLAIN_NAME.match(base) and "(" not in base:
+                base = f"`{base}`"  # `my var`ᵢⱼ, `2nd`ᵢⱼ: one name, as R quotes it
+            out = base if s.label is None else f"{base}_{s.label}"
         if s.sub:
             parts = [self.flat(t) if isinstance(t, Sym) else str(t) for t in s.sub]
             simple = all(simple_token(t) and not (isinstance(t, Sym) and t.sub)

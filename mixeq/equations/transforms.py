@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mixeq.equations.atoms import column_name
 from mixeq.equations.tree import Call, Num, Pow, Sym
 
-_POWER = re.compile(r"^I\(\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*(?:\*\*|\^)\s*(\d+)\s*\)$")
-_FUNCTION = re.compile(r"^(log|log2|log10|exp|sqrt|abs|scale|center)\(\s*"
-                       r"([A-Za-z_.][A-Za-z0-9_.]*)\s*\)$")
+_VAR = r"([A-Za-z_.][A-Za-z0-9_.]*|`[^`]+`)"  # a column, in backticks as R quotes it
+_POWER = re.compile(r"^I\(\s*" + _VAR + r"\s*(?:\*\*|\^)\s*(\d+)\s*\)$")
+_FUNCTION = re.compile(r"^(log|log2|log10|exp|sqrt|abs|scale|center)\(\s*" + _VAR + r"\s*\)$")
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ def parse_transform(name: str) -> Transform | None:
     """The variable and transformation of a formula term, or None if it is not one."""
     found = _POWER.match(name.strip())
     if found:
-        return Transform(found.group(1), power=int(found.group(2)))
+        return Transform(column_name(found.group(1)), power=int(found.group(2)))
     found = _FUNCTION.match(name.strip())
     if found:
-        return Transform(found.group(2), function=found.group(1))
+        return Transform(column_name(found.group(2)), function=found.group(1))
     return None

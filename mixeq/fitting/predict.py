@@ -11,15 +11,18 @@ from mixeq.errors import DataError, UnknownColumnError
 
 
 def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
-            context: dict) -> np.ndarray:
+            context: dict, aliases=None) -> np.ndarray:
     if model_spec is None:  # intercept-only left side
         return np.ones((len(data), 1))
+    if aliases:  # the columns the spec was built with under their aliases
+        data = aliases.frame(data)
     try:
         mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas",
                                          context=context)
     except Exception as exc:  # formulaic: missing column, unseen category …
         raise DataError(f"cannot build the {what} for the new data: {exc}") from None
-    frame = pd.DataFrame(np.asarray(mm, dtype=float), columns=[r_column_name(c) for c in mm.columns])
+    frame = pd.DataFrame(np.asarray(mm, dtype=float),
+                         columns=[r_column_name(c, aliases) for c in mm.columns])
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(f"the new data do not give the {what} column(s) {', '.join(missing)}")
@@ -65,7 +68,8 @@ def new_offset(model, newdata) -> np.ndarray | float:
         raise DataError("this fit's offset was given as offset=, one value per fitted row, so "
                         "it cannot be evaluated on new data: write it in the formula as "
                         "offset(column) to predict")
-    return offset_vector(model.spec.offsets, as_frame(newdata), model.design.context)
+    return offset_vector(model.spec.offsets, as_frame(newdata), model.design.context,
+                         getattr(model.design, "aliases", None))
 
 
 def new_design(model, newdata, include_random: bool = True):
@@ -85,15 +89,15 @@ def new_design(model, newdata, include_random: bool = True):
     groups = {g for t in model.spec.random for g in t.group}
     newdata = prepare_columns(newdata, {"fixed": [c for c in needed if c not in groups],
                                         "group": [c for c in needed if c in groups]})
-    context = model.design.context
+    context, aliases = model.design.context, getattr(model.design, "aliases", None)
     X = _matrix(model.design.x_model_spec, newdata, list(model.X.columns), "fixed-effects matrix",
-                context)
+                context, aliases)
     terms = []
     if include_random:
         for term in model.terms:
             codes = _group_codes(newdata, term.spec.group, term.levels)
             M = _matrix(term.model_spec, newdata, list(term.columns),
-                        f"term {term.spec.canonical()}", context)
+                        f"term {term.spec.canonical()}", context, aliases)
             terms.append((M, codes))
     return newdata.index, X, terms
 

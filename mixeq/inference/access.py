@@ -249,21 +249,24 @@ class LmmAccess(FixedTerms):
 def term_columns(model, names: list[str], fixed_terms: list[str]) -> dict[str, list[int]]:
     """Fixed-effect term label → indices of its columns in X (lme4's ``assign``)."""
     from mixeq.design.names import r_column_name
+    from mixeq.spec.types import quote_name
 
     spec = model.design.x_model_spec
+    aliases = getattr(model.design, "aliases", None)  # formulaic's names → the user's
     index = {name: i for i, name in enumerate(names)}
     out: dict[str, list[int]] = {}
     slices = getattr(spec, "term_slices", None)
     if slices is not None:
-        cols = [r_column_name(c) for c in spec.column_names]
+        cols = [r_column_name(c, aliases) for c in spec.column_names]
         for term, sl in slices.items():
-            label = str(term)
+            label = aliases.undo(str(term), quote_name) if aliases else str(term)
             if label == "1":
                 continue
             out[label] = [index[c] for c in cols[sl] if c in index]
     else:  # NumericSpec: one column per term
         for term in spec.terms:
             label = ":".join(term)
+            label = aliases.undo(label, quote_name) if aliases else label
             if label in index:
                 out[label] = [index[label]]
     return {t: out.get(t, []) for t in fixed_terms}

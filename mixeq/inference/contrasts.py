@@ -23,6 +23,7 @@ import re
 import numpy as np
 
 from mixeq.errors import InferenceError
+from mixeq.spec.types import quote_name
 
 ZAP = 1e-7
 
@@ -54,21 +55,29 @@ def _variables(term: str) -> list[str]:
     return split_interaction(term)
 
 
-def _cell_matrix(data, term: str, context: dict) -> np.ndarray:
+def _aliased(text: str, data, aliases):
+    """The term and data as formulaic sees them (columns Python cannot spell under
+    the design's aliases: mixeq.spec.aliases)."""
+    return (aliases.text(text), aliases.frame(data)) if aliases else (text, data)
+
+
+def _cell_matrix(data, term: str, context: dict, aliases=None) -> np.ndarray:
     """``model.matrix(~ 0 + term)``: all cells of the term's factors (times covariates)."""
     from formulaic import model_matrix
 
+    text, data = _aliased(term, data, aliases)
     try:
-        mm = model_matrix("0 + " + term, data, na_action="ignore", output="pandas",
+        mm = model_matrix("0 + " + text, data, na_action="ignore", output="pandas",
                           context=context)  # the formula vocabulary only (mixeq.design.context)
     except Exception as exc:
         raise InferenceError(f"cannot build the type III contrast of term {term!r}: {exc}") from None
     return np.asarray(mm, dtype=float)
 
 
-def _is_numeric(data, var: str, context: dict) -> bool:
+def _is_numeric(data, var: str, context: dict, aliases=None) -> bool:
     from formulaic import model_matrix
 
+    var, data = _aliased(var, data, aliases)
     mm = model_matrix("0 + " + var, data, na_action="ignore", output="pandas", context=context)
     return mm.shape[1] == 1 and "[" not in str(mm.columns[0])
 
@@ -80,7 +89,8 @@ def containment(access) -> dict[str, list[str]]:
     numeric = {}
     for t in terms:
         numeric[t] = {v for v in vars_[t]
-                      if _is_numeric(access.data, v, access.model.design.context)}
+                      if _is_numeric(access.data, v, access.model.design.context,
+                                     getattr(access.model.design, "aliases", None))}
     out = {}
     for t in terms:
         out[t] = [u for u in terms if vars_[t] <= vars_[u] and vars_[u] - vars_[t]
@@ -97,7 +107,8 @@ def type3_contrasts(access) -> dict[str, np.ndarray]:
     if X.shape[1] <= 1 or len(terms) <= 1:
         return type1_contrasts(access)
     blocks = [np.ones((X.shape[0], 1))] if access.has_intercept else []
-    blocks += [_cell_matrix(access.data, t, access.model.design.context) for t in terms]
+    aliases = getattr(access.model.design, "aliases", None)
+    blocks += [_cell_matrix(access.data, t, access.model.design.context, aliases) for t in terms]
     rdX = np.column_stack(blocks)
     if _cell_columns(X, rdX) is not None:
         return _extract_type3(access, X, rdX, access.term_columns())
@@ -134,13 +145,17 @@ def _treatment_design(access) -> tuple[np.ndarray, dict[str, list[int]]]:
     terms = access.fixed_terms
     plain = [_CODED.sub(r"C(\1)", t) for t in terms]
     formula = ("1 + " if access.has_intercept else "0 + ") + " + ".join(plain)
+    aliases = getattr(access.model.design, "aliases", None)
+    formula, data = _aliased(formula, access.data, aliases)
     try:
-        mm = model_matrix(formula, access.data, na_action="ignore", output="pandas",
+        mm = model_matrix(formula, data, na_action="ignore", output="pandas",
                           context=access.model.design.context)
     except Exception as exc:
         raise InferenceError(f"type III tests: cannot rebuild the model in treatment "
                              f"contrasts ({exc}); use type=1") from None
-    slices = {frozenset(str(k).split(":")): sl for k, sl in mm.model_spec.term_slices.items()}
+    undo = (lambda k: aliases.undo(k, quote_name)) if aliases else str
+    slices = {frozenset(undo(str(k)).split(":")): sl
+              for k, sl in mm.model_spec.term_slices.items()}
     cols = {}
     for t, q in zip(terms, plain):
         sl = slices.get(frozenset(q.split(":")))

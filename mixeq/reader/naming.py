@@ -62,11 +62,14 @@ def formula_name(name: str) -> str:
     ``I(x ** 2)``, ``I(X - X_bar)``); or else the whole text in backticks — a
     column name, never code (``\\operatorname{…}`` may hold anything)."""
     if not _PLAIN.match(name):
-        try:
-            if call_arguments(name, name.split("(", 1)[0]) is not None \
-                    and name.split("(", 1)[0] in FUNCTIONS:
-                expression_columns(name)
-                return name
-        except MixeqError:
-            pass
+        function, _, rest = name.partition("(")
+        inner = rest[:-1].strip() if rest.endswith(")") else ""
+        # log(my var): the equations write a column as its name, inside a function too
+        for call in (name, f"{function}({quote_name(inner)})" if inner else None):
+            try:
+                if call and function in FUNCTIONS and call_arguments(call, function) is not None:
+                    expression_columns(call)
+                    return call
+            except MixeqError:
+                pass
     return quote_name(name.replace("`", "'"))

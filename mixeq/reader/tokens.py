@@ -126,6 +126,8 @@ class _Scanner:
                 self.emit(NAME, V.UNICODE_GREEK[ch], start, self.i)
             elif ch.isalpha():
                 self.name()
+            elif ch == "`" and "`" in text[self.i + 1:].split("\n", 1)[0]:
+                self.quoted_name()
             elif ch.isascii() and ch.isdigit() or (ch == "." and self.peek(1).isdigit()):
                 self.number()
             elif ch == ".":
@@ -155,6 +157,18 @@ class _Scanner:
         j = self._call_name(j)
         self.i = max(j, start + 1)
         self.emit(NAME, text[start:self.i], start, self.i)
+
+    def quoted_name(self) -> None:
+        """Text output writes a column name that is not one word in backticks, as R
+        does: ```my var`ᵢⱼ``, ```2nd`ᵢⱼ``; the name is the text between them."""
+        start = self.i
+        end = self.text.index("`", start + 1)
+        self.i = end + 1
+        j = self._underscore_parts(self.i)
+        self.i = max(j, self.i)
+        content = self.text[start + 1:end] + self.text[end + 1:self.i]
+        if content.strip():
+            self.emit(NAME, content, start, self.i)
 
     def _call_name(self, j: int) -> int:
         """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``."""

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 import ibis
 
 from mixeq.design.names import r_column_name, split_interaction
-from mixeq.errors import UnknownColumnError
+from mixeq.errors import MixeqError, UnknownColumnError
+from mixeq.spec.aliases import Aliases, r_name, unquoted
+from mixeq.spec.check import expression_columns
 from mixeq.remote.errors import UnsupportedTermError
 
 FUNCTIONS = {"log": "ln", "log2": "log2", "log10": "log10", "exp": "exp", "sqrt": "sqrt"}
@@ -45,11 +47,18 @@ def unsupported(term: str, why: str) -> UnsupportedTermError:
 
 @dataclass(frozen=True)
 class Atom:
-    """One factor of a term: a numeric expression (``text``, its AST) or a factor column."""
+    """One factor of a term: a numeric expression (``text``, its AST) or a factor column
+    (``text`` its name in the table: ``my var``, ``class``)."""
 
     text: str
     factor: bool
     node: object = None   # ast expression for numeric atoms
+
+    @property
+    def name(self) -> str:
+        """The atom as lme4 names its column: ```my var```, ``class``, ``log(`2nd` + 5)``."""
+        column = self.factor or isinstance(self.node, ast.Name)
+        return r_name(self.text) if column else r_column_name(self.text)
 
 
 @dataclass
@@ -79,13 +88,18 @@ class Compiler:
 
     def atom(self, text: str, term: str, where: str) -> Atom:
         text = text.strip()
-        if text in self.schema:
+        if unquoted(text) in self.schema:  # a column: `my var`, class
+            text = unquoted(text)
             factor = self.is_factor_column(text)
             return Atom(text, factor, None if factor else ast.Name(id=text, ctx=ast.Load()))
-        try:
-            node = ast.parse(text.replace("^", "**"), mode="eval").body
-        except SyntaxError:
+        try:  # columns Python cannot spell are parsed under aliases, then named again
+            aliases = Aliases.of(expression_columns(text))
+            node = ast.parse(aliases.text(text).replace("^", "**"), mode="eval").body
+        except (SyntaxError, MixeqError):
             raise unsupported(term, f"'{text}' is not an expression of columns") from None
+        for name in ast.walk(node):
+            if isinstance(name, ast.Name):
+                name.id = aliases.column.get(name.id, name.id)
         for name in self.names_in(node, term):
             if name not in self.schema:
                 raise UnknownColumnError(
@@ -148,13 +162,13 @@ class Compiler:
             pieces = []
             for atom in atoms:
                 if not atom.factor:
-                    pieces.append([(r_column_name(atom.text), self.numeric(atom.node))])
+                    pieces.append([(atom.name, self.numeric(atom.node))])
                     continue
                 rest = frozenset(a.text for a in atoms if a is not atom)
                 levels = self.levels[atom.text]
                 if rest in present:
                     levels = levels[1:]
-                pieces.append([(atom.text + label, self.indicator(atom.text, value))
+                pieces.append([(atom.name + label, self.indicator(atom.text, value))
                                for value, label in levels])
             present.add(frozenset(a.text for a in atoms))
             out.extend(_products(pieces))

@@ -350,18 +350,16 @@ def parse_terms(spec, comp: Compiler):
 def _numeric_columns(terms: list, comp: Compiler) -> dict:
     """Name → expression of every numeric atom and every all-numeric product term:
     their means are the shifts (and a non-finite mean names a bad transformation)."""
-    from mixeq.design.names import r_column_name
-
     out = {}
     for atoms in terms:
         for a in atoms:
             if not a.factor:
-                out.setdefault(r_column_name(a.text), comp.numeric(a.node))
+                out.setdefault(a.name, comp.numeric(a.node))
         if len(atoms) > 1 and not any(a.factor for a in atoms):
-            expr = out[r_column_name(atoms[0].text)]
+            expr = out[atoms[0].name]
             for a in atoms[1:]:
-                expr = expr * out[r_column_name(a.text)]
-            out.setdefault(":".join(r_column_name(a.text) for a in atoms), expr)
+                expr = expr * out[a.name]
+            out.setdefault(":".join(a.name for a in atoms), expr)
     return out
 
 

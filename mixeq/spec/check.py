@@ -25,13 +25,14 @@ expanding it. Positions in messages are offsets into the formula.
 from __future__ import annotations
 
 import ast
+import keyword
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from mixeq.errors import FormulaSyntaxError
 from mixeq.spec import vocabulary as V
+from mixeq.spec.aliases import R_RESERVED, Aliases
 from mixeq.spec.lexer import NAME, NUMBER, OP, QUOTED, STRING, Token, check_length, tokenize
 from mixeq.spec.limits import MAX_DEPTH, MAX_ORDER, MAX_TERMS
 
@@ -52,6 +53,12 @@ class Checked:
     def column_names(self) -> list[str]:
         return list(dict.fromkeys(name for name, _ in self.columns))
 
+    @property
+    def aliases(self) -> Aliases:
+        """The formula's one alias map: its columns Python cannot spell → internal
+        names (:mod:`mixeq.spec.aliases`)."""
+        return Aliases.of(self.column_names)
+
 
 def check_formula(formula: str, transforms=None) -> Checked:
     """Check a whole formula ``response ~ terms``; raise FormulaSyntaxError at the
@@ -61,6 +68,17 @@ def check_formula(formula: str, transforms=None) -> Checked:
     checker = _Checker(formula, tokens, transforms)
     checker.run()
     return Checked(checker.rewritten(), checker.columns)
+
+
+def column_tokens(text: str) -> list[Token]:
+    """The tokens of ``text`` (a checked formula, a side or a term) that are columns,
+    in order: where :class:`~mixeq.spec.aliases.Aliases` puts an alias. The text was
+    checked before, so every name before a bracket is a function it may call."""
+    tokens = tokenize(text)
+    calls = {t.text for t, nxt in zip(tokens, tokens[1:]) if t.kind == NAME and nxt.text == "("}
+    checker = _Checker(text, tokens, calls, whole="~" in text)
+    checker.run()
+    return checker.column_tokens
 
 
 def expression_columns(text: str, transforms=None) -> list[str]:
@@ -78,6 +96,7 @@ class _Checker:
         self.known = V.known_functions(transforms)
         self.whole = whole
         self.columns: list[tuple[str, int]] = []
+        self.column_tokens: list[Token] = []
         self.edits: list[tuple[int, int, str]] = []
         self.match = self._match_brackets()
         self.tilde = next((i for i, tok in enumerate(tokens)
@@ -139,7 +158,7 @@ class _Checker:
                 self._err("offset() belongs on the right of '~': y ~ x + offset(log(t))", i)
             return self._call(i, response=not self.whole)
         if tok.kind in (NAME, QUOTED):
-            self.columns.append((tok.value, tok.start))
+            self._column(i)
             return i + 1
         if tok.kind == NUMBER:
             self._formula_number(i)
@@ -296,8 +315,12 @@ class _Checker:
         that overflows (a float result below 1e300 means a small exact one)."""
         if lo >= hi:
             return
-        text = self.formula[self.t[lo].start:self.t[hi - 1].end]
-        text = re.sub(r"`[^`]*`", "_q", text).replace("^", "**")
+        base = self.t[lo].start
+        text = self.formula[base:self.t[hi - 1].end]
+        for tok in reversed(self.t[lo:hi]):  # columns Python cannot spell → a plain name
+            if tok.kind == QUOTED or (tok.kind == NAME and keyword.iskeyword(tok.text)):
+                text = text[:tok.start - base] + "_q" + text[tok.end - base:]
+        text = text.replace("^", "**")
         try:
             tree = ast.parse(f"f({text})", mode="eval")  # parsed only, never run
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -325,9 +348,19 @@ class _Checker:
             self._err(f"inside a function Python reads '{tok.text}' as "
                       f"'{unicodedata.normalize('NFKC', tok.text)}' (a different name); "
                       "rename the column", j)
-        self.columns.append((tok.value, tok.start))
+        self._column(j)
         if tok.kind == NAME and "." in tok.text:  # Python would read my.var as attribute access
             self.edits.append((tok.start, tok.end, f"`{tok.text}`"))
+
+    def _column(self, j: int) -> None:
+        """A column. R's reserved words (``if``, ``TRUE`` …) name a column only in
+        backticks, as in R; Python's keywords are plain names (aliased for formulaic)."""
+        tok = self.t[j]
+        if tok.kind == NAME and tok.text in R_RESERVED:
+            self._err(f"'{tok.text}' is a reserved word in R, not a name: a column called "
+                      f"{tok.text} is written in backticks, `{tok.text}`", j)
+        self.columns.append((tok.value, tok.start))
+        self.column_tokens.append(tok)
 
     # -- the size of the expansion -----------------------------------------------
     def _bound(self, lo: int, hi: int) -> None:

@@ -8,7 +8,6 @@ Everything else — braces, square brackets, ``;``, ``@``, ``$``, ``!`` … — 
 """
 from __future__ import annotations
 
-import keyword
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -88,23 +87,21 @@ def _checked(tok: Token, text: str, end: int, formula: str) -> Token:
             "with a digit (write it in backticks if it is a column)", formula, tok.start)
     if tok.kind == QUOTED and tok.text == "``":
         raise FormulaSyntaxError("an empty name in backticks", formula, tok.start)
-    if tok.kind == NAME:
+    if tok.kind in (NAME, QUOTED):
         check_name(tok, formula)
     return tok
 
 
 def check_name(tok: Token, formula: str) -> None:
-    """Names that are Python syntax or reach Python internals are refused."""
-    text = unicodedata.normalize("NFKC", tok.text)  # as Python reads an identifier
-    parts = text.split(".")
+    """Names that reach Python internals are refused, in backticks too. A Python
+    keyword (``class``, ``lambda``) is a plain name in R and a column here: it reaches
+    formulaic only under an alias (:mod:`mixeq.spec.aliases`)."""
+    text = unicodedata.normalize("NFKC", tok.value)  # as Python reads an identifier
+    parts = re.split(r"[.\s]+", text)
     if any(p.startswith("__") or p.endswith("__") for p in parts if p):
         raise FormulaSyntaxError(
             f"'{text}' is not allowed in a formula: names with double underscores reach "
             "Python internals; if it is a column, rename it", formula, tok.start)
-    if keyword.iskeyword(text) and text not in ("True", "False"):
-        raise FormulaSyntaxError(
-            f"'{text}' is a Python keyword, not part of the formula language; if it is a "
-            "column, rename it", formula, tok.start)
-    if text == ".":
+    if text == "." and tok.kind == NAME:
         raise FormulaSyntaxError(
             "'.' (all other columns) is not supported: name the predictors", formula, tok.start)

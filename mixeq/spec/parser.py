@@ -13,10 +13,11 @@ from formulaic import Formula
 
 from mixeq.errors import FormulaSyntaxError
 from mixeq.spec.check import check_formula
+from mixeq.spec.aliases import Aliases
 from mixeq.spec.lexer import check_length
 from mixeq.spec.limits import MAX_DEPTH
 from mixeq.spec.scan import Piece, depths, find_top, is_wrapped, split_top
-from mixeq.spec.types import ModelSpec, RandomTerm
+from mixeq.spec.types import ModelSpec, RandomTerm, quote_name
 from mixeq.spec.vocabulary import OFFSET
 
 _NAME = re.compile(r"^(?:(?:[^\W\d]|\.)[\w.]*|`[^`]+`)$")  # R's names, any script
@@ -37,11 +38,12 @@ def parse(formula: str, transforms=None) -> ModelSpec:
             f"a formula must be a string like 'y ~ x + (1 | g)', not {type(formula).__name__}")
     check_length(formula)
     _check_depth(depths(formula, formula), formula)  # balance and depth, with positions
-    text = check_formula(formula, transforms).text
+    checked = check_formula(formula, transforms)
+    text, aliases = checked.text, checked.aliases
     response, rhs = _split_tilde(text)
-    fixed_pieces, random_terms = _split_rhs(rhs, text)
+    fixed_pieces, random_terms = _split_rhs(rhs, text, aliases)
     fixed_pieces, offsets = _take_offsets(fixed_pieces, text)
-    intercept, fixed = _parse_fixed(fixed_pieces, text, rhs)
+    intercept, fixed = _parse_fixed(fixed_pieces, text, rhs, aliases)
     return ModelSpec(response=response.text, intercept=intercept, fixed=fixed,
                      random=tuple(random_terms), formula=formula.strip(), offsets=offsets)
 
@@ -82,7 +84,8 @@ def _split_tilde(formula: str) -> tuple[Piece, Piece]:
 
 
 # -- right-hand side: fixed pieces and bar terms ------------------------------
-def _split_rhs(rhs: Piece, formula: str) -> tuple[list[tuple[str, Piece]], list[RandomTerm]]:
+def _split_rhs(rhs: Piece, formula: str,
+               aliases: Aliases) -> tuple[list[tuple[str, Piece]], list[RandomTerm]]:
     bars = find_top(rhs, "|", formula)
     if bars:
         raise FormulaSyntaxError(
@@ -108,7 +111,7 @@ def _split_rhs(rhs: Piece, formula: str) -> tuple[list[tuple[str, Piece]], list[
                 raise FormulaSyntaxError(
                     "a random-effects term cannot be subtracted; remove the term instead",
                     formula, piece.start - 1)
-            random_terms.extend(_parse_bar(piece, formula))
+            random_terms.extend(_parse_bar(piece, formula, aliases))
         else:
             fixed.append((sign, piece))
     return fixed, random_terms
@@ -159,7 +162,7 @@ def _bar_at_depth_one(piece: Piece, formula: str) -> bool:
     return bool(find_top(inner, "|", formula))
 
 
-def _parse_bar(piece: Piece, formula: str) -> list[RandomTerm]:
+def _parse_bar(piece: Piece, formula: str, aliases: Aliases) -> list[RandomTerm]:
     inner = Piece(piece.text[1:-1], piece.start + 1)
     bars = find_top(inner, "|", formula)
     double = len(bars) >= 2 and bars[1] == bars[0] + 1
@@ -180,7 +183,7 @@ def _parse_bar(piece: Piece, formula: str) -> list[RandomTerm]:
         raise FormulaSyntaxError(
             f"no grouping factor right of '{op}': write '(1 {op} g)' with g a column",
             formula, inner.start + cut + len(op))
-    intercept, terms = _parse_lhs(lhs, formula)
+    intercept, terms = _parse_lhs(lhs, formula, aliases)
     if not intercept and not terms:
         raise FormulaSyntaxError(
             "the left side of the bar has no terms ('0 | g' fits nothing): write "
@@ -197,10 +200,10 @@ def _parse_bar(piece: Piece, formula: str) -> list[RandomTerm]:
     return out
 
 
-def _parse_lhs(lhs: Piece, formula: str) -> tuple[bool, tuple[str, ...]]:
-    parsed = _formulaic(lhs.text, formula, lhs.start, "left side of the bar")
+def _parse_lhs(lhs: Piece, formula: str, aliases: Aliases) -> tuple[bool, tuple[str, ...]]:
+    parsed = _formulaic(lhs.text, formula, lhs.start, "left side of the bar", aliases)
     intercept = any(str(t) == "1" for t in parsed)
-    terms = tuple(term_text(t, lhs.text) for t in parsed if str(t) != "1")
+    terms = tuple(term_text(t, lhs.text, aliases) for t in parsed if str(t) != "1")
     return intercept, terms
 
 
@@ -237,24 +240,25 @@ def _parse_group(rhs: Piece, formula: str) -> list[tuple[str, ...]]:
 
 # -- fixed part ---------------------------------------------------------------
 def _parse_fixed(pieces: list[tuple[str, Piece]], formula: str,
-                 rhs: Piece) -> tuple[bool, tuple[str, ...]]:
+                 rhs: Piece, aliases: Aliases) -> tuple[bool, tuple[str, ...]]:
     if not pieces:
         return True, ()
-    chunked = _chunked_sum(pieces, formula)
+    chunked = _chunked_sum(pieces, formula, aliases)
     if chunked is not None:
         return chunked
     text = "".join(
         (f" {sign} " if i or sign == "-" else "") + p.text for i, (sign, p) in enumerate(pieces))
-    parsed = _formulaic(text, formula, pieces[0][1].start, "fixed part")
+    parsed = _formulaic(text, formula, pieces[0][1].start, "fixed part", aliases)
     intercept = any(str(t) == "1" for t in parsed)
-    return intercept, tuple(dict.fromkeys(term_text(t, text) for t in parsed if str(t) != "1"))
+    return intercept, tuple(dict.fromkeys(term_text(t, text, aliases)
+                                          for t in parsed if str(t) != "1"))
 
 
 _CHUNK = 200
 
 
-def _chunked_sum(pieces: list[tuple[str, Piece]],
-                 formula: str) -> tuple[bool, tuple[str, ...]] | None:
+def _chunked_sum(pieces: list[tuple[str, Piece]], formula: str,
+                 aliases: Aliases = Aliases()) -> tuple[bool, tuple[str, ...]] | None:
     """A long sum of single factors and their interactions (``log(x1) + … + a:b``)
     parsed by formulaic in chunks: its parser dedupes terms at every '+', quadratic
     in the number of terms; chunks keep the whole parse linear. formulaic orders
@@ -274,10 +278,10 @@ def _chunked_sum(pieces: list[tuple[str, Piece]],
     for k in range(0, len(unique), _CHUNK):
         chunk = unique[k:k + _CHUNK]
         parsed = _formulaic(" + ".join(t for t, _ in chunk), formula, chunk[0][1].start,
-                            "fixed part")
+                            "fixed part", aliases)
         for term in parsed:
             if str(term) != "1":
-                text = term_text(term, whole)
+                text = term_text(term, whole, aliases)
                 key = frozenset(text.split(":"))
                 terms.setdefault(key, (len(term.factors), len(terms), text))
     return "0" not in texts, tuple(text for _, _, text in sorted(terms.values()))
@@ -297,12 +301,14 @@ def _single_factor(piece: Piece, formula: str) -> bool:
     return bool(m) and is_wrapped(Piece(text[m.end() - 1:], piece.start + m.end() - 1), formula)
 
 
-def _formulaic(text: str, formula: str, start: int, where: str):
+def _formulaic(text: str, formula: str, start: int, where: str, aliases: Aliases):
+    """formulaic's terms of ``text``; columns Python cannot spell pass under their
+    aliases (:func:`term_text` gives them back)."""
     simple = _simple_sum(text)
     if simple is not None:
         return simple
     try:
-        return list(Formula(_r_powers(text, formula, start)))
+        return list(Formula(_r_powers(aliases.text(text), formula, start)))
     except Exception as exc:  # formulaic's parser errors → ours, with a position
         message = str(exc).splitlines()[0].strip() if str(exc) else type(exc).__name__
         raise FormulaSyntaxError(
@@ -358,12 +364,12 @@ def _r_powers(text: str, formula: str, start: int) -> str:
     return "".join("**" if ch == "^" and d[i] > 0 else ch for i, ch in enumerate(text))
 
 
-def term_text(term, source: str | None = None) -> str:
+def term_text(term, source: str | None = None, aliases: Aliases | None = None) -> str:
     """A formulaic term as text that parses back to the same term. With ``source``
     (the formula text the term came from) its variables are in R's order: by first
     appearance in the formula, as ``terms()`` orders them (``sector * cses`` after
     ``meanses * cses`` gives ``cses:sector``, and lme4's column ``cses:sectorCatholic``)."""
-    names = [_factor_text(f) for f in term.factors]
+    names = [_factor_text(f, aliases) for f in term.factors]
     if source is not None and len(names) > 1:
         names.sort(key=lambda n: _first_appearance(n, source))
     return ":".join(names)
@@ -377,12 +383,14 @@ def _first_appearance(name: str, source: str) -> int:
     return found.end() - len(name) if found else len(source)
 
 
-def _factor_text(factor) -> str:
+def _factor_text(factor, aliases: Aliases | None = None) -> str:
     expr = str(factor.expr)
     method = getattr(factor, "eval_method", None)
     method = getattr(method, "value", method)
+    if aliases:
+        expr = aliases.undo(expr, quote_name)
     if method == "lookup":  # a column, whatever its name looks like
-        return expr if _NAME.match(expr) else f"`{expr}`"
+        return expr if _NAME.match(expr) or expr.startswith("`") else quote_name(expr)
     if method == "python" and not (_NAME.match(expr) or _CALL.match(expr)):
         return "{" + expr + "}"
     return expr

@@ -1,15 +1,15 @@
 """The data-free model specification: what a formula says, nothing about data."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_PLAIN = re.compile(r"^(?:[^\W\d]|\.)[\w.]*$")
+from mixeq.spec.aliases import r_name
 
 
 def quote_name(name: str) -> str:
-    """A column name as a formula writes it: ``x``, or ```my col``` in backticks."""
-    return name if _PLAIN.match(name) else f"`{name}`"
+    """A column name as a formula writes it: ``x``, ``class``, or ```my col```,
+    ```if``` in backticks, as R does (:func:`mixeq.spec.aliases.r_name`)."""
+    return r_name(name)
 
 
 def _term_key(term: str) -> frozenset[str]:

@@ -22,7 +22,7 @@ ACCEPTED = [
     ("y ~ C(f, Treatment('b')) + (1 | g)", "y ~ 1 + C(f, contr.treatment('b')) + (1 | g)"),
     ("y ~ factor(x) + (1 | g)", "y ~ 1 + factor(x) + (1 | g)"),
     ("y ~ I(x + 1e-3) + I(x > 2) + (1 | g)", "y ~ 1 + I(x + 0.001) + I(x > 2) + (1 | g)"),
-    ("y ~ log(my.var) + (1 | g)", "y ~ 1 + log(`my.var`) + (1 | g)"),
+    ("y ~ log(my.var) + (1 | g)", "y ~ 1 + log(my.var) + (1 | g)"),
     ("y ~ np.log(x) + (1 | g)", "y ~ 1 + np.log(x) + (1 | g)"),
     ("y ~ x + offset(log(t)) + (1 | g)", "y ~ 1 + x + offset(log(t)) + (1 | g)"),
     ("cbind(k, n - k) ~ x + (1 | g)", "cbind(k, n - k) ~ 1 + x + (1 | g)"),
@@ -61,7 +61,7 @@ REFUSED = [
     ("y ~ log(x y) + (1 | g)", 10, "cannot follow a value"),
     ("y ~ I(x | g)", 8, "random-effects term"),
     ("y ~ log() + (1 | g)", 7, "needs an argument"),
-    ("y ~ x + lambda + (1 | g)", 8, "Python keyword"),
+    ("y ~ x + if + (1 | g)", 8, "reserved word in R"),  # lambda, class: plain names in R
     ("y ~ x + x.__class__ + (1 | g)", 8, "double underscores"),
     ("y ~ x + x[0] + (1 | g)", 9, "square brackets"),
     ("y ~ x + `` + (1 | g)", 8, "empty name"),
