@@ -167,3 +167,15 @@ def test_a_remote_fit_reads_the_same_columns_from_duckdb(fits, tmp_path):
     assert list(remote.fixef.index) == REF["fixef_names"]
     np.testing.assert_allclose(remote.fixef.to_numpy(), keyword.fixef.to_numpy(), rtol=1e-8)
     assert remote.objective == pytest.approx(keyword.objective, rel=1e-9)
+
+
+def test_planted_a_forgotten_undo_would_show_an_alias(monkeypatch):
+    """The leak check above can fail: with X's names not undone the aliases show."""
+    import mixeq.design.fixed as fixed
+    from mixeq.design.names import r_column_name
+
+    monkeypatch.setattr(fixed, "r_column_name", lambda name, aliases=None: r_column_name(name))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = mixeq.Model(REF["formula"], keyword_frame())
+    assert any("mixeq_c" in c for c in model.X.columns)
