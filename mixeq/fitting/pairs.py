@@ -65,9 +65,9 @@ class CrossBlocks:
         nb = self.rows.size
         small = np.int32 if max(nb, n1, qR) < 2 ** 31 else np.intp
         indptr = np.concatenate([[0], np.cumsum(np.bincount(self.levels, minlength=n1))])
-        W = sp.csc_matrix((np.arange(1, nb + 1, dtype=float), self.rows, indptr),
-                          shape=(qR, n1)).tocsr()
-        self._perm = (W.data - 1).astype(small)
+        W = sp.csc_matrix((np.arange(nb, dtype=small), self.rows, indptr),   # block numbers
+                          shape=(qR, n1)).tocsr()                           # in CSR order
+        self._perm = W.data
         W.data = np.zeros(nb)
         self._W = W
 
