@@ -10,7 +10,7 @@ import pytest
 
 import mixeq
 from conftest import load_dataset
-from mixeq.fitting.glmm.crossed import ScalarTermsPredictor
+from mixeq.fitting.glmm.crossed import NestedTermPredictor, ScalarTermsPredictor
 from mixeq.fitting.glmm.predictor import WeightedPredictor, make_predictor
 from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 from mixeq.fitting.theta import ThetaLayout
@@ -19,6 +19,7 @@ MODELS = {
     "one intercept": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp", "binomial"),
     "one slope": ("r10 ~ Days + (0 + Days | Subject)", "sleepstudy", "poisson"),
     "crossed": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks", "poisson"),
+    "crossed years": ("TICKS ~ cHEIGHT + (1 | LOCATION) + (1 | YEAR)", "grouseticks", "poisson"),
     "crossed covariate": ("TICKS ~ YEAR + (1 | BROOD) + (0 + cHEIGHT | LOCATION) + (1 | YEAR)",
                           "grouseticks", "poisson"),
     "vector": ("r10 ~ Days + (Days | Subject)", "sleepstudy", "poisson"),
@@ -82,7 +83,8 @@ def test_each_kind_solves_the_penalised_system(key, solve_beta):
 
 
 KINDS = {"one intercept": ScalarTermPredictor, "one slope": ScalarTermPredictor,
-         "crossed": ScalarTermsPredictor, "crossed covariate": ScalarTermsPredictor,
+         "crossed": NestedTermPredictor, "crossed years": ScalarTermsPredictor,
+         "crossed covariate": ScalarTermsPredictor,
          "vector": WeightedPredictor}
 
 
@@ -106,7 +108,8 @@ def test_a_planted_error_is_caught(monkeypatch):
         _check(pred, model, np.array([0.7]), w, z[:, None])
 
 
-@pytest.mark.parametrize("key", ["one intercept", "one slope", "crossed", "crossed covariate"])
+@pytest.mark.parametrize("key", ["one intercept", "one slope", "crossed", "crossed years",
+                                 "crossed covariate"])
 def test_conditional_variances_match_the_blocked_kind(key):
     model = _model(key)
     layout = ThetaLayout.from_terms(model.terms)
@@ -132,7 +135,7 @@ def test_the_dense_cross_update_solves_it_too(key, monkeypatch):
     assert isinstance(make_predictor(X, model.terms, layout).cross, crossed.PairUpdate)
     monkeypatch.setattr(crossed.PairUpdate, "of", classmethod(lambda cls, *a: None))
     pred = make_predictor(X, model.terms, layout)
-    assert isinstance(pred.cross, crossed.DenseUpdate)
+    assert isinstance(pred.cross, crossed.DenseUpdate) and type(pred) is ScalarTermsPredictor
     rng = np.random.default_rng(11)
     theta = 0.2 + rng.uniform(0, 1, layout.size)
     w, z = rng.uniform(0.2, 2, model.nobs), rng.normal(size=model.nobs)

@@ -232,10 +232,13 @@ class ScalarTermsPredictor:
         else:
             rx, beta = np.zeros((0, 0)), np.zeros(0)
             cR, c1 = L[qR, :qR], B1[:, 0] * t1
-        uR = dtrtrs(L[:qR, :qR], cR, lower=1, trans=1)[0]
+        uR = dtrtrs(U[:qR, :qR], cR, lower=0, trans=0)[0]         # L_RRᵀ u_R = c_R
         u1 = (c1 - t1 * self.cross.t_times(C, d * uR)) / s1       # L₁₁ u₁ = c₁ − L_R1ᵀ u_R
-        u = [u1[:, None], *np.split(uR[:, None], self.splits)]
-        return Solution(u, beta, ld, rx, np.sqrt(s1).reshape(-1, 1, 1))
+        return Solution([u1[:, None], *self._split(uR)], beta, ld, rx,
+                        np.sqrt(s1).reshape(-1, 1, 1))
+
+    def _split(self, uR: np.ndarray) -> list:
+        return np.split(uR[:, None], self.splits) if self.splits.size else [uR[:, None]]
 
     def lambdas(self, theta: np.ndarray) -> list:
         return [np.array([[float(theta[i])]]) for i in self.theta_index]
@@ -268,6 +271,67 @@ class ScalarTermsPredictor:
             out.append(inv_diag[start:start + t.q].reshape(-1, 1, 1))
             start += t.q
         return out
+
+
+class NestedTermPredictor(ScalarTermsPredictor):
+    """Two scalar terms, each level of the first inside one level of the second
+    (``(1 | class) + (1 | school)``; grouseticks' broods in locations): every column
+    of C has one non-zero, so M is diagonal, m_r = λ_R²(a_R,r − Σ_{l∈r} g_l c_l²) + 1,
+    L_RR = diag(√m) and L_FR = K_F/√m; only F's f × f block is factored (the
+    blocked factor's nested kind, ``NestedBlock``, for a scalar pair)."""
+
+    name = "glmm-nested-terms"
+
+    @staticmethod
+    def takes(pred: ScalarTermsPredictor) -> bool:
+        cross = pred.cross
+        return (len(pred.terms) == 2 and isinstance(cross, PairUpdate)
+                and cross.r.size == pred.nnz and bool(np.all(cross.r == cross.c)))
+
+    @classmethod
+    def of(cls, pred: ScalarTermsPredictor) -> "NestedTermPredictor":
+        out = cls.__new__(cls)
+        out.__dict__.update(pred.__dict__)
+        return out
+
+    def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
+        a, wrr, cv, B, FF = self.products(w, F)
+        qR, f = self.qR, F.shape[1]
+        t1, t2 = float(theta[self.theta_index[0]]), float(theta[self.theta_index[1]])
+        s1 = (t1 * t1) * a + 1.0
+        g = (t1 * t1) / s1
+        cross = self.cross
+        cg = cross.scaled(cv, g)
+        m = (t2 * t2) * (np.bincount(self.codes[1], wrr, qR)
+                         - np.bincount(cross.nz_r, cg * cv, qR)) + 1.0
+        if not m.min() > 0.0:
+            return None
+        lr = np.sqrt(m)
+        B1, BR = B
+        LFR = (BR - cross.times(cg, B1)) * (t2 / lr)[:, None]      # (qR × f): L_FRᵀ
+        SF = FF - B1.T @ (g[:, None] * B1) - LFR.T @ LFR
+        LFF, info = dpotrf(SF, lower=1, clean=1)
+        if info != 0:
+            return None
+        ld = float(np.log(s1).sum()) + float(np.log(m).sum())
+        p = f - 1
+        if p:
+            rx = LFF[:p, :p]
+            beta = dtrtrs(rx, LFF[p, :p], lower=1, trans=1)[0]
+            cR = LFR[:, p] - LFR[:, :p] @ beta
+            c1 = (B1[:, p] - B1[:, :p] @ beta) * t1
+        else:
+            rx, beta = np.zeros((0, 0)), np.zeros(0)
+            cR, c1 = LFR[:, 0], B1[:, 0] * t1
+        uR = cR / lr
+        u1 = (c1 - t1 * cross.t_times(cv, t2 * uR)) / s1
+        return Solution([u1[:, None], uR[:, None]], beta, ld, rx, np.sqrt(s1).reshape(-1, 1, 1))
+
+
+def make(X: np.ndarray, terms, layout) -> ScalarTermsPredictor:
+    """This module's kind for the terms (``fits`` them): nested or crossed."""
+    pred = ScalarTermsPredictor(X, terms, layout)
+    return NestedTermPredictor.of(pred) if NestedTermPredictor.takes(pred) else pred
 
 
 def _dense(cross, C, qR: int, q1: int) -> np.ndarray:

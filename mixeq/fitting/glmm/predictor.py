@@ -38,7 +38,8 @@ def make_predictor(X: np.ndarray, terms, layout):
     """The predictor kind for these terms, chosen once per model: one scalar term
     → ``ScalarTermPredictor`` (closed form per level, scalar.py); several scalar
     terms with few later columns → ``ScalarTermsPredictor`` (a diagonal first block
-    and one dense later block, crossed.py); anything else → ``WeightedPredictor``
+    and one dense later block, crossed.py; ``NestedTermPredictor`` when the second
+    term's levels hold whole levels of the first); anything else → ``WeightedPredictor``
     (the blocked factor)."""
     from mixeq.fitting.glmm import crossed
 
@@ -47,7 +48,7 @@ def make_predictor(X: np.ndarray, terms, layout):
 
         return ScalarTermPredictor(X, terms, layout)
     if crossed.fits(terms):
-        return crossed.ScalarTermsPredictor(X, terms, layout)
+        return crossed.make(X, terms, layout)
     return WeightedPredictor(X, terms, layout)
 
 
