@@ -20,7 +20,8 @@ def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
         mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas",
                                          context=context)
     except Exception as exc:  # formulaic: missing column, unseen category …
-        raise DataError(f"cannot build the {what} for the new data: {exc}") from None
+        message = aliases.undo(str(exc)) if aliases else exc
+        raise DataError(f"cannot build the {what} for the new data: {message}") from None
     frame = pd.DataFrame(np.asarray(mm, dtype=float),
                          columns=[r_column_name(c, aliases) for c in mm.columns])
     missing = [c for c in columns if c not in frame.columns]

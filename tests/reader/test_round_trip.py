@@ -110,6 +110,22 @@ def test_generated_formulas_round_trip(formula, fmt, form):
     round_trip(spec, spec, fmt, form)
 
 
+# the same shapes with columns Python cannot spell: keywords (plain names, as in R) and
+# backticked names (a space, a leading digit, a hyphen, R's reserved word)
+SPELLINGS = {"x": ["class", "`my var`"], "z": ["lambda", "`2nd`"], "m": ["import", "`if`"],
+             "w": ["`a-b`", "not"]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas(), st.fixed_dictionaries({k: st.sampled_from(v) for k, v in SPELLINGS.items()}),
+       st.sampled_from(FORMATS), st.sampled_from(FORMS))
+def test_generated_formulas_with_keyword_and_quoted_names_round_trip(formula, names, fmt, form):
+    import re
+
+    spec = mixeq.parse(re.sub(r"\b[xzmw]\b", lambda m: names[m.group()], formula))
+    round_trip(spec, spec, fmt, form)
+
+
 GOLDEN = Path(__file__).resolve().parents[1] / "equations" / "golden"
 
 

@@ -4,8 +4,10 @@ from hypothesis import strategies as st
 
 import mixeq
 
-VARS = ["x", "z", "w", "m", "Days"]
+# Python keywords are plain names (as in R); other names in backticks, R's reserved words too
+VARS = ["x", "z", "w", "m", "Days", "class", "lambda", "`my var`", "`2nd`", "`if`"]
 GROUPS = ["g", "h", "school", "batch"]
+NAMED_GROUPS = [*GROUPS, "import", "`my school`", "`in`"]
 
 term = st.one_of(
     st.sampled_from(VARS),
@@ -21,8 +23,8 @@ def random_term(draw):
     lhs = intercept + " + ".join(lhs_terms) if lhs_terms else intercept
     bar = draw(st.sampled_from(["|", "||"]))
     group = draw(st.one_of(
-        st.sampled_from(GROUPS),
-        st.tuples(st.sampled_from(GROUPS), st.sampled_from(GROUPS))
+        st.sampled_from(NAMED_GROUPS),
+        st.tuples(st.sampled_from(NAMED_GROUPS), st.sampled_from(NAMED_GROUPS))
         .filter(lambda t: t[0] != t[1]).map(lambda t: f"{t[0]}{draw(st.sampled_from(['/', ':']))}{t[1]}"),
     ))
     return f"({lhs} {bar} {group})"
