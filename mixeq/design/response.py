@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,
     ``cbind(successes, failures)`` is evaluated (both columns must be numeric)
     and then refused: the two-column binomial response needs a GLMM fitter.
     """
-    pair = call_arguments(expr, "cbind")
+    pair = _cbind_arguments(expr)
     if pair is not None:
         for part in pair:
             _numbers(evaluate(part, data, context, "the response column", aliases), part,
@@ -49,6 +50,13 @@ def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,
         raise DataError(f"the response '{expr}' is a binomial one (successes, failures): "
                         "fit it with family='binomial'")
     return _numbers(evaluate(expr, data, context, "the response", aliases), expr, data.index)
+
+
+@lru_cache(maxsize=512)
+def _cbind_arguments(expr: str) -> tuple[str, ...] | None:
+    """The arguments of a ``cbind(s, f)`` response (None for any other), once per text."""
+    pair = call_arguments(expr, "cbind")
+    return None if pair is None else tuple(pair)
 
 
 def _numbers(col: pd.Series, expr: str, index) -> pd.Series:
@@ -93,7 +101,7 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
     text, or bool): the first level is 0, the other 1 (R's ``binomial()``); a
     numeric column: 0/1 or proportions (trials then come from ``weights=``).
     """
-    pair = call_arguments(expr, "cbind")
+    pair = _cbind_arguments(expr)
     if pair is not None:
         if len(pair) != 2:
             raise DataError(f"cbind() in the response '{expr}' needs two arguments: "
