@@ -132,3 +132,21 @@ def test_products_design_keeps_no_rows(synthetic):
     assert [o.shape for o in pr.own] == [(70, 2, 2), (9, 1, 1)]
     assert pr.cross[(1, 0)].shape == (9, 140)
     assert 0 < pr.pairs <= 2 * 500
+
+
+@pytest.mark.parametrize("values, column, expected", [
+    ([5, 7, 100], [7, 5, 100, 7], [1, 0, 2, 1]),                    # a lookup table
+    ([0, 10 ** 12, 3], [3, 10 ** 12, 0], [2, 1, 0]),                # too wide: hashed
+    (["p", "q", "r"], ["r", "p", "q"], [2, 0, 1]),                  # text: hashed
+])
+def test_level_codes_of_a_column(values, column, expected):
+    import pyarrow as pa
+
+    col = pa.array(column)
+    index = products._column_map(pd.Series(values), col.type)
+    np.testing.assert_array_equal(index(col), expected)
+    stranger = 6 if isinstance(values[0], int) else "s"      # a value the levels lack
+    for bad in ([stranger], [values[0], None]):
+        assert index(pa.array(bad, type=col.type)) is None
+    if values[0] == 5:
+        assert index(pa.array([1000, 5], type=col.type)) is None   # beyond the table
