@@ -9,6 +9,7 @@ before the 2k penalty) — lme4's Laplace criterion is ``log|L|² + ‖u‖² + 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -28,7 +29,7 @@ def _logit_inv(eta):
     1/(1 + ε) (R's formula, and a third of expit's time)."""
     t = np.exp(eta)
     mu = t / (1.0 + t)
-    if eta.size and (eta.min() < -_THRESH or eta.max() > _THRESH):
+    if eta.size and np.maximum.reduce(np.abs(eta), axis=None) > _THRESH:
         mu[eta < -_THRESH] = EPS / (1.0 + EPS)
         mu[eta > _THRESH] = 1.0 / (1.0 + EPS)
     return mu
@@ -216,7 +217,9 @@ class Kernel:
         if self.binary is not None:
             return float(self.wt2 @ np.log(np.where(self.binary, mu, 1.0 - mu))) * -1.0
         if self.name == "binomial":
-            return float(self.wt2 @ self._binomial_core(mu))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dev = float(self.wt2 @ (self.c - self.y * np.log(mu) - self.y1 * np.log(1.0 - mu)))
+            return dev if math.isfinite(dev) else float(self.wt2 @ self._binomial_core(mu))
         if self.name == "poisson":
             return float(self.wt2 @ (self.c - special.xlogy(self.y, mu) + mu))
         return float(self.dev_resid(mu).sum())

@@ -44,8 +44,13 @@ class GlmResponse:
         sqrtWrkWt² and wrkResids). For a canonical link μ'(η) = V(μ), so W = w V(μ)
         (logit: while no μ(1 − μ) is clamped at ε)."""
         if self._canonical:
-            v = self.family.variance(mu)
-            if self.family.name == "poisson" or v.min() >= EPS:
+            if self._logit:
+                v = mu * (1.0 - mu)
+                if np.minimum.reduce(v, axis=None) < EPS:
+                    v = None
+            else:
+                v = mu
+            if v is not None:
                 return (v if self._unit_wt else self.wt * v), (self.y - mu) / v
         link = self.family.link
         mueta = link.mu_eta(eta) if link.mu_eta_of_mu is None else link.mu_eta_of_mu(mu)
@@ -57,6 +62,7 @@ class GlmResponse:
         self._start = None
         self._canonical = (self.family.name, self.family.link.name) in CANONICAL
         self._unit_wt = bool(np.all(np.asarray(self.wt) == 1.0))
+        self._logit = self._canonical and self.family.name == "binomial"
 
     def start(self, eta0: np.ndarray):
         """(μ, W, working residuals) at η₀, kept for the last η₀ given: every

@@ -20,6 +20,10 @@ from mixeq.fitting.glmm.predictor import Solution
 
 
 
+_NO_BETA, _NO_RX = np.zeros(0), np.zeros((0, 0))     # β held fixed: nothing solved for
+_NO_BETA.flags.writeable = _NO_RX.flags.writeable = False
+
+
 class LevelSums:
     """Σ_{i∈l} G_i for every level l of a code vector and every column of an (n × f)
     G (ZᵀWF of a scalar term, with G = F ∘ w m): one bincount over level·f + column."""
@@ -68,7 +72,7 @@ class ScalarTermPredictor:
         f = F.shape[1]
         if f == 1:
             u = (t * B[:, 0] / l2)[:, None]
-            return Solution([u], np.zeros(0), ld, np.zeros((0, 0)), l1.reshape(-1, 1, 1))
+            return Solution([u], _NO_BETA, ld, _NO_RX, l1.reshape(-1, 1, 1))
         WF1 = B.T * (t / l1)                                 # (f, levels)
         SF = F.T @ (F * w[:, None]) - WF1 @ WF1.T
         L, info = dpotrf(SF, lower=1, clean=1)
