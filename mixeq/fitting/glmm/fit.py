@@ -83,6 +83,18 @@ class GlmmProblem:
         theta, beta = params[:self.ntheta], params[self.ntheta:]
         return self.criterion(theta, self.pirls(theta, eta0, beta))
 
+    def remembered(self, f):
+        """``f``, keeping its values by point in ``self.known``: the polish's central
+        differences are points of deriv12's, which the standard errors' Hessian
+        (result.py) then takes from here instead of evaluating them again."""
+        known = self.known = {}
+
+        def g(x):
+            value = f(x)
+            known[x.tobytes()] = value
+            return value
+        return g
+
     def stage2(self, eta0: np.ndarray):
         def objective(params):
             self.evaluations += 1
@@ -139,7 +151,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     objective = prob.stage2(eta1)
     s2 = minimize(objective, params0, lower2, prob.pred.name, opts.optimizer,
                   steps=steps, **settings)
-    _polish(objective, s2, lower2, se, opts.optimizer, settings)
+    _polish(prob.remembered(objective), s2, lower2, se, opts.optimizer, settings)
     s2.evaluations += s1.evaluations
     s2.seconds += s1.seconds
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
