@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mixeq.errors import FitError
-from mixeq.fitting.glmm.pirls import PirlsFailed, agq, gh_rule, laplace, pirls
+from mixeq.fitting.glmm.pirls import AgqPlan, PirlsFailed, agq, gh_rule, laplace, pirls
 from mixeq.fitting.glmm.predictor import make_predictor
 from mixeq.fitting.glmm.response import GlmResponse
 from mixeq.fitting.optimize import minimize
@@ -47,6 +47,7 @@ class GlmmProblem:
         self.nagq = nagq
         self.rule = gh_rule(nagq) if nagq > 1 else None
         self.ntheta = self.layout.size
+        self.agq_plan = None if self.rule is None else AgqPlan(self.pred, self.resp, self.rule)
         self.evaluations = 0
 
     def initial_eta(self, theta: np.ndarray) -> np.ndarray:
@@ -67,7 +68,7 @@ class GlmmProblem:
         """The Laplace deviance at a mode, or the AGQ one (nAGQ > 1)."""
         if self.rule is None:
             return self.laplace(mode)
-        return agq(self.pred, self.resp, theta, mode, self.rule)
+        return agq(self.pred, self.resp, theta, mode, self.rule, self.agq_plan)
 
     def stage1(self, eta0: np.ndarray):
         def objective(theta):

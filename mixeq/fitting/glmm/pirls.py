@@ -18,6 +18,7 @@ from math import pi, sqrt
 import numpy as np
 from scipy import stats
 
+from mixeq.fitting.family import Kernel
 from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor
 from mixeq.fitting.glmm.response import GlmResponse
 
@@ -137,30 +138,107 @@ def gh_rule(k: int):
     return rule
 
 
-def agq(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule) -> float:
+class AgqPlan:
+    """What ``agq`` needs that does not change between evaluations, made once per
+    problem: the level codes and term column, the nodes' log weights
+    log(w_k/φ(z_k)/√(2π)) and z_k², and the (node, level) keys of the nodes × rows
+    array. For the canonical binomial-logit and Poisson-log families the deviance
+    residual is written in η,
+
+        d_i = 2wᵢ (cᵢ − yᵢ η_i + b(η_i)),   b(η) = log(1 + e^η) (logit) or e^η (log)
+
+    (−y log μ − (1 − y) log(1 − μ) = −yη + log(1 + e^η); −y log μ + μ = −yη + e^η),
+    so that with η_i(z) = η_i + z s_i and u_l(z) = u_l + z σ_l the change of a level's
+    Σ d_i + u_l² from the mode (z = 0, the middle node of an odd rule) is
+
+        Σ_{i∈l} 2wᵢ (b(η_i(z)) − b(η_i)) + z (2u_l σ_l − Σ_{i∈l} 2wᵢyᵢ s_i) + z² σ_l²:
+
+    only b runs over the nodes × rows. Used where R's link applies no clamp — |η| ≤ 30
+    (logit, R's linkinv) and e^η ≥ ε (log) — else μ by the link, as lme4."""
+
+    def __init__(self, pred, resp: GlmResponse, rule):
+        term = pred.terms[0]
+        self.codes, self.nl = np.asarray(term.codes), term.nlevels
+        m = np.asarray(term.matrix[:, 0], dtype=float)
+        self.m = None if bool(np.all(m == 1.0)) else m
+        z, wts, ld = rule
+        self.z, self.z2 = z, (z * z)[:, None]
+        self.log_scale = (np.log(wts / sqrt(2.0 * pi)) - ld)[:, None]   # log(w_k/φ(z_k)/√(2π))
+        self.chunk = max(1, AGQ_CELLS // max(self.codes.size, 1))
+        k = min(z.size, self.chunk)
+        self.keys = (np.arange(k)[:, None] * self.nl + self.codes).ravel()
+        self.kind = None
+        name = (resp.family.name, resp.family.link.name)
+        mid = z.size // 2
+        if (name in CANONICAL_AGQ and isinstance(resp.kernel, Kernel) and z.size % 2 == 1
+                and z[mid] == 0.0 and k == z.size):
+            self.kind, self.mid = name[0], mid
+            self.w2 = 2.0 * np.asarray(resp.wt, dtype=float)
+            self.w2y = self.w2 * resp.y
+            self.const = float(self.w2 @ resp.kernel.c)
+
+    def level_sums(self, d: np.ndarray, k: int) -> np.ndarray:
+        """Σ_{i∈l} over a (k × n) array's rows: a (k × levels) array."""
+        return np.bincount(self.keys[:d.size], d.ravel(), k * self.nl).reshape(k, self.nl)
+
+    def deviance(self, eta: np.ndarray, shift: np.ndarray, u, sd, ld_l: float):
+        """The AGQ deviance by the η form (the class's formula); None where a node's η
+        is outside the range where it equals R's μ-based one."""
+        E = np.multiply.outer(self.z, shift)
+        E += eta
+        if self.kind == "binomial":
+            if np.maximum.reduce(np.abs(E), axis=None) > 30.0:
+                return None
+            np.exp(E, out=E)
+            np.log1p(E, out=E)
+        elif np.minimum.reduce(E, axis=None) < LOG_EPS:
+            return None
+        else:
+            np.exp(E, out=E)
+        E *= self.w2
+        S = self.level_sums(E, self.z.size)
+        s0 = S[self.mid].copy()
+        S -= s0
+        S += np.multiply.outer(self.z, 2.0 * u * sd - np.bincount(self.codes, self.w2y * shift, self.nl))
+        S += self.z2 * (sd * sd)
+        S *= -0.5
+        S += self.log_scale
+        mult = np.exp(S).sum(axis=0)
+        devsum = self.const + float(s0.sum()) - float(self.w2y @ eta) + float(u @ u)
+        return devsum + ld_l - 2.0 * float(np.log(mult).sum())
+
+
+LOG_EPS = float(np.log(np.finfo(float).eps))
+CANONICAL_AGQ = {("binomial", "logit"), ("poisson", "log")}
+
+
+def agq(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule,
+        plan: AgqPlan | None = None) -> float:
     """lme4's ``glmerAGQ`` for one scalar term: per level, the integral over u_l by
     Gauss–Hermite nodes centred at the mode and scaled by its conditional SD
     1/L_l; returns Σ_l (Σ d_i + u_l²) + log|L|² − 2 Σ_l log(integral ratio).
     The nodes are evaluated together, as rows of a (nodes × n) array (in chunks
-    of at most AGQ_CELLS cells)."""
-    term = pred.terms[0]
-    codes, m = term.codes, term.matrix[:, 0]
-    nl = term.nlevels
-    lam = float(theta[0])
+    of at most AGQ_CELLS cells); ``plan`` holds what does not change between
+    evaluations (made here when not given)."""
+    if plan is None:
+        plan = AgqPlan(pred, resp, rule)
+    codes, nl = plan.codes, plan.nl
     sd = 1.0 / mode.sol.L1[:, 0, 0]
     u = mode.u[0][:, 0]
+    shift = (float(theta[0]) * sd)[codes]                   # η's change per unit z on each row
+    if plan.m is not None:
+        shift *= plan.m
+    if plan.kind is not None:
+        value = plan.deviance(mode.eta, shift, u, sd, mode.sol.ld_l)
+        if value is not None:
+            return value
+    z = plan.z
     devc0 = u * u + np.bincount(codes, resp.dev_resid(mode.mu), minlength=nl)
-    z, wts, ld = rule
-    scale = (wts / sqrt(2.0 * pi)) * np.exp(-ld)            # per node: w_k / φ(z_k)
-    shift_rows = (m * lam) * sd[codes]                      # η's change per unit z on each row
     mult = np.zeros(nl)
-    chunk = max(1, AGQ_CELLS // max(codes.size, 1))
-    for lo in range(0, z.size, chunk):
-        zk = z[lo:lo + chunk]
-        mu = resp.mu(mode.eta + zk[:, None] * shift_rows)  # (nodes, n)
-        d = resp.dev_resid(mu)
-        idx = (np.arange(zk.size)[:, None] * nl + codes).ravel()
-        uk = u + zk[:, None] * sd
-        devc = uk * uk + np.bincount(idx, d.ravel(), minlength=zk.size * nl).reshape(zk.size, nl)
-        mult += scale[lo:lo + chunk] @ np.exp(-0.5 * (devc - devc0))
+    for lo in range(0, z.size, plan.chunk):
+        zk = z[lo:lo + plan.chunk]
+        mu = resp.mu(mode.eta + np.multiply.outer(zk, shift))  # (nodes, n)
+        uk = u + np.multiply.outer(zk, sd)
+        devc = uk * uk + plan.level_sums(resp.dev_resid(mu), zk.size)
+        mult += np.exp(plan.log_scale[lo:lo + plan.chunk] - 0.5 * (devc - devc0)).sum(axis=0)
     return float(devc0.sum() + mode.sol.ld_l - 2.0 * np.log(mult).sum())
