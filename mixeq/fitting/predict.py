@@ -7,6 +7,8 @@ import pandas as pd
 
 from mixeq.design.frame import as_frame, prepare_columns
 from mixeq.design.names import r_column_name
+from mixeq.design.unseen import (check_fixed_levels, check_group_levels,
+                                 formulaic_mismatch, level_label, record_warnings)
 from mixeq.errors import DataError, UnknownColumnError
 
 
@@ -14,14 +16,17 @@ def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
             context: dict, aliases=None) -> np.ndarray:
     if model_spec is None:  # intercept-only left side
         return np.ones((len(data), 1))
+    check_fixed_levels(model_spec, data, what, aliases)
     if aliases:  # the columns the spec was built with under their aliases
         data = aliases.frame(data)
     try:
-        mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas",
-                                         context=context)
+        with record_warnings() as caught:
+            mm = model_spec.get_model_matrix(data, na_action="ignore", output="pandas",
+                                             context=context)
     except Exception as exc:  # formulaic: missing column, unseen category …
         message = aliases.undo(str(exc)) if aliases else exc
         raise DataError(f"cannot build the {what} for the new data: {message}") from None
+    formulaic_mismatch(caught, what)
     frame = pd.DataFrame(np.asarray(mm, dtype=float),
                          columns=[r_column_name(c, aliases) for c in mm.columns])
     missing = [c for c in columns if c not in frame.columns]
@@ -30,23 +35,34 @@ def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
     return frame[columns].to_numpy()
 
 
-def _group_codes(data: pd.DataFrame, group: tuple[str, ...], levels: list[str]) -> np.ndarray:
-    """Each row's level of ``a:b:…`` among the fitted ``levels`` (−1: not seen)."""
-    labels = data[group[0]].astype(str)
+def _group_codes(data: pd.DataFrame, group: tuple[str, ...], levels: list[str],
+                 allow_new_levels: bool = False) -> np.ndarray:
+    """Each row's level of ``a:b:…`` among the fitted ``levels`` (−1: not seen, or a
+    missing value); unseen levels refused unless ``allow_new_levels`` (lme4's rule)."""
+    labels = data[group[0]].astype(object).map(level_label)
     for name in group[1:]:
-        labels = labels + ":" + data[name].astype(str)
-    return pd.Index(levels).get_indexer(labels.to_numpy())
+        labels = labels + ":" + data[name].astype(object).map(level_label)
+    missing = data[list(group)].isna().any(axis=1).to_numpy()
+    codes = pd.Index(levels).get_indexer(labels.to_numpy())
+    codes[missing] = -1
+    check_group_levels(":".join(group), labels.where(~missing).to_numpy(), codes,
+                       allow_new_levels)
+    return codes
 
 
-def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = True) -> pd.Series:
-    """Predicted response for ``newdata`` (default: the data fitted)."""
+def predict(fit, newdata: pd.DataFrame | None = None, include_random: bool = True,
+            allow_new_levels: bool = False) -> pd.Series:
+    """Predicted response for ``newdata`` (default: the data fitted). A row with a
+    missing value in a predictor is NA (lme4's predict, na.action = na.pass); a new
+    or missing grouping level is an error unless ``allow_new_levels`` (then b = 0)."""
     model = fit.model
     if newdata is None:
         values = fit.fitted if include_random else \
             model.X.to_numpy() @ fit.fixef.to_numpy() + new_offset(model, None)
         return pd.Series(np.asarray(values), index=model.data.index, name="predicted")
-    index, X, terms = new_design(model, newdata, include_random)
+    index, X, terms = new_design(model, newdata, include_random, allow_new_levels)
     out = X @ fit.fixef.to_numpy() + new_offset(model, newdata)
+    out[_missing_rows(model, newdata, include_random)] = np.nan
     for (M, codes), b in zip(terms, fit._b):
         known = codes >= 0
         out[known] += np.einsum("ik,ik->i", M[known], b[codes[known]])
@@ -73,7 +89,17 @@ def new_offset(model, newdata) -> np.ndarray | float:
                          getattr(model.design, "aliases", None))
 
 
-def new_design(model, newdata, include_random: bool = True):
+def _missing_rows(model, newdata, include_random: bool) -> np.ndarray:
+    """Rows of ``newdata`` with a missing value in a column the prediction uses (a
+    grouping column aside: that is a new level, see :func:`_group_codes`)."""
+    newdata = as_frame(newdata)
+    groups = {g for t in model.spec.random for g in t.group}
+    used = [c for c in _needed_columns(model, include_random)
+            if c not in groups and c in newdata.columns]
+    return newdata[used].isna().any(axis=1).to_numpy()
+
+
+def new_design(model, newdata, include_random: bool = True, allow_new_levels: bool = True):
     """(index, X, [(M, codes) per term]) of ``newdata`` (None: the fitted rows): X and
     each term's matrix rebuilt with the design's formulaic specs and context; codes −1
     mark levels not seen in the fit. Used by predict() and the inference's intervals."""
@@ -96,7 +122,7 @@ def new_design(model, newdata, include_random: bool = True):
     terms = []
     if include_random:
         for term in model.terms:
-            codes = _group_codes(newdata, term.spec.group, term.levels)
+            codes = _group_codes(newdata, term.spec.group, term.levels, allow_new_levels)
             M = _matrix(term.model_spec, newdata, list(term.columns),
                         f"term {term.spec.canonical()}", context, aliases)
             terms.append((M, codes))

@@ -92,17 +92,21 @@ class FitResult(ModesAccess):
         return (self.model.y - self.fitted).rename("residuals")
 
     def predict(self, newdata: pd.DataFrame | None = None, include_random: bool = True,
-                interval: str | None = None, level: float = 0.95):
-        """Predictions; levels not in the fit (and ``include_random=False``) use
-        the population (fixed-effects) prediction. With ``interval="confidence"`` or
+                interval: str | None = None, level: float = 0.95,
+                allow_new_levels: bool = False):
+        """Predictions; a grouping level not in the fit is refused unless
+        ``allow_new_levels`` (lme4's rule), then it (and ``include_random=False``) uses
+        the population (fixed-effects) prediction; a new level of a fixed-effect factor
+        is refused; a row with a missing predictor is NA. With ``interval="confidence"`` or
         ``"prediction"``: a table fit, se, lwr, upr (mixeq/inference/predict_interval.py)."""
         if interval is not None:
             from mixeq.inference.predict_interval import predict_interval
 
-            return predict_interval(self, newdata, interval, level, include_random)
+            return predict_interval(self, newdata, interval, level, include_random,
+                                    allow_new_levels)
         from mixeq.fitting.predict import predict
 
-        return predict(self, newdata, include_random)
+        return predict(self, newdata, include_random, allow_new_levels)
 
     # -- inference (mixeq/inference) ------------------------------------------------
     def coef_table(self, ddf: str = "satterthwaite"):

@@ -26,7 +26,8 @@ INTERVALS = ("none", "confidence", "prediction")
 
 
 def predict_interval(fit, newdata=None, interval: str = "confidence", level: float = 0.95,
-                     include_random: bool = True) -> pd.DataFrame:
+                     include_random: bool = True, allow_new_levels: bool = False,
+                     ) -> pd.DataFrame:
     kind = str(interval).strip().lower()
     if kind not in INTERVALS:
         raise InferenceError(f"unknown interval {interval!r}; choose 'confidence', 'prediction' "
@@ -35,7 +36,8 @@ def predict_interval(fit, newdata=None, interval: str = "confidence", level: flo
     from mixeq.inference.state import access
 
     access(fit)      # (refuses fits whose variances this does not cover: weights, offsets)
-    pred = fit.predict(newdata, include_random=include_random).to_numpy()
+    pred = fit.predict(newdata, include_random=include_random,
+                       allow_new_levels=allow_new_levels).to_numpy()
     index, X, terms = new_design(fit, newdata, include_random=True)
     V = fit.vcov.to_numpy()
     var = np.einsum("ij,jk,ik->i", X, V, X)

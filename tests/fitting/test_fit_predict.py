@@ -31,7 +31,9 @@ def test_population_prediction_is_X_beta():
 def test_new_levels_get_no_random_effect():
     fit = reference_fit("sleepstudy_slope_reml")
     new = pd.DataFrame({"Days": [3.0, 3.0], "Subject": ["999", "309"]})
-    pred = fit.predict(new).to_numpy()
+    with pytest.raises(MixeqError, match="'Subject': 999.*allow_new_levels=True"):
+        fit.predict(new)   # lme4's default allow.new.levels = FALSE
+    pred = fit.predict(new, allow_new_levels=True).to_numpy()
     pop = fit.predict(new, include_random=False).to_numpy()
     assert pred[0] == pytest.approx(pop[0])
     assert pred[1] != pytest.approx(pop[1])

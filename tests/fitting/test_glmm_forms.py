@@ -10,6 +10,7 @@ import pytest
 import mixeq
 from conftest import load_dataset
 from fitting.glmm_helpers import glmm_fit
+from mixeq.errors import MixeqError
 
 
 def _same(a, b, rtol=1e-6):
@@ -89,11 +90,14 @@ def test_predict_on_new_data_with_new_levels():
     fit = glmm_fit("cbpp_binomial")
     new = pd.DataFrame({"period": pd.Categorical(["1", "2"], categories=["1", "2", "3", "4"]),
                         "herd": ["1", "unseen"]})
-    eta = fit.predict(new, type="link")
+    with pytest.raises(MixeqError, match="'herd': unseen"):   # lme4's default
+        fit.predict(new, type="link")
+    eta = fit.predict(new, type="link", allow_new_levels=True)
     pop = fit.fixef.iloc[0] + np.array([0.0, fit.fixef.iloc[1]])
     assert eta.iloc[1] == pytest.approx(pop[1])
     assert eta.iloc[0] == pytest.approx(pop[0] + fit.ranef["herd"].iloc[0, 0])
-    np.testing.assert_allclose(fit.predict(new, type="response"), 1 / (1 + np.exp(-eta)))
+    np.testing.assert_allclose(fit.predict(new, type="response", allow_new_levels=True),
+                               1 / (1 + np.exp(-eta)))
 
 
 def test_wald_intervals_from_the_glmer_standard_errors():

@@ -33,7 +33,7 @@ def test_prediction_interval_for_a_new_group_adds_the_variance_components():
     ref = load_reference("sleepstudy_slope_reml")
     want = np.sqrt(ref["fixef_se"]["(Intercept)"] ** 2 + ref["sigma"] ** 2 + ref["varcorr"]["vcov"][0])
     nd = pd.DataFrame({"Days": [0.0, 0.0], "Subject": ["new", "308"]})
-    out = fit.predict(nd, interval="prediction", level=0.9)
+    out = fit.predict(nd, interval="prediction", level=0.9, allow_new_levels=True)
     assert out["se"].iloc[0] == pytest.approx(want, rel=1e-4)
     assert out["upr"].iloc[0] - out["fit"].iloc[0] == pytest.approx(1.6448536269514722 * want, rel=1e-4)
     # a seen subject: only its conditional variance is added, so the interval is narrower

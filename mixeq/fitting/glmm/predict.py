@@ -8,7 +8,8 @@ import pandas as pd
 from mixeq.errors import DataError
 
 
-def predict_glmm(fit, newdata, type: str = "link", include_random: bool = True) -> pd.Series:
+def predict_glmm(fit, newdata, type: str = "link", include_random: bool = True,
+                 allow_new_levels: bool = False) -> pd.Series:
     if type not in ("link", "response"):
         raise DataError(f"type must be 'link' or 'response', not {type!r}")
     model = fit.model
@@ -23,7 +24,7 @@ def predict_glmm(fit, newdata, type: str = "link", include_random: bool = True) 
     else:
         from mixeq.fitting.predict import predict as lmm_predict
 
-        eta = lmm_predict(fit, newdata, include_random).to_numpy()   # with the new rows' offset
+        eta = lmm_predict(fit, newdata, include_random, allow_new_levels).to_numpy()   # with the new rows' offset
         index = newdata.index
     values = fit.family.link.linkinv(np.asarray(eta, dtype=float)) if type == "response" else eta
     return pd.Series(values, index=index, name="predicted")

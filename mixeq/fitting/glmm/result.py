@@ -192,12 +192,13 @@ class GlmmFit(ModesAccess):
         return self.deviance_residuals
 
     def predict(self, newdata: pd.DataFrame | None = None, type: str = "link",
-                include_random: bool = True) -> pd.Series:
+                include_random: bool = True, allow_new_levels: bool = False) -> pd.Series:
         """Predictions on the link scale (``type="link"``, lme4's default) or the
-        response scale (``type="response"``); new levels get no random effect."""
+        response scale (``type="response"``); new grouping levels are refused unless
+        ``allow_new_levels`` (then no random effect), as lme4."""
         from mixeq.fitting.glmm.predict import predict_glmm
 
-        return predict_glmm(self, newdata, type, include_random)
+        return predict_glmm(self, newdata, type, include_random, allow_new_levels)
 
     # -- likelihood ----------------------------------------------------------------
     @property
