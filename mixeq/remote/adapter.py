@@ -121,9 +121,10 @@ class RemoteFitResult(FitResult):
         return fit_remote(self.model, reml=reml,
                           optimizer=self.optimizer_summary.backend.split(":")[1])
 
-    def predict(self, newdata=None, include_random: bool = True):
+    def predict(self, newdata=None, include_random: bool = True, allow_new_levels: bool = False):
         """Predictions for new rows (a DataFrame, or a path/table as for fitting;
         None: the source's rows), computed by an engine (mixeq/remote/predict.py)."""
         from mixeq.remote.predict import predict_remote
 
-        return predict_remote(self, newdata, include_random=include_random)
+        return predict_remote(self, newdata, include_random=include_random,
+                              allow_new_levels=allow_new_levels)

@@ -394,12 +394,14 @@ class RemoteGlmmFit(GlmmFit):
         return pd.Series((y - mu) * np.sqrt(wt) / np.sqrt(self.family.variance(mu)),
                          name="pearson")
 
-    def predict(self, newdata=None, type: str = "link", include_random: bool = True):
+    def predict(self, newdata=None, type: str = "link", include_random: bool = True,
+                allow_new_levels: bool = False):
         """Predictions for new rows (a DataFrame, or a path/table as for fitting; None:
         the source's rows), computed by an engine (mixeq/remote/predict.py)."""
         from mixeq.remote.predict import predict_remote
 
-        return predict_remote(self, newdata, type=type, include_random=include_random)
+        return predict_remote(self, newdata, type=type, include_random=include_random,
+                              allow_new_levels=allow_new_levels)
 
     def refit(self, reml: bool = False, **changes):
         fit = super().refit(reml, **changes)

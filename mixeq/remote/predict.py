@@ -3,8 +3,9 @@ again (compile.py) on the new rows — a pandas DataFrame, or a path or table as
 for fitting — with the factor levels of the fit, and η = offset + Xβ̂ + Σ Z b̂
 formed in an engine (Ibis; a DataFrame through DuckDB). Factors and grouping
 variables are matched by their labels ('308' for 308 or 308.0), so new data
-need not have the source's column types; a level the fit did not see gets no
-random effect (lme4's ``allow.new.levels = TRUE``, as mixeq's in-memory predict).
+need not have the source's column types. As lme4 (and mixeq's in-memory predict),
+a new level of a fixed-effect factor is an error, and a new or missing grouping
+level is one unless ``allow_new_levels`` (then no random effect): new_levels.py.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ ROW = "_mixeq_row"
 
 
 def predict_remote(fit, newdata=None, type: str = "link", include_random: bool = True,
-                   ) -> pd.Series:
+                   allow_new_levels: bool = False) -> pd.Series:
     """Predictions for ``newdata`` (None: the source's complete rows) on the link
     scale, or the response scale (``type="response"``, GLMMs)."""
     from mixeq.remote.compile import Compiler, label_expr
@@ -42,6 +43,10 @@ def predict_remote(fit, newdata=None, type: str = "link", include_random: bool =
     by_label = {c: None for c in design.factor_levels}
     comp = Compiler(table, {**design.source.factors, **by_label})
     comp.levels = {c: [(lab, lab) for _, lab in lv] for c, lv in design.factor_levels.items()}
+    if newdata is not None:
+        from mixeq.remote.new_levels import check_factor_levels
+
+        check_factor_levels(table, comp.levels, run)
     offset, fixed_atoms, random_atoms, _ = parse_terms(design.spec, comp)
     spec = design.spec
     x_new = {c.name: c.expr for c in comp.columns(spec.intercept, fixed_atoms)}
@@ -61,6 +66,10 @@ def predict_remote(fit, newdata=None, type: str = "link", include_random: bool =
         modes = [ibis.memtable(_modes(fit, i, term, as_labels=True))
                  for i, term in enumerate(fit.model.terms)]
         t, eta = _assemble(base, key_names, modes, fit)
+        if newdata is not None and not allow_new_levels:
+            from mixeq.remote.new_levels import check_group_levels
+
+            check_group_levels(t, fit, run)
     else:
         t, eta = base, base["_fx"]
     cols = {"predicted": eta}

@@ -72,9 +72,16 @@ def test_predict_new_data_equals_the_in_memory_predict():
                                        if not isinstance(new["Subject"].dtype, pd.CategoricalDtype)
                                        else {})], ignore_index=True)
     for random in (True, False):
-        np.testing.assert_allclose(remote.predict(new, include_random=random).to_numpy(),
-                                   memory.predict(new, include_random=random).to_numpy(),
-                                   rtol=1e-8)
+        np.testing.assert_allclose(
+            remote.predict(new, include_random=random, allow_new_levels=True).to_numpy(),
+            memory.predict(new, include_random=random, allow_new_levels=True).to_numpy(),
+            rtol=1e-8)
+    for fit in (remote, memory):   # lme4's default allow.new.levels = FALSE
+        with pytest.raises(mixeq.DataError, match="'Subject'.*999.*allow_new_levels=True"):
+            fit.predict(new)
+    missing = new.iloc[[0]].assign(Subject=None)
+    with pytest.raises(mixeq.DataError, match="missing values .*'Subject'"):
+        remote.predict(missing)
     on_rows = remote.predict()          # the source's rows, computed by DuckDB
     np.testing.assert_allclose(np.sort(on_rows.to_numpy()), np.sort(memory.fitted.to_numpy()),
                                rtol=1e-8)
