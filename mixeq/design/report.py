@@ -6,15 +6,19 @@ import numpy as np
 
 def design_facts(model) -> dict:
     Z = model.Z
+    held = _held_in_engine(model)
     return {
         "formula": model.formula,
         "canonical": model.spec.canonical(),
         "nobs": model.nobs,
         "dropped_rows": model.dropped_rows,
         "dropped_columns": model.dropped_columns,
-        "X_shape": list(model.X.shape),
-        "Z_shape": list(Z.shape),
-        "Z_nnz": int(Z.nnz),
+        # the data's X and Z are n × p and n × q wherever the rows are; a remote design
+        # holds pseudo-rows or cross-products instead, and its non-zeros are not counted
+        "X_shape": [model.nobs, model.X.shape[1]],
+        "Z_shape": [model.nobs, Z.shape[1]],
+        "Z_nnz": None if held else int(Z.nnz),
+        "held_in_engine": held,
         "X_columns": list(model.X.columns),
         "Z_columns": [list(c) for c in model.Z_columns],
         "terms": [
@@ -29,6 +33,18 @@ def design_facts(model) -> dict:
         "levels": {name: lev.as_dict() for name, lev in model.levels.items()},
         **family_facts(model),
     }
+
+
+def _held_in_engine(model) -> str | None:
+    """How a design whose rows stay in the engine (mixeq.remote) is held here, or None."""
+    design = getattr(model, "design", None)
+    mode = getattr(design, "mode", None) if getattr(design, "remote", False) else None
+    if mode is None:
+        return None
+    if getattr(design, "products", None) is not None:
+        return "the rows stay in the engine; held here as per-level and per-pair cross-products"
+    return (f"the rows stay in the engine; held here as {design.X.shape[0]} pseudo-rows "
+            f"with the data's cross-products ({mode})")
 
 
 def family_facts(model) -> dict:
@@ -60,8 +76,10 @@ def design_text(facts: dict) -> str:
                      + (f", weights {facts['weights']}" if facts["weights"] else ""))
     if facts["dropped_columns"]:
         lines.append(f"             aliased, dropped: {', '.join(facts['dropped_columns'])}")
-    lines.append(f"Z            {facts['Z_shape'][0]} x {facts['Z_shape'][1]}, "
-                 f"{facts['Z_nnz']} non-zeros")
+    lines.append(f"Z            {facts['Z_shape'][0]} x {facts['Z_shape'][1]}"
+                 + (f", {facts['Z_nnz']} non-zeros" if facts["Z_nnz"] is not None else ""))
+    if facts.get("held_in_engine"):
+        lines.append(f"             {facts['held_in_engine']}")
     for t in facts["terms"]:
         lines.append(f"  {t['term']:<32} {t['nlevels']} levels x "
                      f"{len(t['columns'])} column(s) ({', '.join(t['columns'])}) = {t['q']}")
