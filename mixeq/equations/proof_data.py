@@ -88,6 +88,9 @@ class Evaluator:
     def _raw(self, sym: Sym) -> np.ndarray:
         if sym.base == self.response and sym.label is None:
             return self.response_values
+        name = self.display.get(sym.base, sym.base)
+        if sym.label is None and name not in self.data.columns:
+            return self.transformed(name)
         col = self.data[self.column_of(sym)]
         if sym.label is not None:
             text = col.astype(str)
@@ -99,6 +102,16 @@ class Evaluator:
             return col.to_numpy(dtype=float)
         except (TypeError, ValueError):
             raise NotEvaluable(f"{sym.base} is not numeric") from None
+
+    def transformed(self, name: str) -> np.ndarray:
+        """A term displayed whole (``log(x + 5)``): its text as arithmetic on the data's
+        columns (proof_expr.py, parsed, never run)."""
+        from mixeq.equations.proof_expr import NotArithmetic, expression_values
+
+        try:
+            return expression_values(name, self.data)
+        except NotArithmetic as exc:
+            raise NotEvaluable(f"{name} is not a column of the data ({exc})") from None
 
     def find_cluster(self, tokens) -> Clusters | None:
         """The grouping factor an index names: (j, k) exactly, or Gelman–Hill's j[i]
@@ -458,8 +471,8 @@ def check_subscripts(ev: Evaluator, documents: dict, response: str, given: set,
                 continue
             seen.add(key)
             try:
-                values = as_numbers(ev.data[ev.column_of(sym)]) if sym.label is None \
-                    else ev.raw(sym)
+                values = as_numbers(ev.data[name]) if sym.label is None \
+                    and name in ev.data.columns else ev.raw(sym)
             except NotEvaluable:
                 continue  # reported by the column checks
             if not ev.is_observation(sym):

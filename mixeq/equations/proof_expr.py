@@ -1,0 +1,69 @@
+"""Values of a transformed predictor written as one symbol (``log(x + 5)``,
+``I(x^2 - 1)``): the term's text read as arithmetic on the data's columns.
+
+verify() rebuilds X from what the equations display; a term such as
+``log(x + 5)`` is displayed whole, so its value comes from its text: parsed
+(Python's :mod:`ast`, never run), and evaluated node by node with numpy on the
+data's columns — numbers, columns, + − × ÷ and powers, and the functions
+:data:`FUNCTIONS`. Anything else is not evaluable (and verify says so).
+"""
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+import pandas as pd
+
+from mixeq.errors import MixeqError
+from mixeq.spec.aliases import Aliases
+from mixeq.spec.check import column_tokens
+
+FUNCTIONS = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs,
+             "log2": np.log2, "log10": np.log10, "log1p": np.log1p, "I": lambda v: v}
+_BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+           ast.Div: np.divide, ast.Pow: np.power}
+
+
+class NotArithmetic(Exception):
+    """The text is not arithmetic on the data's columns."""
+
+
+def expression_values(text: str, data: pd.DataFrame) -> np.ndarray:
+    """``text`` (a term as R names it) evaluated on every row of ``data``."""
+    try:
+        columns = [t.value for t in column_tokens(text) if t.value in data.columns]
+    except MixeqError as exc:
+        raise NotArithmetic(str(exc).splitlines()[0]) from None
+    if not columns:
+        raise NotArithmetic(f"{text} names no column of the data")
+    aliases = Aliases({c: f"mixeq_c{k}_" for k, c in enumerate(dict.fromkeys(columns))})
+    source = aliases.text(text).replace("^", "**")
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        raise NotArithmetic(f"{text} is not arithmetic") from None
+    values = {a: data[c] for c, a in aliases.alias.items()}
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(_eval(tree, values, text), (len(data),)).astype(float)
+
+
+def _eval(node, values: dict, text: str):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.Name) and node.id in values:
+        try:
+            return values[node.id].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise NotArithmetic(f"a column of {text} is not numeric") from None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _eval(node.operand, values, text)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_eval(node.left, values, text),
+                                      _eval(node.right, values, text))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in FUNCTIONS and len(node.args) == 1 and not node.keywords:
+        return FUNCTIONS[node.func.id](_eval(node.args[0], values, text))
+    raise NotArithmetic(f"{text}: {ast.unparse(node)[:40]} is not arithmetic on the data's "
+                        "columns")
