@@ -104,8 +104,8 @@ def _evaluate(pred, resp, theta, fixed, point, solve_beta):
     eta = fixed + pred.zb(theta, u)
     if solve_beta:
         eta = eta + pred.X @ beta
-    mu = resp.mu(eta)
-    return eta, mu, resp.deviance(mu) + _ussq(u)
+    mu, dev = resp.mu_deviance(eta)
+    return eta, mu, dev + _ussq(u)
 
 
 def _ussq(u: list) -> float:

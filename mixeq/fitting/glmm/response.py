@@ -63,6 +63,7 @@ class GlmResponse:
         self._canonical = (self.family.name, self.family.link.name) in CANONICAL
         self._unit_wt = bool(np.all(np.asarray(self.wt) == 1.0))
         self._logit = self._canonical and self.family.name == "binomial"
+        self._eta_parts = None   # (kernel, Σ 2wc, 2w, 2wy) for mu_deviance
 
     def start(self, eta0: np.ndarray):
         """(μ, W, working residuals) at η₀, kept for the last η₀ given: every
@@ -71,6 +72,33 @@ class GlmResponse:
             mu = self.mu(eta0)
             self._start = (eta0, mu, *self.working(eta0, mu))
         return self._start[1:]
+
+    def mu_deviance(self, eta: np.ndarray):
+        """(μ, Σ d_i) at η, PIRLS's per-step evaluation. For the canonical binomial-logit
+        and Poisson-log families Σ d_i in η, Σ 2wᵢ(cᵢ − yᵢη_i + b(η_i)) with b(η) =
+        log(1 + e^η) or e^η (−y log μ − (1 − y) log(1 − μ) = −yη + log(1 + e^η);
+        −y log μ + μ = −yη + e^η): two dot products and no log of μ, where R's link
+        clamps nothing (|η| ≤ 30 for logit, e^η ≥ ε for log); else μ by the link and
+        ``deviance``."""
+        k = self.kernel
+        if self._canonical and isinstance(k, Kernel):
+            parts = self._eta_parts
+            if parts is None or parts[0] is not k:
+                w2 = 2.0 * np.asarray(self.wt, dtype=float)
+                parts = self._eta_parts = (k, float(w2 @ k.c), w2, w2 * self.y)
+            _, c2, w2, w2y = parts
+            if self._logit:
+                if np.maximum.reduce(np.abs(eta), axis=None) <= 30.0:
+                    t = np.exp(eta)
+                    t1 = t + 1.0
+                    mu = np.divide(t, t1, out=t)
+                    return mu, c2 - float(w2y @ eta) + float(w2 @ np.log(t1, out=t1))
+            else:
+                mu = np.exp(eta)
+                if np.minimum.reduce(mu, axis=None) >= EPS:
+                    return mu, c2 - float(w2y @ eta) + float(w2 @ mu)
+        mu = self.mu(eta)
+        return mu, self.deviance(mu)
 
     def deviance(self, mu: np.ndarray) -> float:
         """Σ d_i at μ (a family's kernel sums in one dot product; another kernel, such
