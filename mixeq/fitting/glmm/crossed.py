@@ -292,22 +292,40 @@ class NestedTermPredictor(ScalarTermsPredictor):
     def of(cls, pred: ScalarTermsPredictor) -> "NestedTermPredictor":
         out = cls.__new__(cls)
         out.__dict__.update(pred.__dict__)
+        out.rsums = LevelSums(pred.cross.nz_r, pred.qR)     # second-term sums of first-term rows
         return out
 
+    def _sums(self, w: np.ndarray, F: np.ndarray):
+        """(a, C's values, a_R, Z₁ᵀWF, Z_RᵀWF, FᵀWF). Two intercept terms: every level of
+        the first has one non-zero in C, its a_l, so C = a gathered and the second
+        term's sums are sums of the first's (over q₁, not n)."""
+        if self.cols[0] is not None or self.cols[1] is not None:
+            a, wrr, cv, (B1, BR), FF = self.products(w, F)
+            return a, cv, np.bincount(self.codes[1], wrr, self.qR), B1, BR, FF
+        cross, qR = self.cross, self.qR
+        a = np.bincount(self.codes[0], w, self.q1)
+        cv = a[cross.nz_l]
+        wF = F * w[:, None]
+        B1 = self.sums[0](wF)
+        G = B1[cross.nz_l]
+        if G.shape[1] == 1:
+            BR = np.bincount(cross.nz_r, G[:, 0], qR)[:, None]
+        else:
+            BR = self.rsums(G)
+        return a, cv, np.bincount(cross.nz_r, cv, qR), B1, BR, F.T @ wF
+
     def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
-        a, wrr, cv, B, FF = self.products(w, F)
+        a, cv, aR, B1, BR, FF = self._sums(w, F)
         qR, f = self.qR, F.shape[1]
         t1, t2 = float(theta[self.theta_index[0]]), float(theta[self.theta_index[1]])
         s1 = (t1 * t1) * a + 1.0
         g = (t1 * t1) / s1
         cross = self.cross
         cg = cross.scaled(cv, g)
-        m = (t2 * t2) * (np.bincount(self.codes[1], wrr, qR)
-                         - np.bincount(cross.nz_r, cg * cv, qR)) + 1.0
+        m = (t2 * t2) * (aR - np.bincount(cross.nz_r, cg * cv, qR)) + 1.0
         if not m.min() > 0.0:
             return None
         lr = np.sqrt(m)
-        B1, BR = B
         LFR = (BR - cross.times(cg, B1)) * (t2 / lr)[:, None]      # (qR × f): L_FRᵀ
         SF = FF - B1.T @ (g[:, None] * B1) - LFR.T @ LFR
         LFF, info = dpotrf(SF, lower=1, clean=1)
