@@ -43,8 +43,11 @@ def expression_values(text: str, data: pd.DataFrame) -> np.ndarray:
     except SyntaxError:
         raise NotArithmetic(f"{text} is not arithmetic") from None
     values = {a: data[c] for c, a in aliases.alias.items()}
-    with np.errstate(all="ignore"):
-        return np.broadcast_to(_eval(tree, values, text), (len(data),)).astype(float)
+    try:
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(_eval(tree, values, text), (len(data),)).astype(float)
+    except NotArithmetic as exc:   # the message with the columns' own names
+        raise NotArithmetic(aliases.undo(str(exc))) from None
 
 
 def _eval(node, values: dict, text: str):
