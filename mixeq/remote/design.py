@@ -77,6 +77,9 @@ class RemoteDesign:
     family: object = None
     trials_expr: object = None       # binomial trials of a cbind() response
     products: object = None          # crossed factors: the cross-products (no rows; products.py)
+    plan: object = None              # a GLMM's compiled formula and profile (glmm.GlmmPlan)
+    term_basis: list = None          # by passes: each term column's basis index (passes.py)
+    x_basis: list = None             # by passes: each X column's basis index
 
     def glm_response(self, family):
         """The GLMM response of the cells (mixeq.fitting.glmm.response's seam)."""

@@ -29,7 +29,7 @@ def _base(fit, t=None, x_exprs=None, offset_expr=None, term_exprs=None, keys=Non
         names = list(dict.fromkeys(c for term in fit.model.terms for c in term.group.split(":")))
         keys = {c: t[c] for c in names}
         extra = {"_y": design.y_expr}
-        if getattr(design, "cells", None) is not None:   # a GLMM: prior weights of the rows
+        if getattr(design, "family", None) is not None:   # a GLMM: prior weights of the rows
             from mixeq.remote.glmm import _product
 
             wt = _product(design.trials_expr, design.weight_expr)
@@ -79,24 +79,42 @@ def _assemble(base, keys, tables, fit):
 
 
 def _query(fit, finish):
-    """The source's complete rows with η, finished by ``finish(t, eta, keys)``; a DuckDB
-    relation's query runs in its own connection (the modes go there as Parquet)."""
+    """The source's complete rows with η, finished by ``finish(t, eta, keys)``: an Ibis
+    expression, or for a DuckDB relation a relation of its own connection."""
     design = fit.model.design
     base, keys = _base(fit)
     modes = [_modes(fit, i, term) for i, term in enumerate(fit.model.terms)]
-    if design.source.kind != "duckdb-relation":
-        t, eta = _assemble(base, keys, [ibis.memtable(m) for m in modes], fit)
+
+    def build(tables):
+        t, eta = _assemble(base, keys, tables, fit)
         return finish(t, eta, keys)
-    names = [f"mixeq_modes_{i}" for i in range(len(modes))]
-    tables = [ibis.table(ibis.memtable(m).schema(), name=n) for m, n in zip(modes, names)]
-    t, eta = _assemble(base, keys, tables, fit)
-    sql = str(ibis.to_sql(finish(t, eta, keys), dialect="duckdb"))
-    folder = tempfile.mkdtemp(prefix="mixeq_modes_")
-    for m, n in zip(modes, names):
+    if design.source.kind != "duckdb-relation":
+        return build([ibis.memtable(m) for m in modes])
+    sql = _relation_sql(modes, build, tempfile.mkdtemp(prefix="mixeq_modes_"))
+    return design.source.data.query(SOURCE_NAME, sql)
+
+
+def _relation_sql(frames, build, folder: str) -> str:
+    """DuckDB SQL of ``build(tables)`` for a relation source: the small frames are
+    written to Parquet in ``folder`` and read there (a relation's connection cannot
+    see Ibis's in-memory tables)."""
+    names = [f"mixeq_frame_{i}" for i in range(len(frames))]
+    tables = [ibis.table(ibis.memtable(m).schema(), name=n) for m, n in zip(frames, names)]
+    sql = str(ibis.to_sql(build(tables), dialect="duckdb"))
+    for m, n in zip(frames, names):
         path = os.path.join(folder, f"{n}.parquet")
         m.to_parquet(path, index=False)
         sql = sql.replace(f'"{n}"', f"read_parquet('{path}')")
-    return design.source.data.query(SOURCE_NAME, sql)
+    return sql
+
+
+def run_with_frames(src, frames: list, build) -> pd.DataFrame:
+    """Run ``build(tables)`` — an Ibis expression over the source and the small pandas
+    ``frames`` sent to the engine as tables — and bring back its result."""
+    if src.kind != "duckdb-relation":
+        return src.execute(build([ibis.memtable(m) for m in frames]))
+    with tempfile.TemporaryDirectory(prefix="mixeq_frames_") as folder:
+        return src.data.query(SOURCE_NAME, _relation_sql(frames, build, folder)).df()
 
 
 def fitted_query(fit):
@@ -114,6 +132,10 @@ def linkinv_expr(link: str, eta):
         return 1.0 - (-(eta.exp())).exp()
     if link == "identity":
         return eta
+    if link == "probit":
+        from mixeq.remote.probit import ndtr
+
+        return ndtr(eta)
     return None
 
 
@@ -125,6 +147,31 @@ def glmm_fitted_query(fit):
             cols["fitted"] = mu
         return t.select(*keys, **cols)
     return _query(fit, finish)
+
+
+def glmm_pearson_quantiles(fit, probs) -> list[float]:
+    """Quantiles of (y − μ)√wt/√V(μ) over the rows, computed by the engine."""
+    from mixeq.remote import links
+
+    fam = fit.family
+
+    def finish(t, eta, keys):
+        mu = links.linkinv(fam.link.name, eta)
+        return t.select(r=(t["_y"] - mu) * t["_wt"].sqrt() / links.variance(fam.name, mu).sqrt())
+    return _quantiles(fit.model.design.source, _query(fit, finish), "r", probs)
+
+
+def _quantiles(src, q, col: str, probs) -> list[float]:
+    """Quantiles of column ``col`` of the query ``q``: DuckDB's ``quantile_cont`` (exact,
+    R's type 7) for a relation, the Ibis backend's quantile otherwise."""
+    names = [f"q{i}" for i in range(len(probs))]
+    if src.kind == "duckdb-relation":
+        sel = ", ".join(f"quantile_cont({col}, {float(p)}) AS {n}" for p, n in zip(probs, names))
+        row = q.query("mixeq_q", f"SELECT {sel} FROM mixeq_q").df().iloc[0]
+    else:
+        row = src.execute(q.aggregate(**{n: q[col].quantile(float(p))
+                                          for p, n in zip(probs, names)})).iloc[0]
+    return [float(row[n]) for n in names]
 
 
 def glmm_fetch(fit) -> pd.DataFrame:
@@ -142,14 +189,4 @@ def fetch(fit) -> pd.DataFrame:
 
 
 def residual_quantiles(fit, probs) -> list[float]:
-    src = fit.model.design.source
-    names = [f"q{i}" for i in range(len(probs))]
-    if src.kind == "duckdb-relation":
-        q = fitted_query(fit)
-        sel = ", ".join(f"quantile_cont(residual, {float(p)}) AS {n}" for p, n in zip(probs, names))
-        row = q.query("mixeq_fitted", f"SELECT {sel} FROM mixeq_fitted").df().iloc[0]
-    else:
-        q = fitted_query(fit)
-        row = src.execute(q.aggregate(**{n: q.residual.quantile(float(p))
-                                          for p, n in zip(probs, names)})).iloc[0]
-    return [float(row[n]) for n in names]
+    return _quantiles(fit.model.design.source, fitted_query(fit), "residual", probs)

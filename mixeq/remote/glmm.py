@@ -154,12 +154,37 @@ def _numeric(text: str, comp, resp: str):
 
 
 # -- the design ------------------------------------------------------------------
+@dataclass
+class GlmmPlan:
+    """What both ways of fitting a remote GLMM share (cells here, passes in passes.py):
+    the compiled formula, the profile of the rows and the response's constants."""
+
+    spec: object
+    src: object
+    comp: object
+    family: object
+    complete: object
+    key_cols: list                  # the columns whose combinations are the cells
+    group_cols: list
+    basis: dict                     # name → engine expression of each distinct column
+    x_cols: list
+    t_cols: list
+    resp: ResponseExprs
+    weight_expr: object
+    offset_expr: object
+    const: dict                     # _constants: dev at μ*, offset_c, c_dev
+    prof: dict
+    used: list
+    passes: int                     # queries so far (profile, levels, constants)
+
+
 def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, group_cols,
                       complete, numeric_atoms, offset_expr, weight_expr):
+    """The profile, levels and constants of a remote GLMM, then its design: by cells
+    when the rows compress into at most ``MAX_CELLS`` of them, else for passes."""
     from mixeq.remote import aggregate
-    from mixeq.remote.design import (RemoteDesign, _cell_key, _check_profile, _check_weights,
-                                     _find_levels, _groups, _independent, _split,
-                                     ordered_terms, re_term)
+    from mixeq.remote.design import (_cell_key, _check_profile, _check_weights, _find_levels,
+                                     _split)
 
     if family.name not in MU_STAR:
         raise FitError(f"the {family} family cannot be fitted from a database or Spark source "
@@ -181,13 +206,6 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
             raise DataError(f"'{call_arguments(spec.response, 'cbind')[i].strip()}' in the "
                             f"response '{spec.response}' has negative counts; "
                             "cbind(successes, failures) takes counts ≥ 0")
-    if prof["cells"] > MAX_CELLS:
-        raise FitError(
-            f"the GLMM's rows form about {prof['cells']:,} cells (distinct combinations of "
-            f"{', '.join(key_cols)}), more than the {MAX_CELLS:,} a remote GLMM brings into "
-            "memory: a continuous covariate makes one cell per row. Round or bin it in the "
-            "table, or fit a sample")
-    n = prof["n"]
     _find_levels(fixed_atoms + random_atoms, comp, src, complete)
     x_cols = comp.columns(spec.intercept, fixed_atoms)
     t_cols = [comp.columns(r.intercept or not r.terms, atoms)
@@ -196,17 +214,34 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
     for col in x_cols + [c for cols in t_cols for c in cols]:
         if col.expr is not None:
             basis.setdefault(col.name, col.expr)
-    wt = _product(resp.trials, weight_expr)            # None: 1 per row
-    successes = resp.successes if weight_expr is None else resp.successes * weight_expr
-    keys, B, stats = _cells(src, complete, key_cols, list(basis.values()), offset_expr,
-                            wt, successes)
     const = _constants(src, complete, resp, weight_expr, family, spec.response)
-    index = {name: i + 1 for i, name in enumerate(basis)}
-    x_names = [c.name for c in x_cols]
-    x_index = [0 if c.expr is None else index[c.name] for c in x_cols]
-    G = (B * stats["rows"][:, None]).T @ B          # XᵀX of the rows, from the cells
+    plan = GlmmPlan(spec, src, comp, family, complete, key_cols, group_cols, basis, x_cols,
+                    t_cols, resp, weight_expr, offset_expr, const, prof, used,
+                    2 + len(comp.levels))
+    return glmm_design(plan, "cells" if prof["cells"] <= MAX_CELLS else "passes")
+
+
+def glmm_design(plan: GlmmPlan, mode: str):
+    """The design of ``plan`` for fitting by ``mode``: "cells" (one pass, refused
+    above ``MAX_CELLS`` cells) or "passes" (passes.py: a query per PIRLS step)."""
+    if mode == "passes":
+        return _passes_design(plan)
+    if plan.prof["cells"] > MAX_CELLS:
+        raise FitError(
+            f"the GLMM's rows form about {plan.prof['cells']:,} cells (distinct combinations "
+            f"of {', '.join(plan.key_cols)}), more than the {MAX_CELLS:,} a remote GLMM brings "
+            "into memory: a continuous covariate makes one cell per row. Fit it by passes "
+            "over the rows (remote_glmm='passes', the default for such data), or round or bin "
+            "the covariate in the table")
+    return _cells_design(plan)
+
+
+def _kept_columns(plan: GlmmPlan, G: np.ndarray, x_index: list[int]) -> tuple[list, list]:
+    """X's columns that are not combinations of earlier ones (from the rows' XᵀX)."""
+    from mixeq.remote.design import _independent
+
     keep = _independent(G, x_index, [0.0] * len(x_index))
-    dropped = [nm for nm, k in zip(x_names, keep) if not k]
+    dropped = [c.name for c, k in zip(plan.x_cols, keep) if not k]
     if dropped:
         import warnings
 
@@ -216,43 +251,105 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
             f"fixed-effect model matrix is rank deficient so dropping {len(dropped)} "
             f"column{'s' if len(dropped) > 1 else ''}: {', '.join(dropped)} (aliased with "
             "earlier columns; remove the redundant term to silence this)", MixeqWarning,
-            stacklevel=5)
-    x_cols = [c for c, k in zip(x_cols, keep) if k]
-    x_index = [i for i, k in zip(x_index, keep) if k]
-    if n <= len(x_cols):
-        raise DataError(f"{n} complete rows for {len(x_cols)} fixed effects: the model cannot "
-                        "be fitted")
-    groups = _groups(keys[group_cols], spec, src.factors, n)
+            stacklevel=6)
+    if plan.prof["n"] <= int(np.sum(keep)):
+        raise DataError(f"{plan.prof['n']} complete rows for {int(np.sum(keep))} fixed effects: "
+                        "the model cannot be fitted")
+    return [c for c, k in zip(plan.x_cols, keep) if k], dropped
+
+
+def _terms(plan: GlmmPlan, groups: dict, B: np.ndarray, index: dict, n: int):
+    """The random-effects terms on the rows of B (cells), lme4's order, with each
+    column's basis index (0: the constant)."""
+    from mixeq.remote.design import ordered_terms, re_term
+
     terms = []
-    for r, cols in zip(spec.random, t_cols):
+    for r, cols in zip(plan.spec.random, plan.t_cols):
         g = groups[r.group_name]
-        M = np.column_stack([B[:, 0 if c.expr is None else index[c.name]] for c in cols])
-        terms.append((re_term(r, g, g.row_codes, cols, M, n), [c.expr for c in cols]))
-    ordered, term_exprs = ordered_terms(terms)
+        idx = [0 if c.expr is None else index[c.name] for c in cols]
+        M = np.column_stack([B[:, i] for i in idx])
+        terms.append((re_term(r, g, g.row_codes, cols, M, n), ([c.expr for c in cols], idx)))
+    ordered, pairs = ordered_terms(terms)
     for g in groups.values():
         g.codes = g.row_codes
         del g.row_codes
+    return ordered, [e for e, _ in pairs], [i for _, i in pairs]
+
+
+def _design(plan: GlmmPlan, X, y, terms, groups, term_exprs, x_cols, dropped, passes, mode,
+            **more):
+    from mixeq.remote.design import RemoteDesign
+
+    comp, spec = plan.comp, plan.spec
+    response_names = set(response_columns(spec.response, comp))
+    predictors = [c for c in plan.used if c not in plan.group_cols and c not in response_names
+                  and c in plan.key_cols]
+    out = RemoteDesign(
+        y=y, X=X, terms=terms, groups=groups, data=pd.DataFrame(columns=list(comp.schema)),
+        nobs=plan.prof["n"], dropped_rows=plan.prof["n_total"] - plan.prof["n"],
+        dropped_columns=dropped, source=plan.src, complete=plan.complete,
+        x_exprs={c.name: c.expr for c in x_cols}, term_exprs=term_exprs,
+        y_expr=plan.resp.y, offset_expr=plan.offset_expr, intercept_index=None,
+        x_shifts=np.zeros(len(x_cols)), y_shift=0.0, predictors=predictors,
+        passes=passes, mode=mode,
+        by_column={c: m for c, m in plan.prof["missing"].items() if m}, spec=spec,
+        factor_levels=dict(comp.levels), weight_expr=plan.weight_expr, family=plan.family,
+        trials_expr=plan.resp.trials, **more)
+    out.plan = plan
+    return out
+
+
+def _cells_design(plan: GlmmPlan):
+    from mixeq.remote.design import _groups
+
+    src, complete, family = plan.src, plan.complete, plan.family
+    wt = _product(plan.resp.trials, plan.weight_expr)            # None: 1 per row
+    successes = plan.resp.successes if plan.weight_expr is None else \
+        plan.resp.successes * plan.weight_expr
+    keys, B, stats = _cells(src, complete, plan.key_cols, list(plan.basis.values()),
+                            plan.offset_expr, wt, successes)
+    n = plan.prof["n"]
+    index = {name: i + 1 for i, name in enumerate(plan.basis)}
+    x_index = [0 if c.expr is None else index[c.name] for c in plan.x_cols]
+    x_cols, dropped = _kept_columns(plan, (B * stats["rows"][:, None]).T @ B, x_index)
+    x_index = [0 if c.expr is None else index[c.name] for c in x_cols]
+    groups = _groups(keys[plan.group_cols], plan.spec, src.factors, n)
+    ordered, term_exprs, _ = _terms(plan, groups, B, index, n)
     W, S = stats["wt"], stats["successes"]
     ybar = np.divide(S, W, out=np.zeros_like(S), where=W > 0)
     base = family.kernel(ybar, np.ones_like(ybar), W)
     mu_star = np.full(ybar.size, MU_STAR[family.name])
+    const = plan.const
     delta = np.full(ybar.size, (const["dev"] - float(base.dev_resid(mu_star).sum())) / ybar.size)
     cells = CellStats(ybar, W, stats["rows"], stats["offset"], delta, const["offset_c"])
-    response_names = set(response_columns(spec.response, comp))
-    predictors = [c for c in used if c not in group_cols and c not in response_names
-                  and c in key_cols]
-    return RemoteDesign(
-        y=pd.Series(ybar, name=spec.response),
-        X=pd.DataFrame(B[:, x_index], columns=[c.name for c in x_cols]),
-        terms=ordered, groups=groups, data=pd.DataFrame(columns=list(comp.schema)), nobs=n,
-        dropped_rows=prof["n_total"] - n, dropped_columns=dropped, source=src,
-        complete=complete, x_exprs={c.name: c.expr for c in x_cols}, term_exprs=term_exprs,
-        y_expr=resp.y, offset_expr=offset_expr, intercept_index=None,
-        x_shifts=np.zeros(len(x_cols)), y_shift=0.0, predictors=predictors,
-        passes=3 + len(comp.levels), mode="cells",
-        by_column={c: m for c, m in prof["missing"].items() if m}, spec=spec,
-        factor_levels=dict(comp.levels), weight_expr=weight_expr, cells=cells, family=family,
-        trials_expr=resp.trials)
+    return _design(plan, pd.DataFrame(B[:, x_index], columns=[c.name for c in x_cols]),
+                   pd.Series(ybar, name=plan.spec.response), ordered, groups, term_exprs,
+                   x_cols, dropped, plan.passes + 1, "cells", cells=cells)
+
+
+def _passes_design(plan: GlmmPlan):
+    """The design laid out on the grouping cells (combinations of the grouping
+    factors' levels): one query for them, their counts and the unweighted Gram sums
+    (XᵀX for the rank check); X and the terms' columns hold each cell's means
+    (the factor's layout; the values come from every step's query, passes.py)."""
+    from mixeq.remote import aggregate
+    from mixeq.remote.design import _groups
+
+    n = plan.prof["n"]
+    keys, G = aggregate.cell_grams(plan.src, plan.complete, plan.group_cols,
+                                   list(plan.basis.values()))
+    index = {name: i + 1 for i, name in enumerate(plan.basis)}
+    x_index = [0 if c.expr is None else index[c.name] for c in plan.x_cols]
+    x_cols, dropped = _kept_columns(plan, G.sum(axis=0), x_index)
+    x_index = [0 if c.expr is None else index[c.name] for c in x_cols]
+    means = G[:, 0, :] / G[:, :1, 0]
+    groups = _groups(keys, plan.spec, plan.src.factors, n)
+    ordered, term_exprs, term_basis = _terms(plan, groups, means, index, n)
+    out = _design(plan, pd.DataFrame(means[:, x_index], columns=[c.name for c in x_cols]),
+                  pd.Series(np.zeros(len(means)), name=plan.spec.response), ordered, groups,
+                  term_exprs, x_cols, dropped, plan.passes + 1, "passes")
+    out.term_basis, out.x_basis = term_basis, x_index
+    return out
 
 
 def _model_columns(spec, comp, fixed_atoms, random_atoms) -> list[str]:
@@ -322,18 +419,37 @@ def _constants(src, complete, resp: ResponseExprs, weight, family, name: str) ->
     mu = np.full(y.size, MU_STAR[family.name])
     dev = float(family.dev_resid(y, mu, wt) @ count)
     aic = float(family.aic_terms(y, trials, mu, wt) @ count)
-    return {"dev": dev, "offset_c": aic - dev, "distinct": int(y.size)}
+    c_dev = float((2.0 * wt * family.kernel(y, trials, wt).c) @ count)   # passes.py's Σ 2 wt c(y)
+    return {"dev": dev, "offset_c": aic - dev, "distinct": int(y.size), "c_dev": c_dev}
 
 
 # -- the result --------------------------------------------------------------------
 def fit_remote_glmm(model, reml=None, **options):
-    from mixeq.fitting.glmm.fit import fit_glmm
+    """glmer's fit of a remote design: on its cells, or by passes over the rows
+    (``remote_glmm=`` "auto": the design's choice; "cells" or "passes" to force it)."""
+    import copy
 
-    out = RemoteGlmmFit.of(fit_glmm(model, reml=reml, **options))
+    from mixeq.fitting.glmm.fit import fit_glmm
+    from mixeq.fitting.options import FitOptions
+
+    want = FitOptions.of(reml=reml, glmm=True, **dict(options)).remote_glmm
     design = model.design
+    mode = design.mode if want == "auto" else want
+    if mode != design.mode:
+        model = copy.copy(model)
+        model.__dict__.pop("Z", None)
+        model.design = glmm_design(design.plan, mode)
+        model.design.passes += design.passes - design.plan.passes
+    if mode == "passes":
+        from mixeq.remote.passes import PassProblem
+
+        fit = fit_glmm(model, reml=reml, problem=PassProblem, **options)
+    else:
+        fit = fit_glmm(model, reml=reml, **options)
+    out = RemoteGlmmFit.of(fit)
     out.optimizer_summary.options["remote"] = {
-        "source": design.source.description, "mode": design.mode, "cells": int(len(design.y)),
-        "queries": design.passes}
+        "source": model.design.source.description, "mode": mode,
+        "cells": int(len(model.design.y)), "queries": out.remote_passes}
     return out
 
 
@@ -351,8 +467,24 @@ class RemoteGlmmFit(GlmmFit):
 
     @property
     def remote_passes(self) -> int:
-        """Queries over the data's rows this fit took (the fit itself needs none)."""
-        return int(self.model.design.passes)
+        """Queries over the data's rows so far: the design's (profile, levels, cells or
+        grouping cells, responses), then by passes one per PIRLS step (the fit, and the
+        Hessian of the standard errors when first asked for); by cells none."""
+        engine = getattr(self._problem, "engine", None)
+        return int(self.model.design.passes) + (engine.passes if engine is not None else 0)
+
+    @property
+    def deviance(self) -> float:
+        """Σ dᵢ at the modes (PIRLS's penalised deviance less ‖u‖²)."""
+        return float(self._mode.pdev - self._mode.ussq)
+
+    def pearson_quantiles(self, probs) -> list[float]:
+        """The summary's scaled-residual quantiles, computed by the engine (no rows
+        come back): DuckDB's exact ``quantile_cont`` (R's type 7); Spark's
+        ``percentile_approx`` is approximate."""
+        from mixeq.remote.fitted import glmm_pearson_quantiles
+
+        return glmm_pearson_quantiles(self, probs)
 
     def fitted_query(self):
         """A lazy query of the complete rows with ``y``, ``eta`` (the linear predictor
@@ -404,5 +536,6 @@ class RemoteGlmmFit(GlmmFit):
                               allow_new_levels=allow_new_levels)
 
     def refit(self, reml: bool = False, **changes):
-        fit = super().refit(reml, **changes)
-        return self if fit is self else RemoteGlmmFit.of(fit)
+        if reml or not changes:
+            return super().refit(reml, **changes)
+        return fit_remote_glmm(self.model, **self.options.with_(**changes).kwargs())

@@ -146,7 +146,9 @@ def test_probit_link():
     remote = mixeq.fit(ref["formula"], source(parquet_of("cbpp.csv"), factors=factors_of("cbpp")),
                        family="binomial", link="probit")
     assert remote.objective == pytest.approx(memory.objective, rel=1e-9)
-    assert "fitted" not in remote.fitted_query().columns   # no normal CDF in every engine
+    q = remote.fitted_query().to_pandas()            # Φ in the engine: remote/probit.py
+    np.testing.assert_allclose(np.sort(q["fitted"].to_numpy()), np.sort(memory.fitted.to_numpy()),
+                               rtol=1e-6)
     np.testing.assert_allclose(np.sort(remote.fitted.to_numpy()), np.sort(memory.fitted.to_numpy()),
                                rtol=1e-6)
 
@@ -184,8 +186,11 @@ def test_too_many_cells_is_refused(monkeypatch):
     from mixeq.remote import glmm
 
     monkeypatch.setattr(glmm, "MAX_CELLS", 100)
-    with pytest.raises(mixeq.FitError, match="cells"):
-        mixeq.fit("r2 ~ Anger + Gender + (1 | id)", parquet_of("VerbAgg.csv"), family="binomial")
+    formula = "r2 ~ Anger + Gender + (1 | id)"
+    with pytest.raises(mixeq.FitError, match="cells .*remote_glmm='passes'"):
+        mixeq.fit(formula, parquet_of("VerbAgg.csv"), family="binomial", remote_glmm="cells")
+    # left to itself, the model is laid out for passes over the rows (passes.py)
+    assert mixeq.Model(formula, parquet_of("VerbAgg.csv"), family="binomial").design.mode == "passes"
 
 
 def test_cli_fits_a_glmm_from_parquet(capsys):
