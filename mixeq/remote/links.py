@@ -38,7 +38,8 @@ def check_link(family) -> None:
 def linkinv(link: str, eta):
     """μ = g⁻¹(η), clamped as family.py's links."""
     if link == "logit":
-        mu = 1.0 / (1.0 + (-eta).exp())
+        t = ibis.least(eta, _f(THRESH)).exp()            # R's t/(1 + t), as family.py
+        mu = t / (1.0 + t)
         return ibis.cases((eta < -THRESH, _f(EPS / (1.0 + EPS))),
                           (eta > THRESH, _f(1.0 / (1.0 + EPS))), else_=mu)
     if link == "log":
