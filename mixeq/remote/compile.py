@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import ibis
 
 from mixeq.design.names import r_column_name, split_interaction
-from mixeq.errors import MixeqError, UnknownColumnError
+from mixeq.errors import DataError, MixeqError, UnknownColumnError
 from mixeq.spec.aliases import Aliases, r_name, unquoted
 from mixeq.spec.check import expression_columns
 from mixeq.remote.errors import UnsupportedTermError
@@ -165,7 +165,13 @@ class Compiler:
                     pieces.append([(atom.name, self.numeric(atom.node))])
                     continue
                 rest = frozenset(a.text for a in atoms if a is not atom)
-                levels = self.levels[atom.text]
+                levels = self.levels.get(atom.text)
+                if levels is None:      # predict: a factor here, a number in the fitted data
+                    raise DataError(
+                        f"column '{atom.text}' is a factor (text, boolean or categorical) in "
+                        f"this data but was a numeric column in the data the model was fitted "
+                        f"to (term '{':'.join(a.text for a in atoms)}'); give it as numbers, "
+                        f"or fit with factors= naming '{atom.text}'")
                 if rest in present:
                     levels = levels[1:]
                 pieces.append([(atom.name + label, self.indicator(atom.text, value))
