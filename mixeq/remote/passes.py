@@ -179,7 +179,7 @@ class Engine:
         start = point.b is None
         if self.staged is None:           # the rows with their codes, once (one pass)
             keys = self._key_frames()
-            staged = stage(self.src, self._stage_expr, keys, self.design.nobs)
+            staged = stage(self.src, self._stage_expr, keys, self.design.nobs, owner=self)
             self.staged = False if staged is None else staged
             self.passes += staged is not None
             self.keys = [] if staged is not None else keys

@@ -16,6 +16,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import weakref
 
 import ibis
 import pandas as pd
@@ -120,11 +121,13 @@ class _without_partial_pushdown:
 STAGE_ROWS = 50_000_000   # above this many rows a fit by passes reads the source each time
 
 
-def stage(src, build, frames: list[pd.DataFrame], rows: int):
+def stage(src, build, frames: list[pd.DataFrame], rows: int, owner=None):
     """Materialise ``build(tables)`` once in the engine as a temporary table (DuckDB:
     ``CREATE TEMP TABLE``; Spark: a cached temporary view) and return it as a named
     Ibis table, or None where that is not done (other backends, a DuckDB relation,
-    more than ``STAGE_ROWS`` rows): the passes then evaluate ``build`` every time."""
+    more than ``STAGE_ROWS`` rows): the passes then evaluate ``build`` every time.
+    The table (or view and its cache) is dropped when ``owner`` — the fit's pass
+    engine — is released, so that a session's staged rows do not outlive its fits."""
     runner = Runner(src, build, frames)
     if runner.kind not in ("duckdb", "spark") or rows > STAGE_ROWS:
         return None
@@ -135,6 +138,7 @@ def stage(src, build, frames: list[pd.DataFrame], rows: int):
             for n, f in zip(runner.names, frames):
                 con.register(n, f)
             con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {runner.sql}')
+            release = (_drop_duckdb, con, name)
         else:
             session = runner.backend._session
             for n, f in zip(runner.names, frames):
@@ -142,8 +146,26 @@ def stage(src, build, frames: list[pd.DataFrame], rows: int):
             df = session.sql(runner.sql).cache()
             df.count()
             df.createOrReplaceTempView(name)
+            release = (_drop_spark, session, name, df)
     except Exception:   # the engine would not stage: evaluate the rows each pass instead
         return None
+    if owner is not None:
+        weakref.finalize(owner, *release)
     schema = build([ibis.table(ibis.memtable(f).schema(), name=n)
                     for f, n in zip(frames, runner.names)]).schema()
     return ibis.table(schema, name=name)
+
+
+def _drop_duckdb(con, name: str) -> None:
+    try:
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    except Exception:   # the connection is already closed: its temp tables went with it
+        pass
+
+
+def _drop_spark(session, name: str, df) -> None:
+    try:
+        session.catalog.dropTempView(name)
+        df.unpersist()
+    except Exception:   # the session is already stopped
+        pass

@@ -183,3 +183,27 @@ def test_planted_breaks_in_the_pass_sums_are_caught(monkeypatch):
             except Exception:
                 continue                           # PIRLS failing also catches it
             assert abs(broken - want) > 1e-6 * abs(want), name
+
+
+def test_the_staged_rows_live_as_long_as_the_fit():
+    """The rows staged once in the engine (a DuckDB temp table) serve the fit's later
+    queries (summary) and are dropped when the fit is released."""
+    import gc
+
+    import duckdb
+    import ibis
+
+    con = duckdb.connect()
+    frame = load_dataset("cbpp").assign(x=np.random.default_rng(0).normal(size=56))
+    con.register("frame", frame)
+    con.execute("CREATE TABLE cb AS SELECT * FROM frame")
+    table = ibis.duckdb.from_connection(con).table("cb")
+    staged = "SELECT table_name FROM duckdb_tables() WHERE temporary"
+    fit = passes_fit("cbind(incidence, size - incidence) ~ x + (1 | herd)", table,
+                     family="binomial")
+    names = [r[0] for r in con.execute(staged).fetchall()]
+    assert len(names) == 1 and names[0].startswith("mixeq_stage_")
+    assert "Laplace" in str(fit.summary())
+    del fit
+    gc.collect()
+    assert con.execute(staged).fetchall() == []
