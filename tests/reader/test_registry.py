@@ -143,7 +143,29 @@ def test_a_remark_of_an_unregistered_kind_is_refused():
     with pytest.raises(KeyError):
         D.emit([], "no-such-code", 1, "", "message")
     with pytest.raises(ValueError):
-        D.register("parse-error", "parse", "x.y", "twice")
+        D.register(D.Entry("PARSE_ERROR", "parse-error", "parse", "x.y", "twice"))
+    with pytest.raises(ValueError, match="phase"):
+        D.Entry("NEW", "new-code", "no-such-phase", "x.y", "a phase reading has not")
+
+
+def test_the_table_is_the_one_source_of_codes_and_constants():
+    """One row per code (reader/diagnostics.py's ENTRIES): the registry and the constants
+    the reader writes (``D.PARSE_ERROR``) are read from it, and every ``D.NAME`` the
+    reader's modules use is one of its constants — a misspelt name is caught here,
+    not on the rare path that makes the remark."""
+    import re
+
+    assert [e.code for e in D.ENTRIES] == list(D.REGISTRY)
+    assert len({e.name for e in D.ENTRIES}) == len(D.ENTRIES)
+    for entry in D.ENTRIES:
+        assert getattr(D, entry.name) == entry.code
+        assert all(c.startswith("mixeq.reader.") for c in entry.check)
+    used = set()
+    for path in (ROOT / "mixeq" / "reader").glob("*.py"):
+        used |= set(re.findall(r"\bD\.([A-Z][A-Z0-9_]*)\b", path.read_text()))
+    constants = {e.name for e in D.ENTRIES}
+    assert used and used <= constants, sorted(used - constants)
+    assert not hasattr(D, "NO_SUCH_REMARK")  # the check above can fail
 
 
 # -- parse errors: a structured kind, and repairs chosen by it --------------------------
