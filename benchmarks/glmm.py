@@ -21,17 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
-import statistics
-import subprocess
 import sys
-import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "data"
+
+from benchmarks.timing import time_runs  # noqa: E402
 
 MODELS = {
     "verbagg": ("VerbAgg", "r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)", "binomial", 1),
@@ -53,60 +52,98 @@ def _data(name: str):
     return apply_factors(pd.read_csv(DATA / f"{name}.csv"), factors.get(name, {}))
 
 
-def time_mixeq(repeats: int, keys) -> dict:
-    import mixeq
+@dataclass
+class Row:
+    """One engine's result on one model, as the table and the JSON hold it: the median
+    seconds (mixeq: fit + SEs), the deviance (−2 log L), and what only some engines give
+    (fields left None are not written)."""
 
+    seconds: float
+    cpu_seconds: float | None = None
+    best_seconds: float | None = None
+    fit_only_seconds: float | None = None
+    deviance: float | None = None
+    evaluations: int | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None or k == "deviance"}
+
+
+def time_engine(prepare, repeats: int, keys, row, *, warm_up: bool = False) -> dict:
+    """Time one engine on every model with benchmarks.timing.time_runs: ``prepare(key)``
+    loads the data (not timed) and returns the run to time, ``run_once(watch)``, or the
+    reason (a string) this engine has no such model; ``row(timed)`` makes the Row. A run
+    that raises is recorded as the reason the engine failed."""
     out = {}
     for key in keys:
-        data, formula, family, nagq = MODELS[key]
-        df = _data(data)
-        mixeq.fit(formula, df, family=family, nagq=nagq)      # warm-up (imports)
-        times, cpu, alone = [], [], []
-        for _ in range(repeats):
-            t0, c0 = time.perf_counter(), time.process_time()
-            fit = mixeq.fit(formula, df, family=family, nagq=nagq)
-            alone.append(time.perf_counter() - t0)
-            fit.stderr          # glmer's default (calc.derivs = TRUE) forms the Hessian in the fit
-            times.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
-        out[key] = {"seconds": statistics.median(times), "cpu_seconds": statistics.median(cpu),
-                    "best_seconds": min(times), "fit_only_seconds": statistics.median(alone),
-                    "deviance": -2 * fit.loglik,
-                    "evaluations": fit.optimizer_summary.evaluations}
+        run_once = prepare(key)
+        if isinstance(run_once, str):
+            out[key] = run_once
+            continue
+        try:
+            timed = time_runs(run_once, repeats, warm_up=warm_up)
+        except Exception as exc:   # a model this engine cannot fit: say so
+            out[key] = f"failed: {type(exc).__name__}: {exc}"[:200]
+            continue
+        out[key] = row(timed).as_dict()
     return out
+
+
+def _mixeq_run(key):
+    import mixeq
+
+    data, formula, family, nagq = MODELS[key]
+    df = _data(data)
+
+    def run_once(watch):
+        fit = mixeq.fit(formula, df, family=family, nagq=nagq)
+        watch.lap("fit_only")
+        fit.stderr          # glmer's default (calc.derivs = TRUE) forms the Hessian in the fit
+        return fit
+    return run_once
+
+
+def _mixeq_row(timed) -> Row:
+    fit = timed.value
+    return Row(timed.median, cpu_seconds=timed.cpu_median, best_seconds=timed.best,
+               fit_only_seconds=timed.lap_median("fit_only"), deviance=-2 * fit.loglik,
+               evaluations=fit.optimizer_summary.evaluations)
+
+
+def time_mixeq(repeats: int, keys) -> dict:
+    return time_engine(_mixeq_run, repeats, keys, _mixeq_row, warm_up=True)
+
+
+def _mixedlm_run(key):
+    import mixedlm
+
+    data, formula, family, nagq = MODELS[key]
+    df = _data(data)
+    fam = mixedlm.families.Binomial() if family == "binomial" else mixedlm.families.Poisson()
+    kw = {}
+    if formula.startswith("cbind("):   # mixedlm reads no cbind(): the same model as
+        df = df.assign(prop=df["incidence"] / df["size"])     # proportion + trials
+        formula = "prop ~ " + formula.split("~", 1)[1].strip()
+        kw = {"weights": df["size"].to_numpy(dtype=float)}
+    return lambda watch: mixedlm.glmer(formula, df, family=fam, nAGQ=nagq, **kw)
+
+
+def _mixedlm_row(timed) -> Row:
+    try:
+        loglik = timed.value.logLik()
+        dev = -2 * float(loglik.value if hasattr(loglik, "value") else loglik)
+    except Exception:
+        dev = None
+    return Row(timed.median, deviance=dev)
 
 
 def time_mixedlm(repeats: int, keys) -> dict | str:
     try:
-        import mixedlm
+        import mixedlm  # noqa: F401
     except ImportError:
         return "mixedlm not installed (pip install mixedlm)"
-    out = {}
-    for key in keys:
-        data, formula, family, nagq = MODELS[key]
-        df = _data(data)
-        fam = mixedlm.families.Binomial() if family == "binomial" else mixedlm.families.Poisson()
-        kw = {}
-        if formula.startswith("cbind("):   # mixedlm reads no cbind(): the same model as
-            df = df.assign(prop=df["incidence"] / df["size"])     # proportion + trials
-            formula = "prop ~ " + formula.split("~", 1)[1].strip()
-            kw = {"weights": df["size"].to_numpy(dtype=float)}
-        times, dev = [], None
-        for _ in range(max(1, repeats // 2)):
-            t0 = time.perf_counter()
-            try:
-                res = mixedlm.glmer(formula, df, family=fam, nAGQ=nagq, **kw)
-            except Exception as exc:   # a model mixedlm cannot fit: say so
-                out[key] = f"failed: {type(exc).__name__}: {exc}"[:200]
-                break
-            times.append(time.perf_counter() - t0)
-            try:
-                dev = -2 * float(res.logLik().value if hasattr(res.logLik(), "value") else res.logLik())
-            except Exception:
-                dev = None
-        if times:
-            out[key] = {"seconds": statistics.median(times), "deviance": dev}
-    return out
+    return time_engine(_mixedlm_run, max(1, repeats // 2), keys, _mixedlm_row)
 
 
 def _statsmodels_form(key):
@@ -124,40 +161,38 @@ def _statsmodels_form(key):
     return cls, fixed, vc
 
 
+def _statsmodels_run(key):
+    form = _statsmodels_form(key)
+    if isinstance(form, str):
+        return form
+    cls, fixed, vc = form
+    df = _data(MODELS[key][0])
+    if key == "verbagg":
+        df = df.assign(r2=(df["r2"].astype(str) == "Y").astype(float))
+    return lambda watch: cls.from_formula(fixed, vc, df).fit_vb()
+
+
+def _statsmodels_row(timed) -> Row:
+    return Row(timed.median, note="variational Bayes (fit_vb): another estimator")
+
+
 def time_statsmodels(repeats: int, keys) -> dict | str:
     try:
         import statsmodels  # noqa: F401
     except ImportError:
         return "statsmodels not installed"
-    out = {}
-    for key in keys:
-        form = _statsmodels_form(key)
-        if isinstance(form, str):
-            out[key] = form
-            continue
-        cls, fixed, vc = form
-        df = _data(MODELS[key][0])
-        if key == "verbagg":
-            df = df.assign(r2=(df["r2"].astype(str) == "Y").astype(float))
-        times = []
-        for _ in range(max(1, repeats // 2)):
-            t0 = time.perf_counter()
-            cls.from_formula(fixed, vc, df).fit_vb()
-            times.append(time.perf_counter() - t0)
-        out[key] = {"seconds": statistics.median(times), "deviance": None,
-                    "note": "variational Bayes (fit_vb): another estimator"}
-    return out
+    return time_engine(_statsmodels_run, max(1, repeats // 2), keys, _statsmodels_row)
 
 
 def time_lme4(repeats: int, keys) -> dict | str:
-    if shutil.which("Rscript") is None:
-        return "Rscript not on PATH"
-    run = subprocess.run(["Rscript", str(ROOT / "tools" / "lme4_glmm_bench.R"), str(DATA),
-                          str(repeats)], capture_output=True, text=True, timeout=3600)
-    if run.returncode != 0:
-        return f"lme4 failed: {(run.stderr.strip().splitlines() or ['?'])[-1]}"
-    out = json.loads(run.stdout.strip().splitlines()[-1])
-    return {k: v for k, v in out.items() if k in keys or k == "version"}
+    """glmer with its defaults, timed in R (tools/lme4_glmm_bench.R)."""
+    from benchmarks.lme4_runner import run_rscript
+
+    out = run_rscript("lme4_glmm_bench.R", str(DATA), str(repeats))
+    if isinstance(out, str):
+        return out
+    return {k: v if k == "version" else Row(**v).as_dict()
+            for k, v in out.items() if k in keys or k == "version"}
 
 
 def run(repeats: int, engines, keys) -> dict:

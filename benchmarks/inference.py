@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +22,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.data import load_dataset  # noqa: E402
+from benchmarks.lme4_runner import run_rscript  # noqa: E402
+from benchmarks.timing import time_runs  # noqa: E402
 
 
 def time_mixeq(nsim: int, repeats: int) -> dict:
@@ -35,17 +33,18 @@ def time_mixeq(nsim: int, repeats: int) -> dict:
     df = load_dataset("sleepstudy")
     fit = mixeq.fit("Reaction ~ Days + (Days | Subject)", df)
     fit.refit(reml=False)          # warm-up: imports, first ML refit
-    prof = []
-    for _ in range(repeats):
+
+    def profile_once(watch):
         fresh = mixeq.fit("Reaction ~ Days + (Days | Subject)", df)
-        t0 = time.perf_counter()
-        ci = fresh.confint("profile")
-        prof.append(time.perf_counter() - t0)
+        watch.restart()             # the fit is setup: only its profile intervals are timed
+        return fresh, fresh.confint("profile")
+
+    prof = time_runs(profile_once, repeats)
+    fresh, ci = prof.value
     profile_fit(fresh)
-    t0 = time.perf_counter()
-    boot = fit.bootstrap(nsim=nsim, seed=1)
-    boot_s = time.perf_counter() - t0
-    return {"profile_seconds": statistics.median(prof), "bootstrap_seconds": boot_s,
+    boot_run = time_runs(lambda watch: fit.bootstrap(nsim=nsim, seed=1), 1)
+    boot_s, boot = boot_run.median, boot_run.value
+    return {"profile_seconds": prof.median, "bootstrap_seconds": boot_s,
             "refit_ms": 1000 * boot_s / nsim, "nsim": nsim, "rows": len(boot),
             "profile_interval_days": ci.loc["Days"].tolist()}
 
@@ -56,38 +55,29 @@ def time_extended() -> dict:
 
     import mixeq
 
+    def once(call) -> float:
+        return time_runs(lambda watch: call(), 1).median
+
     out = {}
     cbpp = load_dataset("cbpp")
     fit = mixeq.fit("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp,
                     family="binomial")
-    t0 = time.perf_counter()
-    fit.confint("profile")
-    out["glmm_profile_cbpp_seconds"] = time.perf_counter() - t0
+    out["glmm_profile_cbpp_seconds"] = once(lambda: fit.confint("profile"))
     grouse = load_dataset("grouseticks")
     fit = mixeq.fit("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", grouse,
                     family="poisson")
-    t0 = time.perf_counter()
-    fit.confint("profile")
-    out["glmm_profile_grouseticks_seconds"] = time.perf_counter() - t0
+    out["glmm_profile_grouseticks_seconds"] = once(lambda: fit.confint("profile"))
     hsb = pd.read_csv(ROOT / "tests" / "data" / "Hsb82.csv")
     hsb["school"] = hsb["school"].astype(str)
     hsb["sector"] = pd.Categorical(hsb["sector"], categories=["Public", "Catholic"])
     fit = mixeq.fit("mAch ~ meanses * cses + sector * cses + (cses | school)", hsb)
-    t0 = time.perf_counter()
-    fit.coef_table("kenward-roger")
-    out["kr_hsb82_seconds"] = time.perf_counter() - t0
+    out["kr_hsb82_seconds"] = once(lambda: fit.coef_table("kenward-roger"))
     return out
 
 
 def time_lme4(nsim: int, repeats: int, extended: bool = False) -> dict | str:
-    if shutil.which("Rscript") is None:
-        return "Rscript not on PATH"
-    out = subprocess.run(["Rscript", str(ROOT / "tools" / "lme4_inference_bench.R"), str(nsim),
-                          str(repeats)] + (["extended"] if extended else []),
-                         capture_output=True, text=True, timeout=3600, cwd=ROOT)
-    if out.returncode != 0:
-        return f"lme4 failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}"
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_rscript("lme4_inference_bench.R", str(nsim), str(repeats),
+                       *(["extended"] if extended else []))
 
 
 def main(argv=None) -> int:

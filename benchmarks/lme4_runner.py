@@ -28,6 +28,18 @@ def lme4_unavailable() -> str | None:
     return None
 
 
+def run_rscript(script: str, *args: str, timeout: float = 3600) -> dict | str:
+    """Run ``Rscript tools/<script> args…`` from the repository root: the JSON object on
+    its last line of output, or why there is none (no Rscript, or R's last error line)."""
+    if shutil.which("Rscript") is None:
+        return "Rscript not on PATH"
+    run = subprocess.run(["Rscript", str(ROOT / "tools" / script), *args], capture_output=True,
+                         text=True, timeout=timeout, cwd=ROOT)
+    if run.returncode != 0:
+        return f"lme4 failed: {(run.stderr.strip().splitlines() or ['?'])[-1]}"
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def run_lme4(case, tmpdir: Path, max_repeats: int, budget: float, timeout: float,
              threads: int | None = None) -> ChildResult:
     csv, factors = csv_for_r(case.dataset, tmpdir)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import mixeq  # noqa: E402
+from benchmarks.timing import time_runs  # noqa: E402
 
 
 def _fill(make, size: int) -> str:
@@ -57,15 +56,6 @@ EQUATIONS = {
 }
 
 
-def median_time(call, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _parse(text) -> str:
     try:
         mixeq.parse(text)
@@ -89,7 +79,7 @@ def run(repeats: int) -> list[dict]:
             for label, size in (("10KB", 9_900), ("100KB", 99_000)):
                 text = _fill(make, size)
                 row[f"bytes_{label}"] = len(text.encode())
-                row[f"seconds_{label}"] = median_time(lambda: call(text), repeats)
+                row[f"seconds_{label}"] = time_runs(lambda watch: call(text), repeats).median
                 row[f"outcome_{label}"] = call(text)
             row["ratio"] = row["seconds_100KB"] / row["seconds_10KB"]
             rows.append(row)

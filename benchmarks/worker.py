@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
-import time
 import traceback
 
 from benchmarks import data as bench_data
 from benchmarks.cases import BY_NAME
 from benchmarks.engines import engine
-from benchmarks.measure import current_rss_mb, repeat_timed, traced_peak_mb
+from benchmarks.measure import current_rss_mb, traced_peak_mb
+from benchmarks.timing import Timed, time_runs
 
 
 def package_version(name: str) -> str | None:
@@ -26,13 +27,24 @@ def package_version(name: str) -> str | None:
         return None
 
 
-def one_run(eng, case, frame):
-    t0 = time.perf_counter()
+def one_run(eng, case, frame, watch=None):
+    """Build and fit once; the ``design`` lap marks the end of the build."""
     built = eng.design(case, frame)
-    t1 = time.perf_counter()
-    outcome = eng.fit(case, frame, built)
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, outcome
+    if watch is not None:
+        watch.lap("design")
+    return eng.fit(case, frame, built)
+
+
+def times_record(timed: Timed, design_separate: bool) -> dict:
+    """The record's times: medians of the design, the fit after it and their total
+    (design and fit None when the engine builds and fits in one call), the fastest total."""
+    return {
+        "design_s": timed.lap_median("design") if design_separate else None,
+        "fit_s": statistics.median(timed.after_lap("design")) if design_separate else None,
+        "total_s": timed.median,
+        "min_total_s": timed.best,
+        "repeats": timed.repeats,
+    }
 
 
 def warm_up(eng, case, frame) -> None:
@@ -54,8 +66,10 @@ def measure(eng, case, max_repeats: int, budget: float, trace: bool) -> dict:
         return {"skipped": reason}
     warm_up(eng, case, frame)
     rss_before = current_rss_mb()
-    timings, outcome = repeat_timed(lambda: one_run(eng, case, frame), max_repeats, budget)
-    result = timings.medians(design_separate=eng.SEPARATE_DESIGN)
+    timed = time_runs(lambda watch: one_run(eng, case, frame, watch), max_repeats,
+                      budget_s=budget)
+    outcome = timed.value
+    result = times_record(timed, eng.SEPARATE_DESIGN)
     result.update(objective=outcome.objective, converged=outcome.converged,
                   info=outcome.info, rss_before_mb=rss_before, nobs=len(frame),
                   version=package_version(eng.NAME))

@@ -10,6 +10,7 @@ suppressPackageStartupMessages({
   library(lme4)
   library(jsonlite)
 })
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "bench_timing.R"))
 
 rss_mb <- function() {
   status <- readLines("/proc/self/status")
@@ -25,25 +26,6 @@ load_job_data <- function(job) {
       factor(as.character(df[[col]]), levels = unlist(levels))
   }
   df
-}
-
-elapsed <- function(expr_fun) {
-  t0 <- proc.time()[["elapsed"]]
-  value <- expr_fun()
-  list(seconds = proc.time()[["elapsed"]] - t0, value = value)
-}
-
-repeat_timed <- function(fun, max_repeats, budget) {
-  times <- numeric(0)
-  value <- NULL
-  start <- proc.time()[["elapsed"]]
-  for (i in seq_len(max_repeats)) {
-    r <- elapsed(fun)
-    times <- c(times, r$seconds)
-    value <- r$value
-    if (proc.time()[["elapsed"]] - start > budget) break
-  }
-  list(times = times, value = value)
 }
 
 main <- function() {

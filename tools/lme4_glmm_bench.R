@@ -1,6 +1,7 @@
 # Times lme4's glmer on the GLMM benchmark models (benchmarks/glmm.py runs this).
 # Usage: Rscript tools/lme4_glmm_bench.R DATA_DIR REPEATS  -> one JSON line on stdout
 suppressMessages({library(lme4); library(jsonlite)})
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "bench_timing.R"))
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]; repeats <- as.integer(args[2])
 factors <- fromJSON(file.path(dir, "factors.json"))
@@ -18,12 +19,7 @@ models <- list(
 out <- list(version = as.character(packageVersion("lme4")))
 for (name in names(models)) {
   m <- models[[name]]; d <- load(m$data)
-  times <- numeric(0)
-  for (i in seq_len(repeats)) {
-    t0 <- proc.time()[["elapsed"]]
-    fit <- glmer(m$formula, data = d, family = m$family, nAGQ = m$nAGQ)
-    times <- c(times, proc.time()[["elapsed"]] - t0)
-  }
-  out[[name]] <- list(seconds = median(times), deviance = -2 * as.numeric(logLik(fit)))
+  fits <- repeat_timed(function() glmer(m$formula, data = d, family = m$family, nAGQ = m$nAGQ), repeats)
+  out[[name]] <- list(seconds = median(fits$times), deviance = -2 * as.numeric(logLik(fits$value)))
 }
 cat(toJSON(out, auto_unbox = TRUE, digits = NA), "\n")
