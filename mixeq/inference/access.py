@@ -90,10 +90,9 @@ class LmmAccess(FixedTerms):
         self.weights = None if w is None else np.asarray(w, dtype=float)
         self.offset = None if off is None else np.asarray(off, dtype=float)
         if not in_memory(fit):
-            raise InferenceError(
-                "df, p-values, intervals and simulations need the data's rows in memory, and "
-                "this fit is from a remote source (its X and y are aggregated cells): fit the "
-                "model to a DataFrame (e.g. relation.df()) for inference")
+            from mixeq.remote.refusal import refusal
+
+            raise InferenceError(refusal(fit, "df, p-values, intervals and simulations"))
         self.fit = fit
         self.model = fit.model
         self.reml = bool(fit.reml)
@@ -325,10 +324,13 @@ class GlmmAccess(FixedTerms):
             raise InferenceError(f"expected a GLMM fit (mixeq.fit(..., family=...)), got "
                                  f"{type(fit).__name__}")
         self.fit = fit
-        self.unsupported = None if in_memory(fit) else (
-            "profiles, simulations, bootstrap and Wald chi-square tests need the data's rows in "
-            "memory, and this GLMM is fitted from a remote source's cells: fit it to a DataFrame "
-            "(e.g. relation.df()) for them; Wald intervals and coef_table() apply")
+        self.unsupported = None
+        if not in_memory(fit):
+            from mixeq.remote.refusal import refusal
+
+            self.unsupported = refusal(
+                fit, "profiles, simulations, bootstrap and Wald chi-square tests",
+                "Wald intervals (confint('Wald')) and coef_table() apply to this fit")
         self.model = fit.model
         self.problem = fit._problem
         self.layout = fit._layout

@@ -58,6 +58,24 @@ class Source:
             raise SourceError(f"the query on {self.description} failed: "
                               f"{type(exc).__name__}: {str(exc).splitlines()[0][:400]}") from exc
 
+    def to_pandas(self) -> pd.DataFrame:
+        """Every row of the source as a pandas DataFrame, the columns named in ``factors``
+        made categorical with the levels a remote fit gives them (the given ones, else
+        the values sorted as mixeq sorts them): the same model fits in memory, where
+        profiles, simulations and the bootstrap apply (mixeq/remote/refusal.py)."""
+        from mixeq.datasets import apply_factors
+        from mixeq.design.grouping import factor_codes
+
+        src = source(self)
+        frame = (src.data.df() if src.kind == "duckdb-relation" else src.execute(src.table))
+        given = {c: [str(v) for v in lv] for c, lv in src.factors.items() if lv}
+        frame = apply_factors(frame, given)
+        for col in src.factors:
+            if col not in given and col in frame.columns:
+                codes, levels = factor_codes(frame[col])
+                frame[col] = pd.Categorical.from_codes(codes, categories=levels)
+        return frame
+
     def batches(self, expr, rows: int = BATCH_ROWS):
         """Run an Ibis expression and yield its result as Arrow record batches of about
         ``rows`` rows: a result as long as the data (a crossed model's level codes,

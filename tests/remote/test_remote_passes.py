@@ -81,6 +81,20 @@ def test_ranef_and_summary_need_no_rows(grouse):
                                rtol=1e-5, atol=1e-6)
 
 
+def test_refusals_say_the_fit_was_made_by_passes(grouse):
+    """Profiles and the bootstrap need the rows: the message names the passes (not
+    cells, the other mode's words) and how to load the rows (mixeq/remote/refusal.py)."""
+    _, _, fit = grouse
+    for call in (lambda: fit.confint("profile"), lambda: fit.bootstrap(2)):
+        with pytest.raises(mixeq.InferenceError) as info:
+            call()
+        text = str(info.value)
+        assert "by passes over its rows (remote_glmm='passes': one query per PIRLS step" in text
+        assert "cells" not in text
+        assert "data = fit.model.design.source.to_pandas()" in text
+        assert "family='poisson'" in text
+
+
 def _cbpp_with_covariate() -> pd.DataFrame:
     d = load_dataset("cbpp").copy()
     rng = np.random.default_rng(20261202)
