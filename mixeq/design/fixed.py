@@ -9,6 +9,7 @@ import pandas as pd
 from formulaic import Formula
 
 from mixeq.design.context import evaluation_context
+from mixeq.design.logical import RMaterializer
 from mixeq.design.names import r_column_name
 from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
@@ -36,7 +37,7 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             # numpy output: formulaic's pandas output costs a frame per call (~1.5 ms of a
             # 56-row model); the names are the model spec's, as the frame's columns were
             mm = _formula(rhs).get_model_matrix(
-                data, na_action="ignore", output="numpy",
+                data, na_action="ignore", output="numpy", materializer=RMaterializer,
                 context=evaluation_context() if context is None else context)
         except Exception as exc:
             undo = aliases.undo if aliases else str

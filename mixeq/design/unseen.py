@@ -28,18 +28,16 @@ def unseen_fixed_levels(model_spec, data: pd.DataFrame, aliases=None) -> dict[st
     formulaic ``model_spec`` (fitted with it) did not have."""
     if model_spec is None:
         return {}
-    from mixeq.spec.check import column_tokens
-
     frame = aliases.frame(data) if aliases else data
     out: dict[str, list[str]] = {}
     for key, (_, state) in (getattr(model_spec, "encoder_state", None) or {}).items():
         if "categories" not in state:
             continue
         seen = {level_label(c) for c in state["categories"]}
-        columns = [t.value for t in column_tokens(key) if t.value in frame.columns] \
-            if key not in frame.columns else [key]
-        if len(columns) != 1:
+        column = _factor_column(key, frame)
+        if column is None:
             continue
+        columns = [column]
         values = frame[columns[0]]
         labels = {level_label(v) for v in values[values.notna()].unique()}
         new = sorted(labels - seen)
@@ -47,6 +45,21 @@ def unseen_fixed_levels(model_spec, data: pd.DataFrame, aliases=None) -> dict[st
             name = aliases.undo(columns[0]) if aliases else columns[0]
             out[name] = out.get(name, []) + [n for n in new if n not in out.get(name, [])]
     return out
+
+
+def _factor_column(key: str, frame: pd.DataFrame) -> str | None:
+    """The column whose labels are the factor's levels: the column itself, or the first
+    argument of ``factor(col)`` / ``C(col, …)``; None for a computed factor
+    (``I(x > 5)``, ``factor(round(x))``), whose levels are not the column's values."""
+    if key in frame.columns:
+        return key
+    from mixeq.spec.check import call_arguments
+
+    for name in ("factor", "C"):
+        args = call_arguments(key, name)
+        if args and args[0].strip() in frame.columns:
+            return args[0].strip()
+    return None
 
 
 def check_fixed_levels(model_spec, data: pd.DataFrame, what: str, aliases=None) -> None:

@@ -25,6 +25,7 @@ back with ``verify(obj, rendering=...)``: each planted break must fail a check.
 from __future__ import annotations
 
 import html as _html
+import warnings
 from dataclasses import dataclass, field
 
 import sympy
@@ -36,7 +37,7 @@ from mixeq.equations.sympy_bridge import to_sympy
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.tree import Document, Matrix, Relation
 from mixeq.equations.words import count as _count, join_names
-from mixeq.errors import MixeqError
+from mixeq.errors import MixeqError, MixeqWarning
 
 
 STATUSES = ("ok", "FAILED", "n/a")
@@ -621,13 +622,18 @@ def _same_columns(sm: SymbolicModel, got) -> bool:
 
     from mixeq.model import Model
 
+    from mixeq.equations.proof_expr import NotArithmetic, level_indicator
+
     data = model.data.copy()
     for shown, atom in dummies.items():
-        col = data[atom.var]
-        text = col.map({True: "TRUE", False: "FALSE"}) if col.dtype == bool else col.astype(str)
-        data[shown] = (text == atom.label).astype(float)
+        try:
+            data[shown] = level_indicator(atom.var, atom.label, model.data)
+        except NotArithmetic:
+            return False
     try:
-        back = Model(got, data=data, family=getattr(model, "family", None))
+        with warnings.catch_warnings():  # the model's own warnings (aliased columns) were given
+            warnings.simplefilter("ignore", MixeqWarning)
+            back = Model(got, data=data, family=getattr(model, "family", None))
     except MixeqError:
         return False
     structure = [(t.group, t.q, len(t.theta_names())) for t in model.terms]

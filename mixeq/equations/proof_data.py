@@ -89,15 +89,16 @@ class Evaluator:
         if sym.base == self.response and sym.label is None:
             return self.response_values
         name = self.display.get(sym.base, sym.base)
-        if sym.label is None and name not in self.data.columns:
+        if sym.label is not None:  # a factor's dummy: a column's level, or a logical's
+            from mixeq.equations.proof_expr import NotArithmetic, level_indicator
+
+            try:
+                return level_indicator(name, sym.label, self.data)
+            except NotArithmetic as exc:
+                raise NotEvaluable(f"{sym.base}_{sym.label}: {exc}") from None
+        if name not in self.data.columns:
             return self.transformed(name)
         col = self.data[self.column_of(sym)]
-        if sym.label is not None:
-            text = col.astype(str)
-            if sym.label not in set(text.unique()):
-                raise NotEvaluable(f"{sym.base}_{sym.label}: {sym.label} is not a level of "
-                                   f"{sym.base} (a contrast column, not a dummy)")
-            return (text == sym.label).to_numpy(dtype=float)
         try:
             return col.to_numpy(dtype=float)
         except (TypeError, ValueError):

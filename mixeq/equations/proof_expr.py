@@ -4,8 +4,14 @@
 verify() rebuilds X from what the equations display; a term such as
 ``log(x + 5)`` is displayed whole, so its value comes from its text: parsed
 (Python's :mod:`ast`, never run), and evaluated node by node with numpy on the
-data's columns — numbers, columns, + − × ÷ and powers, and the functions
-:data:`FUNCTIONS`. Anything else is not evaluable (and verify says so).
+data's columns — numbers, columns, + − × ÷ and powers, one comparison
+(``>  <  >=  <=  ==  !=``, a logical, as in R), and the functions :data:`FUNCTIONS`.
+Anything else is not evaluable (and verify says so).
+
+A factor's dummy (``I(x > 5)`` at level TRUE, ``f`` at level b) is the 0/1
+column of one label: :func:`level_indicator`, the one definition verify and its
+read-back use. R's model.matrix codes a logical as a factor with labels FALSE,
+TRUE (:mod:`mixeq.design.logical`), so a comparison's labels are those.
 """
 from __future__ import annotations
 
@@ -22,6 +28,10 @@ FUNCTIONS = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs,
              "log2": np.log2, "log10": np.log10, "log1p": np.log1p, "I": lambda v: v}
 _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
            ast.Div: np.divide, ast.Pow: np.power}
+# one comparison gives a logical; R reads a < b < c as (a < b) < c, Python as
+# a < b and b < c: a chain is refused rather than read either way
+_COMPARE = {ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal,
+            ast.LtE: np.less_equal, ast.Eq: np.equal, ast.NotEq: np.not_equal}
 
 
 class NotArithmetic(Exception):
@@ -29,7 +39,35 @@ class NotArithmetic(Exception):
 
 
 def expression_values(text: str, data: pd.DataFrame) -> np.ndarray:
-    """``text`` (a term as R names it) evaluated on every row of ``data``."""
+    """``text`` (a term as R names it) evaluated on every row of ``data``, as numbers
+    (a logical as 0/1, as R's arithmetic reads it)."""
+    return expression_result(text, data).astype(float)
+
+
+def level_indicator(name: str, label: str, data: pd.DataFrame) -> np.ndarray:
+    """The 0/1 column of level ``label`` of the factor ``name``: a column of the data
+    (its labels as text; a logical's TRUE/FALSE) or a logical expression
+    (``I(x > 5)``). NotArithmetic when ``name`` is no factor or has no such level
+    (a contrast column such as ``C(f, sum)1`` is no level's dummy)."""
+    if name in data.columns:
+        col = data[name]
+        labels = col.map({True: "TRUE", False: "FALSE"}) if pd.api.types.is_bool_dtype(
+            col.dtype) else col.astype(str)
+        labels = labels.to_numpy(dtype=object)
+    else:
+        values = expression_result(name, data)
+        if values.dtype != bool:
+            raise NotArithmetic(f"{name} is not a factor or a logical, so it has no level "
+                                f"{label}")
+        labels = np.where(values, "TRUE", "FALSE")
+    if label not in set(labels):
+        raise NotArithmetic(f"{label} is not a level of {name} (a contrast column, not a "
+                            "dummy)")
+    return (labels == label).astype(float)
+
+
+def expression_result(text: str, data: pd.DataFrame) -> np.ndarray:
+    """``text`` on every row: floats, or booleans for a comparison (a logical)."""
     try:
         columns = [t.value for t in column_tokens(text) if t.value in data.columns]
     except MixeqError as exc:
@@ -45,7 +83,8 @@ def expression_values(text: str, data: pd.DataFrame) -> np.ndarray:
     values = {a: data[c] for c, a in aliases.alias.items()}
     try:
         with np.errstate(all="ignore"):
-            return np.broadcast_to(_eval(tree, values, text), (len(data),)).astype(float)
+            out = np.broadcast_to(_eval(tree, values, text), (len(data),))
+            return out if out.dtype == bool else out.astype(float)
     except NotArithmetic as exc:   # the message with the columns' own names
         raise NotArithmetic(aliases.undo(str(exc))) from None
 
@@ -65,6 +104,9 @@ def _eval(node, values: dict, text: str):
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         return _BINARY[type(node.op)](_eval(node.left, values, text),
                                       _eval(node.right, values, text))
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        return _COMPARE[type(node.ops[0])](_eval(node.left, values, text),
+                                           _eval(node.comparators[0], values, text))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             and node.func.id in FUNCTIONS and len(node.args) == 1 and not node.keywords:
         return FUNCTIONS[node.func.id](_eval(node.args[0], values, text))

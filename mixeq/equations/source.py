@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mixeq.design.names import split_interaction
 from mixeq.equations.atoms import Atom, atoms_of_column, atoms_of_term, variables_in
 from mixeq.equations.glm import GLMFacts, glm_facts
 from mixeq.errors import RenderError
@@ -113,7 +114,10 @@ def _groups_from_spec(spec: ModelSpec) -> dict[str, GroupFacts]:
 def _from_model(model) -> ModelInfo:
     spec = model.spec
     data_cols = list(model.data.columns)
-    candidates = data_cols + [t for t in spec.fixed] + [t for r in spec.random for t in r.terms]
+    terms_written = [*spec.fixed, *(t for r in spec.random for t in r.terms)]
+    # a term's own factors too: I(x > 5) of I(x > 5):f names R's column I(x > 5)TRUE:fb
+    candidates = data_cols + terms_written + [p for t in terms_written
+                                              for p in split_interaction(t)]
     x_columns = list(model.X.columns)
     terms = []
     for t in model.terms:

@@ -171,15 +171,17 @@ class _Scanner:
             self.emit(NAME, content, start, self.i)
 
     def _call_name(self, j: int) -> int:
-        """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``."""
+        """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``, and a
+        logical term's dummy as ``I(x > 5)_TRUEᵢⱼ`` (R's column ``I(x > 5)TRUE``)."""
         text = self.text
         if j >= len(text) or text[j] != "(":
             return j
         k = self.closing().get(j)
         if k is None:
             return j
-        after = k + 1
-        return after if after < len(text) and text[after] in V.SUBSCRIPT_CHARS else j
+        after = self._underscore_parts(k + 1)
+        return after if after < len(text) and (text[after] in V.SUBSCRIPT_CHARS or
+                                               text.startswith("_(", after)) else j
 
     def _underscore_parts(self, j: int) -> int:
         """Text output writes a factor's dummy as ``recipe_Bⱼ`` or ``f_mid_(j[i])``:

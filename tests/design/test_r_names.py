@@ -1,0 +1,92 @@
+"""Column names and model matrices equal to lme4's where R names and codes columns its
+own way: a logical inside I() is a factor (``I(Days > 5)TRUE``; in an interaction with a
+factor, one column per FALSE/TRUE × level, as R's coding rule gives), a factor of an
+interaction without its margins is coded by indicators as R codes it, and contrasts named
+in C() keep the name as written, numbered as R numbers them (``C(f, sum)1``)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import mixeq
+from design.r_names import models, sleep_names
+from mixeq.design.logical import r_coding
+from formulaic.parser.types import Factor
+
+LOGICAL = models(contrasts=False)
+
+
+def _model(formula):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = mixeq.Model(formula, sleep_names())
+    return m, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("ref", LOGICAL, ids=[r["formula"] for r in LOGICAL])
+def test_logical_and_interaction_columns_equal_lme4(ref):
+    m, messages = _model(ref["formula"])
+    assert list(m.X.columns) == ref["X_columns"]
+    np.testing.assert_allclose(m.X.to_numpy(), np.column_stack(ref["X"]), rtol=0, atol=1e-12)
+    # lme4 drops the aliased columns of R's rank-deficient coding, and says so; so does mixeq
+    deficient = any("rank deficient" in n for n in ref["notes"])
+    assert any("rank deficient" in w for w in messages) == deficient
+    assert [list(t.columns) for t in m.terms] == ref["Z_term_columns"]
+
+
+def test_a_logical_column_in_the_data_and_in_I_are_coded_alike():
+    data = sleep_names()
+    data["late"] = data["Days"] > 5
+    with pytest.warns(mixeq.MixeqWarning, match="rank deficient"):   # as lme4: TRUE:fc
+        by_column = mixeq.Model("Reaction ~ late:f + (1 | Subject)", data)
+    with pytest.warns(mixeq.MixeqWarning, match="rank deficient"):
+        by_call = mixeq.Model("Reaction ~ I(Days > 5):f + (1 | Subject)", data)
+    np.testing.assert_array_equal(by_column.X.to_numpy(), by_call.X.to_numpy())
+    assert [c.replace("late", "I(Days > 5)") for c in by_column.X.columns] == \
+        list(by_call.X.columns)
+
+
+def test_a_logical_that_is_always_true_is_an_aliased_column_as_in_lme4():
+    with pytest.warns(mixeq.MixeqWarning, match=r"dropping 1 column: I\(Days > -1\)TRUE"):
+        m = mixeq.Model("Reaction ~ Days + I(Days > -1) + (1 | Subject)", sleep_names())
+    assert list(m.X.columns) == ["(Intercept)", "Days"]
+
+
+def test_predictions_rebuild_the_logical_factor_on_new_data():
+    data = sleep_names()
+    fit = mixeq.fit("Reaction ~ I(Days > 5) * f + (1 | Subject)", data)
+    np.testing.assert_allclose(fit.predict(data.iloc[::7]), fit.fitted[::7], rtol=1e-10)
+    only_early = data[data.Days < 3]        # every row FALSE: still both levels known
+    np.testing.assert_allclose(fit.predict(only_early), fit.fitted[data.Days < 3], rtol=1e-10)
+
+
+def test_response_and_offset_read_a_logical_as_numbers_as_in_r():
+    data = sleep_names()
+    m = mixeq.Model("Reaction ~ Days + offset(I(Days > 5)) + (1 | Subject)", data)
+    np.testing.assert_array_equal(m.offset, (data.Days > 5).astype(float))
+    b = mixeq.Model("I(Reaction > 300) ~ Days + (1 | Subject)", data)
+    np.testing.assert_array_equal(b.y, (data.Reaction > 300).astype(float))
+
+
+C, N = Factor.Kind.CATEGORICAL, Factor.Kind.NUMERICAL
+ONE = ("1", Factor.Kind.CONSTANT)
+
+
+@pytest.mark.parametrize("terms, want", [
+    ([[ONE], [("f", C)]], [{}, {"f": True}]),                          # f: contrasts
+    ([[ONE], [("f", C), ("h", C)]], [{}, {"f": False, "h": False}]),   # f:h: indicators
+    ([[ONE], [("f", C)], [("f", C), ("h", C)]],                        # f + f:h
+     [{}, {"f": True}, {"f": False, "h": True}]),
+    ([[ONE], [("x", N)], [("x", N), ("f", C)]], [{}, {}, {"f": True}]),  # x + x:f
+    ([[("x", N), ("f", C)]], [{"f": False}]),                          # 0 + x:f
+    ([[("f", C)], [("h", C)]], [{"f": False}, {"h": True}]),           # 0 + f + h
+    ([[("x", N)], [("h", C)], [("f", C)]], [{}, {"h": False}, {"f": True}]),
+])
+def test_r_coding_is_termcode(terms, want):
+    """R's TermCode: the margin (term without the factor) among the terms before → contrasts;
+    without an intercept, the first factor by indicators. Planted: formulaic's own choice
+    (contrasts for the first factor of f:h) is not R's."""
+    assert r_coding(terms) == want
+    assert r_coding([[ONE], [("f", C), ("h", C)]]) != [{}, {"f": True, "h": False}]
