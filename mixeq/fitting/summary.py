@@ -130,9 +130,10 @@ def summary_text(fit, ddf: str = "lme4") -> str:
     q = _scaled_residual_quantiles(fit)
     top = np.abs(q).max()
     q = np.round(q, max(0, 5 - int(np.ceil(np.log10(top))))) if top > 0 else q  # R's zapsmall(q, 5)
+    note = getattr(fit, "quantile_note", None)   # a remote engine's approximate quantiles
     lines += ["", "Scaled residuals:",
               *_table(["Min", "1Q", "Median", "3Q", "Max"], [r_format(list(q))], left=0),
-              "", "Random effects:", *_random_effects(fit)]
+              *([note] if note else []), "", "Random effects:", *_random_effects(fit)]
     groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
     lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",
               *(_fixed_effects(fit) if tests is None else tests.lines), *_correlation(fit)]

@@ -96,10 +96,19 @@ class RemoteFitResult(FitResult):
 
     def residual_quantiles(self, probs) -> list[float]:
         """Quantiles of the residuals computed by the engine (linear interpolation,
-        R's type 7, where the engine's quantile is exact: DuckDB's quantile_cont)."""
+        R's type 7, where the engine's quantile is exact: DuckDB, Spark; elsewhere
+        approximate, and ``quantile_note`` says so)."""
         from mixeq.remote.fitted import residual_quantiles
 
         return residual_quantiles(self, probs)
+
+    @property
+    def quantile_note(self) -> str | None:
+        """The summary's line under the residual quantiles where the engine computed
+        them approximately (None: exact)."""
+        from mixeq.remote.fitted import quantile_note
+
+        return quantile_note(self.model.design.source)
 
     @cached_property
     def _fitted_frame(self) -> pd.DataFrame:

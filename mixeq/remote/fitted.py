@@ -161,15 +161,46 @@ def glmm_pearson_quantiles(fit, probs) -> list[float]:
     return _quantiles(fit.model.design.source, _query(fit, finish), "r", probs)
 
 
+# engines whose Ibis quantile is exact, by linear interpolation (R's type 7): DuckDB's
+# quantile_cont, Spark's percentile (Ibis compiles ``quantile`` to it), the SQL standard's
+# percentile_cont of PostgreSQL, Snowflake, Oracle, Exasol and RisingWave. Elsewhere Ibis's
+# quantile is approximate (ClickHouse's sampled ``quantile``) or not defined (Trino,
+# BigQuery): there ``approx_quantile`` is asked for, and the summary says so.
+EXACT_QUANTILES = {"duckdb", "pyspark", "postgres", "snowflake", "oracle", "exasol",
+                   "risingwave"}
+
+
+def engine_name(src) -> str:
+    """The Ibis backend's name of a source ("duckdb" for paths and DuckDB relations)."""
+    if src.kind in ("duckdb-path", "duckdb-relation"):
+        return "duckdb"
+    try:
+        return src.table.get_backend().name
+    except Exception:   # an unbound table
+        return "ibis"
+
+
+def quantile_note(src) -> str | None:
+    """The line a summary prints under quantiles computed in ``src``'s engine: None
+    where they are exact (``EXACT_QUANTILES``), else that they are approximate."""
+    name = engine_name(src)
+    if name in EXACT_QUANTILES:
+        return None
+    return (f"(quantiles approximate: the {name} engine's approx_quantile, not the rows' "
+            "exact quantiles)")
+
+
 def _quantiles(src, q, col: str, probs) -> list[float]:
-    """Quantiles of column ``col`` of the query ``q``: DuckDB's ``quantile_cont`` (exact,
-    R's type 7) for a relation, the Ibis backend's quantile otherwise."""
+    """Quantiles of column ``col`` of the query ``q``, computed by the engine: exact (R's
+    type 7; DuckDB's ``quantile_cont`` for a relation) where ``quantile_note`` is None,
+    else the engine's approximate quantile."""
     names = [f"q{i}" for i in range(len(probs))]
     if src.kind == "duckdb-relation":
         sel = ", ".join(f"quantile_cont({col}, {float(p)}) AS {n}" for p, n in zip(probs, names))
         row = q.query("mixeq_q", f"SELECT {sel} FROM mixeq_q").df().iloc[0]
     else:
-        row = src.execute(q.aggregate(**{n: q[col].quantile(float(p))
+        how = "quantile" if quantile_note(src) is None else "approx_quantile"
+        row = src.execute(q.aggregate(**{n: getattr(q[col], how)(float(p))
                                           for p, n in zip(probs, names)})).iloc[0]
     return [float(row[n]) for n in names]
 

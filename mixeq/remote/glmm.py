@@ -480,11 +480,28 @@ class RemoteGlmmFit(GlmmFit):
 
     def pearson_quantiles(self, probs) -> list[float]:
         """The summary's scaled-residual quantiles, computed by the engine (no rows
-        come back): DuckDB's exact ``quantile_cont`` (R's type 7); Spark's
-        ``percentile_approx`` is approximate."""
+        come back): exact (R's type 7) in DuckDB and Spark, approximate in engines
+        without an exact quantile (then ``quantile_note`` says so)."""
         from mixeq.remote.fitted import glmm_pearson_quantiles
 
         return glmm_pearson_quantiles(self, probs)
+
+    @property
+    def quantile_note(self) -> str | None:
+        from mixeq.remote.fitted import quantile_note
+
+        return quantile_note(self.model.design.source)
+
+    def summary(self, ddf=None) -> str:
+        """glmer's summary, with ``quantile_note``'s line under the scaled residuals'
+        quantiles where the engine computed them approximately."""
+        text = super().summary(ddf)
+        note = self.quantile_note
+        if not note:
+            return text
+        lines = text.split("\n")
+        at = lines.index("Scaled residuals:") + 3       # the header, then the table's 2 rows
+        return "\n".join(lines[:at] + [note] + lines[at:])
 
     def fitted_query(self):
         """A lazy query of the complete rows with ``y``, ``eta`` (the linear predictor

@@ -152,6 +152,37 @@ def test_residual_quantiles_in_the_engine(memory):
                                np.quantile(memory.residuals.to_numpy(), probs), rtol=1e-7)
     assert fit.summary().split("Scaled residuals:")[1] == \
         memory.summary(ddf="lme4").split("Scaled residuals:")[1]
+    assert fit.quantile_note is None           # DuckDB's quantile_cont: exact, no note
+
+
+def test_approximate_quantiles_are_said_in_the_summary(monkeypatch, memory):
+    """An engine without an exact quantile (planted: DuckDB taken out of the exact ones)
+    is asked for approx_quantile, and the LMM's and GLMM's summaries say so under the
+    quantiles; with DuckDB exact again, no note (the test above)."""
+    from fitting.glmm_helpers import glmm_fit, load_glmm_reference
+    from mixeq.remote import fitted
+    from remote.test_remote_glmm import factors_of
+
+    monkeypatch.setattr(fitted, "EXACT_QUANTILES", fitted.EXACT_QUANTILES - {"duckdb"})
+    fit = mixeq.fit(SLEEP, data=parquet_of("sleepstudy.csv"))
+    lines = fit.summary().splitlines()
+    at = lines.index("Scaled residuals:")
+    assert lines[at + 3] == "(quantiles approximate: the duckdb engine's approx_quantile, " \
+                            "not the rows' exact quantiles)"
+    assert lines[at + 4] == "" and lines[at + 5] == "Random effects:"
+    probs = [0.25, 0.5, 0.75]
+    exact = np.quantile(memory.residuals.to_numpy(), probs)
+    got = np.asarray(fit.residual_quantiles(probs))
+    assert np.all(np.abs(got - exact) < 0.1 * memory.sigma)      # a t-digest's estimate
+    ref = load_glmm_reference("cbpp_binomial")
+    glmm = mixeq.fit(ref["formula"], source(parquet_of("cbpp.csv"),
+                                            factors=factors_of(ref["dataset"])),
+                     family="binomial")
+    lines = glmm.summary().splitlines()
+    at = lines.index("Scaled residuals:")
+    assert lines[at + 3].startswith("(quantiles approximate") and lines[at + 5] == "Random effects:"
+    want = glmm_fit("cbpp_binomial").summary().splitlines()
+    assert lines[:at + 2] == want[:at + 2] and lines[at + 4:] == want[at + 3:]
 
 
 def test_cli_fit_from_a_parquet_glob(capsys, memory):

@@ -55,6 +55,12 @@ def test_spark_fit_equals_the_in_memory_fit_and_lme4(spark, ref_id, csv):
         q = fit.fitted_query()
         np.testing.assert_allclose(np.sort(q.to_pandas()["fitted"].to_numpy()),
                                    np.sort(memory.fitted.to_numpy()), rtol=1e-9)
+        # Spark's percentile (Ibis's quantile) is exact, R's type 7: the summary's
+        # residual quantiles are the rows' and no note says otherwise
+        assert fit.quantile_note is None
+        probs = [0, 0.25, 0.5, 0.75, 1]
+        np.testing.assert_allclose(fit.residual_quantiles(probs),
+                                   np.quantile(memory.residuals.to_numpy(), probs), rtol=1e-8)
 
 
 def test_spark_glmm_equals_the_in_memory_glmer_fit(spark):
@@ -69,6 +75,7 @@ def test_spark_glmm_equals_the_in_memory_glmer_fit(spark):
                     family="binomial")
     assert fit.objective == pytest.approx(glmm_fit("cbpp_binomial").objective, rel=1e-9)
     assert fit.remote_passes == 4 and fit.nobs == 56
+    assert fit.quantile_note is None             # exact quantiles: no note in the summary
     np.testing.assert_allclose(fit.fixef.to_numpy(), list(ref["fixef"].values()), rtol=1e-3)
     eta = fit.fitted_query().to_pandas()["eta"].to_numpy()
     np.testing.assert_allclose(np.sort(eta), np.sort(glmm_fit("cbpp_binomial").linear_predictor),
@@ -77,26 +84,38 @@ def test_spark_glmm_equals_the_in_memory_glmer_fit(spark):
 
 def test_spark_pirls_passes_give_the_in_memory_laplace_deviance(spark):
     """A GLMM by passes on Spark (mixeq/remote/passes.py; the rows staged as a cached
-    view, each PIRLS step one spark.sql query): the Laplace deviance at a θ — R's start,
-    then PIRLS at that θ, about ten passes — is the in-memory one. A whole fit takes
-    hundreds of passes, too slow for Spark's per-query cost in a unit test."""
+    view, each PIRLS step one spark.sql query): the Laplace deviance at a θ — PIRLS at
+    that θ from the in-memory modes, three passes — is the in-memory one; the first
+    step's query (R's mustart per row) gives DuckDB's sums. A whole fit takes hundreds
+    of passes, too slow for Spark's per-query cost in a unit test (by DuckDB:
+    test_remote_passes.py)."""
     import pandas as pd
 
     from fitting.glmm_helpers import load_glmm_reference
     from mixeq.fitting.glmm.fit import GlmmProblem
     from mixeq.remote import source
     from mixeq.remote.glmm import glmm_design
-    from mixeq.remote.passes import PassProblem
+    from mixeq.remote.passes import START, PassProblem
 
     ref = load_glmm_reference("cbpp_binomial")
-    df = spark.read.parquet(parquet_of("cbpp.csv"))
-    model = mixeq.Model(ref["formula"], source(df, factors={"period": None}), family="binomial")
-    model.design = glmm_design(model.design.plan, "passes")
+
+    def by_passes(data):
+        model = mixeq.Model(ref["formula"], source(data, factors={"period": None}),
+                            family="binomial")
+        model.design = glmm_design(model.design.plan, "passes")
+        return PassProblem(model, 1)
+
+    got = by_passes(spark.read.parquet(parquet_of("cbpp.csv")))
     memory = mixeq.Model(ref["formula"], pd.read_parquet(parquet_of("cbpp.csv")).astype(
         {"period": str}), family="binomial")
     theta = np.array([0.7])
-    got = PassProblem(model, 1)
     want = GlmmProblem(memory, 1)
-    value = got.stage1(got.initial_eta(theta))(theta)
-    assert value == pytest.approx(want.stage1(want.initial_eta(theta))(theta), rel=1e-9)
-    assert got.engine.staged is not False and 5 <= got.engine.passes <= 20
+    mode = want.pirls(theta, want.initial_eta(theta))
+    start = got._point(got.pred.lambdas(theta), mode.u, mode.beta)
+    value = got.laplace(got.pirls(theta, start))
+    assert value == pytest.approx(want.laplace(mode), rel=1e-9)
+    assert got.engine.staged is not False and 1 + 3 <= got.engine.passes <= 1 + 5   # staging, PIRLS
+    first, duck = got.engine.step(START), by_passes(parquet_of("cbpp.csv")).engine.step(START)
+    assert first.dev == pytest.approx(duck.dev, rel=1e-12)
+    order, duck_order = np.lexsort(first.codes.T), np.lexsort(duck.codes.T)
+    np.testing.assert_allclose(first.G[order], duck.G[duck_order], rtol=1e-12, atol=1e-12)
