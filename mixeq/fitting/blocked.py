@@ -9,9 +9,10 @@ Term 1 is the term with most levels (``model.terms`` is in lme4's order). Per θ
 factor L₁₁ (``FirstTerm.gram``), update every later block by the first term's
 columns (``rankupdate.rank_update``, one function per pair of block kinds), then
 factor L_RR and L_FF — for the pattern and dense kinds in one ``dpotrf`` of a
-buffer holding both. The cross-products are formed once in ``__init__`` (or by
-``reweight`` for the GLMM's PIRLS); nothing per θ touches the n rows, and nothing
-loops over levels in Python.
+buffer holding both. The cross-products are formed once in ``__init__`` from the rows,
+given by ``from_products`` (a remote source's sums), or replaced by ``reweight`` for
+the GLMM's PIRLS; nothing per θ touches the n rows, and nothing loops over levels in
+Python.
 """
 from __future__ import annotations
 
@@ -57,21 +58,54 @@ class BlockedFactor:
         """``reweightable``: the GLMM's factor, whose products ``reweight`` replaces at
         every PIRLS step (then no operator derived from their values is kept: a
         dense later block, no level classes)."""
-        self.n, self.p = X.shape
-        self.terms, self.layout = list(terms), layout
         F = np.column_stack([X, y])
-        t1 = self.terms[0]
-        self.k1, self.n1 = t1.ncols, t1.nlevels
+        t1 = terms[0]
         A11, AF1 = level_blocks(t1, F)
-        self.first = FirstTerm(A11, AF1)
-        self.xy = XyBlock(F.T @ F)
-        self.later = self.lt = self.cross = self.xy_cross = None
-        self.dense_size = 0
+        self._start(X.shape[0], terms, layout, FirstTerm(A11, AF1), XyBlock(F.T @ F))
         self.rows = RowIndex(self.terms) if reweightable else None
         if len(self.terms) > 1:
             self._init_later(F, t1)
         if reweightable:
             self.reweight(np.ones(self.n), F)
+
+    @classmethod
+    def from_products(cls, pr, terms, layout) -> "BlockedFactor":
+        """The factor of a model given by its cross-products (mixeq/fitting/products.py's
+        ``Products``: per-level A₁₁ and Z₁ᵀF, FᵀF, and Z_iᵀZ_j between terms) instead
+        of its rows — a remote source's crossed factors (mixeq/remote/products.py). The
+        blocks ``__init__`` forms from the rows are taken as given; the later-block kind
+        and everything per θ are the same."""
+        self = cls.__new__(cls)
+        self._start(pr.n, terms, layout, FirstTerm(pr.own[0], pr.ZF[0]), XyBlock(pr.FF))
+        self.rows = None
+        if len(self.terms) > 1:
+            f = pr.FF.shape[0]
+            rest = range(1, len(self.terms))
+            ARR = sp.bmat([[pr.block(i, j) for j in rest] for i in rest], format="csr")
+            ARR.eliminate_zeros()
+            AFR = np.hstack([pr.ZF[i].reshape(-1, f).T for i in rest])
+            self.lt = LaterTerms.of(self.terms[1:], self.layout)
+            self._later(ARR, self._given_cross(pr, rest), AFR, f)
+        return self
+
+    def _given_cross(self, pr, rest):
+        """The cross blocks from the products' Z_RᵀZ₁ (not kept once they are built:
+        19,000,000 pairs in the crossed benchmark)."""
+        AR1 = pr.block(1, 0).tocsc() if len(rest) == 1 else \
+            sp.vstack([pr.block(i, 0) for i in rest], format="csc")
+        AR1.sum_duplicates()
+        AR1.eliminate_zeros()
+        return cross_blocks(AR1, self.n1, self.k1)
+
+    def _start(self, n: int, terms, layout, first: FirstTerm, xy: XyBlock) -> None:
+        """The fields every factor has: the first term's blocks and [X y]'s."""
+        self.n, self.p = n, xy.AFF.shape[0] - 1
+        self.terms, self.layout = list(terms), layout
+        t1 = self.terms[0]
+        self.k1, self.n1 = t1.ncols, t1.nlevels
+        self.first, self.xy = first, xy
+        self.later = self.lt = self.cross = self.xy_cross = None
+        self.dense_size = 0
 
     def _init_later(self, F, t1) -> None:
         rest = self.terms[1:]
@@ -82,19 +116,25 @@ class BlockedFactor:
             ZR = sp.hstack([t.Z() for t in rest], format="csc")
             ARR, AR1, AFR = (ZR.T @ ZR).tocsr(), ZR.T @ t1.Z(), np.asarray(ZR.T @ F).T.copy()
         self.lt = LaterTerms.of(rest, self.layout)
-        reweightable = self.rows is not None
-        if reweightable and self.rows.qR * t1.q <= MAX_DENSE_CROSS:
-            self.cross = DenseCross(np.zeros((self.rows.qR, t1.q)), self.n1, self.k1)
+        if self.rows is not None and self.rows.qR * t1.q <= MAX_DENSE_CROSS:
+            cross = DenseCross(np.zeros((self.rows.qR, t1.q)), self.n1, self.k1)
             self.rows.bind_dense()
-        elif reweightable:   # the pattern of every row's pairs; the values come from reweight
-            self.cross = cross_blocks(self.rows.cross_structure(), self.n1, self.k1)
-            self.cross.P = None
-            self.rows.bind(self.cross.rows, self.cross.levels)
+        elif self.rows is not None:   # the pattern of every row's pairs; the values: reweight
+            cross = cross_blocks(self.rows.cross_structure(), self.n1, self.k1)
+            cross.P = None
+            self.rows.bind(cross.rows, cross.levels)
         else:
-            self.cross = cross_blocks(AR1, self.n1, self.k1)
-        AF1_flat_T = self.first.AF1.reshape(-1, F.shape[1])      # (q1, f): Z₁ᵀ[X y]
+            cross = cross_blocks(AR1, self.n1, self.k1)
+        self._later(ARR, cross, AFR, F.shape[1])
+
+    def _later(self, ARR, cross, AFR, f: int) -> None:
+        """The later block and the [X y] rows' cross block, from A_RR, the cross blocks
+        of Z_RᵀZ₁ and A_FR (from rows or given: ``from_products``)."""
+        reweightable = self.rows is not None
+        self.cross = cross
+        AF1_flat_T = self.first.AF1.reshape(-1, f)      # (q1, f): Z₁ᵀ[X y]
         a1 = self.first.A11[:, 0, 0] if self.k1 == 1 and not reweightable else None
-        self.later = later_block(self.lt, ARR, self.cross, F.shape[1], a1, AF1_flat_T,
+        self.later = later_block(self.lt, ARR, self.cross, f, a1, AF1_flat_T,
                                  dense_only=reweightable)
         self.xy_cross = XyCross(AFR, AF1_flat_T, self.later.classes)
         self.dense_size = self.later.dense_size

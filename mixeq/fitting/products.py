@@ -19,10 +19,8 @@ import scipy.sparse as sp
 from mixeq.fitting.blocked import BlockedFactor
 from mixeq.fitting.dense import DenseFactor
 from mixeq.fitting.firstterm import FirstTerm
-from mixeq.fitting.later import LaterTerms, later_block
 from mixeq.fitting.oneterm import OneTermFactor
-from mixeq.fitting.pairs import cross_blocks
-from mixeq.fitting.xyblocks import XyBlock, XyCross
+from mixeq.fitting.xyblocks import XyBlock
 
 
 @dataclass
@@ -93,42 +91,4 @@ def products_factor(pr: Products, terms, layout, factor: str = "auto"):
         first = FirstTerm(pr.own[0], pr.ZF[0])
         if first.BF is not None:
             return OneTermFactor(first, XyBlock(pr.FF), pr.n, f - 1, layout)
-    return ProductsBlockedFactor(pr, terms, layout)
-
-
-class ProductsBlockedFactor(BlockedFactor):
-    """``BlockedFactor`` with its products given: the fixed blocks its ``__init__``
-    forms from the rows (A₁₁, Z₁ᵀF, FᵀF; A_RR, Z_RᵀZ₁, A_FR), then the same
-    later-block kind and everything per θ inherited."""
-
-    def __init__(self, pr: Products, terms, layout):
-        f = pr.FF.shape[0]
-        self.n, self.p = pr.n, f - 1
-        self.terms, self.layout = list(terms), layout
-        t1 = self.terms[0]
-        self.k1, self.n1 = t1.ncols, t1.nlevels
-        self.first = FirstTerm(pr.own[0], pr.ZF[0])
-        self.xy = XyBlock(pr.FF)
-        self.later = self.lt = self.cross = self.xy_cross = None
-        self.dense_size = 0
-        self.rows = None
-        if len(self.terms) > 1:
-            self._later_from(pr, f)
-
-    def _later_from(self, pr: Products, f: int) -> None:
-        rest = range(1, len(self.terms))
-        ARR = sp.bmat([[pr.block(i, j) for j in rest] for i in rest], format="csr")
-        ARR.eliminate_zeros()
-        AR1 = pr.block(1, 0).tocsc() if len(rest) == 1 else \
-            sp.vstack([pr.block(i, 0) for i in rest], format="csc")
-        AR1.sum_duplicates()
-        AR1.eliminate_zeros()
-        AFR = np.hstack([pr.ZF[i].reshape(-1, f).T for i in rest])
-        self.lt = LaterTerms.of(self.terms[1:], self.layout)
-        self.cross = cross_blocks(AR1, self.n1, self.k1)
-        del AR1
-        AF1_flat_T = self.first.AF1.reshape(-1, f)                  # (q1, f): Z₁ᵀ[X y]
-        a1 = self.first.A11[:, 0, 0] if self.k1 == 1 else None
-        self.later = later_block(self.lt, ARR, self.cross, f, a1, AF1_flat_T)
-        self.xy_cross = XyCross(AFR, AF1_flat_T, self.later.classes)
-        self.dense_size = self.later.dense_size
+    return BlockedFactor.from_products(pr, terms, layout)

@@ -61,7 +61,9 @@ def test_given_products_give_the_rows_criterion(formula, data, kind):
     model = mixeq.Model(formula, data())
     rows, layout = make_factor(model, kind)
     given = products_factor(products_of(model), model.terms, layout, kind)
-    assert type(given).__name__ in {"DenseFactor", "OneTermFactor", "ProductsBlockedFactor"}
+    assert type(given).__name__ in {"DenseFactor", "OneTermFactor", "BlockedFactor"}
+    assert type(given) is type(rows)            # the same factor, and the same later-block kind
+    assert type(getattr(given, "later", None)) is type(getattr(rows, "later", None))
     for theta in _thetas(layout):
         for reml in (True, False):
             a, b = rows.objective(theta, reml), given.objective(theta, reml)
