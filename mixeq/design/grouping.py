@@ -65,21 +65,30 @@ def interaction(data: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray,
     return codes.astype(np.int64), labels
 
 
-def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str) -> GroupingFactor:
+def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str,
+                    nobs: int | None = None) -> GroupingFactor:
+    """The grouping factor ``a:b:…`` of ``term`` on the rows of ``data``, refused with
+    fewer than two levels or a level per observation. ``nobs``: the observations when
+    ``data``'s rows stand for more of them (a remote source's cells, mixeq/remote)."""
     codes, levels = interaction(data, group)
     name = ":".join(group)
-    n = len(codes)
-    if len(levels) < 2:
+    check_levels(name, term, len(levels), len(codes) if nobs is None else nobs)
+    return GroupingFactor(name=name, codes=codes, levels=levels)
+
+
+def check_levels(name: str, term: str, nlevels: int, n: int) -> None:
+    """lme4's checks of a grouping factor: at least two levels, fewer than the n
+    observations (else its variance cannot be told from the residual variance)."""
+    if nlevels < 2:
         raise GroupingFactorError(
-            f"grouping factor '{name}' in {term} has {len(levels)} level"
-            f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
+            f"grouping factor '{name}' in {term} has {nlevels} level"
+            f"{'s' if nlevels != 1 else ''} in the rows used; random effects need at "
             f"least two clusters: remove the term, or model '{name}' as a fixed effect")
-    if len(levels) >= n:
+    if nlevels >= n:
         raise GroupingFactorError(
-            f"grouping factor '{name}' in {term} has as many levels ({len(levels)}) as "
+            f"grouping factor '{name}' in {term} has as many levels ({nlevels}) as "
             f"observations ({n}): every cluster has one observation, so its variance "
             "cannot be told from the residual variance; remove the term or group more coarsely")
-    return GroupingFactor(name=name, codes=codes, levels=levels)
 
 
 def is_nested(inner: GroupingFactor, outer: GroupingFactor) -> bool:

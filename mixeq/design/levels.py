@@ -23,13 +23,20 @@ def predictor_levels(names: list[str], data: pd.DataFrame,
         codes = as_numbers(data[name])
         within = tuple(g.name for g in groups.values()
                        if constant_within(codes, g.codes, g.nlevels))
-        if not within:
-            out[name] = PredictorLevel(name=name, level=1, group=None)
-            continue
-        top = max(within, key=lambda g: (groups[g].level, -groups[g].nlevels))
-        out[name] = PredictorLevel(name=name, level=groups[top].level, group=top,
-                                   constant_within=within)
+        out[name] = predictor_level(name, within, groups)
     return out
+
+
+def predictor_level(name: str, within: tuple[str, ...],
+                    groups: dict[str, GroupingFactor]) -> PredictorLevel:
+    """The level of a predictor constant within the factors ``within``: level 1 when
+    none, else the highest of them in the nesting (then the one with fewest levels).
+    The one definition, for data in memory and in an engine (mixeq/remote/levels.py)."""
+    if not within:
+        return PredictorLevel(name=name, level=1, group=None)
+    top = max(within, key=lambda g: (groups[g].level, -groups[g].nlevels))
+    return PredictorLevel(name=name, level=groups[top].level, group=top,
+                          constant_within=tuple(within))
 
 
 def is_constant_within(col: pd.Series, group: GroupingFactor) -> bool:
@@ -56,13 +63,20 @@ def constant_within(values: np.ndarray, codes: np.ndarray, nlevels: int | None =
     if values.size == 0:
         return True
     nlevels = int(codes.max()) + 1 if nlevels is None else nlevels
-    spread = float(np.ptp(values))
     hi = np.full(nlevels, -np.inf)
     lo = np.full(nlevels, np.inf)
     np.maximum.at(hi, codes, values)
     np.minimum.at(lo, codes, values)
     used = np.isfinite(hi)
-    return bool(np.all(hi[used] - lo[used] <= REL_TOL * max(spread, 1e-300)))
+    return within_tolerance(float(np.max(hi[used] - lo[used])), float(np.ptp(values)))
+
+
+def within_tolerance(largest_within: float, spread: float) -> bool:
+    """The tolerance of "constant within": the largest max − min within a cluster is at
+    most ``REL_TOL`` of the spread over all rows (for codes of text, where any
+    difference counts: spread 0). An engine computes both spreads by aggregate queries
+    (mixeq/remote/levels.py) and decides here."""
+    return bool(largest_within <= REL_TOL * max(spread, 1e-300))
 
 
 def cluster_rows(codes: np.ndarray, code: int) -> np.ndarray:

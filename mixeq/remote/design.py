@@ -21,9 +21,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mixeq.datasets import labels
+from mixeq.datasets import apply_factors
 from mixeq.design.fixed import RANK_TOL
-from mixeq.design.grouping import assign_hierarchy, interaction
+from mixeq.design.grouping import assign_hierarchy, grouping_factor
 from mixeq.design.random import lme4_order
 from mixeq.design.types import GroupingFactor, ReTerm
 from mixeq.errors import DataError, GroupingFactorError, MixeqWarning, UnknownColumnError
@@ -169,8 +169,7 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
     if group_cols and prof["cells"] is not None and prof["cells"] > ROWS_SHARE * n:
         mode = "products"
     if mode == "products":             # crossed: the cross-products, not rows (products.py)
-        sums = products.factor_sums(src, complete, spec, src.factors, exprs, weight_expr, n,
-                                    lambda name, r, levels: _check_levels(name, r, levels, n))
+        sums = products.factor_sums(src, complete, spec, src.factors, exprs, weight_expr, n)
         G_total = next(iter(sums.values())).G.sum(axis=0)
     else:
         keys, G = aggregate.cell_grams(src, complete, group_cols, exprs, weight_expr)
@@ -464,39 +463,30 @@ def _independent(G: np.ndarray, x_index: list[int], x_shifts: list[float]) -> np
     return keep
 
 
+def given_levels(keys: pd.DataFrame, given: dict) -> pd.DataFrame:
+    """The cells' key columns with the levels given in ``factors=`` (in their order) as
+    categoricals, as the in-memory data's factors are (datasets.apply_factors)."""
+    return apply_factors(keys, {c: [str(v) for v in levels] for c, levels in given.items()
+                                if levels and c in keys.columns})
+
+
 def _groups(keys: pd.DataFrame, spec, given: dict, n: int) -> dict[str, GroupingFactor]:
-    """Grouping factors on the cells (mixeq's ``interaction``: levels sorted or as
-    given, first variable slowest); ``row_codes`` are per cell."""
-    frame = keys.copy()
-    for c in frame.columns:
-        if given.get(c):
-            frame[c] = pd.Categorical(labels(frame[c]), categories=[str(v) for v in given[c]])
+    """Grouping factors on the cells (design/grouping.py's ``grouping_factor``: levels
+    sorted or as given, first variable slowest; checked against the data's n rows);
+    ``row_codes`` are per cell."""
+    frame = given_levels(keys, given)
     groups: dict[str, GroupingFactor] = {}
     for r in spec.random:
         name = r.group_name
         if name in groups:
             continue
-        codes, levels = interaction(frame, r.group)
-        _check_levels(name, r, levels, n)
-        g = GroupingFactor(name=name, codes=codes, levels=levels)
-        g.row_codes = codes
-        first = _first_rows(codes, len(levels))
+        g = grouping_factor(frame, r.group, r.canonical(), nobs=n)
+        g.row_codes = g.codes
+        first = _first_rows(g.codes, g.nlevels)
         g.level_keys = keys.iloc[first][list(r.group)]   # engine values of each level
         groups[name] = g
     assign_hierarchy(groups)
     return groups
-
-
-def _check_levels(name: str, r, levels: list, n: int) -> None:
-    if len(levels) < 2:
-        raise GroupingFactorError(
-            f"grouping factor '{name}' in {r.canonical()} has {len(levels)} level"
-            f"{'s' if len(levels) != 1 else ''} in the rows used; random effects need at "
-            f"least two clusters: remove the term, or model '{name}' as a fixed effect")
-    if len(levels) >= n:
-        raise GroupingFactorError(
-            f"grouping factor '{name}' in {r.canonical()} has as many levels ({len(levels)}) "
-            f"as observations ({n}): remove the term or group more coarsely")
 
 
 def _first_rows(codes: np.ndarray, nlevels: int) -> np.ndarray:

@@ -1,15 +1,16 @@
 """Levels of predictors for a remote model, by aggregate queries.
 
-The same fact as mixeq/design/levels.py (a predictor is at the level of a
-grouping factor it is constant within; the same tolerance, REL_TOL of its overall
-spread), decided in the engine: per level of the factor max − min (numbers) or
-whether min = max (text), then the largest of those over levels — one query per
-grouping factor, one row back. Run on first use (the equations need it; a fit
+The same fact as mixeq/design/levels.py, by its functions: a predictor is at the
+level of a grouping factor it is constant within (``within_tolerance``: REL_TOL of
+its overall spread), the highest such factor (``predictor_level``). The spreads are
+computed in the engine: per level of the factor max − min (numbers) or whether
+min = max (text), then the largest of those over levels — one query per grouping
+factor, one row back. Run on first use (the equations need it; a fit
 does not).
 """
 from __future__ import annotations
 
-from mixeq.design.levels import REL_TOL
+from mixeq.design.levels import predictor_level, within_tolerance
 from mixeq.design.types import PredictorLevel
 
 
@@ -36,18 +37,8 @@ def remote_predictor_levels(design) -> dict[str, PredictorLevel]:
             hi, lo = per[f"h{i}"], per[f"l{i}"]
             outer[f"v{i}"] = (hi - lo).max() if numeric[c] else (hi != lo).cast("int64").sum()
         row = src.execute(per.aggregate(**outer)).iloc[0]
-        for i, c in enumerate(names):
-            v = float(row[f"v{i}"])
-            tol = REL_TOL * max(float(spreads[f"r{i}"]), 1e-300) if numeric[c] else 0.0
-            if v <= tol:
+        for i, c in enumerate(names):     # text: the count of levels with two values
+            spread = float(spreads[f"r{i}"]) if numeric[c] else 0.0
+            if within_tolerance(float(row[f"v{i}"]), spread):
                 within[c].append(gname)
-    out = {}
-    for c in names:
-        if not within[c]:
-            out[c] = PredictorLevel(name=c, level=1, group=None)
-            continue
-        groups = design.groups
-        top = max(within[c], key=lambda h: (groups[h].level, -groups[h].nlevels))
-        out[c] = PredictorLevel(name=c, level=groups[top].level, group=top,
-                                constant_within=tuple(within[c]))
-    return out
+    return {c: predictor_level(c, tuple(within[c]), design.groups) for c in names}

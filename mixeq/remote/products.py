@@ -31,8 +31,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from mixeq.datasets import labels
-from mixeq.design.grouping import assign_hierarchy, interaction
+from mixeq.design.grouping import assign_hierarchy, grouping_factor
 from mixeq.design.types import GroupingFactor
 from mixeq.fitting.products import Products
 from mixeq.remote import aggregate
@@ -48,24 +47,21 @@ class FactorSums:
     G: np.ndarray                    # (levels, d, d)
 
 
-def factor_sums(src, complete, spec, given: dict, exprs: list, weight, n: int,
-                check) -> dict[str, FactorSums]:
-    """Step 1 for every grouping factor of ``spec``; ``check(name, term, levels)``
-    refuses too few or too many levels (design.py's checks)."""
+def factor_sums(src, complete, spec, given: dict, exprs: list, weight,
+                n: int) -> dict[str, FactorSums]:
+    """Step 1 for every grouping factor of ``spec`` (design/grouping.py's
+    ``grouping_factor`` on the levels found: too few or too many are refused)."""
+    from mixeq.remote.design import given_levels
+
     out: dict[str, FactorSums] = {}
     for r in spec.random:
         name = r.group_name
         if name in out:
             continue
         keys, G = aggregate.cell_grams(src, complete, list(r.group), exprs, weight)
-        frame = keys.copy()
-        for c in frame.columns:
-            if given.get(c):
-                frame[c] = pd.Categorical(labels(frame[c]), categories=[str(v) for v in given[c]])
-        codes, levels = interaction(frame, r.group)
-        check(name, r, levels)
-        order = np.argsort(codes, kind="stable")          # level l's row of the result
-        g = GroupingFactor(name=name, codes=np.zeros(0, dtype=np.int32), levels=levels)
+        g = grouping_factor(given_levels(keys, given), r.group, r.canonical(), nobs=n)
+        order = np.argsort(g.codes, kind="stable")          # level l's row of the result
+        g.codes = np.zeros(0, dtype=np.int32)
         g.level_keys = keys.iloc[order][list(r.group)].reset_index(drop=True)
         out[name] = FactorSums(g, tuple(r.group), np.ascontiguousarray(G[order]))
     return out
