@@ -1,7 +1,10 @@
 """GLMMs fitted by passes over a database's rows (mixeq/remote/passes.py): one
 query per PIRLS step, forced with ``remote_glmm="passes"`` so that small data
 exercise it. The criterion is the in-memory glmer fit's (1e-9 relative) and the
-estimates lme4's; the passes are counted."""
+estimates lme4's; the passes are counted. A pass costs a query (~30 ms in DuckDB on
+small data) and a fit hundreds of them, so whole fits are few (grouseticks, shared by
+its tests; cbpp with a covariate; a crossed logistic) and each link's query is checked
+by the deviances it gives at fixed points."""
 from __future__ import annotations
 
 import warnings
@@ -102,20 +105,62 @@ def _cbpp_with_covariate() -> pd.DataFrame:
     return d
 
 
-@pytest.mark.parametrize("link", ["logit", "cloglog", "probit"])
-def test_cbpp_with_a_continuous_covariate(link):
-    d = _cbpp_with_covariate()
+CBPP_TEMP = "cbind(incidence, size - incidence) ~ period + temp + (1 | herd)"
+
+
+@pytest.fixture(scope="module")
+def cbpp_temp() -> str:
     path = FOLDER / "cbpp_temp.parquet"
-    d.to_parquet(path, index=False)
-    formula = "cbind(incidence, size - incidence) ~ period + temp + (1 | herd)"
-    memory = memory_fit(formula, d, family="binomial", link=link)
-    fit = passes_fit(formula, source(str(path), factors={"period": ["1", "2", "3", "4"]}),
-                     family="binomial", link=link)
+    _cbpp_with_covariate().to_parquet(path, index=False)
+    return str(path)
+
+
+def test_cbpp_with_a_continuous_covariate(cbpp_temp):
+    """A whole fit by passes (logit; every link's pass query: the test below)."""
+    memory = memory_fit(CBPP_TEMP, _cbpp_with_covariate(), family="binomial")
+    fit = passes_fit(CBPP_TEMP, source(cbpp_temp, factors={"period": ["1", "2", "3", "4"]}),
+                     family="binomial")
     assert fit.objective == pytest.approx(memory.objective, rel=1e-9, abs=0)
     assert fit.optimizer_summary.options["remote"]["mode"] == "passes"
     np.testing.assert_allclose(fit.fixef.to_numpy(), memory.fixef.to_numpy(), rtol=2e-4,
                                atol=1e-6)
     np.testing.assert_allclose(fit.theta, memory.theta, rtol=2e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("link", ["logit", "cloglog", "probit"])
+def test_every_links_passes_give_the_in_memory_deviances(cbpp_temp, link, monkeypatch):
+    """What a link changes in a fit by passes is the pass's query (μ, μ', V(μ) and the
+    deviance in Ibis arithmetic, links.py; Φ from Cody's erfc): stage 1's Laplace
+    deviance at two θ (R's start, then PIRLS) and stage 2's at a (θ, β) are the
+    in-memory ones (the optimiser around them: the whole fits of this module). A
+    planted break — dμ/dη 1% off in the engine — is caught."""
+    from mixeq.fitting.glmm.fit import GlmmProblem
+    from mixeq.remote import links
+    from mixeq.remote.glmm import glmm_design
+    from mixeq.remote.passes import PassProblem
+
+    frame = _cbpp_with_covariate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = mixeq.Model(CBPP_TEMP, source(cbpp_temp, factors={"period": ["1", "2", "3", "4"]}),
+                            family="binomial", link=link)
+        memory = mixeq.Model(CBPP_TEMP, frame.astype({"period": str}), family="binomial",
+                             link=link)
+    model.design = glmm_design(model.design.plan, "passes")
+    got, want = PassProblem(model, 1), GlmmProblem(memory, 1)
+    with monkeypatch.context() as m:
+        mu_eta = links.mu_eta
+        m.setattr(links, "mu_eta", lambda name, eta, mu: mu_eta(name, eta, mu) * 1.01)
+        broken, theta = PassProblem(model, 1), np.array([0.4])
+        value = broken.stage1(broken.initial_eta(theta))(theta)
+        assert abs(value - want.stage1(want.initial_eta(theta))(theta)) > 1e-6 * abs(value)
+    for theta in (np.array([0.4]), np.array([1.1])):
+        eta_got, eta_want = got.initial_eta(theta), want.initial_eta(theta)
+        assert got.stage1(eta_got)(theta) == pytest.approx(want.stage1(eta_want)(theta),
+                                                           rel=1e-9)
+    beta = memory_fit(CBPP_TEMP, frame, family="binomial", link=link).fixef.to_numpy()
+    params = np.concatenate([[0.7], beta * 0.9])
+    assert got.stage2(eta_got)(params) == pytest.approx(want.stage2(eta_want)(params), rel=1e-9)
 
 
 def test_logistic_with_two_crossed_factors_and_a_slope():
