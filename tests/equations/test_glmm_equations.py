@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import shutil
 import sys
 import warnings
 from functools import lru_cache
@@ -24,7 +23,7 @@ from mixeq.equations.proof import render_for_proof
 from mixeq.equations.tree import Add, Call, Relation, Row, Sym
 from mixeq.errors import RenderError
 
-from .helpers import assert_katex_renders
+from .helpers import assert_katex_renders, compile_displays, needs_pdflatex
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fitting"))
 from glmm_helpers import glmm_fit  # noqa: E402
@@ -85,16 +84,13 @@ def test_verify_proves_the_forms_and_the_estimates(folder, ref_id):
         assert "no σ²" in report.check("substituted estimates").detail
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@needs_pdflatex
 def test_every_glmm_form_compiles_with_pdflatex(tmp_path):
-    from .test_pdflatex import compile_latex, displayed
-
     parts = []
     for folder, ref_id in CASES:
         fit, _ = reference_fit(folder, ref_id)
-        parts += [displayed(t) for t in every_rendering(fit).values()]
-    log = compile_latex("\n".join(parts), tmp_path)
-    assert "Undefined control sequence" not in log
+        parts += list(every_rendering(fit).values())
+    compile_displays(parts, tmp_path)
 
 
 # -- the textbook forms, by content -------------------------------------------------------

@@ -5,7 +5,6 @@ reads every form back to the model's formula."""
 from __future__ import annotations
 
 import json
-import shutil
 import warnings
 
 import numpy as np
@@ -77,11 +76,8 @@ def test_html_escapes_the_names():
 
 
 def test_its_latex_renders_in_katex_and_compiles_in_pdflatex(model, tmp_path):
-    from .helpers import assert_katex_renders
-    from .test_pdflatex import compile_latex, displayed
+    from .helpers import assert_latex_compiles_everywhere
 
     forms = ["multilevel", "composite", "gelman-hill", "matrix", "explain"]
     latex = {f: render(model, f).latex for f in forms}
-    assert_katex_renders(latex)
-    if shutil.which("pdflatex"):
-        compile_latex("\n".join(displayed(t) for t in latex.values()), tmp_path)
+    assert_latex_compiles_everywhere(latex, tmp_path)

@@ -72,13 +72,8 @@ def test_the_reader_accepts_u01_beside_m_without_a_remark(model):
 
 
 def test_its_latex_renders_in_katex_and_compiles_in_pdflatex(model, tmp_path):
-    import shutil
-
-    from .helpers import assert_katex_renders
-    from .test_pdflatex import compile_latex, displayed
+    from .helpers import assert_latex_compiles_everywhere
 
     forms = ["multilevel", "composite", "gelman-hill", "matrix", "explain"]
     latex = {f: render(model, f).latex for f in forms}
-    assert_katex_renders(latex)
-    if shutil.which("pdflatex"):
-        compile_latex("\n".join(displayed(t) for t in latex.values()), tmp_path)
+    assert_latex_compiles_everywhere(latex, tmp_path)

@@ -4,16 +4,13 @@ the width, the LaTeX breaks at the same terms inside amsmath ``aligned`` and com
 KaTeX and in pdflatex without running off the page, and the wrapped output reads back."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from mixeq.equations import render
 from mixeq.equations.options import Options
 from mixeq.reader import read_equations
 
-from .helpers import assert_katex_renders
-from .test_pdflatex import compile_latex, displayed
+from .helpers import assert_katex_renders, compile_displays, needs_pdflatex
 
 # many fixed terms, a cross-level interaction, three random-effects terms on two factors
 LONG = ("score ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + m1 + x1:m1"
@@ -56,16 +53,15 @@ def test_wrapped_latex_renders_in_katex():
                           for form in [*SUM_FORMS, "explain", "stacked"] for w in (70, 40)})
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@needs_pdflatex
 def test_wrapped_latex_compiles_in_pdflatex_and_fits_the_page(tmp_path):
     """pdflatex (article, amsmath) reports an overfull box for a display wider than the
     text: none for the wrapped forms, some for the same forms unwrapped."""
-    wrapped = [displayed(render(LONG, form, "latex").latex) for form in SUM_FORMS]
-    log = compile_latex("\n".join(wrapped), tmp_path)
+    log = compile_displays([render(LONG, form, "latex").latex for form in SUM_FORMS], tmp_path)
     assert "Overfull \\hbox" not in log
     (tmp_path / "unwrapped").mkdir()
-    unwrapped = [displayed(render(LONG, form, "latex", wrap=None).latex) for form in SUM_FORMS]
-    assert "Overfull \\hbox" in compile_latex("\n".join(unwrapped), tmp_path / "unwrapped")
+    unwrapped = [render(LONG, form, "latex", wrap=None).latex for form in SUM_FORMS]
+    assert "Overfull \\hbox" in compile_displays(unwrapped, tmp_path / "unwrapped")
 
 
 @pytest.mark.parametrize("fmt", ["text", "latex"])
