@@ -34,9 +34,10 @@ def in_memory(fit) -> bool:
     return not hasattr(fit, "fitted_query")
 
 
-class FixedTerms:
-    """The fixed-effects terms of an adapter's ``model`` (for type III contrasts), shared by
-    the LMM and GLMM adapters; reads ``self.model`` and ``self.names``, holds no state."""
+class ModelTerms:
+    """The terms of an adapter's ``model``, shared by the LMM and GLMM adapters: the
+    fixed-effects terms (for type III contrasts) and the random-effects terms with their
+    θ layout; reads ``self.model``, ``self.names`` and ``self.layout``, holds no state."""
 
     @cached_property
     def fixed_terms(self) -> list[str]:
@@ -52,6 +53,24 @@ class FixedTerms:
 
     def term_columns(self) -> dict[str, list[int]]:
         return term_columns(self.model, self.names, self.fixed_terms)
+
+    # -- θ layout and random-effects terms ----------------------------------------------
+    @property
+    def theta_diagonal(self) -> np.ndarray:
+        return np.asarray(self.layout.diagonal)
+
+    def lambdas(self, theta) -> list[np.ndarray]:
+        return self.layout.lambdas(np.asarray(theta, dtype=float))
+
+    @property
+    def term_sizes(self) -> tuple[int, ...]:
+        return tuple(self.layout.sizes)
+
+    @property
+    def terms(self):
+        """(grouping factor, column names, codes (n,), matrix (n × k), levels) per term, in θ order."""
+        return [(t.group, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
+                 t.nlevels) for t in self.model.terms]
 
 
 @dataclass
@@ -75,7 +94,7 @@ class Parts:
     rx: np.ndarray
 
 
-class LmmAccess(FixedTerms):
+class LmmAccess(ModelTerms):
     """What inference needs of a linear mixed-model fit, and nothing else."""
 
     def __init__(self, fit):
@@ -181,27 +200,6 @@ class LmmAccess(FixedTerms):
 
     def _fast_parts(self, theta):
         return _parts(self._factor, self._centering, theta, self.p)
-
-    # -- θ layout and random-effects terms ----------------------------------------------
-    @property
-    def theta_diagonal(self) -> np.ndarray:
-        return np.asarray(self.layout.diagonal)
-
-    def lambdas(self, theta) -> list[np.ndarray]:
-        return self.layout.lambdas(np.asarray(theta, dtype=float))
-
-    @property
-    def term_sizes(self) -> tuple[int, ...]:
-        return tuple(self.layout.sizes)
-
-    @property
-    def terms(self):
-        """(grouping factor, column names, codes (n,), matrix (n × k), levels) per term, in θ order."""
-        out = []
-        for t in self.model.terms:
-            out.append((t.group, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
-                        t.nlevels))
-        return out
 
     @cached_property
     def group_labels(self) -> list[str]:
@@ -312,7 +310,7 @@ def _parts(fac, centering, theta, p: int) -> Parts | None:
 
 
 # -- generalized linear mixed models ---------------------------------------------------------
-class GlmmAccess(FixedTerms):
+class GlmmAccess(ModelTerms):
     """What inference needs of a GLMM fit (mixeq/fitting/glmm): the Laplace (or AGQ)
     deviance at any (θ, β) — lme4's ``getME(m, "devfun")`` — the θ layout, X, the
     response's family, trials and weights, and a refit to a new response."""
@@ -352,22 +350,6 @@ class GlmmAccess(FixedTerms):
     def response(self):
         """lme4's glmResp: family, y (a proportion for binomial trials), trials, weights, offset."""
         return self.problem.resp
-
-    @property
-    def theta_diagonal(self) -> np.ndarray:
-        return np.asarray(self.layout.diagonal)
-
-    def lambdas(self, theta) -> list[np.ndarray]:
-        return self.layout.lambdas(np.asarray(theta, dtype=float))
-
-    @property
-    def term_sizes(self) -> tuple[int, ...]:
-        return tuple(self.layout.sizes)
-
-    @property
-    def terms(self):
-        return [(t.group, list(t.columns), np.asarray(t.codes), np.asarray(t.matrix, dtype=float),
-                 t.nlevels) for t in self.model.terms]
 
     def require_deviance(self) -> None:
         """Profiles and refits minimise the deviance over (θ, β), which an nAGQ = 0 fit

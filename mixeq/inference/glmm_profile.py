@@ -17,13 +17,12 @@ point's optimum (lme4's ``startmethod = "prev"``), and PIRLS from the previous Î
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from mixeq.inference import varcomp
 from mixeq.inference.access import GlmmAccess
 from mixeq.inference.optim import bobyqa
-from mixeq.inference.profile import DEVTOL, Profile, _fill
+from mixeq.inference.profile import DEVTOL, Profile, _fill, profile_table
 
 
 class GlmmProfiler:
@@ -80,16 +79,8 @@ class GlmmProfiler:
         return up + down
 
     def run(self, which=None) -> Profile:
-        which = self.names if which is None else list(which)
-        frames = []
-        for name in which:
-            i = self.names.index(name)
-            frame = pd.DataFrame(self.profile(i), columns=[".zeta", *self.names])
-            frame = frame.dropna(subset=[".zeta"]).drop_duplicates().sort_values(name)
-            frame[".par"] = name
-            frames.append(frame)
+        which, table = profile_table(self.names, which, self.profile)
         self.acc.reset()
-        table = pd.concat(frames, ignore_index=True)
         return Profile(table, which, dict(zip(self.names, self.lower)),
                        dict(zip(self.names, self.upper)), dict(zip(self.names, self.opt)))
 

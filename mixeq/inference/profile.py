@@ -223,22 +223,27 @@ class _Profiler:
         return up + down
 
     def run(self, which=None) -> Profile:
-        which = self.names if which is None else list(which)
-        frames = []
-        for name in which:
-            i = self.names.index(name)
-            if i < self.nvp:
-                rows = self.profile_vp(i)
-            else:
-                rows = self.profile_fe(i - self.nvp)
-            frame = pd.DataFrame(rows, columns=[".zeta", *self.names]).dropna(subset=[".zeta"])
-            frame = frame.drop_duplicates().sort_values(name)
-            frame[".par"] = name
-            frames.append(frame)
-        table = pd.concat(frames, ignore_index=True)
+        which, table = profile_table(
+            self.names, which,
+            lambda i: self.profile_vp(i) if i < self.nvp else self.profile_fe(i - self.nvp))
         lower = dict(zip(self.vp_names, self.lower))
         upper = dict(zip(self.vp_names, self.upper))
         return Profile(table, which, lower, upper, dict(zip(self.names, self.opt)))
+
+
+def profile_table(names: list[str], which, rows_of) -> tuple[list[str], pd.DataFrame]:
+    """lme4's ``as.data.frame(profile(m))`` layout for the parameters ``which`` (all
+    ``names`` when None): ``rows_of(i)`` gives parameter i's rows (.zeta, then every
+    parameter); rows without a ζ and repeated rows are dropped, each parameter's rows are
+    sorted by its value and tagged in ``.par``."""
+    which = list(names) if which is None else list(which)
+    frames = []
+    for name in which:
+        frame = pd.DataFrame(rows_of(names.index(name)), columns=[".zeta", *names])
+        frame = frame.dropna(subset=[".zeta"]).drop_duplicates().sort_values(name)
+        frame[".par"] = name
+        frames.append(frame)
+    return which, pd.concat(frames, ignore_index=True)
 
 
 def profile_fit(fit, which=None) -> Profile:
