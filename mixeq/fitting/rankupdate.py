@@ -123,12 +123,21 @@ def _scaled_arr(block, lams):
     return lam, M
 
 
+def _sandwich_into_buffer(block, M, lams):
+    """Λ_Rᵀ M Λ_R (M's lower triangle valid, made symmetric first) written into the
+    buffer's (R, R) block, for later terms with a general Λ_R; that block."""
+    lt, qR = block.lt, block.lt.qR
+    M = np.tril(M) + np.tril(M, -1).T
+    B = block.aug.buffer
+    B[:qR, :qR] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
+    return B[:qR, :qR]
+
+
 @pair(CrossBlocks, ClassBlock)
 def cross_into_classes(cross: CrossBlocks, block: ClassBlock, G, lams, theta, single):
     """Λ_Rᵀ(A_RR − Σ_c g_c M_c)Λ_R + I into the buffer, lower triangle valid: the
     dense kind's update with the class matrices (crossed_classes.py) for W Aᵀ."""
     lt, B, up = block.lt, block.aug.buffer, block.classes
-    qR = lt.qR
     vals = up.packed(G.reshape(-1))
     if lt.scalar:
         lam, M = _scaled_arr(block, lams)
@@ -138,9 +147,7 @@ def cross_into_classes(cross: CrossBlocks, block: ClassBlock, G, lams, theta, si
     else:
         M = block.ARR.copy()
         M.reshape(-1)[block.pos] -= vals
-        M = np.tril(M) + np.tril(M, -1).T
-        B[:qR, :qR] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
-        M = B[:qR, :qR]
+        M = _sandwich_into_buffer(block, M, lams)
     B.reshape(-1)[block.aug.diag_R] += 1.0
     return M
 
@@ -150,7 +157,6 @@ def cross_into_dense(cross: CrossBlocks, block: DenseBlock, G, lams, theta, sing
     """Λ_Rᵀ(A_RR − Z_RᵀZ₁ diag(G) Z₁ᵀZ_R)Λ_R + I into the buffer, lower triangle
     valid (by P's targets when P was built, else by the sparse product)."""
     lt, B = block.lt, block.aug.buffer
-    qR = lt.qR
     if lt.scalar:
         lam, M = _scaled_arr(block, lams)
         if cross.P is not None:
@@ -166,9 +172,7 @@ def cross_into_dense(cross: CrossBlocks, block: DenseBlock, G, lams, theta, sing
             M.reshape(-1)[cross.targets] -= cross.P @ G.reshape(-1)
         else:
             M -= (fill_w(cross, g_values(cross, G)) @ cross.A.T).toarray()
-        M = np.tril(M) + np.tril(M, -1).T
-        B[:qR, :qR] = lt.lam_rows(lt.lam_rows(M, lams, True).T, lams, True)
-        M = B[:qR, :qR]
+        M = _sandwich_into_buffer(block, M, lams)
     B.reshape(-1)[block.aug.diag_R] += 1.0
     return M
 
