@@ -90,40 +90,47 @@ class ConvergenceCheck:
 
 
 def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA,
-                lower: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+                lower: np.ndarray | None = None, many=None) -> tuple[np.ndarray, np.ndarray, int]:
     """Gradient and Hessian of ``f`` at ``x`` by lme4's ``deriv12``: steps u_j = δ up and
     l_j down, where l_j = δ, or is cut to the bound for glmer's (θ, β) (``lower``):
     g_j = (f(x+u_j) − f(x−l_j)) / (u_j + l_j),
     H_jj = f(x+u_j)/u_j² − 2f(x)/(u_j l_j) + f(x−l_j)/l_j², and for i < j
     H_ij = f(++)/(u_i+u_j)² − f(+−)/(u_i+l_j)² − f(−+)/(l_i+u_j)² + f(−−)/(l_i+l_j)²
-    (with l = u = δ: the central differences lmer uses). Returns (g, H, evaluations)."""
+    (with l = u = δ: the central differences lmer uses). ``many``, when given, takes
+    all the points (rows) at once and returns their values (a GLMM's batch,
+    glmm/batch.py); else ``f`` is called on each. Returns (g, H, evaluations)."""
     n = x.size
     up = x + delta
     down = x - delta if lower is None else np.maximum(x - delta, lower)
     u = np.full(n, float(delta))
     l = u.copy() if lower is None else x - down
+    points = []
+    for j in range(n):
+        points += [_moved(x, (j, up)), _moved(x, (j, down))]
+        for i in range(j):
+            points += [_moved(x, (i, up), (j, up)), _moved(x, (i, up), (j, down)),
+                       _moved(x, (i, down), (j, up)), _moved(x, (i, down), (j, down))]
+    values = iter(many(np.array(points).reshape(len(points), n)) if many is not None
+                  else [float(f(y)) for y in points])
     g, H = np.zeros(n), np.zeros((n, n))
-    count = 0
-
-    def at(*steps) -> float:
-        nonlocal count
-        y = x.copy()
-        for i, point in steps:
-            y[i] = point[i]
-        count += 1
-        return float(f(y))
-
     with np.errstate(divide="ignore", invalid="ignore"):
         for j in range(n):
-            fadd, fsub = at((j, up)), at((j, down))
+            fadd, fsub = next(values), next(values)
             H[j, j] = fadd / u[j] ** 2 - 2.0 * fx / (u[j] * l[j]) + fsub / l[j] ** 2
             g[j] = (fadd - fsub) / (u[j] + l[j])
             for i in range(j):
-                H[i, j] = H[j, i] = (at((i, up), (j, up)) / (u[i] + u[j]) ** 2
-                                     - at((i, up), (j, down)) / (u[i] + l[j]) ** 2
-                                     - at((i, down), (j, up)) / (l[i] + u[j]) ** 2
-                                     + at((i, down), (j, down)) / (l[i] + l[j]) ** 2)
-    return g, H, count
+                faa, fas, fsa, fss = (next(values) for _ in range(4))
+                H[i, j] = H[j, i] = (faa / (u[i] + u[j]) ** 2 - fas / (u[i] + l[j]) ** 2
+                                     - fsa / (l[i] + u[j]) ** 2 + fss / (l[i] + l[j]) ** 2)
+    return g, H, len(points)
+
+
+def _moved(x: np.ndarray, *steps) -> np.ndarray:
+    """x with coordinate i taken from ``point`` for each (i, point)."""
+    y = x.copy()
+    for i, point in steps:
+        y[i] = point[i]
+    return y
 
 
 def is_singular(theta: np.ndarray, lower: np.ndarray, tol: float = SINGULAR_TOL) -> bool:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from mixeq.errors import FitError
 from mixeq.fitting.glmm.fit import GlmmProblem
-from mixeq.fitting.glmm.pirls import HALVINGS, MAXIT, TOL, Mode, PirlsFailed, _half
+from mixeq.fitting.glmm.pirls import Mode, iterate
 from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor
 from mixeq.fitting.weighted import Products
 from mixeq.remote import links
@@ -322,41 +322,9 @@ class PassProblem(GlmmProblem):
         return Point(np.asarray(beta, dtype=float), [ut @ lam.T for ut, lam in zip(u, lams)])
 
     def pirls(self, theta, eta0: Point, beta=None) -> Mode:
-        """pirls.py's loop, each evaluation of η a query (one pass)."""
-        solve_beta = beta is None
-        F = (self.x_basis if solve_beta else []) + [self.z_index]
-        lams = self.pred.lambdas(theta)
-        sums = self.engine.step(eta0, beta)
-        old_pdev, prev = np.inf, None
-        for it in range(1, MAXIT + 1):
-            pr = self.pred.cells.products(sums, F)
-            sol = self.pred.solve_sums(theta, pr)
-            if sol is None:
-                raise PirlsFailed("the penalised system is not positive definite")
-            new = (sol.u, sol.beta if solve_beta else beta)
-            point, sums, pdev = self._evaluate(lams, new, beta)
-            if prev is not None and not (pdev <= old_pdev):
-                for _ in range(HALVINGS):
-                    new = (_half(prev[0], new[0]), (prev[1] + new[1]) / 2.0 if solve_beta else beta)
-                    point, sums, pdev = self._evaluate(lams, new, beta)
-                    if pdev <= old_pdev:
-                        break
-                else:
-                    if not np.isfinite(pdev) or pdev - old_pdev > TOL * abs(old_pdev):
-                        raise PirlsFailed("step halving did not reduce the penalised deviance")
-            if not np.isfinite(pdev):
-                raise PirlsFailed("the penalised deviance is not finite")
-            converged = abs(old_pdev - pdev) <= TOL * abs(pdev)
-            old_pdev, prev = pdev, new
-            if converged:
-                return Mode(point, None, new[0], np.asarray(new[1]), sol, pr, pdev, it)
-        raise PirlsFailed(f"PIRLS did not converge in {MAXIT} iterations")
-
-    def _evaluate(self, lams, new, beta_fixed):
-        u, beta = new
-        point = self._point(lams, u, beta)
-        sums = self.engine.step(point, beta_fixed)
-        return point, sums, sums.dev + float(sum(np.sum(v * v) for v in u))
+        """pirls.py's loop (``iterate``), each evaluation of η a query (one pass)."""
+        steps = PassSteps(self, theta, eta0, beta)
+        return steps.mode(iterate(steps, beta))
 
     def laplace(self, mode: Mode) -> float:
         """log|L|² + ‖u‖² + aic, aic = Σ dᵢ + offset_c (glmm.py's constants)."""
@@ -364,3 +332,31 @@ class PassProblem(GlmmProblem):
 
     def criterion(self, theta, mode) -> float:
         return self.laplace(mode)
+
+
+class PassSteps:
+    """PIRLS steps (pirls.py's ``iterate``) whose evaluations are passes: the query at
+    a point gives its Σ dᵢ and the next step's cross-products at once."""
+
+    def __init__(self, problem: PassProblem, theta, eta0: Point, beta):
+        self.problem, self.theta, self.beta = problem, theta, beta
+        self.F = (problem.x_basis if beta is None else []) + [problem.z_index]
+        self.lams = problem.pred.lambdas(theta)
+        self.first = problem.engine.step(eta0, beta)
+        self.products = None
+
+    def solve(self, state):
+        sums = self.first if state is None else state[1]
+        pred = self.problem.pred
+        self.products = pred.cells.products(sums, self.F)
+        return pred.solve_sums(self.theta, self.products)
+
+    def evaluate(self, new):
+        u, beta = new
+        point = self.problem._point(self.lams, u, beta)
+        sums = self.problem.engine.step(point, self.beta)
+        return (point, sums), sums.dev + float(sum(np.sum(v * v) for v in u))
+
+    def mode(self, r) -> Mode:
+        return Mode(r.state[0], None, r.point[0], np.asarray(r.point[1]), r.sol, self.products,
+                    r.pdev, r.iterations)

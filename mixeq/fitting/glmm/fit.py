@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mixeq.errors import FitError
+from mixeq.fitting.glmm.batch import Prefetched
 from mixeq.fitting.glmm.pirls import AgqPlan, PirlsFailed, agq, gh_rule, laplace, pirls
 from mixeq.fitting.glmm.predictor import make_predictor
 from mixeq.fitting.glmm.response import GlmResponse
@@ -84,20 +85,35 @@ class GlmmProblem:
         theta, beta = params[:self.ntheta], params[self.ntheta:]
         return self.criterion(theta, self.pirls(theta, eta0, beta))
 
-    def remembered(self, f):
-        """``f``, keeping its values by point in ``self.known``: the polish's central
-        differences are points of deriv12's, which the standard errors' Hessian
-        (result.py) then takes from here instead of evaluating them again."""
-        known = self.known = {}
+    def stage2_many(self, eta0: np.ndarray):
+        """Stage 2's criterion at many points (rows) at once (batch.py), each kept by
+        point for this η₀: the polish's central differences are points of deriv12's,
+        which the standard errors' Hessian (result.py) then takes from here instead
+        of evaluating them again."""
+        from mixeq.fitting.glmm import batch
 
-        def g(x):
-            value = f(x)
-            known[x.tobytes()] = value
-            return value
-        return g
+        def many(points: np.ndarray) -> np.ndarray:
+            kept = self.__dict__.get("known")
+            if kept is None or kept[0] is not eta0:
+                kept = self.known = (eta0, {})
+            known = kept[1]
+            keys = [p.tobytes() for p in points]
+            values = np.array([known.get(k, np.nan) for k in keys])
+            todo = [i for i, k in enumerate(keys) if k not in known]
+            if todo:
+                values[todo] = batch.deviances(self, points[todo], eta0)
+                known.update((keys[i], values[i]) for i in todo)
+            return values
+        return many
 
-    def stage2(self, eta0: np.ndarray):
+    def stage2(self, eta0: np.ndarray, prefetched=None):
+        """Stage 2's criterion as the optimiser's objective (inf where PIRLS fails);
+        ``prefetched`` (batch.py's ``Prefetched``) answers the points it holds."""
         def objective(params):
+            if prefetched is not None:
+                value = prefetched.take(params)
+                if value is not None:
+                    return value
             self.evaluations += 1
             try:
                 return self.deviance(params, eta0)
@@ -149,10 +165,11 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     steps = np.concatenate([np.maximum(STEP2[0] * np.abs(s1.theta), STEP2[1]), STEP2[2] * se])
     eta1 = mode1.eta
     settings = {**STAGE2, **opts.optimizer_options}
-    objective = prob.stage2(eta1)
-    s2 = minimize(objective, params0, lower2, prob.pred.name, opts.optimizer,
+    many = prob.stage2_many(eta1)
+    first = Prefetched.of(prob, many, params0, steps, lower2, opts.optimizer)
+    s2 = minimize(prob.stage2(eta1, first), params0, lower2, prob.pred.name, opts.optimizer,
                   steps=steps, **settings)
-    _polish(prob.remembered(objective), s2, lower2, se, opts.optimizer, settings)
+    _polish(prob.stage2(eta1), many, s2, lower2, se, opts.optimizer, settings)
     s2.evaluations += s1.evaluations
     s2.seconds += s1.seconds
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
@@ -162,7 +179,8 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     return GlmmFit(model, prob, opts, s2, theta, beta, mode, eta1)
 
 
-def _polish(objective, s2, lower: np.ndarray, se: np.ndarray, optimizer: str, settings) -> None:
+def _polish(objective, many, s2, lower: np.ndarray, se: np.ndarray, optimizer: str,
+            settings) -> None:
     """lme4's advice when its gradient check fails — restart from the optimum — taken
     before the check can fail: the gradient by central differences (2 evaluations per
     parameter, lme4's δ = 1e-4, one-sided at a bound); when a component exceeds
@@ -173,7 +191,7 @@ def _polish(objective, s2, lower: np.ndarray, se: np.ndarray, optimizer: str, se
     x, fx = s2.theta, s2.objective
     if not np.isfinite(fx):
         return
-    grad, count = _gradient(objective, x, fx, lower)
+    grad, count = _gradient(many, x, fx, lower)
     s2.evaluations += count
     s2.options["polish"] = {"max_grad": float(np.max(np.abs(grad))), "restarted": False}
     if not np.max(np.abs(grad)) > POLISH_GRAD:
@@ -191,22 +209,25 @@ def _polish(objective, s2, lower: np.ndarray, se: np.ndarray, optimizer: str, se
         s2.converged = s3.converged
 
 
-def _gradient(f, x: np.ndarray, fx: float, lower: np.ndarray, delta: float = 1e-4):
-    """Central differences (forward where x − δ is below the bound)."""
-    g = np.empty(x.size)
-    count = 0
+def _gradient(many, x: np.ndarray, fx: float, lower: np.ndarray, delta: float = 1e-4):
+    """Central differences (forward where x − δ is below the bound), the points
+    evaluated together by ``many``."""
+    points, central = [], []
     for i in range(x.size):
-        up, down = x.copy(), x.copy()
+        up = x.copy()
         up[i] += delta
-        fu = f(up)
-        count += 1
-        if x[i] - delta >= lower[i]:
+        points.append(up)
+        central.append(x[i] - delta >= lower[i])
+        if central[-1]:
+            down = x.copy()
             down[i] -= delta
-            g[i] = (fu - f(down)) / (2.0 * delta)
-            count += 1
-        else:
-            g[i] = (fu - fx) / delta
-    return g, count
+            points.append(down)
+    values = iter(many(np.array(points)))
+    g = np.empty(x.size)
+    for i in range(x.size):
+        fu = next(values)
+        g[i] = (fu - next(values)) / (2.0 * delta) if central[i] else (fu - fx) / delta
+    return g, len(points)
 
 
 def _stage1_se(mode) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from math import pi, sqrt
+from math import isfinite, pi, sqrt
 
 import numpy as np
 from scipy import stats
@@ -26,6 +26,7 @@ TOL = 1e-7       # relative change of the penalised deviance at convergence: lme
 MAXIT = 60
 HALVINGS = 20
 AGQ_CELLS = 2_000_000   # nodes × rows evaluated at once by agq
+DENSE_LEVELS = 100_000  # rows × levels up to which AGQ sums over levels by a matrix product
 
 
 @dataclass
@@ -53,46 +54,111 @@ class PirlsFailed(Exception):
 def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: np.ndarray,
           beta: np.ndarray | None = None) -> Mode:
     """The conditional mode at θ from η₀: over u and β (``beta=None``, lme4's
-    nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ)."""
-    X = pred.X
-    solve_beta = beta is None
-    fixed = resp.offset if solve_beta else resp.offset + X @ beta
-    eta = eta0
-    mu, w, zres = resp.start(eta0)           # the same at every evaluation from one η₀
-    if solve_beta:
-        F = np.empty((X.shape[0], X.shape[1] + 1))
-        F[:, :-1] = X
-        z = F[:, -1]
+    nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ). One
+    scalar term with β held takes its steps in the levels' space (scalar.py's
+    ``LevelSteps``); every other case on the rows (``RowSteps``)."""
+    from mixeq.fitting.glmm.scalar import LevelSteps, ScalarTermPredictor
+
+    if beta is not None and isinstance(pred, ScalarTermPredictor):
+        steps = LevelSteps(pred, resp, theta, eta0, beta)
     else:
-        F = np.empty((X.shape[0], 1))
-        z = F[:, 0]
-    old_pdev, prev = np.inf, None
+        steps = RowSteps(pred, resp, theta, eta0, beta)
+    return steps.mode(iterate(steps, beta))
+
+
+@dataclass
+class Reached:
+    """Where ``iterate`` stops: the last factor solution, the point (u, β) it
+    accepted, the evaluation's state there (η and μ for rows), Σ dᵢ + ‖u‖², and the
+    number of steps."""
+
+    sol: Solution
+    point: tuple
+    state: object
+    pdev: float
+    iterations: int
+
+
+def iterate(steps, beta: np.ndarray | None) -> Reached:
+    """lme4's ``pwrssUpdate`` loop, for every way of taking a step: ``steps.solve(state)``
+    solves the penalised least-squares system under the weights at ``state`` (None:
+    the start η₀) and ``steps.evaluate((u, β))`` gives (state, Σ dᵢ + ‖u‖²) at a point.
+    A step that raises the penalised deviance is halved towards the previous point
+    (at most HALVINGS times); the loop ends when the relative change is ≤ TOL.
+    ``beta`` None: β is solved for with u; else held."""
+    solve_beta = beta is None
+    old_pdev, prev, state = np.inf, None, None
     for it in range(1, MAXIT + 1):
-        if it > 1:
-            w, zres = resp.working(eta, mu)
-        np.subtract(eta, fixed, out=z)
-        z += zres
-        sol = pred.solve(theta, w, F)
+        sol = steps.solve(state)
         if sol is None:
             raise PirlsFailed("the penalised system is not positive definite")
         new = (sol.u, sol.beta if solve_beta else beta)
-        eta, mu, pdev = _evaluate(pred, resp, theta, fixed, new, solve_beta)
+        state, pdev = steps.evaluate(new)
         if prev is not None and not (pdev <= old_pdev):
             for _ in range(HALVINGS):     # step halving towards the previous point
                 new = (_half(prev[0], new[0]), (prev[1] + new[1]) / 2.0 if solve_beta else beta)
-                eta, mu, pdev = _evaluate(pred, resp, theta, fixed, new, solve_beta)
+                state, pdev = steps.evaluate(new)
                 if pdev <= old_pdev:
                     break
             else:
-                if not np.isfinite(pdev) or pdev - old_pdev > TOL * abs(old_pdev):
+                if not isfinite(pdev) or pdev - old_pdev > TOL * abs(old_pdev):
                     raise PirlsFailed("step halving did not reduce the penalised deviance")
-        if not np.isfinite(pdev):
+        if not isfinite(pdev):
             raise PirlsFailed("the penalised deviance is not finite")
-        converged = abs(old_pdev - pdev) <= TOL * abs(pdev)
+        done = converged(old_pdev, pdev)
         old_pdev, prev = pdev, new
-        if converged:
-            return Mode(eta, mu, new[0], np.asarray(new[1]), sol, w, pdev, it)
+        if done:
+            return Reached(sol, new, state, pdev, it)
     raise PirlsFailed(f"PIRLS did not converge in {MAXIT} iterations")
+
+
+def converged(old_pdev, pdev):
+    """PIRLS's stopping rule: the penalised deviance changed by at most TOL of itself
+    (lme4's ``tolPwrss``; element-wise for arrays of points, batch.py)."""
+    return abs(old_pdev - pdev) <= TOL * abs(pdev)
+
+
+class RowSteps:
+    """PIRLS steps on the rows, for any predictor kind: the working response
+    z = η − offset(+Xβ) + (y − μ)/μ'(η) in F's last column (F = [X z] when β is
+    solved for), the predictor's ``solve`` under the working weights, and η, μ and
+    Σ dᵢ at each new point."""
+
+    def __init__(self, pred, resp: GlmResponse, theta, eta0, beta):
+        X = pred.X
+        self.pred, self.resp, self.theta, self.eta0 = pred, resp, theta, eta0
+        self.solve_beta = beta is None
+        self.fixed = resp.offset if self.solve_beta else resp.offset + X @ beta
+        if self.solve_beta:
+            self.F = np.empty((X.shape[0], X.shape[1] + 1))
+            self.F[:, :-1] = X
+            self.z = self.F[:, -1]
+        else:
+            self.F = np.empty((X.shape[0], 1))
+            self.z = self.F[:, 0]
+        self.weights = None
+
+    def solve(self, state):
+        if state is None:
+            eta = self.eta0
+            _, w, zres = self.resp.start(eta)     # the same at every evaluation from one η₀
+        else:
+            eta, mu = state
+            w, zres = self.resp.working(eta, mu)
+        np.subtract(eta, self.fixed, out=self.z)
+        self.z += zres
+        self.weights = w
+        return self.pred.solve(self.theta, w, self.F)
+
+    def evaluate(self, point):
+        eta, mu, pdev = _evaluate(self.pred, self.resp, self.theta, self.fixed, point,
+                                  self.solve_beta)
+        return (eta, mu), pdev
+
+    def mode(self, r: Reached) -> Mode:
+        eta, mu = r.state
+        return Mode(eta, mu, r.point[0], np.asarray(r.point[1]), r.sol, self.weights, r.pdev,
+                    r.iterations)
 
 
 def _half(a: list, b: list) -> list:
@@ -176,36 +242,64 @@ class AgqPlan:
             self.w2 = 2.0 * np.asarray(resp.wt, dtype=float)
             self.w2y = self.w2 * resp.y
             self.const = float(self.w2 @ resp.kernel.c)
+            self.dense = None
+            if self.codes.size * self.nl <= DENSE_LEVELS:    # level sums as one product
+                rows = np.arange(self.codes.size)
+                Wl, Wy = np.zeros((2, self.codes.size, self.nl))
+                Wl[rows, self.codes] = self.w2
+                Wy[rows, self.codes] = self.w2y
+                self.dense = (Wl, Wy)
 
     def level_sums(self, d: np.ndarray, k: int) -> np.ndarray:
-        """Σ_{i∈l} over a (k × n) array's rows: a (k × levels) array."""
+        """Σ_{i∈l} over each of a (k × n) array's rows: a (k × levels) array."""
+        if self.keys.size < d.size:
+            self.keys = (np.arange(k)[:, None] * self.nl + self.codes).ravel()
         return np.bincount(self.keys[:d.size], d.ravel(), k * self.nl).reshape(k, self.nl)
 
-    def deviance(self, eta: np.ndarray, shift: np.ndarray, u, sd, ld_l: float):
+    def deviance(self, eta: np.ndarray, shift: np.ndarray, u, sd, ld_l):
         """The AGQ deviance by the η form (the class's formula); None where a node's η
-        is outside the range where it equals R's μ-based one."""
-        E = np.multiply.outer(self.z, shift)
-        E += eta
+        is outside the range where it equals R's μ-based one. The arguments may hold
+        several points (η and the shifts points × n, u and sd points × levels, log|L|²
+        one per point: ``batch.py``); then the values are an array, NaN where the η
+        form does not apply."""
+        n, K, nl = self.codes.size, self.z.size, self.nl
+        E = shift[..., None, :] * self.z[:, None]            # (…, nodes, n)
+        E += eta[..., None, :]
+        lead = E.shape[:-2]
         if self.kind == "binomial":
-            if np.maximum.reduce(np.abs(E), axis=None) > 30.0:
+            bad = np.abs(E).reshape(*lead, K * n).max(axis=-1) > 30.0
+            if not lead and bad:
                 return None
             np.exp(E, out=E)
             np.log1p(E, out=E)
-        elif np.minimum.reduce(E, axis=None) < LOG_EPS:
-            return None
         else:
+            bad = E.reshape(*lead, K * n).min(axis=-1) < LOG_EPS
+            if not lead and bad:
+                return None
             np.exp(E, out=E)
-        E *= self.w2
-        S = self.level_sums(E, self.z.size)
-        s0 = S[self.mid].copy()
-        S -= s0
-        S += np.multiply.outer(self.z, 2.0 * u * sd - np.bincount(self.codes, self.w2y * shift, self.nl))
-        S += self.z2 * (sd * sd)
+        if self.dense is not None:
+            Wl, Wy = self.dense
+            S = E @ Wl                                           # Σ_{i∈l} 2wᵢ b(η_i(z))
+            ly = shift @ Wy                                      # Σ_{i∈l} 2wᵢyᵢ s_i
+        else:
+            E *= self.w2
+            rows = E.size // n
+            S = self.level_sums(E, rows).reshape(*lead, K, nl)
+            ly = self.level_sums(self.w2y * shift, rows // K).reshape(*lead, nl)
+        s0 = S[..., self.mid, :].copy()
+        S -= s0[..., None, :]
+        lin = 2.0 * u * sd - ly
+        S += lin[..., None, :] * self.z[:, None]
+        S += self.z2 * (sd * sd)[..., None, :]
         S *= -0.5
         S += self.log_scale
-        mult = np.exp(S).sum(axis=0)
-        devsum = self.const + float(s0.sum()) - float(self.w2y @ eta) + float(u @ u)
-        return devsum + ld_l - 2.0 * float(np.log(mult).sum())
+        mult = np.exp(S).sum(axis=-2)
+        devsum = self.const + s0.sum(axis=-1) - eta @ self.w2y + (u * u).sum(axis=-1)
+        value = devsum + ld_l - 2.0 * np.log(mult).sum(axis=-1)
+        if lead:
+            value[bad] = np.nan
+            return value
+        return float(value)
 
 
 LOG_EPS = float(np.log(np.finfo(float).eps))

@@ -74,31 +74,47 @@ class GlmResponse:
         return self._start[1:]
 
     def mu_deviance(self, eta: np.ndarray):
-        """(μ, Σ d_i) at η, PIRLS's per-step evaluation. For the canonical binomial-logit
-        and Poisson-log families Σ d_i in η, Σ 2wᵢ(cᵢ − yᵢη_i + b(η_i)) with b(η) =
-        log(1 + e^η) or e^η (−y log μ − (1 − y) log(1 − μ) = −yη + log(1 + e^η);
-        −y log μ + μ = −yη + e^η): two dot products and no log of μ, where R's link
-        clamps nothing (|η| ≤ 30 for logit, e^η ≥ ε for log); else μ by the link and
-        ``deviance``."""
-        k = self.kernel
-        if self._canonical and isinstance(k, Kernel):
-            parts = self._eta_parts
-            if parts is None or parts[0] is not k:
-                w2 = 2.0 * np.asarray(self.wt, dtype=float)
-                parts = self._eta_parts = (k, float(w2 @ k.c), w2, w2 * self.y)
-            _, c2, w2, w2y = parts
-            if self._logit:
-                if np.maximum.reduce(np.abs(eta), axis=None) <= 30.0:
-                    t = np.exp(eta)
-                    t1 = t + 1.0
-                    mu = np.divide(t, t1, out=t)
-                    return mu, c2 - float(w2y @ eta) + float(w2 @ np.log(t1, out=t1))
-            else:
-                mu = np.exp(eta)
-                if np.minimum.reduce(mu, axis=None) >= EPS:
-                    return mu, c2 - float(w2y @ eta) + float(w2 @ mu)
+        """(μ, Σ d_i) at η, PIRLS's per-step evaluation: by the η form (``eta_form``)
+        where it applies, else μ by the link and ``deviance``."""
+        got = self.eta_form(eta)
+        if got is not None:
+            return got
         mu = self.mu(eta)
         return mu, self.deviance(mu)
+
+    @property
+    def has_eta_form(self) -> bool:
+        """Whether ``eta_form`` can apply: a canonical binomial-logit or Poisson-log
+        family on rows (not a remote design's cells)."""
+        return self._canonical and isinstance(self.kernel, Kernel)
+
+    def eta_form(self, eta: np.ndarray):
+        """(μ, Σ d_i over η's last axis) for the canonical binomial-logit and
+        Poisson-log families, Σ 2wᵢ(cᵢ − yᵢη_i + b(η_i)) with b(η) = log(1 + e^η) or
+        e^η (−y log μ − (1 − y) log(1 − μ) = −yη + log(1 + e^η); −y log μ + μ =
+        −yη + e^η): two dot products and no log of μ. None where it does not equal
+        R's μ-based deviance: another family or link, or a clamp of R's link
+        (|η| > 30 for logit, e^η < ε for log). η may hold several points' rows
+        (points × n; then Σ d_i is one value per point)."""
+        if not self.has_eta_form:
+            return None
+        k = self.kernel
+        parts = self._eta_parts
+        if parts is None or parts[0] is not k:
+            w2 = 2.0 * np.asarray(self.wt, dtype=float)
+            parts = self._eta_parts = (k, float(w2 @ k.c), w2, w2 * self.y)
+        _, c2, w2, w2y = parts
+        if self._logit:
+            if np.maximum.reduce(np.abs(eta), axis=None) > 30.0:
+                return None
+            t = np.exp(eta)
+            t1 = t + 1.0
+            mu = np.divide(t, t1, out=t)
+            return mu, c2 - eta @ w2y + np.log(t1, out=t1) @ w2
+        mu = np.exp(eta)
+        if np.minimum.reduce(mu, axis=None) < EPS:
+            return None
+        return mu, c2 - eta @ w2y + mu @ w2
 
     def deviance(self, mu: np.ndarray) -> float:
         """Σ d_i at μ (a family's kernel sums in one dot product; another kernel, such

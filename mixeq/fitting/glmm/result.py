@@ -27,19 +27,6 @@ from mixeq.fitting.result import SINGULAR_TOL
 HESSIAN_DELTA = 1e-4   # lme4's deriv12(delta = 1e-4)
 
 
-def _reusing(f, known: dict | None):
-    """``f``, answering from ``known`` (values of the same stage-2 deviance by point, kept
-    by the fit's polish: GlmmProblem.remembered) where it holds the point: the same
-    function at the same point, so the same value, without another PIRLS."""
-    if not known:
-        return f
-
-    def g(x):
-        value = known.get(x.tobytes())
-        return f(x) if value is None else value
-    return g
-
-
 class GlmmFit(ModesAccess):
     """A generalized linear mixed model fitted by Laplace or adaptive Gauss–Hermite."""
 
@@ -76,8 +63,8 @@ class GlmmFit(ModesAccess):
         lower = np.concatenate([self._layout.lower_bounds(), np.full(self._beta.size, -np.inf)])
         if self.nagq == 0:
             return {"gradient": None, "Hessian": None}
-        g, H, _ = derivatives(_reusing(prob.stage2(self._eta0), getattr(prob, "known", None)),
-                              x, self.objective, HESSIAN_DELTA, lower)
+        g, H, _ = derivatives(None, x, self.objective, HESSIAN_DELTA, lower,
+                              many=prob.stage2_many(self._eta0))
         return {"gradient": g, "Hessian": H}
 
     @cached_property

@@ -1,0 +1,78 @@
+"""PIRLS's two ways of taking steps (pirls.py's ``RowSteps`` on the rows,
+scalar.py's ``LevelSteps`` in the levels' space for one scalar term with β held)
+run by the one loop (``iterate``): the same mode — u, η, log|L|², the penalised
+deviance and the number of steps — on binomial, Poisson with an offset, a
+probit link and a term with a covariate column (0 + x | g)."""
+import numpy as np
+import pytest
+
+import mixeq
+from conftest import load_dataset
+from mixeq.fitting.glmm import pirls as P
+from mixeq.fitting.glmm.scalar import LevelSteps
+
+CASES = {
+    "cbpp": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp", "binomial"),
+    "offset": ("y ~ x + z + offset(log(exposure)) + (1 | g)", "poisson_offset", "poisson"),
+    "probit": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp",
+               mixeq.Binomial(link="probit")),
+    "slope": ("y ~ x + (0 + z | g)", "poisson_offset", "poisson"),
+}
+
+
+def _problem(case):
+    formula, data, family = CASES[case]
+    fit = mixeq.fit(formula, load_dataset(data), family=family)
+    return fit, fit._problem
+
+
+def _row_mode(prob, theta, eta0, beta):
+    steps = P.RowSteps(prob.pred, prob.resp, theta, eta0, beta)
+    return steps.mode(P.iterate(steps, beta))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_level_steps_reach_the_row_steps_mode(case):
+    fit, prob = _problem(case)
+    rng = np.random.default_rng(3)
+    for scale in (0.0, 0.2, 1.0):
+        theta = fit.theta * (1.0 + scale * rng.uniform(-0.5, 0.5, fit.theta.size))
+        beta = fit.fixef.to_numpy() + scale * rng.normal(size=fit.fixef.size)
+        level = prob.pirls(theta, fit._eta0, beta)                 # LevelSteps
+        row = _row_mode(prob, theta, fit._eta0, beta)
+        assert level.iterations == row.iterations
+        assert level.pdev == pytest.approx(row.pdev, rel=1e-12)
+        assert level.sol.ld_l == pytest.approx(row.sol.ld_l, rel=1e-12)
+        np.testing.assert_allclose(level.u[0], row.u[0], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(level.eta, row.eta, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(level.weights, row.weights, rtol=1e-10)
+
+
+def test_the_level_steps_are_taken_and_a_wrong_step_is_caught(monkeypatch):
+    """Planted: LevelSteps forgetting the λ a∘u part of Z'Wz after the first step (as if
+    η − offset − Xβ were 0) reaches another mode; the comparison above would fail."""
+    fit, prob = _problem("cbpp")
+    theta, beta = fit.theta * 1.3, fit.fixef.to_numpy() + 0.3
+    row = _row_mode(prob, theta, fit._eta0, beta)
+    used = []
+    solve = LevelSteps.solve
+
+    def counted(self, state):
+        used.append(state is None)
+        return solve(self, state)
+
+    monkeypatch.setattr(LevelSteps, "solve", counted)
+    assert prob.pirls(theta, fit._eta0, beta).pdev == pytest.approx(row.pdev, rel=1e-12)
+    assert used[0] and not all(used)                              # both kinds of step ran
+
+    def broken(self, state):
+        step = solve(self, state)
+        if state is not None:
+            _, _, u = state
+            a = self.pred._a(self.weights)
+            step.u[0][:, 0] -= self.t * (self.t * a) * u / ((self.t ** 2) * a + 1.0)
+        return step
+
+    monkeypatch.setattr(LevelSteps, "solve", broken)
+    wrong = prob.pirls(theta, fit._eta0, beta)
+    assert abs(wrong.pdev - row.pdev) > 1e-6 * row.pdev
