@@ -21,6 +21,7 @@ from scipy import stats
 from mixeq.fitting.family import Kernel
 from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor
 from mixeq.fitting.glmm.response import GlmResponse
+from mixeq.fitting.glmm.scalar import LevelSteps, ScalarTermPredictor
 
 TOL = 1e-7       # relative change of the penalised deviance at convergence: lme4's tolPwrss
 MAXIT = 60
@@ -57,8 +58,6 @@ def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: n
     nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ). One
     scalar term with β held takes its steps in the levels' space (scalar.py's
     ``LevelSteps``); every other case on the rows (``RowSteps``)."""
-    from mixeq.fitting.glmm.scalar import LevelSteps, ScalarTermPredictor
-
     if beta is not None and isinstance(pred, ScalarTermPredictor):
         steps = LevelSteps(pred, resp, theta, eta0, beta)
     else:
