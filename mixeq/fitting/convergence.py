@@ -110,10 +110,10 @@ def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA,
         for i in range(j):
             points += [_moved(x, (i, up), (j, up)), _moved(x, (i, up), (j, down)),
                        _moved(x, (i, down), (j, up)), _moved(x, (i, down), (j, down))]
-    values = iter(many(np.array(points).reshape(len(points), n)) if many is not None
-                  else [float(f(y)) for y in points])
     g, H = np.zeros(n), np.zeros((n, n))
     with np.errstate(divide="ignore", invalid="ignore"):
+        values = iter(many(np.array(points).reshape(len(points), n)) if many is not None
+                      else [float(f(y)) for y in points])
         for j in range(n):
             fadd, fsub = next(values), next(values)
             H[j, j] = fadd / u[j] ** 2 - 2.0 * fx / (u[j] * l[j]) + fsub / l[j] ** 2

@@ -19,7 +19,8 @@ from scipy import special, stats
 from mixeq.errors import DataError, FitError
 
 EPS = np.finfo(float).eps
-_THRESH = 30.0                      # R's logit link: exp() clamped beyond |η| > 30
+LOGIT_LIMIT = _THRESH = 30.0        # R's logit link: exp() clamped beyond |η| > 30
+LOG_EPS = float(np.log(EPS))        # R's log link: e^η clamped below ε, i.e. η < log ε
 _PROBIT_THRESH = -stats.norm.ppf(EPS)
 
 

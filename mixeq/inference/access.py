@@ -362,7 +362,9 @@ class GlmmAccess(ModelTerms):
     def deviance(self, theta, beta) -> float:
         """The fit's criterion at (θ, β) (inf where PIRLS fails), PIRLS starting from the
         last point's η as lme4's stateful devfun does (from the fit's η after a failure)."""
-        from mixeq.fitting.glmm.pirls import PirlsFailed, agq, laplace, pirls
+        from mixeq.fitting.glmm.agq import agq
+        from mixeq.fitting.glmm.mode import PirlsFailed
+        from mixeq.fitting.glmm.pirls import laplace, pirls
 
         prob = self.problem
         theta = np.asarray(theta, dtype=float)
@@ -373,7 +375,7 @@ class GlmmAccess(ModelTerms):
             except PirlsFailed:
                 continue
             dev = laplace(mode, prob.resp) if prob.rule is None else \
-                agq(prob.pred, prob.resp, theta, mode, prob.rule)
+                agq(prob.pred, prob.resp, theta, mode, prob.rule, prob.agq_plan)
             if np.isfinite(dev):
                 self._eta = mode.eta
                 return float(dev)
@@ -389,7 +391,8 @@ class GlmmAccess(ModelTerms):
         import copy
         import dataclasses
 
-        from mixeq.fitting.glmm.fit import STEP2
+        from mixeq.fitting.glmm.agq import AgqPlan
+        from mixeq.fitting.glmm.fit import STEP2, Memo
         from mixeq.fitting.optimize import minimize
 
         prob0 = self.problem
@@ -403,6 +406,9 @@ class GlmmAccess(ModelTerms):
         def refit(y: np.ndarray):
             prob = copy.copy(prob0)
             prob.resp = dataclasses.replace(prob0.resp, y=np.asarray(y, dtype=float))
+            prob.memo = Memo()                     # values of another y answer nothing
+            if prob.rule is not None:              # the AGQ plan's η-form parts are y's
+                prob.agq_plan = AgqPlan(prob.pred, prob.resp, prob.rule)
             summary = minimize(prob.stage2(self._eta_fit), start.copy(), lower, "glmm-blocked",
                                "bobyqa", steps=steps, **GLMM_REFIT_TOL)
             return summary.theta[:ntheta], summary.theta[ntheta:], float(summary.objective)

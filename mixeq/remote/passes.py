@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from mixeq.errors import FitError
-from mixeq.fitting.glmm.fit import GlmmProblem
-from mixeq.fitting.glmm.pirls import Mode, iterate
+from mixeq.fitting.glmm.fit import GlmmProblem, Memo
+from mixeq.fitting.glmm.mode import Mode, iterate
 from mixeq.fitting.glmm.predictor import Solution, WeightedPredictor
 from mixeq.fitting.weighted import Products
 from mixeq.remote import links
@@ -308,6 +308,7 @@ class PassProblem(GlmmProblem):
         self.layout = ThetaLayout.from_terms(model.terms)
         self.ntheta = self.layout.size
         self.evaluations = 0
+        self.memo = Memo()
         self.engine = Engine(design, model.family)
         self.pred = PassPredictor(model.X.to_numpy(dtype=float), model.terms, self.layout,
                                   design.term_basis, self.engine.term_factor)

@@ -12,7 +12,7 @@ import pytest
 import mixeq
 from conftest import load_dataset
 from mixeq.fitting.glmm.fit import GlmmProblem
-from mixeq.fitting.glmm.pirls import AgqPlan, agq
+from mixeq.fitting.glmm.agq import AgqPlan, agq
 
 CASES = {
     "cbind logit": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp", "binomial"),
@@ -57,7 +57,7 @@ def _point(prob, shift=0.0):
 @pytest.mark.parametrize("key", list(CASES))
 def test_eta_form_is_the_written_out_sum(key):
     prob = _problem(key)
-    assert prob.agq_plan.kind is not None
+    assert prob.agq_plan.eta_form
     theta, mode = _point(prob)
     want = _written_out(prob, theta, mode)
     assert abs(prob.criterion(theta, mode) - want) <= 1e-9 * abs(want)
@@ -79,8 +79,26 @@ def test_a_planted_error_in_the_eta_form_is_caught():
     prob = _problem("poisson log")
     theta, mode = _point(prob)
     want = _written_out(prob, theta, mode)
-    prob.agq_plan.const += 1e-3                       # planted: c's sum off
+    k, (c2, w2, w2y) = prob.resp._eta_parts
+    prob.resp._eta_parts = (k, (c2 + 1e-3, w2, w2y))  # planted: c's sum off
     assert abs(prob.criterion(theta, mode) - want) > 1e-6
     plain = AgqPlan(prob.pred, prob.resp, prob.rule)
-    plain.kind = None                                 # the μ path agrees with the written-out sum
+    plain.eta_form = False                            # the μ path agrees with the written-out sum
     assert abs(agq(prob.pred, prob.resp, theta, mode, prob.rule, plain) - want) <= 1e-9 * abs(want)
+
+
+def test_a_plan_made_for_another_response_is_not_used():
+    """A refit to a new y (bootstrap, simulate) keeps the predictor but not the
+    response: the AGQ criterion with the old response's plan must be the new
+    response's (the old plan's η-form parts are the old y's)."""
+    import dataclasses
+
+    prob = _problem("cbind logit")
+    theta, mode = _point(prob)
+    old_plan = prob.agq_plan
+    rng = np.random.default_rng(5)
+    new = dataclasses.replace(prob.resp, y=rng.uniform(0.0, 1.0, prob.resp.y.size))
+    fresh = agq(prob.pred, new, theta, mode, prob.rule, AgqPlan(prob.pred, new, prob.rule))
+    assert agq(prob.pred, new, theta, mode, prob.rule, old_plan) == pytest.approx(fresh, rel=1e-12)
+    stale = agq(prob.pred, prob.resp, theta, mode, prob.rule, old_plan)
+    assert abs(stale - fresh) > 1e-3 * abs(fresh)      # the two y's do give other values

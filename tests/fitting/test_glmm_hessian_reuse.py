@@ -48,7 +48,7 @@ def test_a_memo_of_other_points_is_not_used():
     prob = fit._problem
     x = np.concatenate([fit.theta, fit.fixef.to_numpy()])
     many = prob.stage2_many(fit._eta0)
-    prob.known[1][x.tobytes()] = -99.0            # planted: a wrong value kept for x
+    prob.memo.values[x.tobytes()] = -99.0            # planted: a wrong value kept for x
     assert many(x[None])[0] == -99.0
     y = x + 1e-4
     assert many(y[None])[0] == pytest.approx(prob.stage2(fit._eta0)(y), rel=1e-12)

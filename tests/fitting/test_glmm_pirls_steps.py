@@ -2,21 +2,22 @@
 scalar.py's ``LevelSteps`` in the levels' space for one scalar term with β held)
 run by the one loop (``iterate``): the same mode — u, η, log|L|², the penalised
 deviance and the number of steps — on binomial, Poisson with an offset, a
-probit link and a term with a covariate column (0 + x | g)."""
+probit link and a term with a covariate column (0 + t | g), t continuous."""
 import numpy as np
 import pytest
 
 import mixeq
 from conftest import load_dataset
 from mixeq.fitting.glmm import pirls as P
-from mixeq.fitting.glmm.scalar import LevelSteps
+from mixeq.fitting.glmm.mode import iterate
+from mixeq.fitting.glmm.level_steps import LevelSteps
 
 CASES = {
     "cbpp": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp", "binomial"),
     "offset": ("y ~ x + z + offset(log(exposure)) + (1 | g)", "poisson_offset", "poisson"),
     "probit": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp",
                mixeq.Binomial(link="probit")),
-    "slope": ("y ~ x + (0 + z | g)", "poisson_offset", "poisson"),
+    "slope": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson"),
 }
 
 
@@ -28,7 +29,7 @@ def _problem(case):
 
 def _row_mode(prob, theta, eta0, beta):
     steps = P.RowSteps(prob.pred, prob.resp, theta, eta0, beta)
-    return steps.mode(P.iterate(steps, beta))
+    return steps.mode(iterate(steps, beta))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -69,7 +70,7 @@ def test_the_level_steps_are_taken_and_a_wrong_step_is_caught(monkeypatch):
         step = solve(self, state)
         if state is not None:
             _, _, u = state
-            a = self.pred._a(self.weights)
+            a = self.pred._a(step.weights)
             step.u[0][:, 0] -= self.t * (self.t * a) * u / ((self.t ** 2) * a + 1.0)
         return step
 

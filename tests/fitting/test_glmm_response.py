@@ -56,7 +56,7 @@ def test_a_planted_constant_error_is_caught():
     resp = _response("counts")
     eta = RNG.normal(1.0, 0.5, N)
     resp.mu_deviance(eta)
-    k, c2, w2, w2y = resp._eta_parts
-    resp._eta_parts = (k, c2 + 1e-4, w2, w2y)
+    k, (c2, w2, w2y) = resp._eta_parts
+    resp._eta_parts = (k, (c2 + 1e-4, w2, w2y))
     _, want = _written_out(resp, eta)
     assert abs(resp.mu_deviance(eta)[1] - want) > 1e-6

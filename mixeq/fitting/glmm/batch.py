@@ -1,25 +1,27 @@
 """Stage 2's deviance at many points at once, for one scalar term: the points of
-lme4's ``deriv12`` (the standard errors' Hessian, 1 + 2k + 2k(k − 1) of them for
-k = dim(θ, β)) and of the polish's gradient are known before any is evaluated,
-and with one scalar term and β held each point's PIRLS is a handful of array
-operations on n rows (scalar.py's ``LevelSteps``). Evaluated as rows of one
-(points × n) array, a Hessian costs about as much as two or three single
-evaluations, instead of 1 + 2k + 2k(k − 1).
+lme4's ``deriv12`` (the standard errors' Hessian, 2k² of them for k = dim(θ, β)),
+of the polish's gradient (2k) and BOBYQA's first 2k + 1 points are known before any
+is evaluated, and with one scalar term and β held each point's PIRLS is a handful
+of array operations on n rows (level_steps.py). Evaluated as rows of one
+(points × n) array, a Hessian costs about as much as a few single evaluations.
 
-Each point takes exactly ``LevelSteps``' steps from the same η₀ — the same
-Newton step in the levels' space, the same convergence test (pirls.py's
-``converged``), stopping at its own iteration — so its value is the one a single
-evaluation gives, to rounding. A point that would need step halving, a clamp of
-R's link (where the η form does not apply) or has a non-finite deviance leaves
-the batch and is evaluated alone (``GlmmProblem.stage2``), so every rule of the
-single evaluation holds for it.
+Each point takes level_steps.py's steps (the same ``solve`` and ``next_sums``)
+from the same η₀ and stops at its own iteration by the same rule (mode.py's
+``converged``), so its value is the single evaluation's to rounding (1e-15
+relative). The loop here does not halve steps: a point whose penalised deviance
+rises (where the single loop would halve; near a mode the rise can be rounding, and
+the two then differ by rounding), leaves R's link range, or is not finite, leaves the
+batch and is evaluated alone (``GlmmProblem.stage2``), so every rule of the single
+evaluation holds for it.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from mixeq.fitting.glmm.pirls import AGQ_CELLS, MAXIT, converged
-from mixeq.fitting.glmm.scalar import ScalarTermPredictor, StartSums
+from mixeq.fitting.glmm import level_steps as level
+from mixeq.fitting.glmm.agq import AGQ_CELLS
+from mixeq.fitting.glmm.mode import MAXIT, converged
+from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
 
 def can_batch(prob) -> bool:
@@ -27,13 +29,11 @@ def can_batch(prob) -> bool:
     a criterion with a batch form: Laplace with aic = Σ dᵢ + constant, or AGQ by
     the η form."""
     resp = prob.resp
-    if not isinstance(prob.pred, ScalarTermPredictor) or resp is None:
-        return False
-    if not resp.has_eta_form:
+    if not isinstance(prob.pred, ScalarTermPredictor) or resp is None or not resp.has_eta_form:
         return False
     if prob.rule is None:
         return resp.kernel.offset_c is not None
-    return prob.agq_plan is not None and prob.agq_plan.kind is not None
+    return prob.agq_plan is not None and prob.agq_plan.eta_form
 
 
 def deviances(prob, points: np.ndarray, eta0: np.ndarray) -> np.ndarray:
@@ -57,63 +57,55 @@ def deviances(prob, points: np.ndarray, eta0: np.ndarray) -> np.ndarray:
 
 
 def _chunk(prob, points: np.ndarray, eta0: np.ndarray) -> np.ndarray:
-    """The batch's PIRLS (``LevelSteps`` on points × n arrays) and criterion; NaN for
-    the points that must be evaluated alone."""
-    pred, resp = prob.pred, prob.resp
-    B = len(points)
-    t = points[:, 0]
-    beta = points[:, prob.ntheta:]
-    fixed = resp.offset + beta @ pred.X.T                        # points × n
-    st = StartSums.of(pred, resp, eta0)
-    w, a, zw = np.broadcast_to(st.w, fixed.shape), st.a, st.c - beta @ st.A.T
-    out = np.full(B, np.nan)
-    done = np.zeros(B, dtype=bool)
-    state = {}
-    old = np.full(B, np.inf)
-    live = np.arange(B)                                          # points still iterating
-    with np.errstate(all="ignore"):
-        for it in range(1, MAXIT + 1):
-            tl = t[live][:, None]
-            l2 = (tl * tl) * a + 1.0
-            u = tl * zw / l2
-            eta = fixed[live] + pred.zb_levels_many(tl, u)
-            got = resp.eta_form(eta)
-            if got is None:                                       # a clamp: all alone
-                return out
-            mu, dev = got
-            pdev = dev + (u * u).sum(axis=1)
-            alone = ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
-            stop = converged(old[live], pdev) & ~alone
-            for j in np.flatnonzero(stop):
-                state[live[j]] = (eta[j], mu[j], u[j], l2[j], w[j], pdev[j])
-            done[live[stop]] = True
-            keep = ~(stop | alone)
-            if not keep.any():
-                break
-            old[live] = pdev
-            live, eta, mu, u = live[keep], eta[keep], mu[keep], u[keep]
-            tl = t[live][:, None]
-            w, zres = resp.working(eta, mu)
-            w = np.broadcast_to(w, eta.shape)
-            a = pred.level_sums_many(w if pred.m2 is None else w * pred.m2)
-            wz = w * zres if pred.m is None else w * pred.m * zres
-            zw = (tl * a) * u + pred.level_sums_many(wz)
-        idx = np.flatnonzero(done)
-        if idx.size:                  # (a point leaving the η form's range overflows)
-            out[idx] = _criterion(prob, t[idx], [state[i] for i in idx])
+    """The points' modes (``_modes``) and criterion; NaN for the points to be
+    evaluated alone."""
+    out = np.full(len(points), np.nan)
+    with np.errstate(all="ignore"):          # a point leaving the link's range overflows
+        done, modes = _modes(prob, points, eta0)
+        if done.size:
+            out[done] = _criterion(prob, points[done, :1], *modes)
     return out
 
 
-def _criterion(prob, t: np.ndarray, modes: list) -> np.ndarray:
-    """Laplace (log|L|² + Σ dᵢ + ‖u‖² + aic − Σ dᵢ) or AGQ at the points' modes."""
-    eta, mu, u, l2, _, pdev = (np.array(c) for c in zip(*modes))
+def _modes(prob, points: np.ndarray, eta0: np.ndarray):
+    """level_steps.py's PIRLS on a (points × n) array, each point stopping at its own
+    iteration: the indices of the points that reached a mode, and their η, u, l² and
+    Σ dᵢ + ‖u‖² (in that order)."""
+    pred, resp = prob.pred, prob.resp
+    t, beta = points[:, :1], points[:, prob.ntheta:]
+    fixed = resp.offset + beta @ pred.X.T                        # points × n
+    start = level.StartSums.of(pred, resp, eta0)
+    a, zw = start.a, start.zw(beta)
+    old = np.full(len(points), np.inf)
+    live = np.arange(len(points))                                # points still iterating
+    got = {}
+    for it in range(1, MAXIT + 1):
+        l2, u = level.solve(t[live], a, zw)
+        eta = fixed[live] + pred.zb_levels(t[live], u)
+        mu, dev = resp.eta_form(eta)                             # NaN out of the link's range
+        pdev = dev + (u * u).sum(axis=1)
+        alone = ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
+        stop = converged(old[live], pdev) & ~alone
+        for j in np.flatnonzero(stop):
+            got[live[j]] = (eta[j], u[j], l2[j], pdev[j])
+        keep = ~(stop | alone)
+        if not keep.any():
+            break
+        old[live] = pdev
+        live = live[keep]
+        _, a, zw = level.next_sums(pred, resp, t[live], eta[keep], mu[keep], u[keep])
+    done = np.array(sorted(got), dtype=int)
+    return done, [np.array([got[i][k] for i in done]) for k in range(4)]
+
+
+def _criterion(prob, t: np.ndarray, eta, u, l2, pdev) -> np.ndarray:
+    """Laplace (log|L|² + Σ dᵢ + ‖u‖² + (aic − Σ dᵢ)) or AGQ at the points' modes."""
     ld = np.log(l2).sum(axis=1)
     if prob.rule is None:
         return ld + pdev + prob.resp.kernel.offset_c
-    pred, plan = prob.pred, prob.agq_plan
     sd = 1.0 / np.sqrt(l2)
-    shift = pred.zb_levels_many(t[:, None], sd)                 # η's change per unit z
-    return plan.deviance(eta, shift, u, sd, ld)
+    shift = prob.pred.zb_levels(t, sd)                           # η's change per unit z
+    return prob.agq_plan.deviance(eta, shift, u, sd, ld)
 
 
 class Prefetched:
@@ -133,15 +125,13 @@ class Prefetched:
 
     @classmethod
     def of(cls, prob, many, x0: np.ndarray, steps: np.ndarray, lower: np.ndarray,
-           optimizer: str) -> "Prefetched | None":
-        """For BOBYQA on a problem ``can_batch`` takes; None otherwise. Points below a
-        bound are left out (BOBYQA moves those)."""
-        if optimizer != "bobyqa" or not can_batch(prob):
+           optimizer: str, given_steps: bool = False) -> "Prefetched | None":
+        """For BOBYQA with the fit's own steps on a problem ``can_batch`` takes; None
+        otherwise (steps the user gave may be scaled differently)."""
+        if optimizer != "bobyqa" or given_steps or not can_batch(prob):
             return None
-        E = np.diag(steps)
-        P = np.vstack([x0, x0 + E, x0 - E])
-        P = P[np.all(P >= lower, axis=1)]
-        return cls(P, many(P))
+        points = first_points(x0, steps, lower)
+        return cls(points, many(points))
 
     def take(self, x: np.ndarray) -> float | None:
         """The value kept for x (once), or None."""
@@ -157,3 +147,20 @@ class Prefetched:
         P[i] = np.nan                       # answered once
         self.left -= 1
         return float(self.values[i])
+
+
+def first_points(x0: np.ndarray, steps: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """BOBYQA's initial interpolation points for npt = 2k + 1 (Powell 2009, §2, and
+    its PRELIM): a base point, then base ± step along each axis. Where x₀ is within
+    a step of its lower bound the base moves: onto the bound when x₀ is on it (the
+    points then base + step and base + 2 step), else to bound + step (base ± step,
+    the lower one on the bound)."""
+    base = x0.astype(float).copy()
+    plus, minus = steps.astype(float).copy(), -steps.astype(float)
+    on = base <= lower
+    near = ~on & (base - lower <= steps)
+    base[on] = lower[on]
+    minus[on] = 2.0 * steps[on]
+    base[near] = lower[near] + steps[near]
+    E = np.eye(x0.size)
+    return np.vstack([base, base + E * plus, base + E * minus])

@@ -13,11 +13,16 @@ steps are its stage-1 standard errors, so the search is scaled.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from mixeq.errors import FitError
+from mixeq.fitting.glmm import batch
+from mixeq.fitting.glmm.agq import AgqPlan, agq, gh_rule
 from mixeq.fitting.glmm.batch import Prefetched
-from mixeq.fitting.glmm.pirls import AgqPlan, PirlsFailed, agq, gh_rule, laplace, pirls
+from mixeq.fitting.glmm.mode import PirlsFailed
+from mixeq.fitting.glmm.pirls import laplace, pirls
 from mixeq.fitting.glmm.predictor import make_predictor
 from mixeq.fitting.glmm.response import GlmResponse
 from mixeq.fitting.optimize import minimize
@@ -37,6 +42,21 @@ STAGE2 = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-6}   # VerbAgg's �
                                                                    # restarts where it stops short
 
 
+@dataclass
+class Memo:
+    """Stage 2's criterion by point (``stage2_many``), for one η₀ and response: a
+    value kept for another start or another y answers nothing."""
+
+    eta0: object = None
+    resp: object = None
+    values: dict = field(default_factory=dict)
+
+    def at(self, eta0, resp) -> dict:
+        if self.eta0 is not eta0 or self.resp is not resp:
+            self.eta0, self.resp, self.values = eta0, resp, {}
+        return self.values
+
+
 class GlmmProblem:
     """Predictor + response of one GLMM, with the deviance functions of both stages."""
 
@@ -50,6 +70,7 @@ class GlmmProblem:
         self.ntheta = self.layout.size
         self.agq_plan = None if self.rule is None else AgqPlan(self.pred, self.resp, self.rule)
         self.evaluations = 0
+        self.memo = Memo()
 
     def initial_eta(self, theta: np.ndarray) -> np.ndarray:
         fam, resp = self.resp.family, self.resp
@@ -90,13 +111,8 @@ class GlmmProblem:
         point for this η₀: the polish's central differences are points of deriv12's,
         which the standard errors' Hessian (result.py) then takes from here instead
         of evaluating them again."""
-        from mixeq.fitting.glmm import batch
-
         def many(points: np.ndarray) -> np.ndarray:
-            kept = self.__dict__.get("known")
-            if kept is None or kept[0] is not eta0:
-                kept = self.known = (eta0, {})
-            known = kept[1]
+            known = self.memo.at(eta0, self.resp)
             keys = [p.tobytes() for p in points]
             values = np.array([known.get(k, np.nan) for k in keys])
             todo = [i for i, k in enumerate(keys) if k not in known]
@@ -166,7 +182,8 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     eta1 = mode1.eta
     settings = {**STAGE2, **opts.optimizer_options}
     many = prob.stage2_many(eta1)
-    first = Prefetched.of(prob, many, params0, steps, lower2, opts.optimizer)
+    first = Prefetched.of(prob, many, params0, steps, lower2, opts.optimizer,
+                          given_steps=settings.get("initial_step") is not None)
     s2 = minimize(prob.stage2(eta1, first), params0, lower2, prob.pred.name, opts.optimizer,
                   steps=steps, **settings)
     _polish(prob.stage2(eta1), many, s2, lower2, se, opts.optimizer, settings)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mixeq.fitting.family import EPS, Family, Kernel, check_response
+from mixeq.fitting.family import EPS, LOG_EPS, LOGIT_LIMIT, Family, Kernel, check_response
 
 CANONICAL = {("binomial", "logit"), ("poisson", "log")}   # μ'(η) = V(μ)
 
@@ -63,7 +63,7 @@ class GlmResponse:
         self._canonical = (self.family.name, self.family.link.name) in CANONICAL
         self._unit_wt = bool(np.all(np.asarray(self.wt) == 1.0))
         self._logit = self._canonical and self.family.name == "binomial"
-        self._eta_parts = None   # (kernel, Σ 2wc, 2w, 2wy) for mu_deviance
+        self._eta_parts = None   # (kernel, (Σ 2wc, 2w, 2wy)): eta_parts
 
     def start(self, eta0: np.ndarray):
         """(μ, W, working residuals) at η₀, kept for the last η₀ given: every
@@ -88,33 +88,56 @@ class GlmResponse:
         family on rows (not a remote design's cells)."""
         return self._canonical and isinstance(self.kernel, Kernel)
 
+    @property
+    def eta_parts(self):
+        """(Σ 2wᵢcᵢ, 2w, 2wy): the y-only parts of the η form's Σ dᵢ (``eta_form``; the
+        AGQ deviance's, agq.py), made once per kernel."""
+        parts = self._eta_parts
+        if parts is None or parts[0] is not self.kernel:
+            w2 = 2.0 * np.asarray(self.wt, dtype=float)
+            parts = self._eta_parts = (self.kernel, (float(w2 @ self.kernel.c), w2, w2 * self.y))
+        return parts[1]
+
+    def eta_in_range(self, eta: np.ndarray):
+        """Whether R's link clamps nothing at η (|η| ≤ 30 for logit, η ≥ log ε for
+        log), where the η form equals R's μ-based deviance: one answer per row of η's
+        last axis (one for a vector; NaN is out of range)."""
+        if self._logit:
+            return np.abs(eta).max(axis=-1) <= LOGIT_LIMIT
+        return eta.min(axis=-1) >= LOG_EPS
+
+    def cumulant(self, eta: np.ndarray) -> np.ndarray:
+        """b(η) in place: log(1 + e^η) (logit) or e^η (log)."""
+        np.exp(eta, out=eta)
+        if self._logit:
+            np.log1p(eta, out=eta)
+        return eta
+
     def eta_form(self, eta: np.ndarray):
         """(μ, Σ d_i over η's last axis) for the canonical binomial-logit and
         Poisson-log families, Σ 2wᵢ(cᵢ − yᵢη_i + b(η_i)) with b(η) = log(1 + e^η) or
         e^η (−y log μ − (1 − y) log(1 − μ) = −yη + log(1 + e^η); −y log μ + μ =
         −yη + e^η): two dot products and no log of μ. None where it does not equal
-        R's μ-based deviance: another family or link, or a clamp of R's link
-        (|η| > 30 for logit, e^η < ε for log). η may hold several points' rows
-        (points × n; then Σ d_i is one value per point)."""
+        R's μ-based deviance: another family or link, or η out of ``eta_in_range``.
+        η may hold several points' rows (points × n): then Σ d_i is one value per
+        point, NaN for a point out of range."""
         if not self.has_eta_form:
             return None
-        k = self.kernel
-        parts = self._eta_parts
-        if parts is None or parts[0] is not k:
-            w2 = 2.0 * np.asarray(self.wt, dtype=float)
-            parts = self._eta_parts = (k, float(w2 @ k.c), w2, w2 * self.y)
-        _, c2, w2, w2y = parts
+        ok = self.eta_in_range(eta)
+        if eta.ndim == 1:
+            return self._eta_sums(eta) if ok else None
+        with np.errstate(over="ignore", invalid="ignore"):   # the points out of range
+            mu, dev = self._eta_sums(eta)
+        return mu, np.where(ok, dev, np.nan)
+
+    def _eta_sums(self, eta: np.ndarray):
+        c2, w2, w2y = self.eta_parts
+        t = np.exp(eta)
         if self._logit:
-            if np.maximum.reduce(np.abs(eta), axis=None) > 30.0:
-                return None
-            t = np.exp(eta)
             t1 = t + 1.0
             mu = np.divide(t, t1, out=t)
             return mu, c2 - eta @ w2y + np.log(t1, out=t1) @ w2
-        mu = np.exp(eta)
-        if np.minimum.reduce(mu, axis=None) < EPS:
-            return None
-        return mu, c2 - eta @ w2y + mu @ w2
+        return t, c2 - eta @ w2y + t @ w2
 
     def deviance(self, mu: np.ndarray) -> float:
         """Σ d_i at μ (a family's kernel sums in one dot product; another kernel, such

@@ -13,8 +13,6 @@ operations; no sparse matrix, no blocks.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 from scipy.linalg.lapack import dpotrf, dtrtrs
 
@@ -22,8 +20,8 @@ from mixeq.fitting.glmm.predictor import Solution
 
 
 
-_NO_BETA, _NO_RX = np.zeros(0), np.zeros((0, 0))     # β held fixed: nothing solved for
-_NO_BETA.flags.writeable = _NO_RX.flags.writeable = False
+NO_BETA, NO_RX = np.zeros(0), np.zeros((0, 0))     # β held fixed: nothing solved for
+NO_BETA.flags.writeable = NO_RX.flags.writeable = False
 
 
 class LevelSums:
@@ -58,12 +56,12 @@ class ScalarTermPredictor:
         self.m = None if bool(np.all(m == 1.0)) else m
         self.m2 = None if self.m is None else m * m
         self.sums = LevelSums(self.codes, self.nl)
-        self.start_sums = None    # LevelSteps' sums at the last η₀ (StartSums)
-        self._many_keys = None    # level_sums_many's bincount keys
+        self.start_sums = None    # level_steps.StartSums at the last (η₀, response)
+        self._many_keys = None    # level_sums' bincount keys for several points
 
     def _a(self, w: np.ndarray) -> np.ndarray:
-        """a_l = Σ_{i∈l} w_i m_i²."""
-        return np.bincount(self.codes, w if self.m2 is None else w * self.m2, self.nl)
+        """a_l = Σ_{i∈l} w_i m_i² (per point when w has a leading axis)."""
+        return self.level_sums(w if self.m2 is None else w * self.m2)
 
     def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
         """As ``WeightedPredictor.solve``: F = [X z] (β solved for) or [z]."""
@@ -76,7 +74,7 @@ class ScalarTermPredictor:
         f = F.shape[1]
         if f == 1:
             u = (t * B[:, 0] / l2)[:, None]
-            return Solution([u], _NO_BETA, ld, _NO_RX, l1.reshape(-1, 1, 1))
+            return Solution([u], NO_BETA, ld, NO_RX, l1.reshape(-1, 1, 1))
         WF1 = B.T * (t / l1)                                 # (f, levels)
         SF = F.T @ (F * w[:, None]) - WF1 @ WF1.T
         L, info = dpotrf(SF, lower=1, clean=1)
@@ -95,19 +93,17 @@ class ScalarTermPredictor:
         """Z Λ u on the n rows."""
         return self.zb_levels(float(theta[0]), u[0][:, 0])
 
-    def zb_levels(self, t: float, u: np.ndarray) -> np.ndarray:
-        """λ m∘u[codes]: Z Λ u from the levels' vector u."""
-        part = (u * t)[self.codes]
+    def zb_levels(self, t, u: np.ndarray) -> np.ndarray:
+        """λ m∘u[codes]: Z Λ u from the levels' vector u; with a leading axis of points
+        (λ points × 1, u points × levels) one row of n per point."""
+        part = (u * t)[..., self.codes]
         return part if self.m is None else part * self.m
 
-    def zb_levels_many(self, t: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """``zb_levels`` for several points: λ (points × 1) and u (points × levels) give
-        points × n."""
-        part = (u * t)[:, self.codes]
-        return part if self.m is None else part * self.m
-
-    def level_sums_many(self, G: np.ndarray) -> np.ndarray:
-        """Σ_{i∈l} G_bi for each row b of a (points × n) G: points × levels."""
+    def level_sums(self, G: np.ndarray) -> np.ndarray:
+        """Σ_{i∈l} G_i for a vector G over the rows, or for each row of a (points × n) G
+        (points × levels): one bincount."""
+        if G.ndim == 1:
+            return np.bincount(self.codes, G, self.nl)
         B = G.shape[0]
         keys = self._many_keys
         if keys is None or keys.size < G.size:
@@ -118,86 +114,3 @@ class ScalarTermPredictor:
         """(L Lᵀ)⁻¹'s diagonal: 1/(λ²a_l + 1) per level (as ``WeightedPredictor``)."""
         t = float(theta[0])
         return [(1.0 / ((t * t) * self._a(w) + 1.0)).reshape(-1, 1, 1)]
-
-
-class LevelSteps:
-    """PIRLS steps (pirls.py's ``iterate``) of one scalar term with β held — stage 2
-    of every fit with one scalar term, and each AGQ evaluation — in the levels'
-    space rather than the rows'.
-
-    After a step η = fixed + λ m∘u[codes] (fixed = offset + Xβ), so the next step's
-    Z'Wz, z = η − fixed + (y − μ)/μ'(η), is λ a∘u + Z'(W zres) with a_l = Σ_{i∈l} w_i m_i²,
-    and the solve is u_l = λ (Z'Wz)_l / (λ²a_l + 1): two bincounts over the rows, no
-    working-response column. The first step, from η₀, has
-    Z'Wz = Z'W₀(η₀ − offset + zres₀) − (Z'W₀X) β, whose two parts depend on η₀ only
-    and are kept (``StartSums``) for every evaluation from the same η₀."""
-
-    def __init__(self, pred: ScalarTermPredictor, resp, theta, eta0, beta):
-        self.pred, self.resp, self.beta = pred, resp, beta
-        self.t = float(theta[0])
-        self.fixed = resp.offset + pred.X @ beta
-        self.start = StartSums.of(pred, resp, eta0)
-        self.weights = None
-
-    def solve(self, state) -> "LevelStep":
-        """The step's u under the weights at ``state``; log|L|² and L's diagonal are
-        formed once, for the step PIRLS ends with (``mode``)."""
-        pred, t = self.pred, self.t
-        if state is None:
-            st = self.start
-            w, a, zw = st.w, st.a, st.c - st.A @ self.beta
-        else:
-            eta, mu, u = state
-            w, zres = self.resp.working(eta, mu)
-            a = pred._a(w)
-            wz = w * zres if pred.m is None else w * pred.m * zres
-            zw = (t * a) * u + np.bincount(pred.codes, wz, pred.nl)
-        self.weights = w
-        l2 = self.l2 = (t * t) * a + 1.0
-        return LevelStep([(t * zw / l2)[:, None]], _NO_BETA)
-
-    def evaluate(self, point):
-        u = point[0][0][:, 0]
-        eta = self.fixed + self.pred.zb_levels(self.t, u)
-        mu, dev = self.resp.mu_deviance(eta)
-        return (eta, mu, u), dev + float(u @ u)
-
-    def mode(self, r):
-        from mixeq.fitting.glmm.pirls import Mode
-
-        eta, mu, _ = r.state
-        l2 = self.l2
-        sol = Solution(r.sol.u, _NO_BETA, float(np.log(l2).sum()), _NO_RX,
-                       np.sqrt(l2).reshape(-1, 1, 1))
-        return Mode(eta, mu, r.point[0], np.asarray(r.point[1]), sol, self.weights, r.pdev,
-                    r.iterations)
-
-
-class LevelStep(NamedTuple):
-    """What ``iterate`` takes from a step: u (one term: levels × 1) and β (held)."""
-
-    u: list
-    beta: np.ndarray
-
-
-class StartSums:
-    """What ``LevelSteps``' first step needs from η₀ alone: W₀, a = Z'W₀m, c =
-    Z'W₀(η₀ − offset + zres₀) and A = Z'W₀X (levels × p), made once per η₀ (every
-    evaluation of stage 2 starts PIRLS from stage 1's η)."""
-
-    def __init__(self, eta0, w, a, c, A):
-        self.eta0, self.w, self.a, self.c, self.A = eta0, w, a, c, A
-
-    @classmethod
-    def of(cls, pred: ScalarTermPredictor, resp, eta0) -> "StartSums":
-        kept = pred.start_sums
-        if kept is not None and kept.eta0 is eta0 and kept.resp is resp:
-            return kept
-        _, w, zres = resp.start(eta0)
-        wm = w if pred.m is None else w * pred.m
-        c = np.bincount(pred.codes, wm * (eta0 - resp.offset + zres), pred.nl)
-        A = pred.sums(pred.X * wm[:, None])
-        new = cls(eta0, w, pred._a(w), c, A)
-        new.resp = resp
-        pred.start_sums = new
-        return new

@@ -1,0 +1,152 @@
+"""lme4's adaptive Gauss–Hermite deviance (``glmerAGQ``) for one scalar
+random-effects term: per level, the integral over u_l by Gauss–Hermite nodes
+centred at the conditional mode and scaled by its conditional SD."""
+from __future__ import annotations
+
+from functools import lru_cache
+from math import pi, sqrt
+
+import numpy as np
+from scipy import stats
+
+from mixeq.fitting.glmm.mode import Mode
+from mixeq.fitting.glmm.response import GlmResponse
+
+AGQ_CELLS = 2_000_000   # nodes × rows evaluated at once by agq
+DENSE_LEVELS = 100_000  # rows × levels up to which AGQ sums over levels by a matrix product
+
+
+@lru_cache(maxsize=32)
+def gh_rule(k: int):
+    """lme4's ``GHrule(k)``: Gauss–Hermite nodes z for the standard normal, weights
+    summing to 1, made exactly symmetric, and log φ(z) (read-only arrays, made once
+    per k)."""
+    x, w = np.polynomial.hermite.hermgauss(k)
+    z, w = x * sqrt(2.0), w / w.sum()
+    z = (z - z[::-1]) / 2.0
+    w = (w + w[::-1]) / 2.0
+    rule = (z, w, stats.norm.logpdf(z))
+    for a in rule:
+        a.flags.writeable = False
+    return rule
+
+
+class AgqPlan:
+    """What ``agq`` needs that does not change between evaluations, made once per
+    problem (predictor and response: ``agq`` makes another for another response,
+    as a refit to a new y): the level codes and term column, the nodes' log weights
+    log(w_k/φ(z_k)/√(2π)) and z_k², and the (node, level) keys of the nodes × rows
+    array. For the canonical binomial-logit and Poisson-log families the deviance
+    residual is written in η (the response's ``eta_form``),
+
+        d_i = 2wᵢ (cᵢ − yᵢ η_i + b(η_i)),   b(η) = log(1 + e^η) (logit) or e^η (log)
+
+    so that with η_i(z) = η_i + z s_i and u_l(z) = u_l + z σ_l the change of a level's
+    Σ d_i + u_l² from the mode (z = 0, the middle node of an odd rule) is
+
+        Σ_{i∈l} 2wᵢ (b(η_i(z)) − b(η_i)) + z (2u_l σ_l − Σ_{i∈l} 2wᵢyᵢ s_i) + z² σ_l²:
+
+    only b runs over the nodes × rows. Used where every node's η is in the range where
+    R's link clamps nothing (``GlmResponse.eta_in_range``), else μ by the link, as
+    lme4."""
+
+    def __init__(self, pred, resp: GlmResponse, rule):
+        term = pred.terms[0]
+        self.resp = resp
+        self.codes, self.nl = np.asarray(term.codes), term.nlevels
+        m = np.asarray(term.matrix[:, 0], dtype=float)
+        self.m = None if bool(np.all(m == 1.0)) else m
+        z, wts, ld = rule
+        self.z, self.z2 = z, (z * z)[:, None]
+        self.log_scale = (np.log(wts / sqrt(2.0 * pi)) - ld)[:, None]   # log(w_k/φ(z_k)/√(2π))
+        self.chunk = max(1, AGQ_CELLS // max(self.codes.size, 1))
+        k = min(z.size, self.chunk)
+        self.keys = (np.arange(k)[:, None] * self.nl + self.codes).ravel()
+        self.mid = z.size // 2
+        self.eta_form = (resp.has_eta_form and z.size % 2 == 1 and z[self.mid] == 0.0
+                         and k == z.size)
+        self.dense = None
+        if self.eta_form and self.codes.size * self.nl <= DENSE_LEVELS:
+            _, w2, w2y = resp.eta_parts                          # level sums as one product
+            rows = np.arange(self.codes.size)
+            Wl, Wy = np.zeros((2, self.codes.size, self.nl))
+            Wl[rows, self.codes] = w2
+            Wy[rows, self.codes] = w2y
+            self.dense = (Wl, Wy)
+
+    def level_sums(self, d: np.ndarray, k: int) -> np.ndarray:
+        """Σ_{i∈l} over each of a (k × n) array's rows: a (k × levels) array."""
+        if self.keys.size < d.size:
+            self.keys = (np.arange(k)[:, None] * self.nl + self.codes).ravel()
+        return np.bincount(self.keys[:d.size], d.ravel(), k * self.nl).reshape(k, self.nl)
+
+    def deviance(self, eta: np.ndarray, shift: np.ndarray, u, sd, ld_l):
+        """The AGQ deviance by the η form (the class's formula); None where a node's η
+        is outside the range where it equals R's μ-based one. The arguments may hold
+        several points (η and the shifts points × n, u and sd points × levels, log|L|²
+        one per point: ``batch.py``); then the values are an array, NaN where the η
+        form does not apply."""
+        resp = self.resp
+        c2, w2, w2y = resp.eta_parts
+        n, K, nl = self.codes.size, self.z.size, self.nl
+        E = shift[..., None, :] * self.z[:, None]            # (…, nodes, n)
+        E += eta[..., None, :]
+        lead = E.shape[:-2]
+        ok = resp.eta_in_range(E.reshape(*lead, K * n))
+        if not lead and not ok:
+            return None
+        resp.cumulant(E)                                     # b(η_i(z)), in place
+        if self.dense is not None:
+            Wl, Wy = self.dense
+            S = E @ Wl                                       # Σ_{i∈l} 2wᵢ b(η_i(z))
+            ly = shift @ Wy                                  # Σ_{i∈l} 2wᵢyᵢ s_i
+        else:
+            E *= w2
+            rows = E.size // n
+            S = self.level_sums(E, rows).reshape(*lead, K, nl)
+            ly = self.level_sums(w2y * shift, rows // K).reshape(*lead, nl)
+        s0 = S[..., self.mid, :].copy()
+        S -= s0[..., None, :]
+        lin = 2.0 * u * sd - ly
+        S += lin[..., None, :] * self.z[:, None]
+        S += self.z2 * (sd * sd)[..., None, :]
+        S *= -0.5
+        S += self.log_scale
+        mult = np.exp(S).sum(axis=-2)
+        devsum = c2 + s0.sum(axis=-1) - eta @ w2y + (u * u).sum(axis=-1)
+        value = devsum + ld_l - 2.0 * np.log(mult).sum(axis=-1)
+        if lead:
+            return np.where(ok, value, np.nan)
+        return float(value)
+
+
+def agq(pred, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule,
+        plan: AgqPlan | None = None) -> float:
+    """lme4's ``glmerAGQ`` for one scalar term: per level, the integral over u_l by
+    Gauss–Hermite nodes centred at the mode and scaled by its conditional SD
+    1/L_l; returns Σ_l (Σ d_i + u_l²) + log|L|² − 2 Σ_l log(integral ratio).
+    The nodes are evaluated together, as rows of a (nodes × n) array (in chunks
+    of at most AGQ_CELLS cells); ``plan`` holds what does not change between
+    evaluations (made here when not given, or made for another response)."""
+    if plan is None or plan.resp is not resp:
+        plan = AgqPlan(pred, resp, rule)
+    codes, nl = plan.codes, plan.nl
+    sd = 1.0 / mode.sol.L1[:, 0, 0]
+    u = mode.u[0][:, 0]
+    shift = (float(theta[0]) * sd)[codes]                   # η's change per unit z on each row
+    if plan.m is not None:
+        shift *= plan.m
+    if plan.eta_form:
+        value = plan.deviance(mode.eta, shift, u, sd, mode.sol.ld_l)
+        if value is not None:
+            return value
+    z = plan.z
+    devc0 = u * u + np.bincount(codes, resp.dev_resid(mode.mu), minlength=nl)
+    mult = np.zeros(nl)
+    for lo in range(0, z.size, plan.chunk):
+        zk = z[lo:lo + plan.chunk]
+        mu = resp.mu(mode.eta + np.multiply.outer(zk, shift))  # (nodes, n)
+        uk = u + np.multiply.outer(zk, sd)
+        devc = uk * uk + plan.level_sums(resp.dev_resid(mu), zk.size)
+        mult += np.exp(plan.log_scale[lo:lo + plan.chunk] - 0.5 * (devc - devc0)).sum(axis=0)
+    return float(devc0.sum() + mode.sol.ld_l - 2.0 * np.log(mult).sum())
