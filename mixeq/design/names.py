@@ -36,3 +36,26 @@ def split_interaction(name: str) -> list[str]:
             start = pos + 1
     parts.append(name[start:].strip())
     return [p for p in parts if p]
+
+
+def dummy_name(variable: str, label: str) -> str:
+    """The ONE spelling of a factor's dummy in the equations: ``sector`` at level
+    ``Public`` → ``sector_Public`` (R's model matrix writes ``sectorPublic``; the
+    underscore keeps the factor visible). Every renderer names a dummy with this, and
+    the equation reader reads a dummy back through :func:`dummy_splits` — the same
+    definition run backwards, not a second spelling."""
+    return f"{variable}_{label}"
+
+
+def dummy_splits(name: str) -> list[tuple[str, str]]:
+    """Every (variable, label) that :func:`dummy_name` spells as ``name``, the longest
+    variable first: ``f_mid_B`` → ``[("f_mid", "B"), ("f", "mid_B")]``. Which one is
+    meant is for the data to say (the factor column and its levels); without data the
+    reader takes the first."""
+    out = []
+    for k in range(len(name) - 1, 0, -1):
+        if name[k] == "_":
+            variable, label = name[:k], name[k + 1:]
+            if variable and label and dummy_name(variable, label) == name:
+                out.append((variable, label))
+    return out

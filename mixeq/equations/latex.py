@@ -2,6 +2,7 @@
 display tree."""
 from __future__ import annotations
 
+from mixeq.design.names import dummy_name
 from mixeq.glyphs import GREEK_LETTERS, greek_latex
 from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.options import Options
@@ -71,7 +72,7 @@ class LatexWriter:
     def _base(self, s: Sym) -> str:
         if s.kind == "greek":
             return greek_latex(s.base)
-        name = s.base if s.label is None else f"{s.base}_{s.label}"
+        name = s.base if s.label is None else dummy_name(s.base, s.label)
         if s.kind == "var":
             style = self.opts.variables
             if len(name) == 1 and name.isalpha() and style != "operatorname":

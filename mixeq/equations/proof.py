@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from mixeq.design.names import dummy_name
 from mixeq.equations.forms.registry import TABLE as FORM_TABLE
 from mixeq.equations.forms.registry import form as form_record
 from mixeq.equations.render import symbolic_model
@@ -614,7 +615,7 @@ def _same_columns(sm: SymbolicModel, got) -> bool:
     for atoms in [*sm.info.x_atoms, *(a for t in sm.info.terms for a in t.atoms)]:
         for a in atoms:
             if a.label is not None:
-                dummies[f"{sm.opts.names.get(a.var, a.var)}_{a.label}"] = a
+                dummies[dummy_name(sm.opts.names.get(a.var, a.var), a.label)] = a
     if not dummies:
         return False
     import numpy as np

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mixeq.design.levels import as_numbers, cluster_rows, constant_within
+from mixeq.design.names import dummy_name
 from mixeq.equations.tree import Add, Call, Dots, Matrix, Mul, Neg, Num, Pow, Sym
 
 _NUMPY = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs,
@@ -95,7 +96,7 @@ class Evaluator:
             try:
                 return level_indicator(name, sym.label, self.data)
             except NotArithmetic as exc:
-                raise NotEvaluable(f"{sym.base}_{sym.label}: {exc}") from None
+                raise NotEvaluable(f"{dummy_name(sym.base, sym.label)}: {exc}") from None
         if name not in self.data.columns:
             return self.transformed(name)
         col = self.data[self.column_of(sym)]

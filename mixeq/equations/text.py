@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mixeq import glyphs as G
+from mixeq.design.names import dummy_name
 from mixeq.equations.glm import FUNCTIONS
 from mixeq.equations.latex import format_number, simple_token
 from mixeq.equations.options import Options
@@ -93,7 +94,7 @@ class TextWriter:
             base = s.base
             if s.kind == "var" and not _PLAIN_NAME.match(base) and "(" not in base:
                 base = f"`{base}`"  # `my var`ᵢⱼ, `2nd`ᵢⱼ: one name, as R quotes it
-            out = base if s.label is None else f"{base}_{s.label}"
+            out = base if s.label is None else dummy_name(base, s.label)
         if s.sub:
             parts = [self.flat(t) if isinstance(t, Sym) else str(t) for t in s.sub]
             simple = all(simple_token(t) and not (isinstance(t, Sym) and t.sub)

@@ -1,6 +1,7 @@
 """Plain sentences: where each column of Z_j comes from and why it repeats X_j."""
 from __future__ import annotations
 
+from mixeq.design.names import dummy_name
 from mixeq.equations.forms.common import factor_words
 from mixeq.equations.symbolic import SymbolicModel
 from mixeq.equations.glm import SCALE_WORDS
@@ -69,7 +70,7 @@ def column_sentence(sm: SymbolicModel, g, Zj, k: int, r) -> Sentence:
     elif _reference_cell(sm, r):
         a = r.atoms[0]
         intercept = next(f for f in sm.fixed if not f.atoms)
-        tail = (f" X has no column {a.var}_{a.label} because {a.label} is the reference level "
+        tail = (f" X has no column {dummy_name(a.var, a.label)} because {a.label} is the reference level "
                 f"of {a.var}: the mean of cell {a.var} = {a.label} is the intercept ",
                 intercept.symbol, " (the other cells add their own coefficients), and ",
                 sm.matrices.Z(), " carries each cluster's deviation from that mean.")
@@ -89,7 +90,7 @@ def _what(r, term) -> str:
         if not term.spec.intercept:
             return f"the mean of cell {a.var} = {a.label}"
         return f"the difference between {a.var} = {a.label} and the reference level"
-    shown = [a.var if a.label is None else f"{a.var}_{a.label}" for a in r.atoms]
+    shown = [a.var if a.label is None else dummy_name(a.var, a.label) for a in r.atoms]
     return "the slope of " + " × ".join(shown)
 
 
@@ -168,7 +169,7 @@ def _ratio_words(ratio, f, sm: SymbolicModel) -> tuple:
     """``; exp(γ_10) is the odds ratio for one unit more of x`` (= its value, with a fit)."""
     if ratio is None:
         return ()
-    shown = " × ".join(a.var if a.label is None else f"{a.var}_{a.label}" for a in f.atoms)
+    shown = " × ".join(a.var if a.label is None else dummy_name(a.var, a.label) for a in f.atoms)
     value = ()
     fit = sm.info.fit
     if fit is not None and sm.opts.use_estimates and f.column in fit.fixef.index:
