@@ -19,10 +19,11 @@ from mixeq.reader.result import ReadResult
 from mixeq.spec.limits import MAX_DEPTH
 
 
-def _read_model(text: str, group_map: dict[str, str], hints: dict):
+def _read_model(text: str, group_map: dict[str, str], hints: dict, with_data: bool = False):
     legend, cleaned = read_legend(text)
     mapping = {**legend, **group_map}
     doc = read_document(undraw(cleaned), hints)
+    doc.guess_factors = not with_data  # with data, the data says which names are dummies
     nested = nested_names(text)
     doc.exact_groups = {k for k, name in nested.items() if mapping.get(k) == name}
     structure = build_structure(doc)
@@ -55,7 +56,7 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
         legend, _ = read_legend(text)  # index legends live in prose: read them first
         source, matrices, observations = rewrite(undraw(clean(text)))
         doc, spec, levels, mapping, places = _read_model(
-            source, {**legend, **(group_map or {})}, glm_hints(text))
+            source, {**legend, **(group_map or {})}, glm_hints(text), data is not None)
     except RecursionError:
         return _failure(D.PARSE_ERROR, "the equations are nested too deeply to read.", fmt)
     except Exception as exc:  # a bug in the reader: still an answer, not a traceback

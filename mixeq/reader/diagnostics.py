@@ -126,6 +126,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("LEVEL1_CONSTANT", "level1-predictor-constant-within", "data",
           ("data_check.check_level",),
           "with data: a random slope on a predictor constant within the clusters"),
+    Entry("FACTOR_LEVEL", "factor-level", "data",
+          ("data_check.Columns.factor_of", "data_check.Columns.check_factors"),
+          "with data: a factor's dummy that is not one of the model's: the reference level's "
+          "(sector_Catholic), a level the factor does not have, or some of a factor's dummies "
+          "without the others"),
     Entry("INTERNAL_ERROR", "internal-error", "read",
           ("api.read_equations",),
           "a bug in mixeq's reader (reported as a remark, never a traceback)"),

@@ -7,15 +7,17 @@ from __future__ import annotations
 from mixeq.reader import diagnostics as D
 from mixeq.reader.matrix_form import Cell, Written
 from mixeq.reader.syntax import symbols_of
-from mixeq.reader.naming import factor_dummies
 from mixeq.reader.parser import ParseError
 from mixeq.reader.symbols import ERROR, VAR, classify
 from mixeq.reader.terms import expand
 
 
-def _names(variables) -> frozenset:
-    """Predictors as the formula's terms name them: x, I(x ** 2), log(w)."""
-    return frozenset(v.base if v.power == 1 else f"I({v.base} ** {v.power})" for v in variables)
+def _names(variables, factor_of: dict | None = None) -> frozenset:
+    """Predictors as the formula's terms name them: x, I(x ** 2), log(w); a dummy as the
+    factor the walk read it as (``factor_of``)."""
+    factor_of = factor_of or {}
+    return frozenset(factor_of.get(v.base, v.base) if v.power == 1
+                     else f"I({v.base} ** {v.power})" for v in variables)
 
 
 def variables(cell: Cell) -> frozenset:
@@ -33,11 +35,10 @@ def variables(cell: Cell) -> frozenset:
     return _names(monomials[0].variables)
 
 
-def _cols(cells: list[Cell]) -> list[frozenset]:
-    """Each column's variables, a factor's dummies (recipe_B, recipe_C) as the factor."""
-    cols = [variables(c) for c in cells]
-    factor_of = factor_dummies(n for c in cols for n in c)
-    return [frozenset(factor_of.get(n, n) for n in c) for c in cols]
+def _cols(cells: list[Cell], factor_of: dict) -> list[frozenset]:
+    """Each column's variables, a factor's dummies (recipe_B, recipe_C) as the factor the
+    walk read them as (``factor_of``: the level equations' reading, one for all forms)."""
+    return [frozenset(factor_of.get(n, n) for n in variables(c)) for c in cells]
 
 
 def _show(vars_: frozenset) -> str:
@@ -72,7 +73,7 @@ def _entry_role(entry: Cell) -> str | None:
     return classify(syms[0]).role if len(syms) == 1 else None
 
 
-def column_remarks(w: Written, spec) -> list[str]:
+def column_remarks(w: Written, spec, factor_of: dict) -> list[str]:
     """What is wrong, column by column: X_j (the first product) against the model's X,
     Z_j (the next ones) against the random effects their vector lists."""
     out = []
@@ -80,7 +81,7 @@ def column_remarks(w: Written, spec) -> list[str]:
     if not w.pairs:
         return out
     X = fixed[0] if fixed else [[]]
-    have, want = _cols(X[0]), _model_x(spec)
+    have, want = _cols(X[0], factor_of), _model_x(spec)
     for k, c in enumerate(have):
         if c not in want:
             out.append(f"column {k + 1} of X_j ({X[0][k]}) is no column of the model's X "
@@ -92,7 +93,7 @@ def column_remarks(w: Written, spec) -> list[str]:
     expected = _model_z(spec)
     k0 = 0
     for cells, vec in randoms:
-        for k, (col, cell, effect) in enumerate(zip(_cols(cells[0]), cells[0], vec)):
+        for k, (col, cell, effect) in enumerate(zip(_cols(cells[0], factor_of), cells[0], vec)):
             if k0 + k >= len(expected):
                 out.append(f"Z_j's column {k + 1} ({cell}) goes with {effect}, but the model has "
                            f"only {len(expected)} random effects")
@@ -136,7 +137,7 @@ def meanings(doc) -> dict:
         if not any(c.key in defs for m in eq.monomials for c in m.coefs):
             continue
         for m in eq.monomials:
-            level1 = _names(m.variables)
+            level1 = _names(m.variables, doc.factor_of)
             for c in m.coefs:
                 inner = defs.get(c.key)
                 if inner is None:
@@ -144,7 +145,8 @@ def meanings(doc) -> dict:
                     continue
                 for d in inner.monomials:
                     for s in (*d.coefs, *d.errors):
-                        out[(s.base, "".join(s.numbers))] = level1 | _names(d.variables)
+                        out[(s.base, "".join(s.numbers))] = level1 | _names(d.variables,
+                                                                               doc.factor_of)
     return out
 
 
@@ -156,7 +158,7 @@ def _entry_key(entry: Cell) -> tuple | None:
     return (info.base, "".join(info.numbers)) if info.numbers else None
 
 
-def alignment_remarks(w: Written, meaning: dict) -> list[str]:
+def alignment_remarks(w: Written, meaning: dict, factor_of: dict) -> list[str]:
     """β's k-th entry must be the coefficient of X_j's k-th column (and b_j's of Z_j's):
     by the level equations, the coefficient multiplies those variables."""
     out = []
@@ -164,7 +166,7 @@ def alignment_remarks(w: Written, meaning: dict) -> list[str]:
     for n, (cells, vec) in enumerate(w.pairs):
         what, M = ("β", "X_j") if n == 0 and fixed is not None else ("b_j", "Z_j")
         row = cells[0] if cells else []
-        for k, (col, cell, entry) in enumerate(zip(_cols(row), row, vec)):
+        for k, (col, cell, entry) in enumerate(zip(_cols(row, factor_of), row, vec)):
             key = _entry_key(entry)
             want = meaning.get(key) if key else None
             if want is not None and want != col:
@@ -181,7 +183,8 @@ def explain(diagnostics: list, matrices: list[Written], observations: dict[int, 
     each form that agrees. ``observations``: line → the observation equation as written."""
     by_line = {w.line: w for w in matrices}
     meaning = meanings(doc)
-    remarks = {w.line: column_remarks(w, spec) + alignment_remarks(w, meaning)
+    remarks = {w.line: column_remarks(w, spec, doc.factor_of)
+               + alignment_remarks(w, meaning, doc.factor_of)
                for w in matrices if w.composite}
     out, flagged, notes = [], set(), []
     for d in diagnostics:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from mixeq.design.names import dummy_splits
 from mixeq.errors import MixeqError
 from mixeq.reader.symbols import VAR, Index, SymInfo
 from mixeq.spec.check import call_arguments, expression_columns
@@ -42,12 +43,14 @@ def corrected_numbers(numbers: tuple[str, ...], depth: int) -> tuple[str, ...]:
 
 def factor_dummies(names) -> dict[str, str]:
     """``recipe_B``, ``recipe_C`` → both are dummies of the factor ``recipe``
-    (mixeq writes a factor's columns as factor_level); needs two of them."""
+    (mixeq names a factor's columns by :func:`mixeq.design.names.dummy_name`, read back
+    here by its inverse); without data, a guess that needs two of them. With data the
+    data says which names are dummies (reader/data_check.py)."""
     by_prefix: dict[str, set[str]] = {}
     for name in names:
-        if "_" in name.strip("_"):
-            prefix = name.rsplit("_", 1)[0]
-            by_prefix.setdefault(prefix, set()).add(name)
+        splits = dummy_splits(name)
+        if splits:
+            by_prefix.setdefault(splits[0][0], set()).add(name)
     return {n: prefix for prefix, ns in by_prefix.items() if len(ns) >= 2 for n in ns}
 
 

@@ -52,6 +52,10 @@ class Document:
     linear_predictors: list = field(default_factory=list)
     glm: object = None
     exact_groups: set = field(default_factory=set)  # letters named whole by the legend
+    # without data, two or more name_level predictors are guessed to be one factor's
+    # dummies; with data, the data says (reader/data_check.py) and nothing is guessed
+    guess_factors: bool = True
+    factor_of: dict = field(default_factory=dict)  # a dummy → its factor, as the walk read it
 
 
 def covariance_name(sym: Sym) -> str:

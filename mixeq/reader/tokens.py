@@ -6,8 +6,10 @@ their content is a list of indices, not an expression.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from mixeq.design.names import dummy_name
 from mixeq.reader import vocabulary as V
 
 # Token kinds
@@ -25,6 +27,12 @@ _SINGLE = {
 }
 _ESCAPES = (("\\_", "_"), ("\\hat{}", "^"), ("\\textasciicircum{}", "^"), ("\\^{}", "^"),
             ("\\ ", " "), ("\\,", " "), ("\\&", "&"), ("\\%", "%"))
+_WRAPPER = r"\\(?:text|operatorname|mathrm|textrm|mathit|textit)\s*"
+_LABELLED = re.compile(  # _{\text{Public}}, _{\text{Public},j}, _\text{Public}
+    r"[ \t]*_[ \t]*(?:\{[ \t]*" + _WRAPPER + r"\{(?P<label>[^{}]*)\}(?P<rest>[^{}]*)\}"
+    r"|" + _WRAPPER + r"\{(?P<label2>[^{}]*)\})")
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.]*$")
+_INDEX_LIKE = re.compile(r"^(?:[a-z]{1,3}|\d+[a-z]{0,3})$")  # _{\text{ij}}, _{\text{0j}}: indices
 _SKIPPED = set(" \t\r\f\v$\u00a0\u2009\u200a\u2002\u2003\ufeff\u200b\u2060")
 
 
@@ -157,6 +165,29 @@ class _Scanner:
         j = self._call_name(j)
         self.i = max(j, start + 1)
         self.emit(NAME, text[start:self.i], start, self.i)
+        self.level_label()
+
+    def level_label(self) -> None:
+        """``\\operatorname{sector}_{\\operatorname{Public}}`` (as equatiomatic writes a
+        dummy), ``\\text{sector}_{\\text{Public}, j}``: a level written as a name in the
+        subscript makes the name the dummy (:func:`mixeq.design.names.dummy_name`, the
+        spelling mixeq's renderers use); what follows it in the subscript is its index."""
+        found = _LABELLED.match(self.text, self.i)
+        last = self.tokens[-1]
+        if found is None or last.value in V.SYMBOL_NAMES:
+            return
+        label = (found.group("label") or found.group("label2") or "").strip()
+        for escaped, plain in _ESCAPES:
+            label = label.replace(escaped, plain)
+        if not _LABEL.match(label) or _INDEX_LIKE.match(label):
+            return
+        self.tokens[-1] = Token(NAME, dummy_name(last.value, label), last.start, found.end())
+        self.i = found.end()
+        rest = found.group("rest")
+        if rest is not None and rest.strip(" ,"):
+            a = found.start("rest") + len(rest) - len(rest.lstrip(" ,"))
+            b = found.end("rest")
+            self.emit(SUB, self.text[a:b].strip(), a, b, (a, b), True)
 
     def quoted_name(self) -> None:
         """Text output writes a column name that is not one word in backticks, as R
@@ -185,17 +216,26 @@ class _Scanner:
 
     def _underscore_parts(self, j: int) -> int:
         """Text output writes a factor's dummy as ``recipe_Bⱼ`` or ``f_mid_(j[i])``:
-        an ``_part`` followed by a Unicode or parenthesised subscript is in the name."""
+        an ``_part`` followed by a Unicode or parenthesised subscript is in the name.
+        Typed, a dummy is ``sector_Public_j`` or ``sector_Public``: a part followed by
+        another ``_part`` (the subscript) is in the name unless it could be an index
+        itself (digits, one lower-case letter: ``b_0_j``), and so is a last part that no
+        index is spelt like (``Public``: a capital and more letters). The names of
+        coefficients and error terms keep their subscripts (``gamma_0_1``)."""
         text = self.text
         end = j
+        base = text[self.i:j]
         while j < len(text) and text[j] == "_":
             k = j + 1
             while k < len(text) and text[k].isascii() and text[k].isalnum():
                 k += 1
             if k == j + 1:
                 break
+            part = text[j + 1:k]
             j = k
             if k < len(text) and (text[k] in V.SUBSCRIPT_CHARS or text.startswith("_(", k)):
+                end = k
+            elif base not in V.SYMBOL_NAMES and _name_part(part, text[k:k + 2]):
                 end = k
         return end
 
@@ -361,6 +401,7 @@ class _Scanner:
         plain = content.replace("_", "").replace(".", "")
         if content and plain.isalnum() and not content[0].isdigit() and "__" not in content:
             self.emit(NAME, content, start, self.i)
+            self.level_label()
         elif content.startswith("\\") and content[1:] in V.GREEK:
             self.emit(NAME, content[1:], start, self.i)
         elif content and content.replace(".", "").isdigit():
@@ -390,6 +431,14 @@ class _Scanner:
                 if content.startswith(wrapper + "{") and content.endswith("}"):
                     content = content[len(wrapper) + 1:-1]
         self.emit(NAME, content + V.ACCENTS[word], start, self.i)
+
+
+def _name_part(part: str, after: str) -> bool:
+    """``Public`` in ``sector_Public_j`` or ``sector_Public``: part of a dummy's name, not
+    an index (``after``: the two characters that follow the part)."""
+    if after[:1] == "_" and after[1:2].isascii() and after[1:2].isalnum():
+        return not part.isdigit() and not (len(part) == 1 and part.islower())
+    return len(part) > 1 and any(ch.isupper() for ch in part) and part[0].isalpha()
 
 
 def tokenize(text: str) -> list[Token]:

@@ -74,6 +74,9 @@ ERROR_NAMES = {"u": "u", "U": "u", "r": "r", "R": "r", "v": "v", "V": "v", "e": 
 GLUED_PREFIXES = ("beta", "gamma", "pi", "eps", "b", "g", "p", "u", "U", "r", "v", "V", "e")
 COVARIANCE_NAMES = {"T", "Tau", "Sigma", "G", "Omega", "Psi", "D", "Phi", "tau", "Sigmab"}
 VARIANCE_NAMES = {"sigma", "tau", "omega", "psi", "phi", "theta"}
+# Names that are symbols of the model, never a variable (their subscripts are indices).
+SYMBOL_NAMES = (set(COEFFICIENT_NAMES) | set(ERROR_NAMES) | COVARIANCE_NAMES | VARIANCE_NAMES
+                | set(GLUED_PREFIXES))
 INDEX_LETTERS = set("ijklmnJKLMNtsh")
 # First words of heading lines ("Level-1 Model", "Mixed model", "where"), skipped quietly.
 HEADING_WORDS = {"level", "model", "models", "mixed", "combined", "composite", "where", "with",

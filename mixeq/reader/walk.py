@@ -84,7 +84,8 @@ def find_indices(w: WalkState) -> None:
                       if v.power == 1 and (obs in v.letters or not v.letters)}
     w.factor_of = factor_dummies(
         v.base for eq in [w.level1, *w.doc.definitions]
-        for m in eq.monomials for v in m.variables)
+        for m in eq.monomials for v in m.variables) if w.doc.guess_factors else {}
+    w.doc.factor_of = w.factor_of
     w.level1_names |= {w.factor_of.get(n, n) for n in w.level1_names}
 
 

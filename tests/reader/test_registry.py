@@ -78,6 +78,9 @@ PLANTED = {
     "level2-predictor-varies-within": ("y_ij = b0j + e_ij\nb0j = g00 + g01*x_j + u0j", SEED),
     "level1-predictor-constant-within": ("y_ij = b0j + b1j*m_ij + e_ij\nb0j = g00 + u0j\n"
                                          "b1j = g10 + u1j", SEED),
+    # Hsb82's sector (text: levels Catholic, Public): Catholic is the reference level
+    "factor-level": ("mAch_ij = b0j + b1j*cses_ij + e_ij\nb0j = g00 + g01*sector_Catholic_j + u0j"
+                     "\nb1j = g10", {"group_map": {"j": "school"}, "data": "Hsb82"}),
     "internal-error": (None, {}),  # planted by breaking the walk (below)
     "matrix-form-mismatch": (LEVELS + _matrix(r"1 & Q_{1j} \\ \vdots & \vdots",
                                               r"1 & X_{1j} \\ \vdots & \vdots"), {}),
