@@ -17,6 +17,7 @@ import pandas as pd
 
 from mixeq.design.frame import as_frame, check_unique_names, column_as
 from mixeq.design.grouping import factor_codes, interaction
+from mixeq.design.logical import FALSE_TRUE
 from mixeq.design.levels import is_constant_within
 from mixeq.design.names import dummy_splits, split_interaction
 from mixeq.design.types import GroupingFactor
@@ -105,8 +106,17 @@ class Columns:
     # -- a factor's dummies ------------------------------------------------------------
     def factor_levels(self, column: str) -> list[str] | None:
         """The levels of a column the design codes as a factor (text, logical, categorical:
-        :func:`column_as`, then :func:`factor_codes`; the reference level first), None for
-        a numeric column."""
+        :func:`column_as`, then :func:`factor_codes`; the reference level first), or of a
+        logical expression (``I(x > 5)``: FALSE, TRUE, as R codes it, design.logical);
+        None for a numeric column or expression."""
+        if column not in self.levels_of and _is_call(column):
+            from mixeq.equations.proof_expr import NotArithmetic, expression_result
+
+            try:
+                logical = expression_result(column, self.data).dtype == bool
+            except NotArithmetic:
+                logical = False
+            self.levels_of[column] = list(FALSE_TRUE) if logical else None
         if column not in self.levels_of:
             try:
                 col = column_as(self.data[column], "predictor", column)
@@ -120,7 +130,7 @@ class Columns:
         """(factor column, level as written, the factor's levels) when ``name`` is spelled
         as a dummy of a factor column of the data — the level may be none of its levels."""
         for variable, label in dummy_splits(name):
-            column = self.match(variable)
+            column = variable if _is_call(variable) else self.match(variable)
             levels = self.factor_levels(column) if column is not None else None
             if levels is not None:
                 return column, label, levels
@@ -214,15 +224,15 @@ class Columns:
     def predictor(self, name: str) -> str | None:
         """What a name of the levels table is in the data (a column, the factor of a dummy,
         a transform of columns); None when it is not there (remarked on with its term)."""
+        name = _unquoted(name)
+        found = self.dummy(name) if self.match(name) is None else None
+        if found is not None:
+            return found[0] if found[1] in found[2][1:] else None
         if _is_call(name):
             tokens = _tokens(name)
             if tokens and all(self.match(t.value) is not None for t in tokens):
                 return self.transform(name)
             return None
-        name = _unquoted(name)
-        found = self.dummy(name) if self.match(name) is None else None
-        if found is not None:
-            return found[0] if found[1] in found[2][1:] else None
         return self.resolve(name, "predictor")
 
 

@@ -206,3 +206,17 @@ def test_a_transform_at_the_wrong_level_is_still_caught():
     # sqrt(zm) is constant within schools: a random slope on it cannot be estimated
     slope = ("mAch_ij = b0j + b1j*sqrt(zm_ij) + e_ij\nb0j = g00 + u0j\nb1j = g10 + u1j")
     assert _codes(_read(slope, df)) == ["level1-predictor-constant-within"]
+
+
+def test_a_logical_terms_dummy_reads_as_the_term_with_data():
+    """``I(Days > 5)_TRUE`` (R's column I(Days > 5)TRUE: a logical is a factor with levels
+    FALSE, TRUE) reads back as ``I(Days > 5)`` with data; its FALSE dummy is caught."""
+    df = load_dataset("sleepstudy")
+    formula = "Reaction ~ I(Days > 5) * Days + (1 | Subject)"
+    for fmt in ("latex", "text"):
+        text = str(mixeq.Model(formula, data=df).equations(format=fmt))
+        result = read_equations(text, data=df, render=False)
+        assert _codes(result) == [] and result.spec == mixeq.parse(formula), result.formula
+        assert result.levels["I(Days > 5)"]["level"] == 1
+        wrong = read_equations(text.replace("TRUE", "FALSE"), data=df, render=False)
+        assert "factor-level" in _codes(wrong)
