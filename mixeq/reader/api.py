@@ -12,7 +12,7 @@ from mixeq.reader.drawn import undraw
 from mixeq.reader.glmm import hints as glm_hints
 from mixeq.reader.legend import nested_names, read_legend
 from mixeq.reader.matrix_form import rewrite
-from mixeq.reader.matrix_remarks import explain as explain_forms
+from mixeq.reader.matrix_remarks import elided_alone, explain as explain_forms
 from mixeq.reader.prose import clean
 from mixeq.reader.render import render_form
 from mixeq.reader.result import ReadResult
@@ -64,6 +64,8 @@ def read_equations(text: str, group_map: dict[str, str] | None = None, data=None
                         f"mixeq could not read these equations ({type(exc).__name__}: {exc}); "
                         "this is a bug in mixeq, please report it with the input.", fmt)
     diagnostics = list(doc.diagnostics)
+    if spec is None:
+        diagnostics = elided_alone(diagnostics, matrices)
     notes: list[str] = []
     if spec is not None and (matrices or observations):
         diagnostics, notes = explain_forms(diagnostics, matrices, observations, spec, doc)

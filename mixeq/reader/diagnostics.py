@@ -140,6 +140,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("MATRIX_SHAPE", "matrix-form-shape", "forms",
           ("matrix_remarks.explain",),
           "a matrix of the matrix form whose columns and vector entries do not pair up"),
+    Entry("MATRIX_ELIDED", "matrix-form-elided", "forms",
+          ("matrix_remarks.elided_alone",),
+          "a matrix form with columns left out (⋯, as mixeq prints a wide X_j) and no level "
+          "equations: the model cannot be read from it"),
     Entry("OBSERVATION_MISMATCH", "observation-mismatch", "forms",
           ("matrix_remarks.explain",),
           "one observation written out that is not row 1 of the level equations' model"),

@@ -56,6 +56,8 @@ class Written:
     composite: str = ""
     shape: tuple[int, int] | None = None
     elided: bool = False  # columns left out (⋯): not a whole model
+    # where: (the matrix, "X_j" or "Z_j"; the columns written before the ⋯; all written)
+    elided_at: tuple[str, int, int] | None = None
     effects: dict[str, list[Cell]] = field(default_factory=dict)  # b_j's symbol → entries
     offsets: list[list[Cell]] = field(default_factory=list)  # o_j: added with coefficient 1
     link: str = ""  # a GLMM's link as written: logit(E[Y_j | b_j]) = …
@@ -362,10 +364,12 @@ def composite_of(w: Written, tokens: list[T.Token], source: str, times: str) -> 
         return
     row = Row(found[0], found[1], observation_letter(tokens, name, found[1]))
     terms = [generic(o[0].tokens, source, row) for o in w.offsets if o]
-    for rows, vector in w.pairs:
+    for n, (rows, vector) in enumerate(w.pairs):
         cells = [c for c in rows[0] if not c.is_dots]
         if len(cells) != len(rows[0]):
             w.elided = True  # X_j = [1 x_1j ⋯ z_1j]: the columns between are not written
+            before = next(k for k, c in enumerate(rows[0]) if c.is_dots)
+            w.elided_at = ("X_j" if n == 0 else "Z_j", before, len(cells))
             return
         if len(cells) != len(vector):
             w.shape = (len(cells), len(vector))

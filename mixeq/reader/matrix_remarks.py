@@ -176,6 +176,55 @@ def alignment_remarks(w: Written, meaning: dict, factor_of: dict) -> list[str]:
     return out
 
 
+def elided_remarks(w: Written, spec, meaning: dict, factor_of: dict) -> list[str]:
+    """The columns an elided X_j shows — before its ⋯ and after it — against the model's X,
+    and β's entries written beside them (the same ones left out, as mixeq prints it)
+    against what each coefficient multiplies in the level equations."""
+    matrix, before, _ = w.elided_at or ("", 0, 0)
+    fixed, _ = _fixed_and_random(w)
+    if matrix != "X_j" or fixed is None:
+        return []
+    rows, vec = fixed
+    cells = [c for c in rows[0] if not c.is_dots]
+    if len(vec) != len(cells):
+        return [f"X_j shows {len(cells)} columns but β {len(vec)} entries, so they do not "
+                "pair up"]
+    want, out = _model_x(spec), []
+    for k, (col, cell, entry) in enumerate(zip(_cols(cells, factor_of), cells, vec)):
+        where = f"column {k + 1}" if k < before else f"column {k + 1 - len(cells)} from the end"
+        if col not in want:
+            out.append(f"{where} of X_j ({cell}) is no column of the model's X "
+                       f"({', '.join(_show(v) for v in want)})")
+            continue
+        key = _entry_key(entry)
+        meant = meaning.get(key) if key else None
+        if meant is not None and meant != col:
+            out.append(f"β's entry beside {where} of X_j ({cell}) is {entry}, which multiplies "
+                       f"{_show(meant)} in the level equations")
+    return out
+
+
+def elided_alone(diagnostics: list, matrices: list[Written]) -> list:
+    """A matrix form with columns left out (⋯, as mixeq prints a wide X_j) and no level
+    equations beside it: no model can be read from it, which is what to say (rather than
+    that there is no level-1 equation)."""
+    elided = [w for w in matrices if w.elided]
+    if not elided or not any(d.code == D.NO_LEVEL1 for d in diagnostics):
+        return diagnostics
+    out = [d for d in diagnostics if d.code != D.NO_LEVEL1]
+    for w in elided:
+        matrix, before, shown = w.elided_at or ("X_j", 0, 0)
+        vector = "β" if matrix == "X_j" else "b_j"
+        D.emit(out, D.MATRIX_ELIDED, w.line, w.text,
+               f"this matrix form writes {shown} columns of {matrix} and leaves the others out "
+               f"(⋯ after column {before}, ⋮ in {vector}), so the model cannot be read from it "
+               "alone: the columns left out and their coefficients are not written. Write "
+               "every column (mixeq: max_cols=0, `mixeq explain --form matrix --max-cols 0`), "
+               "or give the level-1 and level-2 equations with it, and the columns it shows "
+               "are checked against them.")
+    return out
+
+
 def explain(diagnostics: list, matrices: list[Written], observations: dict[int, str], spec,
             doc) -> tuple[list, list[str]]:
     """The reader's ``composite-mismatch`` on a rewritten line, said in the terms of the
@@ -210,10 +259,15 @@ def explain(diagnostics: list, matrices: list[Written], observations: dict[int, 
                    + "; ".join(said) + ".")
             flagged.add(line)
     for w in matrices:
-        if w.elided:
-            notes.append(f"The matrix form (line {w.line}) leaves columns out (⋯), so it is "
-                         "not checked against the level equations; write every column (mixeq: "
-                         "max_cols=0) to have it checked.")
+        said = elided_remarks(w, spec, meaning, doc.factor_of) if w.elided else []
+        if said:
+            D.emit(out, D.MATRIX_FORM_MISMATCH, w.line, w.text,
+                   "this matrix form for cluster j leaves columns out (⋯), and the columns it "
+                   "shows are not the level equations' model: " + "; ".join(said) + ".")
+        elif w.elided:
+            notes.append(f"The matrix form (line {w.line}) leaves columns out (⋯): the columns "
+                         "it shows are columns of the model's X, each beside its coefficient in "
+                         "β; write every column (mixeq: max_cols=0) to have it checked whole.")
         elif not w.composite:
             a, b = w.shape or (0, 0)
             D.emit(out, D.MATRIX_SHAPE, w.line, w.text,

@@ -63,16 +63,19 @@ def without_numbers(text: str) -> str:
     return _NUMBER.sub(" ", text)
 
 
-_BULLET = re.compile(r"^[ \t]*[-•*][ \t]+[A-Z][a-z]+(?:[ \t]+\S+){3,}[ \t]*$", re.M)
+_BULLET = re.compile(
+    r"^[ \t]*[-•*][ \t]+(?:[A-Z][a-z]+|\S+[ \t]+[a-z]{3,})(?:[ \t]+\S+){3,}[ \t]*$", re.M)
 _WORD = re.compile(r"(?<!\S)[a-z]{3,}[,.;:]?(?!\S)")
 
 
 def without_bullet_prose(text: str) -> str:
     """A bulleted sentence (``- Row 1 of Xⱼ times β, plus row 1 of Zⱼ times bⱼ, plus the
-    residual.``, ``- The link applies to each row: E[yᵢⱼ | bⱼ] = pᵢⱼ, …``, as mixeq's text
-    output explains a form) blanked: a line starting with ``-`` would otherwise continue
-    the equation above it. A sentence: a capitalised word after the bullet, then at least
-    four plain lower-case words (an equation's continuation has symbols, not words)."""
+    residual.``, ``- The link applies to each row: E[yᵢⱼ | bⱼ] = pᵢⱼ, …``, ``- Xⱼ has 9
+    columns: columns 6–7 … are not shown; …``, as mixeq's text output explains a form)
+    blanked: a line starting with ``-`` would otherwise continue the equation above it. A
+    sentence: a capitalised word after the bullet (or a symbol and a word, ``Xⱼ has``),
+    then at least four plain lower-case words (an equation's continuation has symbols,
+    not words)."""
     def blank(m):
         line = m.group(0)
         return _blank(line) if len(_WORD.findall(line)) >= 4 else line

@@ -87,6 +87,8 @@ PLANTED = {
     "matrix-form-shape": (LEVELS + _matrix(r"1 & X_{1j} \\ \vdots & \vdots",
                                            r"1 & X_{1j} & X_{1j} \\ \vdots & \vdots & \vdots"),
                           {}),
+    "matrix-form-elided": (_matrix(r"1 & X_{1j} & \cdots & W_{j} \\ \vdots & \vdots & \ddots"
+                                   r" & \vdots", r"1 & X_{1j} \\ \vdots & \vdots"), {}),
     "observation-mismatch": (_forum(r"a_{1i} \cdot r_{1i} + ", ""), {}),
     "glmm-residual": ("y_ij | b0j ~ Bernoulli(p_ij)\nlogit(p_ij) = b0j + b1j*x_ij + e_ij\n"
                       "b0j = g00 + u0j\nb1j = g10", {}),
