@@ -31,9 +31,19 @@ def _factor(data, *args, **kwargs):
     return C(data, *args, **kwargs)
 
 
+def _contrasted(data, contrasts=None, *args, **kwargs):
+    """``C(f, sum)``: formulaic's ``C`` with a contrast named as written (a string, as
+    :func:`mixeq.spec.check.formulaic_text` spells it) coded and named as R does."""
+    if isinstance(contrasts, str):
+        from mixeq.design.contrasts import r_contrasts
+
+        contrasts = r_contrasts(contrasts)
+    return C(data, contrasts, *args, **kwargs)
+
+
 _BASE = MappingProxyType({
     **_NUMERIC,
-    "I": identity, "C": C, "factor": _factor,
+    "I": identity, "C": _contrasted, "factor": _factor,
     "poly": poly, "scale": scale, "center": center,
     "contr": ContrastsRegistry,
     "np": SimpleNamespace(**_NUMERIC),  # np.log(x) as formulaic users write it

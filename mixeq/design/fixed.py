@@ -15,6 +15,7 @@ from mixeq.design.numeric import numeric_spec
 from mixeq.errors import DataError, MixeqWarning
 from mixeq.fitting.threads import limit
 from mixeq.spec.aliases import Aliases
+from mixeq.spec.check import formulaic_text, written_contrasts
 
 RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
@@ -26,8 +27,7 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     spec that rebuilds it on new data (numpy for numeric columns, else formulaic,
     evaluating in ``context``: :func:`mixeq.design.context.evaluation_context`).
     Columns in ``aliases`` pass under their aliases and get their names back."""
-    if aliases:
-        terms, data = tuple(aliases.text(t) for t in terms), aliases.frame(data)
+    terms, data = formulaic_terms(terms, data, aliases)
     spec = numeric_spec(intercept, terms, data)
     if spec is not None:
         values, names = spec.values(data), spec.column_names
@@ -40,7 +40,9 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
                 data, na_action="ignore", output="numpy", materializer=RMaterializer,
                 context=evaluation_context() if context is None else context)
         except Exception as exc:
-            undo = aliases.undo if aliases else str
+            def undo(text: str) -> str:   # the user's names and contrasts, as written
+                text = written_contrasts(text)
+                return aliases.undo(text) if aliases else text
             raise DataError(f"cannot build the {what} '{undo(rhs)}': {undo(str(exc))}") from None
         spec = mm.model_spec
         values, names = np.asarray(mm, dtype=float), list(spec.column_names)
@@ -53,6 +55,15 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             f"the {what} has infinite or undefined values in column(s) {', '.join(bad)} "
             "(a transformation such as log() of zero or a negative number?)")
     return values, names, spec
+
+
+def formulaic_terms(terms: tuple[str, ...], data: pd.DataFrame,
+                    aliases: Aliases | None) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """Terms and data as formulaic sees them: columns Python cannot spell under their
+    aliases, contrasts named in C() as strings (:func:`mixeq.spec.check.formulaic_text`)."""
+    if aliases:
+        terms, data = tuple(aliases.text(t) for t in terms), aliases.frame(data)
+    return tuple(formulaic_text(t) for t in terms), data
 
 
 @lru_cache(maxsize=512)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from mixeq.spec.check import written_contrasts
+
 # formulaic writes treatment-coded factor columns as `f[T.b]`, full-rank-less
 # indicator columns as `f[b]`, and contrasts such as `C(f, Sum)[S.b]`.
 _DOTTED = re.compile(r"`([A-Za-z_.][A-Za-z0-9_.]*)`")
@@ -12,13 +14,15 @@ _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
 def r_column_name(name: str, aliases=None) -> str:
     """``Intercept`` → ``(Intercept)``; ``recipe[T.B]:temperature[T.185]`` →
     ``recipeB:temperature185``; ``f[a]`` → ``fa``; ``I(x ** 2)`` → ``I(x^2)``; others
-    unchanged. A column formulaic saw under an alias gets its name back as R writes it
+    unchanged; a contrast named in ``C()`` as written (``C(f, 'sum')[1]`` → ``C(f, sum)1``).
+    A column formulaic saw under an alias gets its name back as R writes it
     (``mixeq_c0_[T.B]`` → ``classB``, ```my f`b``: :mod:`mixeq.spec.aliases`)."""
     if name == "Intercept":
         return "(Intercept)"
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
     name = ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
+    name = written_contrasts(name)  # C(f, 'sum')1 → C(f, sum)1, as written
     return aliases.undo(name) if aliases else name
 
 

@@ -49,8 +49,12 @@ def level_indicator(name: str, label: str, data: pd.DataFrame) -> np.ndarray:
     (its labels as text; a logical's TRUE/FALSE) or a logical expression
     (``I(x > 5)``). NotArithmetic when ``name`` is no factor or has no such level
     (a contrast column such as ``C(f, sum)1`` is no level's dummy)."""
-    if name in data.columns:
-        col = data[name]
+    coded = contrast_column(name, label, data)
+    if coded is not None:
+        return coded
+    source = factor_source(name, data)
+    if source is not None:
+        col = data[source]
         labels = col.map({True: "TRUE", False: "FALSE"}) if pd.api.types.is_bool_dtype(
             col.dtype) else col.astype(str)
         labels = labels.to_numpy(dtype=object)
@@ -64,6 +68,52 @@ def level_indicator(name: str, label: str, data: pd.DataFrame) -> np.ndarray:
         raise NotArithmetic(f"{label} is not a level of {name} (a contrast column, not a "
                             "dummy)")
     return (labels == label).astype(float)
+
+
+def factor_source(name: str, data: pd.DataFrame) -> str | None:
+    """The data column whose labels are factor ``name``'s levels: the column itself, or
+    the first argument of ``factor(f)`` / ``C(f, …)``; None for anything computed."""
+    if name in data.columns:
+        return name
+    from mixeq.spec.aliases import unquoted
+    from mixeq.spec.check import call_arguments
+
+    for func in ("C", "factor"):
+        args = call_arguments(name, func) if name.startswith(func + "(") else None
+        if args and unquoted(args[0].strip()) in data.columns:
+            return unquoted(args[0].strip())
+    return None
+
+
+def contrast_column(name: str, label: str, data: pd.DataFrame) -> np.ndarray | None:
+    """Column ``label`` of a factor coded by contrasts named in ``C()`` (``C(f, sum)`` at
+    ``1``: 1 for a, 0 for b, −1 for c), from the one table of contrasts
+    (:func:`mixeq.design.contrasts.r_contrasts`) on the column's levels; None when
+    ``name`` is no such call or ``label`` is no contrast column's (a level's indicator,
+    ``C(f, sum)a`` of ``0 + C(f, sum)``, is the plain dummy)."""
+    from mixeq.design.contrasts import r_contrasts
+    from mixeq.spec.aliases import unquoted
+    from mixeq.spec.check import call_arguments
+    from mixeq.spec.vocabulary import CONTRAST_NAMES
+
+    args = call_arguments(name, "C") if name.startswith("C(") else None
+    if not args or len(args) != 2:
+        return None
+    column, written = unquoted(args[0].strip()), args[1].strip()
+    if written.startswith("contrasts"):
+        written = written.split("=", 1)[1].strip()
+    if column not in data.columns or written.strip("'\"") not in CONTRAST_NAMES:
+        return None
+    col = data[column]
+    levels = [str(v) for v in col.cat.categories] if isinstance(
+        col.dtype, pd.CategoricalDtype) else sorted(col.dropna().astype(str).unique())
+    contrasts = r_contrasts(written)
+    names = [str(n) for n in contrasts.get_coding_column_names(levels, reduced_rank=True)]
+    if label not in names:
+        return None
+    matrix = np.asarray(contrasts.get_coding_matrix(levels, reduced_rank=True), dtype=float)
+    codes = pd.Categorical(col.astype(str), categories=levels).codes
+    return np.where(codes >= 0, matrix[codes, names.index(label)], np.nan)
 
 
 def expression_result(text: str, data: pd.DataFrame) -> np.ndarray:

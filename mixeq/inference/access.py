@@ -246,6 +246,7 @@ class LmmAccess(ModelTerms):
 def term_columns(model, names: list[str], fixed_terms: list[str]) -> dict[str, list[int]]:
     """Fixed-effect term label → indices of its columns in X (lme4's ``assign``)."""
     from mixeq.design.names import r_column_name
+    from mixeq.spec.check import written_contrasts
     from mixeq.spec.types import quote_name
 
     spec = model.design.x_model_spec
@@ -256,7 +257,8 @@ def term_columns(model, names: list[str], fixed_terms: list[str]) -> dict[str, l
     if slices is not None:
         cols = [r_column_name(c, aliases) for c in spec.column_names]
         for term, sl in slices.items():
-            label = aliases.undo(str(term), quote_name) if aliases else str(term)
+            label = written_contrasts(str(term))   # C(f, 'sum') → C(f, sum), as written
+            label = aliases.undo(label, quote_name) if aliases else label
             if label == "1":
                 continue
             out[label] = [index[c] for c in cols[sl] if c in index]

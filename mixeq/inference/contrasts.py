@@ -57,8 +57,12 @@ def _variables(term: str) -> list[str]:
 
 def _aliased(text: str, data, aliases):
     """The term and data as formulaic sees them (columns Python cannot spell under
-    the design's aliases: mixeq.spec.aliases)."""
-    return (aliases.text(text), aliases.frame(data)) if aliases else (text, data)
+    the design's aliases: mixeq.spec.aliases; contrasts named in C() as the design
+    spells them: mixeq.design.fixed.formulaic_terms)."""
+    from mixeq.design.fixed import formulaic_terms
+
+    (text,), data = formulaic_terms((text,), data, aliases)
+    return text, data
 
 
 def _cell_matrix(data, term: str, context: dict, aliases=None) -> np.ndarray:

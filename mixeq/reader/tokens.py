@@ -202,8 +202,9 @@ class _Scanner:
             self.emit(NAME, content, start, self.i)
 
     def _call_name(self, j: int) -> int:
-        """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``, and a
-        logical term's dummy as ``I(x > 5)_TRUEᵢⱼ`` (R's column ``I(x > 5)TRUE``)."""
+        """Text output writes a formulaic term as a name: ``I(x ** 2)ᵢⱼ``, a logical
+        term's dummy as ``I(x > 5)_TRUEᵢⱼ`` (R's column ``I(x > 5)TRUE``) and a contrast
+        column as ``C(f, sum)_1ᵢⱼ``, ``C(k, poly)_.Lᵢⱼ``."""
         text = self.text
         if j >= len(text) or text[j] != "(":
             return j
@@ -211,6 +212,12 @@ class _Scanner:
         if k is None:
             return j
         after = self._underscore_parts(k + 1)
+        if after == k + 1 and text.startswith("_", after):  # poly's C(k, poly)_.L, _^4
+            end = after + 1
+            while end < len(text) and text[end].isascii() and (text[end].isalnum()
+                                                               or text[end] in ".^"):
+                end += 1
+            after = end if end > after + 1 else after
         return after if after < len(text) and (text[after] in V.SUBSCRIPT_CHARS or
                                                text.startswith("_(", after)) else j
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -81,6 +82,34 @@ def column_tokens(text: str) -> list[Token]:
     return checker.column_tokens
 
 
+def formulaic_text(text: str) -> str:
+    """``text`` (a checked formula, a side or a term) as formulaic is to evaluate it:
+    each contrast named in ``C()`` as a string, ``C(f, sum)`` → ``C(f, 'sum')``, which
+    the evaluation context's ``C`` reads (:func:`mixeq.design.contrasts.r_contrasts`):
+    a bare name would be looked up among the data's columns first, and ``poly`` is
+    also a function. :func:`written_contrasts` turns formulaic's names back."""
+    if "C(" not in text:
+        return text
+    tokens = tokenize(text)
+    calls = {t.text for t, nxt in zip(tokens, tokens[1:]) if t.kind == NAME and nxt.text == "("}
+    checker = _Checker(text, tokens, calls, whole="~" in text)
+    checker.run()
+    for tok in reversed(checker.contrast_tokens):
+        if tok.kind == NAME:
+            text = f"{text[:tok.start]}'{tok.text}'{text[tok.end:]}"
+    return text
+
+
+_SPELLED = re.compile(r"'(" + "|".join(sorted(map(re.escape, V.CONTRAST_NAMES), key=len,
+                                               reverse=True)) + r")'(?=\s*\))")
+
+
+def written_contrasts(name: str) -> str:
+    """A name formulaic gives back (a column, a term) with each contrast as the user
+    wrote it: ``C(f, 'sum')1`` → ``C(f, sum)1`` (the inverse of :func:`formulaic_text`)."""
+    return _SPELLED.sub(r"\1", name) if "'" in name else name
+
+
 def expression_columns(text: str, transforms=None) -> list[str]:
     """The columns a formula-level expression (a response, a right-hand side,
     a term) reads: every name that is not a function or a contrast name."""
@@ -97,6 +126,7 @@ class _Checker:
         self.whole = whole
         self.columns: list[tuple[str, int]] = []
         self.column_tokens: list[Token] = []
+        self.contrast_tokens: list[Token] = []  # C(f, sum): the contrast names as written
         self.edits: list[tuple[int, int, str]] = []
         self.match = self._match_brackets()
         self.tilde = next((i for i, tok in enumerate(tokens)
@@ -255,11 +285,14 @@ class _Checker:
         if text not in V.CONTRAST_NAMES:
             self._err("C()'s second argument names contrasts: one of "
                       f"{', '.join(V.CONTRASTS)} (or contr.sum …)", lo)
+        if lo + 1 == hi:  # a name: kept as written (R names the columns by it), unquoted
+            self.contrast_tokens.append(tok)
+            if tok.kind == STRING:
+                self.edits.append((tok.start, tok.end, text))
+            return
         spelled = text.lower() if text in ("Treatment", "Sum", "Helmert", "Poly", "Diff") else text
         spelled = spelled if spelled.startswith("contr.") else f"contr.{spelled}"
-        self.edits.append((tok.start, tok.end, spelled))
-        if lo + 1 == hi:
-            return
+        self.edits.append((tok.start, tok.end, spelled))  # contr.treatment('b'): formulaic's
         if t[lo + 1].text != "(" or self.match[lo + 1] != hi - 1 or tok.kind != NAME:
             self._err("write the contrasts as a name, e.g. C(f, sum) or "
                       "C(f, contr.treatment('b'))", lo + 1)

@@ -43,6 +43,21 @@ CONTRAST_NAMES: frozenset[str] = frozenset(
     [*CONTRASTS, *(f"contr.{c}" for c in CONTRASTS),
      "Treatment", "Sum", "Helmert", "Poly", "Diff"])
 
+
+def contrast_coding(written: str) -> tuple[str, bool]:
+    """A contrast name as written in ``C(f, …)`` → (coding, numbered): the coding
+    (one of :data:`CONTRASTS`) and whether R numbers its columns. R's ``C()`` turns
+    the names ``sum``, ``treatment`` … into ``contr.sum(levels(f))`` (columns named by
+    levels where the function names them), the function ``contr.sum`` itself is called
+    with the number of levels (every column numbered: ``contr.treatment`` → 2, 3 …).
+    formulaic's capitalised spellings (``Sum``) are read as the bare names."""
+    name = written.strip("'\"")
+    if name not in CONTRAST_NAMES:
+        raise ValueError(f"{written!r} names no contrasts")
+    numbered = name.startswith("contr.")
+    coding = name[len("contr."):] if numbered else name
+    return (coding if coding == "SAS" else coding.lower()), numbered
+
 # keyword arguments that functions may take (poly(x, degree = 2, raw = TRUE) …)
 KEYWORDS = frozenset({"degree", "raw", "levels", "contrasts", "base", "reference"})
 

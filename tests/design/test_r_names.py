@@ -16,6 +16,7 @@ from mixeq.design.logical import r_coding
 from formulaic.parser.types import Factor
 
 LOGICAL = models(contrasts=False)
+CONTRASTS = models(contrasts=True)
 
 
 def _model(formula):
@@ -34,6 +35,45 @@ def test_logical_and_interaction_columns_equal_lme4(ref):
     deficient = any("rank deficient" in n for n in ref["notes"])
     assert any("rank deficient" in w for w in messages) == deficient
     assert [list(t.columns) for t in m.terms] == ref["Z_term_columns"]
+
+
+@pytest.mark.parametrize("ref", CONTRASTS, ids=[r["formula"] for r in CONTRASTS])
+def test_named_contrast_columns_equal_lme4(ref):
+    """C(f, sum) → C(f, sum)1, C(f, contr.treatment) → C(f, contr.treatment)2 …: the
+    contrast as written, the columns named or numbered as R's contrasts() names them."""
+    m, _ = _model(ref["formula"])
+    assert list(m.X.columns) == ref["X_columns"]
+    np.testing.assert_allclose(m.X.to_numpy(), np.column_stack(ref["X"]), rtol=0, atol=1e-12)
+    assert [list(t.columns) for t in m.terms] == ref["Z_term_columns"]
+
+
+@pytest.mark.parametrize("written, first", [
+    ("Sum", "C(f, Sum)1"), ("Helmert", "C(f, Helmert)1"), ("Treatment", "C(f, Treatment)b"),
+    ("'sum'", "C(f, sum)1"), ("contrasts = sum", "C(f, contrasts=sum)1"),
+    ("diff", "C(f, diff)b"), ("contr.diff", "C(f, contr.diff)b"),
+    ("contr.treatment('b')", "C(f, contr.treatment('b'))a")])
+def test_formulaic_spellings_keep_the_written_name(written, first):
+    """Spellings R does not have (formulaic's capitals, diff, a base level) are coded as
+    the bare name would be; a quoted name reads as the name."""
+    m, _ = _model(f"Reaction ~ C(f, {written}) + (1 | Subject)")
+    assert m.X.columns[1] == first
+
+
+def test_a_column_named_like_a_contrast_does_not_shadow_it():
+    data = sleep_names()
+    data["sum"] = 1.0 + np.arange(len(data)) % 4
+    m = mixeq.Model("Reaction ~ C(f, sum) + C(h, poly) + sum + poly(Days, 2) + (1 | Subject)",
+                    data)
+    assert list(m.X.columns) == ["(Intercept)", "C(f, sum)1", "C(f, sum)2", "C(h, poly).L",
+                                 "sum", "poly(Days, 2)1", "poly(Days, 2)2"]
+    np.testing.assert_array_equal(m.X["C(f, sum)1"].to_numpy()[:3], [1, 0, -1])
+    np.testing.assert_array_equal(m.X["sum"], data["sum"])
+
+
+def test_errors_name_the_contrast_as_written():
+    with pytest.raises(mixeq.MixeqError) as caught:
+        mixeq.Model("Reaction ~ C(f, sum) + scale(h) + (1 | Subject)", sleep_names())
+    assert "C(f, sum)" in str(caught.value) and "'sum'" not in str(caught.value)
 
 
 def test_a_logical_column_in_the_data_and_in_I_are_coded_alike():

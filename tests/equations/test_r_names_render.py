@@ -1,8 +1,10 @@
 """Every form and format of models whose columns R names its own way — a logical term
-(``I(Days > 5)TRUE``, FALSE/TRUE × levels in an interaction) — renders, KaTeX typesets
+(``I(Days > 5)TRUE``, FALSE/TRUE × levels in an interaction), contrasts named in C()
+(``C(f, sum)1``, ``C(k, contr.poly)^4``) — renders, KaTeX typesets
 every LaTeX output, and the dummy is written as R's column (``I(Days > 5)_TRUE``)."""
 from __future__ import annotations
 
+import shutil
 import warnings
 
 import pytest
@@ -18,6 +20,9 @@ MODELS = {
     "logical_deficient": "Reaction ~ I(Days > 5):f + Days:I(Days >= 5) + I(Days != 3) + "
                          "(1 | Subject)",
     "logical_column": "Reaction ~ lg * Days + (0 + lg | Subject)",
+    "contrasts": "Reaction ~ Days + C(f, sum) + C(k, contr.poly) + C(f, contr.treatment):Days"
+                 " + (1 + C(h, helmert) | Subject)",
+    "contrast_indicators": "Reaction ~ 0 + C(f, SAS) + C(k, SAS) + (1 | Subject)",
 }
 
 
@@ -49,6 +54,10 @@ SHOWN = {
     "logical_deficient": ["I(Days > 5)_FALSEᵢⱼ f_aᵢⱼ", "I(Days > 5)_TRUEᵢⱼ f_bᵢⱼ",
                           "Daysᵢⱼ I(Days >= 5)_FALSEᵢⱼ", "I(Days != 3)_TRUEᵢⱼ"],
     "logical_column": ["lg_TRUEᵢⱼ Daysᵢⱼ", "U₄ⱼ lg_FALSEᵢⱼ", "U₁ⱼ lg_TRUEᵢⱼ"],
+    "contrasts": ["C(f, sum)_1ᵢⱼ", "C(f, sum)_2ᵢⱼ", "C(k, contr.poly)_.Lᵢⱼ",
+                  "C(k, contr.poly)_^4ᵢⱼ", "Daysᵢⱼ C(f, contr.treatment)_3ᵢⱼ",
+                  "C(h, helmert)_1ᵢⱼ"],
+    "contrast_indicators": ["C(f, SAS)_aᵢⱼ", "C(f, SAS)_cᵢⱼ", "C(k, SAS)_vᵢⱼ"],
 }
 
 
@@ -62,3 +71,15 @@ def test_katex_renders_every_latex_output(models):
     assert_katex_renders(named)
     assert "I(Days\\ >\\ 5)\\_TRUE" in named["logical/composite"]
     assert "I(Days\\ !=\\ 3)\\_TRUE" in named["logical_deficient/composite"]
+    assert "C(f,\\ sum)\\_1" in named["contrasts/composite"]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None,
+                    reason="pdflatex is not installed (apt-get install texlive-latex-base)")
+def test_pdflatex_compiles_every_form(models, tmp_path):
+    from .test_pdflatex import compile_latex, displayed
+
+    body = "\n".join(displayed(render(m, form=form).latex)
+                     for m in models.values() for form in FORMS)
+    log = compile_latex(body, tmp_path)
+    assert "Undefined control sequence" not in log

@@ -33,3 +33,11 @@ def check_against_lme4(ref):
 @pytest.mark.parametrize("ref", LOGICAL, ids=[r["formula"] for r in LOGICAL])
 def test_logical_and_interaction_fits_equal_lme4(ref):
     check_against_lme4(ref)
+
+
+CONTRASTS = models(contrasts=True)
+
+
+@pytest.mark.parametrize("ref", CONTRASTS, ids=[r["formula"] for r in CONTRASTS])
+def test_named_contrast_fits_equal_lme4(ref):
+    check_against_lme4(ref)

@@ -17,8 +17,9 @@ ACCEPTED = [
      "y ~ 1 + poly(x, 2) + scale(x) + center(z) + (1 | g)"),
     ("y ~ poly(x, degree = 2, raw = TRUE) + (1 | g)",
      "y ~ 1 + poly(x, degree=2, raw=True) + (1 | g)"),
-    ("y ~ C(f, sum) + (1 | g)", "y ~ 1 + C(f, contr.sum) + (1 | g)"),
-    ("y ~ C(f, 'helmert') + (1 | g)", "y ~ 1 + C(f, contr.helmert) + (1 | g)"),
+    ("y ~ C(f, sum) + (1 | g)", "y ~ 1 + C(f, sum) + (1 | g)"),   # as written: R's names
+    ("y ~ C(f, contr.sum) + (1 | g)", "y ~ 1 + C(f, contr.sum) + (1 | g)"),
+    ("y ~ C(f, 'helmert') + (1 | g)", "y ~ 1 + C(f, helmert) + (1 | g)"),
     ("y ~ C(f, Treatment('b')) + (1 | g)", "y ~ 1 + C(f, contr.treatment('b')) + (1 | g)"),
     ("y ~ factor(x) + (1 | g)", "y ~ 1 + factor(x) + (1 | g)"),
     ("y ~ I(x + 1e-3) + I(x > 2) + (1 | g)", "y ~ 1 + I(x + 0.001) + I(x > 2) + (1 | g)"),
@@ -110,5 +111,35 @@ def test_the_columns_an_expression_reads(text, columns):
 
 def test_checked_text_is_what_gets_evaluated():
     checked = check_formula("y ~ log(a.b) + C(f, sum) + poly(x, 2, raw = TRUE)")
-    assert checked.text == "y ~ log(`a.b`) + C(f, contr.sum) + poly(x, 2, raw = True)"
+    assert checked.text == "y ~ log(`a.b`) + C(f, sum) + poly(x, 2, raw = True)"
     assert checked.column_names == ["y", "a.b", "f", "x"]
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("C(f, sum)", "C(f, 'sum')"),
+    ("C(f, contr.sum):x + C(g, poly)", "C(f, 'contr.sum'):x + C(g, 'poly')"),
+    ("y ~ C(f, contrasts = Sum) + (1 | g)", "y ~ C(f, contrasts = 'Sum') + (1 | g)"),
+    ("C(f, contr.treatment('b'))", "C(f, contr.treatment('b'))"),   # formulaic's, with a base
+    ("poly(sum, 2) + sum", "poly(sum, 2) + sum"),                    # a column named sum
+])
+def test_contrast_names_are_spelled_for_formulaic_and_back(text, spelled):
+    """The one spelling of a contrast named in C(): a string for formulaic (a column
+    named sum cannot shadow it; poly stays a function), the written name in every name
+    that comes back."""
+    from mixeq.spec.check import formulaic_text, written_contrasts
+
+    assert formulaic_text(text) == spelled
+    assert written_contrasts(spelled.replace(" = ", "=")) == text.replace(" = ", "=")
+    assert written_contrasts("C(f, 'sum')1:x") == "C(f, sum)1:x"
+    assert written_contrasts("f[T.'sum']") == "f[T.'sum']"      # not a C() argument
+
+
+@pytest.mark.parametrize("written, coding", [
+    ("sum", ("sum", False)), ("contr.sum", ("sum", True)), ("Sum", ("sum", False)),
+    ("treatment", ("treatment", False)), ("contr.treatment", ("treatment", True)),
+    ("SAS", ("SAS", False)), ("contr.SAS", ("SAS", True)), ("'helmert'", ("helmert", False)),
+    ("poly", ("poly", False)), ("Diff", ("diff", False))])
+def test_contrast_coding_of_each_written_name(written, coding):
+    from mixeq.spec.vocabulary import contrast_coding
+
+    assert contrast_coding(written) == coding
