@@ -4,7 +4,6 @@
 every LaTeX output, and the dummy is written as R's column (``I(Days > 5)_TRUE``)."""
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import pytest
@@ -13,7 +12,7 @@ import mixeq
 from design.r_names import sleep_names
 from mixeq.equations import FORMATS, FORMS, render
 
-from .helpers import assert_katex_renders
+from .helpers import assert_latex_compiles_everywhere
 
 MODELS = {
     "logical": "Reaction ~ Days + I(Days > 5) * f + (1 + I(Days > 5) | Subject)",
@@ -61,25 +60,15 @@ SHOWN = {
 }
 
 
-def test_katex_renders_every_latex_output(models):
+def test_katex_and_pdflatex_take_every_latex_output(models, tmp_path):
     named = {}
     for model_id, m in models.items():
         for form in FORMS:
             named[f"{model_id}/{form}"] = render(m, form=form).latex
             named[f"{model_id}/{form}/formula"] = render(MODELS[model_id], form=form).latex
     named["logical/matrix/cluster"] = render(models["logical"], "matrix", cluster="309").latex
-    assert_katex_renders(named)
+    assert_latex_compiles_everywhere(named, tmp_path)
     assert "I(Days\\ >\\ 5)\\_TRUE" in named["logical/composite"]
     assert "I(Days\\ !=\\ 3)\\_TRUE" in named["logical_deficient/composite"]
     assert "C(f,\\ sum)\\_1" in named["contrasts/composite"]
 
-
-@pytest.mark.skipif(shutil.which("pdflatex") is None,
-                    reason="pdflatex is not installed (apt-get install texlive-latex-base)")
-def test_pdflatex_compiles_every_form(models, tmp_path):
-    from .test_pdflatex import compile_latex, displayed
-
-    body = "\n".join(displayed(render(m, form=form).latex)
-                     for m in models.values() for form in FORMS)
-    log = compile_latex(body, tmp_path)
-    assert "Undefined control sequence" not in log
