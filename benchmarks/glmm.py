@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "data"
 
+from benchmarks.data import load_dataset  # noqa: E402
 from benchmarks.timing import time_runs  # noqa: E402
 
 MODELS = {
@@ -41,15 +42,6 @@ MODELS = {
 ENGINES = ("mixeq", "mixedlm", "statsmodels", "lme4")
 VERBAGG_SECONDS = 0.6
 LME4_RATIO = 5.0
-
-
-def _data(name: str):
-    import pandas as pd
-
-    from mixeq.datasets import apply_factors
-
-    factors = json.loads((DATA / "factors.json").read_text())
-    return apply_factors(pd.read_csv(DATA / f"{name}.csv"), factors.get(name, {}))
 
 
 @dataclass
@@ -94,7 +86,7 @@ def _mixeq_run(key):
     import mixeq
 
     data, formula, family, nagq = MODELS[key]
-    df = _data(data)
+    df = load_dataset(data)
 
     def run_once(watch):
         fit = mixeq.fit(formula, df, family=family, nagq=nagq)
@@ -119,7 +111,7 @@ def _mixedlm_run(key):
     import mixedlm
 
     data, formula, family, nagq = MODELS[key]
-    df = _data(data)
+    df = load_dataset(data)
     fam = mixedlm.families.Binomial() if family == "binomial" else mixedlm.families.Poisson()
     kw = {}
     if formula.startswith("cbind("):   # mixedlm reads no cbind(): the same model as
@@ -166,7 +158,7 @@ def _statsmodels_run(key):
     if isinstance(form, str):
         return form
     cls, fixed, vc = form
-    df = _data(MODELS[key][0])
+    df = load_dataset(MODELS[key][0])
     if key == "verbagg":
         df = df.assign(r2=(df["r2"].astype(str) == "Y").astype(float))
     return lambda watch: cls.from_formula(fixed, vc, df).fit_vb()
