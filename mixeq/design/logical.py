@@ -74,40 +74,43 @@ class RMaterializer(PandasMaterializer):
         terms = list(terms)
         evaled = [[self.factor_cache[f.expr] for f in t.factors
                    if self.factor_cache[f.expr].values.__wrapped__ is not None] for t in terms]
-        kinds = [[(e.factor.expr, e.metadata.kind) for e in factors] for factors in evaled]
-        codes = r_coding(kinds)
+        constant = Factor.Kind.CONSTANT
+        intercept = any(f and all(e.metadata.kind is constant for e in f) for f in evaled)
+        codes = r_coding([[(e.factor.expr, e.metadata.kind is Factor.Kind.CATEGORICAL)
+                           for e in f if e.metadata.kind is not constant] for f in evaled],
+                         intercept)
         for term, factors, code in zip(terms, evaled, codes):
             if not factors:
                 yield term, []
                 continue
             scale = 1
             for e in factors:
-                if e.metadata.kind is Factor.Kind.CONSTANT:
+                if e.metadata.kind is constant:
                     scale = scale * e.values
             yield term, [ScopedTerm(
                 factors=[ScopedFactor(e, reduced=code.get(e.factor.expr, False))
-                         for e in factors if e.metadata.kind is not Factor.Kind.CONSTANT],
+                         for e in factors if e.metadata.kind is not constant],
                 scale=scale)]
 
 
-def r_coding(terms: list[list[tuple[str, object]]]) -> list[dict[str, bool]]:
-    """For each term (its factors as (expression, kind)), which categorical factors are
-    coded by contrasts (True) rather than indicators (False) — R's ``TermCode``
-    (``terms.formula``; Chambers & Hastie, *Statistical Models in S*, p. 38): factor F
-    of term T gets contrasts when T without F is empty or contained in a term before
-    T, else indicators. Without an intercept (no constant term) the first factor of the
-    first term holding one gets indicators (R's ``model.matrix``)."""
-    keys = [frozenset(e for e, k in t if k is not Factor.Kind.CONSTANT) for t in terms]
-    intercept = any(t and all(k is Factor.Kind.CONSTANT for _, k in t) for t in terms)
+def r_coding(terms: list[list[tuple[str, bool]]], intercept: bool) -> list[dict[str, bool]]:
+    """For each term (its variables as (name, is a factor), constants left out), which
+    factors are coded by contrasts (True) rather than indicators (False) — R's
+    ``TermCode`` (``terms.formula``; Chambers & Hastie, *Statistical Models in S*, p. 38):
+    factor F of term T gets contrasts when T without F is empty or contained in a term
+    before T, else indicators. Without an intercept the first factor of the first term
+    holding one gets indicators (R's ``model.matrix``). The one rule of the in-memory
+    design (formulaic, :class:`RMaterializer`) and of the remote compiler."""
+    keys = [frozenset(name for name, _ in t) for t in terms]
     out, first = [], not intercept
     for pos, term in enumerate(terms):
         code = {}
-        for expr, kind in term:
-            if kind is not Factor.Kind.CATEGORICAL:
+        for name, factor in term:
+            if not factor:
                 continue
-            rest = keys[pos] - {expr}
-            code[expr] = not rest or any(rest <= keys[k] for k in range(pos))
+            rest = keys[pos] - {name}
+            code[name] = not rest or any(rest <= keys[k] for k in range(pos))
             if first:
-                code[expr], first = False, False
+                code[name], first = False, False
         out.append(code)
     return out

@@ -11,9 +11,9 @@ exactly that). Anything else is an :class:`UnsupportedTermError` naming the term
 The expressions are parsed with :mod:`ast` (never evaluated: formula text is
 data) and built with Ibis, which writes them in each engine's SQL dialect
 (DuckDB, Spark SQL, …). Factors are expanded as R's ``model.matrix`` does:
-treatment contrasts (the first level is the reference) where the term without
-that factor is in the model (the intercept counts as the empty term), one
-indicator per level otherwise; interaction columns vary the first factor fastest
+treatment contrasts (the first level is the reference) where R's rule gives
+contrasts, one indicator per level otherwise (:func:`mixeq.design.logical.r_coding`,
+the in-memory design's rule too); interaction columns vary the first factor fastest
 and are named ``recipeB:temperature185``.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import ibis
 
+from mixeq.design.logical import r_coding
 from mixeq.design.names import r_column_name, split_interaction
 from mixeq.errors import DataError, MixeqError, UnknownColumnError
 from mixeq.spec.aliases import Aliases, r_name, unquoted
@@ -156,15 +157,14 @@ class Compiler:
 
     def columns(self, intercept: bool, terms: list[tuple[Atom, ...]]) -> list[Column]:
         """The model-matrix columns of ``[1 +] terms`` (R's contrast rule, see the module)."""
-        present = {frozenset()} if intercept else set()
         out = [Column("(Intercept)", None)] if intercept else []
-        for atoms in terms:
+        codes = r_coding([[(a.text, a.factor) for a in atoms] for atoms in terms], intercept)
+        for atoms, code in zip(terms, codes):
             pieces = []
             for atom in atoms:
                 if not atom.factor:
                     pieces.append([(atom.name, self.numeric(atom.node))])
                     continue
-                rest = frozenset(a.text for a in atoms if a is not atom)
                 levels = self.levels.get(atom.text)
                 if levels is None:      # predict: a factor here, a number in the fitted data
                     raise DataError(
@@ -172,11 +172,10 @@ class Compiler:
                         f"this data but was a numeric column in the data the model was fitted "
                         f"to (term '{':'.join(a.text for a in atoms)}'); give it as numbers, "
                         f"or fit with factors= naming '{atom.text}'")
-                if rest in present:
+                if code[atom.text]:       # contrasts: the first level is the reference
                     levels = levels[1:]
                 pieces.append([(atom.name + label, self.indicator(atom.text, value))
                                for value, label in levels])
-            present.add(frozenset(a.text for a in atoms))
             out.extend(_products(pieces))
         return out
 

@@ -371,12 +371,19 @@ def term_text(term, source: str | None = None, aliases: Aliases | None = None) -
     ``meanses * cses`` gives ``cses:sector``, and lme4's column ``cses:sectorCatholic``)."""
     names = [_factor_text(f, aliases) for f in term.factors]
     if source is not None and len(names) > 1:
-        names.sort(key=lambda n: _first_appearance(n, source))
+        keys = [_first_appearance(n, source) for n in names]
+        if len(source) in keys:  # written with other spacing than formulaic's: log(x+1)
+            bare = _SPACE.sub("", source)
+            keys = [_first_appearance(_SPACE.sub("", n), bare) for n in names]
+        names = [names[k] for k in sorted(range(len(names)), key=keys.__getitem__)]
     return ":".join(names)
 
 
 _OPERAND_BEFORE = "~+:*/|-"     # what stands before an operand (or "(", or the start)
 _OPERAND_AFTER = "+:*/|)^-"     # what stands after one (or the end)
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _first_appearance(name: str, source: str) -> int:

@@ -13,7 +13,6 @@ import pytest
 import mixeq
 from design.r_names import models, sleep_names
 from mixeq.design.logical import r_coding
-from formulaic.parser.types import Factor
 
 LOGICAL = models(contrasts=False)
 CONTRASTS = models(contrasts=True)
@@ -110,23 +109,23 @@ def test_response_and_offset_read_a_logical_as_numbers_as_in_r():
     np.testing.assert_array_equal(b.y, (data.Reaction > 300).astype(float))
 
 
-C, N = Factor.Kind.CATEGORICAL, Factor.Kind.NUMERICAL
-ONE = ("1", Factor.Kind.CONSTANT)
-
-
-@pytest.mark.parametrize("terms, want", [
-    ([[ONE], [("f", C)]], [{}, {"f": True}]),                          # f: contrasts
-    ([[ONE], [("f", C), ("h", C)]], [{}, {"f": False, "h": False}]),   # f:h: indicators
-    ([[ONE], [("f", C)], [("f", C), ("h", C)]],                        # f + f:h
-     [{}, {"f": True}, {"f": False, "h": True}]),
-    ([[ONE], [("x", N)], [("x", N), ("f", C)]], [{}, {}, {"f": True}]),  # x + x:f
-    ([[("x", N), ("f", C)]], [{"f": False}]),                          # 0 + x:f
-    ([[("f", C)], [("h", C)]], [{"f": False}, {"h": True}]),           # 0 + f + h
-    ([[("x", N)], [("h", C)], [("f", C)]], [{}, {"h": False}, {"f": True}]),
+@pytest.mark.parametrize("terms, intercept, want", [
+    ([[("f", True)]], True, [{"f": True}]),                                  # f: contrasts
+    ([[("f", True), ("h", True)]], True, [{"f": False, "h": False}]),        # f:h: indicators
+    ([[("f", True)], [("f", True), ("h", True)]], True,                      # f + f:h
+     [{"f": True}, {"f": False, "h": True}]),
+    ([[("x", False)], [("x", False), ("f", True)]], True, [{}, {"f": True}]),  # x + x:f
+    ([[("x", False), ("f", True)]], False, [{"f": False}]),                  # 0 + x:f
+    ([[("f", True)], [("h", True)]], False, [{"f": False}, {"h": True}]),    # 0 + f + h
+    ([[("x", False)], [("h", True)], [("f", True)]], False, [{}, {"h": False}, {"f": True}]),
+    ([[("x", False), ("f", True)], [("x", False), ("f", True), ("h", True)]], True,
+     [{"f": False}, {"f": False, "h": True}]),                               # x:f + x:f:h
 ])
-def test_r_coding_is_termcode(terms, want):
-    """R's TermCode: the margin (term without the factor) among the terms before → contrasts;
+def test_r_coding_is_termcode(terms, intercept, want):
+    """R's TermCode: the margin (term without the factor) within a term before → contrasts;
     without an intercept, the first factor by indicators. Planted: formulaic's own choice
-    (contrasts for the first factor of f:h) is not R's."""
-    assert r_coding(terms) == want
-    assert r_coding([[ONE], [("f", C), ("h", C)]]) != [{}, {"f": True, "h": False}]
+    (contrasts for the first factor of f:h) and the exact-margin rule the remote compiler
+    had (0 + f + h: indicators for h) are not R's."""
+    assert r_coding(terms, intercept) == want
+    assert r_coding([[("f", True), ("h", True)]], True) != [{"f": True, "h": False}]
+    assert r_coding([[("f", True)], [("h", True)]], False) != [{"f": False}, {"h": False}]
