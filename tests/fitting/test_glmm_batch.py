@@ -26,6 +26,8 @@ MODELS = {   # formula, data, family, nagq: offsets, Poisson, a term column m â‰
                    9),
     "slope": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson", 1),
     "slope_agq": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson", 5),
+    "nested": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks",
+               "poisson", 1),
 }
 
 
@@ -37,8 +39,9 @@ def _model_fit(key):
 def _around(fit, count=40, spread=0.5, seed=1):
     x = np.concatenate([fit.theta, fit.fixef.to_numpy()])
     rng = np.random.default_rng(seed)
-    points = x + rng.normal(scale=[0.3] + [spread] * fit.fixef.size, size=(count, x.size))
-    points[:, 0] = np.abs(points[:, 0])
+    k = fit.theta.size
+    points = x + rng.normal(scale=[0.3] * k + [spread] * fit.fixef.size, size=(count, x.size))
+    points[:, :k] = np.abs(points[:, :k])
     points[0] = x
     return x, points
 
@@ -119,11 +122,15 @@ def test_a_point_whose_deviance_rises_or_is_not_finite_is_evaluated_alone(plante
     np.testing.assert_allclose(values, [single(p) for p in points], rtol=1e-12)
 
 
-def test_the_crossed_kind_is_not_batched_and_still_answers():
-    """grouseticks (two scalar terms) has no batch form: deviances loops the single one."""
-    _, fit = _fit("grouseticks_poisson")
+@pytest.mark.parametrize("formula", [
+    "TICKS ~ cHEIGHT + (1 | LOCATION) + (1 | YEAR)",        # crossed: locations over years
+    "TICKS ~ YEAR + (0 + cHEIGHT | BROOD) + (1 | LOCATION)",  # nested, but a term column
+])
+def test_kinds_without_a_levels_algebra_are_not_batched_and_still_answer(formula):
+    """No levels' algebra: deviances loops the single evaluation."""
+    fit = mixeq.fit(formula, load_dataset("grouseticks"), family="poisson")
     prob = fit._problem
-    assert not batch.can_batch(prob)
+    assert prob.pred.levels is None and not batch.can_batch(prob)
     x = np.concatenate([fit.theta, fit.fixef.to_numpy()])
     values = batch.deviances(prob, np.array([x, x * 1.01]), fit._eta0)
     single = prob.stage2(fit._eta0)

@@ -1,8 +1,9 @@
 """PIRLS's two ways of taking steps (pirls.py's ``RowSteps`` on the rows,
-scalar.py's ``LevelSteps`` in the levels' space for one scalar term with β held)
+level_steps.py's ``LevelSteps`` in the levels' space with β held)
 run by the one loop (``iterate``): the same mode — u, η, log|L|², the penalised
 deviance and the number of steps — on binomial, Poisson with an offset, a
-probit link and a term with a covariate column (0 + t | g), t continuous."""
+probit link, a term with a covariate column (0 + t | g), t continuous, and two
+nested intercept terms (grouseticks: broods in locations)."""
 import numpy as np
 import pytest
 
@@ -18,6 +19,8 @@ CASES = {
     "probit": ("cbind(incidence, size - incidence) ~ period + (1 | herd)", "cbpp",
                mixeq.Binomial(link="probit")),
     "slope": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson"),
+    "nested": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks",
+               "poisson"),
 }
 
 
@@ -39,12 +42,15 @@ def test_level_steps_reach_the_row_steps_mode(case):
     for scale in (0.0, 0.2, 1.0):
         theta = fit.theta * (1.0 + scale * rng.uniform(-0.5, 0.5, fit.theta.size))
         beta = fit.fixef.to_numpy() + scale * rng.normal(size=fit.fixef.size)
+        assert prob.pred.levels is not None
         level = prob.pirls(theta, fit._eta0, beta)                 # LevelSteps
         row = _row_mode(prob, theta, fit._eta0, beta)
         assert level.iterations == row.iterations
         assert level.pdev == pytest.approx(row.pdev, rel=1e-12)
         assert level.sol.ld_l == pytest.approx(row.sol.ld_l, rel=1e-12)
-        np.testing.assert_allclose(level.u[0], row.u[0], rtol=1e-9, atol=1e-12)
+        for lu, ru in zip(level.u, row.u, strict=True):
+            np.testing.assert_allclose(lu, ru, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(level.sol.L1, row.sol.L1, rtol=1e-12)
         np.testing.assert_allclose(level.eta, row.eta, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(level.weights, row.weights, rtol=1e-10)
 
@@ -70,8 +76,9 @@ def test_the_level_steps_are_taken_and_a_wrong_step_is_caught(monkeypatch):
         step = solve(self, state)
         if state is not None:
             _, _, u = state
-            a = self.pred._a(step.weights)
-            step.u[0][:, 0] -= self.t * (self.t * a) * u / ((self.t ** 2) * a + 1.0)
+            t = self.lams[0]
+            a = self.alg.a(step.weights)
+            step.u[0][:, 0] -= t * (t * a) * u[0] / ((t * t) * a + 1.0)
         return step
 
     monkeypatch.setattr(LevelSteps, "solve", broken)

@@ -1,35 +1,35 @@
-"""Stage 2's deviance at many points at once, for one scalar term: the points of
-lme4's ``deriv12`` (the standard errors' Hessian, 2k² of them for k = dim(θ, β)),
-of the polish's gradient (2k) and BOBYQA's first 2k + 1 points are known before any
-is evaluated, and with one scalar term and β held each point's PIRLS is a handful
-of array operations on n rows (level_steps.py). Evaluated as rows of one
-(points × n) array, a Hessian costs about as much as a few single evaluations.
+"""Stage 2's deviance at many points at once, for a predictor with a levels'
+algebra (level_steps.py: one scalar term, a nested pair): the points of lme4's
+``deriv12`` (the standard errors' Hessian, 2k² of them for k = dim(θ, β)), of the
+polish's gradient (2k) and BOBYQA's first 2k + 1 points are known before any is
+evaluated, and with β held each point's PIRLS is a handful of array operations on
+n rows. Evaluated as rows of one (points × n) array, a Hessian costs about as much
+as a few single evaluations.
 
-Each point takes level_steps.py's steps (the same ``solve`` and ``next_sums``)
-from the same η₀ and stops at its own iteration by the same rule (mode.py's
-``converged``), so its value is the single evaluation's to rounding (1e-15
-relative). The loop here does not halve steps: a point whose penalised deviance
-rises (where the single loop would halve; near a mode the rise can be rounding, and
-the two then differ by rounding), leaves R's link range, or is not finite, leaves the
-batch and is evaluated alone (``GlmmProblem.stage2``), so every rule of the single
-evaluation holds for it.
+Each point takes the algebra's steps (the same ``step`` and ``next``) from the same
+η₀ and stops at its own iteration by the same rule (mode.py's ``converged``), so its
+value is the single evaluation's to rounding (1e-15 relative). The loop here does
+not halve steps: a point whose penalised deviance rises (where the single loop would
+halve; near a mode the rise can be rounding, and the two then differ by rounding),
+whose system is not positive definite, which leaves R's link range, or is not
+finite, leaves the batch and is evaluated alone (``GlmmProblem.stage2``), so every
+rule of the single evaluation holds for it.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from mixeq.fitting.glmm import level_steps as level
 from mixeq.fitting.glmm.agq import AGQ_CELLS
+from mixeq.fitting.glmm.level_steps import OneTerm, log_det
 from mixeq.fitting.glmm.mode import MAXIT, converged
-from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
 
 def can_batch(prob) -> bool:
-    """One scalar term, a canonical family on rows (not a remote design's cells) and
-    a criterion with a batch form: Laplace with aic = Σ dᵢ + constant, or AGQ by
-    the η form."""
+    """A levels' algebra, a canonical family on rows (not a remote design's cells)
+    and a criterion with a batch form: Laplace with aic = Σ dᵢ + constant, or AGQ
+    (one term) by the η form."""
     resp = prob.resp
-    if not isinstance(prob.pred, ScalarTermPredictor) or resp is None or not resp.has_eta_form:
+    if resp is None or prob.pred.levels is None or not resp.has_eta_form:
         return False
     if prob.rule is None:
         return resp.kernel.offset_c is not None
@@ -63,48 +63,59 @@ def _chunk(prob, points: np.ndarray, eta0: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):          # a point leaving the link's range overflows
         done, modes = _modes(prob, points, eta0)
         if done.size:
-            out[done] = _criterion(prob, points[done, :1], *modes)
+            out[done] = _criterion(prob, points[done], modes)
     return out
 
 
 def _modes(prob, points: np.ndarray, eta0: np.ndarray):
-    """level_steps.py's PIRLS on a (points × n) array, each point stopping at its own
-    iteration: the indices of the points that reached a mode, and their η, u, l² and
-    Σ dᵢ + ‖u‖² (in that order)."""
-    pred, resp = prob.pred, prob.resp
-    t, beta = points[:, :1], points[:, prob.ntheta:]
-    fixed = resp.offset + beta @ pred.X.T                        # points × n
-    start = level.StartSums.of(pred, resp, eta0)
-    a, zw = start.a, start.zw(beta)
+    """The algebra's PIRLS on a (points × n) array, each point stopping at its own
+    iteration: the indices of the points that reached a mode, and their η, u per
+    term, diagonals and Σ dᵢ + ‖u‖²."""
+    alg, resp = prob.pred.levels, prob.resp
+    lams = alg.lams(points[:, :prob.ntheta])
+    beta = points[:, prob.ntheta:]
+    fixed = resp.offset + beta @ alg.X.T                         # points × n
+    a, zw = alg.start(resp, eta0).sums(beta)
     old = np.full(len(points), np.inf)
     live = np.arange(len(points))                                # points still iterating
     got = {}
     for it in range(1, MAXIT + 1):
-        l2, u = level.solve(t[live], a, zw)
-        eta = fixed[live] + pred.zb_levels(t[live], u)
+        lam = tuple(lm[live] for lm in lams)
+        u, diag = alg.step(lam, a, zw)
+        eta = alg.eta(fixed[live], lam, u)
         mu, dev = resp.eta_form(eta)                             # NaN out of the link's range
-        pdev = dev + (u * u).sum(axis=1)
-        alone = ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
+        pdev = dev + sum((v * v).sum(axis=1) for v in u)
+        positive = np.all([(d > 0.0).all(axis=1) for d in diag], axis=0)
+        alone = ~positive | ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
         stop = converged(old[live], pdev) & ~alone
         for j in np.flatnonzero(stop):
-            got[live[j]] = (eta[j], u[j], l2[j], pdev[j])
+            got[live[j]] = (eta[j], [v[j] for v in u], tuple(d[j] for d in diag), pdev[j])
         keep = ~(stop | alone)
         if not keep.any():
             break
         old[live] = pdev
         live = live[keep]
-        _, a, zw = level.next_sums(pred, resp, t[live], eta[keep], mu[keep], u[keep])
+        lam = tuple(lm[live] for lm in lams)
+        _, a, zw = alg.next(resp, lam, eta[keep], mu[keep], [v[keep] for v in u])
     done = np.array(sorted(got), dtype=int)
-    return done, [np.array([got[i][k] for i in done]) for k in range(4)]
+    return done, [got[i] for i in done]
 
 
-def _criterion(prob, t: np.ndarray, eta, u, l2, pdev) -> np.ndarray:
-    """Laplace (log|L|² + Σ dᵢ + ‖u‖² + (aic − Σ dᵢ)) or AGQ at the points' modes."""
-    ld = np.log(l2).sum(axis=1)
+def _criterion(prob, points: np.ndarray, modes: list) -> np.ndarray:
+    """Laplace (log|L|² + Σ dᵢ + ‖u‖² + (aic − Σ dᵢ)) or AGQ (one term) at the
+    points' modes."""
+    diag = tuple(np.array([m[2][k] for m in modes]) for k in range(len(modes[0][2])))
+    ld = log_det(diag)
+    pdev = np.array([m[3] for m in modes])
     if prob.rule is None:
         return ld + pdev + prob.resp.kernel.offset_c
-    sd = 1.0 / np.sqrt(l2)
-    shift = prob.pred.zb_levels(t, sd)                           # η's change per unit z
+    alg = prob.pred.levels
+    assert isinstance(alg, OneTerm)          # AGQ: one scalar term (fit.py's _check_nagq)
+    eta = np.array([m[0] for m in modes])
+    u = np.array([m[1][0] for m in modes])
+    sd = 1.0 / np.sqrt(diag[0])
+    t = alg.lams(points[:, :prob.ntheta])[0]
+    shift = alg.eta(np.zeros_like(eta), (t,), [sd])             # η's change per unit z
     return prob.agq_plan.deviance(eta, shift, u, sd, ld)
 
 

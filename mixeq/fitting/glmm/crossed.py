@@ -125,6 +125,7 @@ class ScalarTermsPredictor:
     """X, the scalar terms' codes and columns, and the fixed keys of the products."""
 
     name = "glmm-scalar-terms"
+    levels = None    # level_steps.algebra_for's (set by make_predictor)
 
     def __init__(self, X: np.ndarray, terms, layout):
         self.X = np.ascontiguousarray(X, dtype=float)

@@ -17,7 +17,6 @@ from mixeq.fitting.glmm.level_steps import LevelSteps
 from mixeq.fitting.glmm.mode import Mode, PirlsFailed, Reached, iterate, ussq
 from mixeq.fitting.glmm.predictor import WeightedPredictor
 from mixeq.fitting.glmm.response import GlmResponse
-from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
 __all__ = ["Mode", "PirlsFailed", "RowSteps", "laplace", "pirls"]
 
@@ -25,11 +24,12 @@ __all__ = ["Mode", "PirlsFailed", "RowSteps", "laplace", "pirls"]
 def pirls(pred: WeightedPredictor, resp: GlmResponse, theta: np.ndarray, eta0: np.ndarray,
           beta: np.ndarray | None = None) -> Mode:
     """The conditional mode at θ from η₀: over u and β (``beta=None``, lme4's
-    nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ). One
-    scalar term with β held takes its steps in the levels' space (scalar.py's
-    ``LevelSteps``); every other case on the rows (``RowSteps``)."""
-    if beta is not None and isinstance(pred, ScalarTermPredictor):
-        steps = LevelSteps(pred, resp, theta, eta0, beta)
+    nAGQ = 0 stage) or over u with β fixed (the offset then includes Xβ). With β
+    held, a predictor with a levels' algebra (one scalar term, a nested pair) takes
+    its steps in the levels' space (level_steps.py's ``LevelSteps``); every other
+    case on the rows (``RowSteps``)."""
+    if beta is not None and pred.levels is not None:
+        steps = LevelSteps(pred.levels, resp, theta, eta0, beta)
     else:
         steps = RowSteps(pred, resp, theta, eta0, beta)
     return steps.mode(iterate(steps, beta))

@@ -40,22 +40,28 @@ def make_predictor(X: np.ndarray, terms, layout):
     terms with few later columns → ``ScalarTermsPredictor`` (a diagonal first block
     and one dense later block, crossed.py; ``NestedTermPredictor`` when the second
     term's levels hold whole levels of the first); anything else → ``WeightedPredictor``
-    (the blocked factor)."""
+    (the blocked factor). The scalar and nested kinds also get their levels' algebra
+    (``levels``: level_steps.py) for PIRLS with β held."""
     from mixeq.fitting.glmm import crossed
+    from mixeq.fitting.glmm.level_steps import algebra_for
 
     if len(terms) == 1 and terms[0].ncols == 1:
         from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
-        return ScalarTermPredictor(X, terms, layout)
-    if crossed.fits(terms):
-        return crossed.make(X, terms, layout)
-    return WeightedPredictor(X, terms, layout)
+        pred = ScalarTermPredictor(X, terms, layout)
+    elif crossed.fits(terms):
+        pred = crossed.make(X, terms, layout)
+    else:
+        return WeightedPredictor(X, terms, layout)
+    pred.levels = algebra_for(pred)
+    return pred
 
 
 class WeightedPredictor:
     """X, the terms' matrices and codes, and the re-weighted blocked factor."""
 
     name = "glmm-blocked"
+    levels = None    # no levels' algebra: PIRLS on the rows (level_steps.py)
 
     def __init__(self, X: np.ndarray, terms, layout):
         self.X = np.ascontiguousarray(X, dtype=float)

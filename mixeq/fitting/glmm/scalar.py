@@ -45,6 +45,7 @@ class ScalarTermPredictor:
     """X, one scalar term's codes and column, and the per-level closed form."""
 
     name = "glmm-scalar"
+    levels = None    # level_steps.algebra_for's (set by make_predictor)
 
     def __init__(self, X: np.ndarray, terms, layout):
         self.X = np.ascontiguousarray(X, dtype=float)
@@ -56,12 +57,10 @@ class ScalarTermPredictor:
         self.m = None if bool(np.all(m == 1.0)) else m
         self.m2 = None if self.m is None else m * m
         self.sums = LevelSums(self.codes, self.nl)
-        self.start_sums = None    # level_steps.StartSums at the last (η₀, response)
-        self._many_keys = None    # level_sums' bincount keys for several points
 
     def _a(self, w: np.ndarray) -> np.ndarray:
-        """a_l = Σ_{i∈l} w_i m_i² (per point when w has a leading axis)."""
-        return self.level_sums(w if self.m2 is None else w * self.m2)
+        """a_l = Σ_{i∈l} w_i m_i²."""
+        return np.bincount(self.codes, w if self.m2 is None else w * self.m2, self.nl)
 
     def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
         """As ``WeightedPredictor.solve``: F = [X z] (β solved for) or [z]."""
@@ -91,24 +90,8 @@ class ScalarTermPredictor:
 
     def zb(self, theta: np.ndarray, u: list) -> np.ndarray:
         """Z Λ u on the n rows."""
-        return self.zb_levels(float(theta[0]), u[0][:, 0])
-
-    def zb_levels(self, t, u: np.ndarray) -> np.ndarray:
-        """λ m∘u[codes]: Z Λ u from the levels' vector u; with a leading axis of points
-        (λ points × 1, u points × levels) one row of n per point."""
-        part = (u * t)[..., self.codes]
+        part = (u[0][:, 0] * float(theta[0]))[self.codes]
         return part if self.m is None else part * self.m
-
-    def level_sums(self, G: np.ndarray) -> np.ndarray:
-        """Σ_{i∈l} G_i for a vector G over the rows, or for each row of a (points × n) G
-        (points × levels): one bincount."""
-        if G.ndim == 1:
-            return np.bincount(self.codes, G, self.nl)
-        B = G.shape[0]
-        keys = self._many_keys
-        if keys is None or keys.size < G.size:
-            keys = self._many_keys = (np.arange(B)[:, None] * self.nl + self.codes).ravel()
-        return np.bincount(keys[:G.size], G.ravel(), B * self.nl).reshape(B, self.nl)
 
     def condvar_u(self, theta, w: np.ndarray) -> list[np.ndarray]:
         """(L Lᵀ)⁻¹'s diagonal: 1/(λ²a_l + 1) per level (as ``WeightedPredictor``)."""
