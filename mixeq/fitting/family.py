@@ -19,9 +19,9 @@ from scipy import special, stats
 from mixeq.errors import DataError, FitError
 
 EPS = np.finfo(float).eps
-LOGIT_LIMIT = _THRESH = 30.0        # R's logit link: exp() clamped beyond |η| > 30
+LOGIT_LIMIT = 30.0                  # R's logit link: exp() clamped beyond |η| > 30
 LOG_EPS = float(np.log(EPS))        # R's log link: e^η clamped below ε, i.e. η < log ε
-_PROBIT_THRESH = -stats.norm.ppf(EPS)
+PROBIT_LIMIT = float(-stats.norm.ppf(EPS))   # R's probit link: η clipped to ±this
 
 
 # -- links --------------------------------------------------------------------
@@ -30,9 +30,9 @@ def _logit_inv(eta):
     1/(1 + ε) (R's formula, and a third of expit's time)."""
     t = np.exp(eta)
     mu = t / (1.0 + t)
-    if eta.size and np.maximum.reduce(np.abs(eta), axis=None) > _THRESH:
-        mu[eta < -_THRESH] = EPS / (1.0 + EPS)
-        mu[eta > _THRESH] = 1.0 / (1.0 + EPS)
+    if eta.size and np.maximum.reduce(np.abs(eta), axis=None) > LOGIT_LIMIT:
+        mu[eta < -LOGIT_LIMIT] = EPS / (1.0 + EPS)
+        mu[eta > LOGIT_LIMIT] = 1.0 / (1.0 + EPS)
     return mu
 
 
@@ -40,13 +40,13 @@ def _logit_mu_eta(eta):
     """R's logit mu.eta: e^η/(1 + e^η)², ε beyond |η| > 30."""
     mu = special.expit(eta)
     out = mu * (1.0 - mu)
-    if eta.size and (eta.min() < -_THRESH or eta.max() > _THRESH):
-        out[np.abs(eta) > _THRESH] = EPS
+    if eta.size and (eta.min() < -LOGIT_LIMIT or eta.max() > LOGIT_LIMIT):
+        out[np.abs(eta) > LOGIT_LIMIT] = EPS
     return np.maximum(out, EPS, out=out)
 
 
 def _probit_inv(eta):
-    return special.ndtr(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH))
+    return special.ndtr(np.clip(eta, -PROBIT_LIMIT, PROBIT_LIMIT))
 
 
 def _probit_mu_eta(eta):

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import ibis
 import numpy as np
-from scipy import stats
 
 from mixeq.errors import FitError
+from mixeq.fitting.family import EPS, LOGIT_LIMIT, PROBIT_LIMIT
 
-EPS = float(np.finfo(float).eps)
-THRESH = 30.0                                     # R's logit link (family.py's _THRESH)
-PROBIT_THRESH = float(-stats.norm.ppf(EPS))       # family.py's _PROBIT_THRESH
+THRESH, PROBIT_THRESH = LOGIT_LIMIT, PROBIT_LIMIT  # R's link limits (family.py)
 LINKS = {"binomial": ("logit", "cloglog", "probit"), "poisson": ("log",)}
 
 

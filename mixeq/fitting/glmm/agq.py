@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from mixeq.fitting.glmm.mode import Mode
+from mixeq.fitting.glmm.predictor import scalar_column
 from mixeq.fitting.glmm.response import GlmResponse
 
 AGQ_CELLS = 2_000_000   # nodes × rows evaluated at once by agq
@@ -54,8 +55,7 @@ class AgqPlan:
         term = pred.terms[0]
         self.resp = resp
         self.codes, self.nl = np.asarray(term.codes), term.nlevels
-        m = np.asarray(term.matrix[:, 0], dtype=float)
-        self.m = None if bool(np.all(m == 1.0)) else m
+        self.m = scalar_column(term)
         z, wts, ld = rule
         self.z, self.z2 = z, (z * z)[:, None]
         self.log_scale = (np.log(wts / sqrt(2.0 * pi)) - ld)[:, None]   # log(w_k/φ(z_k)/√(2π))

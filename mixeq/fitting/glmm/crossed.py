@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg.lapack import dpotrf, dtrtrs
 
-from mixeq.fitting.glmm.predictor import Solution
+from mixeq.fitting.glmm.predictor import Solution, scalar_column
 from mixeq.fitting.glmm.scalar import LevelSums
 
 MAX_REST = 1500          # later columns in the dense block (else: the blocked predictor)
@@ -36,11 +36,6 @@ def fits(terms) -> bool:
         return False
     qR = sum(t.q for t in terms[1:])
     return qR <= MAX_REST and qR * terms[0].q <= MAX_CROSS
-
-
-def _column(term) -> np.ndarray | None:
-    m = np.asarray(term.matrix[:, 0], dtype=float)
-    return None if bool(np.all(m == 1.0)) else m
 
 
 class PairUpdate:
@@ -134,7 +129,7 @@ class ScalarTermsPredictor:
         t1, rest = self.terms[0], self.terms[1:]
         self.q1, self.qR = q1, qR = t1.q, sum(t.q for t in rest)
         self.codes = [np.asarray(t.codes) for t in self.terms]
-        self.cols = [_column(t) for t in self.terms]
+        self.cols = [scalar_column(t) for t in self.terms]
         self.theta_index = [layout.offsets[i] for i in range(len(self.terms))]
         self.m1sq = None if self.cols[0] is None else self.cols[0] ** 2
         starts = np.cumsum([0] + [t.q for t in rest])[:-1]

@@ -34,6 +34,14 @@ class Solution:
     L1: np.ndarray
 
 
+def scalar_column(term) -> np.ndarray | None:
+    """A scalar term's column m (``(0 + x | g)``), or None for an intercept, whose
+    column of ones every kind skips multiplying by: one definition for the predictor
+    kinds and the AGQ plan."""
+    m = np.asarray(term.matrix[:, 0], dtype=float)
+    return None if bool(np.all(m == 1.0)) else m
+
+
 def make_predictor(X: np.ndarray, terms, layout):
     """The predictor kind for these terms, chosen once per model: one scalar term
     → ``ScalarTermPredictor`` (closed form per level, scalar.py); several scalar
@@ -78,7 +86,7 @@ class WeightedPredictor:
                            "the first term); simplify the crossed terms")
         self.factor = BlockedFactor(self.X, np.zeros(self.n), self.terms, layout, reweightable=True)
         self._last = None
-        self.intercept_only = [t.ncols == 1 and bool(np.all(t.matrix == 1.0)) for t in self.terms]
+        self.intercept_only = [t.ncols == 1 and scalar_column(t) is None for t in self.terms]
 
     def solve(self, theta: np.ndarray, w: np.ndarray, F: np.ndarray) -> Solution | None:
         """Re-weight by ``w``, factor at θ and solve: F's first columns are X (β

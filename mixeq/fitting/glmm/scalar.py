@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg.lapack import dpotrf, dtrtrs
 
-from mixeq.fitting.glmm.predictor import Solution
+from mixeq.fitting.glmm.predictor import Solution, scalar_column
 
 
 
@@ -53,9 +53,8 @@ class ScalarTermPredictor:
         self.terms, self.layout = list(terms), layout
         term = self.terms[0]
         self.codes, self.nl = np.asarray(term.codes), term.nlevels
-        m = np.asarray(term.matrix[:, 0], dtype=float)
-        self.m = None if bool(np.all(m == 1.0)) else m
-        self.m2 = None if self.m is None else m * m
+        self.m = m = scalar_column(term)
+        self.m2 = None if m is None else m * m
         self.sums = LevelSums(self.codes, self.nl)
 
     def _a(self, w: np.ndarray) -> np.ndarray:
