@@ -40,11 +40,10 @@ class GlmmProfiler:
                                      np.full(acc.p, -np.inf)])
         self.upper = np.concatenate([[np.inf if k == "sd" else 1.0 for k in kinds],
                                      np.full(acc.p, np.inf)])
-        self._to_theta = varcomp.converter(acc)
 
     def dev(self, x: np.ndarray) -> float:
         """The deviance at x = (sd, cor …, β)."""
-        theta = self._to_theta(np.append(x[:self.nvp], 1.0))
+        theta = varcomp.to_theta(self.acc, np.append(x[:self.nvp], 1.0))
         if theta is None:
             return np.inf
         return self.acc.deviance(theta, x[self.nvp:])

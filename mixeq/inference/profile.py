@@ -129,11 +129,10 @@ class _Profiler:
         self.upper = np.array([{"sd": np.inf, "cor": 1.0, "sigma": np.inf}[k] for k in self.kinds])
         self.stderr = np.sqrt(np.diag(ml.vcov.to_numpy()))
         self.theta_lower = np.where(acc.theta_diagonal, 0.0, -np.inf)
-        self.to_theta = varcomp.converter(acc)
 
     # -- variance parameters --------------------------------------------------------
     def dev_vp(self, x: np.ndarray) -> float:
-        theta = self.to_theta(x)
+        theta = varcomp.to_theta(self.acc, x)
         if theta is None:
             return np.inf
         got = self.acc.criterion_parts(theta)

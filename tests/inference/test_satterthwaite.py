@@ -108,26 +108,3 @@ TYPE1_IDS = [i for i in IDS if "anova_type1_satterthwaite" in reference(i)]
 def test_type1_anova_matches_lmertest(ref_id):
     """Sequential (type I) F tests: lmerTest's anova(m, type = 1) (tools/make_inference_references.R)."""
     check_anova(mixeq.anova(fitted(ref_id), type=1), table(reference(ref_id), "anova_type1_satterthwaite"))
-
-
-def test_sd_cor_conversion_round_trips_for_three_by_three_terms():
-    """θ → (sd, cor, σ) → θ for a 3 × 3 λ (the profile's parameter scale); the fast
-    plain-Python converter agrees with the reference one; a correlation matrix that is
-    not positive semi-definite gives None."""
-    from conftest import load_dataset
-    from mixeq.inference import varcomp
-
-    df = load_dataset("sleepstudy").assign(D2=lambda d: (d.Days - 4.5) ** 2 / 10)
-    fit = mixeq.fit("Reaction ~ Days + (1 + Days + D2 | Subject)", df)
-    acc = access(fit)
-    rng = np.random.default_rng(3)
-    fast = varcomp.converter(acc)
-    for _ in range(20):
-        theta = rng.normal(size=6)
-        theta[[0, 3, 5]] = np.abs(theta[[0, 3, 5]]) + 0.1
-        x = varcomp.to_sdcor(acc, theta, 2.5)
-        assert np.allclose(varcomp.to_theta(acc, x), theta, atol=1e-10)
-        assert np.allclose(fast(x), theta, atol=1e-10)
-    x = varcomp.to_sdcor(acc, np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0]), 2.0)
-    x[[1, 2, 4]] = [0.9, 0.9, -0.9]        # cor(1,2) = cor(1,3) = 0.9 but cor(2,3) = −0.9
-    assert varcomp.to_theta(acc, x) is None and fast(x) is None
