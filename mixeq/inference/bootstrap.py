@@ -16,6 +16,23 @@ from mixeq.inference.state import access, is_glmm
 CHUNK = 100   # responses simulated at a time
 
 
+def sdcor_table(table: pd.DataFrame, acc, with_sigma: bool) -> pd.DataFrame:
+    """Replicates on lme4's sd/cor scale (the scale of confint(method = "boot")): per row
+    ``varcomp.to_sdcor`` of its θ, then its β. An LMM's table ends with σ, which scales
+    the SDs and is kept as the last variance parameter; a GLMM has no σ (scale 1, no
+    column)."""
+    ntheta = len(acc.theta)
+    vals = table.to_numpy(dtype=float)
+    names = varcomp.names(acc)
+    sigmas = vals[:, -1] if with_sigma else np.ones(len(vals))
+    vp = np.array([varcomp.to_sdcor(acc, r[:ntheta], s) for r, s in zip(vals, sigmas)])
+    vp = vp.reshape(len(vals), len(names))
+    if not with_sigma:
+        vp, names = vp[:, :-1], names[:-1]
+    return pd.DataFrame(np.column_stack([vp, vals[:, ntheta:ntheta + acc.p]]),
+                        index=table.index, columns=names + list(acc.names))
+
+
 @dataclass
 class Bootstrap:
     """``table``: one row per replicate, columns θ (lme4's names), β, sigma."""
@@ -24,13 +41,7 @@ class Bootstrap:
     access: object
 
     def sdcor_table(self) -> pd.DataFrame:
-        acc = self.access
-        ntheta = len(acc.theta)
-        vals = self.table.to_numpy()
-        sd = np.array([varcomp.to_sdcor(acc, r[:ntheta], r[-1]) for r in vals])
-        beta = vals[:, ntheta:ntheta + acc.p]
-        return pd.DataFrame(np.column_stack([sd, beta]), index=self.table.index,
-                            columns=varcomp.names(acc) + list(acc.names))
+        return sdcor_table(self.table, self.access, with_sigma=True)
 
 
 @dataclass
@@ -42,13 +53,7 @@ class GlmmBootstrap:
     access: object
 
     def sdcor_table(self) -> pd.DataFrame:
-        acc = self.access
-        ntheta = len(acc.theta)
-        vals = self.table.to_numpy()
-        sd = np.array([varcomp.to_sdcor(acc, r[:ntheta], 1.0)[:-1] for r in vals])
-        return pd.DataFrame(np.column_stack([sd.reshape(len(vals), -1), vals[:, ntheta:]]),
-                            index=self.table.index,
-                            columns=varcomp.names(acc)[:-1] + list(acc.names))
+        return sdcor_table(self.table, self.access, with_sigma=False)
 
 
 def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:

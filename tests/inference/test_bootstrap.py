@@ -1,16 +1,19 @@
 """Simulation, parametric bootstrap and the coverage of Wald intervals."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import mixeq
 from conftest import load_dataset
+from mixeq.inference.bootstrap import Bootstrap, GlmmBootstrap
 from mixeq.inference.simulate import simulate_array
 from mixeq.inference.state import access
 
-from .helpers import fitted, reference, table
+from .helpers import DATA, fitted, reference, table
 
 
 def test_simulate_is_reproducible_and_has_the_fitted_moments():
@@ -92,3 +95,70 @@ def test_nsim_must_be_a_positive_whole_number():
             fit.simulate(nsim=bad)
         with pytest.raises(mixeq.InferenceError, match="nsim"):
             fit.bootstrap(nsim=bad)
+
+
+# -- replicates on lme4's sd/cor scale (bootstrap.sdcor_table) ------------------------------
+def lme4_sdcor(varcorr: dict) -> pd.Series:
+    """lme4's as.data.frame(VarCorr(m))$sdcor under confint's names (oldNames = FALSE)."""
+    out = {}
+    for grp, v1, v2, val in zip(varcorr["grp"], varcorr["var1"], varcorr["var2"], varcorr["sdcor"]):
+        name = ("sigma" if grp == "Residual" else
+                f"sd_{v1}|{grp}" if v2 is None else f"cor_{v2}.{v1}|{grp}")
+        out[name] = val
+    return pd.Series(out)
+
+
+def check_sdcor_table(ours: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert list(ours.columns) == list(want.columns)
+    assert list(ours.index) == list(want.index)
+    np.testing.assert_allclose(ours.to_numpy(dtype=float), want.to_numpy(dtype=float), rtol=1e-9)
+
+
+def lmm_replicates():
+    """Two 'replicates': lme4's REML and ML fits of sleepstudy (tests/data/reference), as
+    θ, β, σ rows, and what lme4 says they are on the sd/cor scale (VarCorr, fixef)."""
+    acc = access(fitted("sleepstudy_slope"))
+    rows, want = [], []
+    for name in ("sleepstudy_slope_reml", "sleepstudy_slope_ml"):
+        ref = json.loads((DATA / "reference" / f"{name}.json").read_text())
+        rows.append([*ref["theta"], *ref["fixef"].values(), ref["sigma"]])
+        want.append(pd.concat([lme4_sdcor(ref["varcorr"]), pd.Series(ref["fixef"])]))
+    table = pd.DataFrame(rows, columns=list(acc.layout.names) + list(acc.names) + ["sigma"])
+    order = ["sd_(Intercept)|Subject", "cor_Days.(Intercept)|Subject", "sd_Days|Subject",
+             "sigma", "(Intercept)", "Days"]
+    return acc, table, pd.DataFrame(want)[order].reset_index(drop=True)
+
+
+def test_sdcor_table_of_lmm_replicates_is_lme4s_varcorr():
+    acc, table, want = lmm_replicates()
+    check_sdcor_table(Bootstrap(table, acc).sdcor_table(), want)
+
+
+def test_sdcor_table_of_glmm_replicates_is_lme4s_cv_to_sv():
+    """No σ: glmer's θ of the Poisson slope model → lme4:::Cv_to_Sv (sd, cor, sd)."""
+    from .test_glmm_inference import fitted as glmm_fitted
+
+    acc = access(glmm_fitted("sleep_poisson_slope"))
+    case = json.loads((DATA / "inference_varcomp" / "sv_to_cv.json").read_text())["cv_to_sv"][0]
+    beta = [5.5, 0.034]
+    table = pd.DataFrame([[*case["theta"], *beta]] * 2, columns=list(acc.layout.names) + list(acc.names))
+    want = pd.DataFrame([[*case["sdcor"], *beta]] * 2,
+                        columns=["sd_(Intercept)|Subject", "cor_Days.(Intercept)|Subject",
+                                 "sd_Days|Subject", "(Intercept)", "Days"])
+    check_sdcor_table(GlmmBootstrap(table, acc).sdcor_table(), want)
+
+
+def test_sdcor_checker_catches_planted_errors():
+    acc, table, want = lmm_replicates()
+    good = Bootstrap(table, acc).sdcor_table()
+    for col, factor in [("sigma", 1 + 1e-7), ("cor_Days.(Intercept)|Subject", 1.0001)]:
+        bad = good.copy()
+        bad.loc[1, col] *= factor
+        with pytest.raises(AssertionError):
+            check_sdcor_table(bad, want)
+    with pytest.raises(AssertionError):          # σ not applied: the SDs on θ's scale
+        check_sdcor_table(good.assign(**{"sd_Days|Subject": good["sd_Days|Subject"] / good["sigma"]}), want)
+    with pytest.raises(AssertionError):          # columns out of order
+        check_sdcor_table(good[list(reversed(good.columns))], want)
+    with pytest.raises(AssertionError):          # σ's column dropped (the GLMM layout)
+        check_sdcor_table(good.drop(columns="sigma"), want)
