@@ -101,6 +101,18 @@ def test_predictions_rebuild_the_logical_factor_on_new_data():
     np.testing.assert_allclose(fit.predict(only_early), fit.fitted[data.Days < 3], rtol=1e-10)
 
 
+@pytest.mark.parametrize("column", ["f", "h"])
+def test_a_new_level_of_a_coded_factor_is_still_refused(column):
+    """The unseen-level check reads C(f, sum) and factor(h) as their columns (and skips
+    only computed factors such as I(Days > 5)): a planted new level is caught."""
+    fit = mixeq.fit("Reaction ~ C(f, sum) + factor(h) + I(Days > 5) + (1 | Subject)",
+                    sleep_names())
+    new = sleep_names().head(4)
+    new.loc[0, column] = "z"
+    with pytest.raises(mixeq.MixeqError, match=f"column '{column}' has level\\(s\\) 'z'"):
+        fit.predict(new)
+
+
 def test_response_and_offset_read_a_logical_as_numbers_as_in_r():
     data = sleep_names()
     m = mixeq.Model("Reaction ~ Days + offset(I(Days > 5)) + (1 | Subject)", data)

@@ -80,6 +80,7 @@ def test_the_other_level_of_the_logical_fails(logical):
                         relabel("I(Days > 5)", label=lambda lab: flip.get(lab, lab)))
     report = verify(logical, rendering=broken)
     assert X_CHECK in failed(report)
+    assert "printed equations read back as the same model" in failed(report)
 
 
 def test_a_chained_comparison_is_not_read_either_way(logical):
