@@ -22,6 +22,8 @@ SINGULAR_TOL = 1e-4  # lme4's isSingular(tol = 1e-4)
 class FitResult(ModesAccess):
     """A linear mixed model fitted by REML (``reml=True``) or ML."""
 
+    quantile_note = None   # residual quantiles from the rows are exact (a remote fit's may not be)
+
     def __init__(self, model, reml: bool, factor, layout, summary, fz: Factorization):
         self.model = model
         self.reml = bool(reml)

@@ -130,7 +130,7 @@ def summary_text(fit, ddf: str = "lme4") -> str:
     q = _scaled_residual_quantiles(fit)
     top = np.abs(q).max()
     q = np.round(q, max(0, 5 - int(np.ceil(np.log10(top))))) if top > 0 else q  # R's zapsmall(q, 5)
-    note = getattr(fit, "quantile_note", None)   # a remote engine's approximate quantiles
+    note = fit.quantile_note                     # a remote engine's approximate quantiles
     lines += ["", "Scaled residuals:",
               *_table(["Min", "1Q", "Median", "3Q", "Max"], [r_format(list(q))], left=0),
               *([note] if note else []), "", "Random effects:", *_random_effects(fit)]

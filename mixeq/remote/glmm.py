@@ -492,17 +492,6 @@ class RemoteGlmmFit(GlmmFit):
 
         return quantile_note(self.model.design.source)
 
-    def summary(self, ddf=None) -> str:
-        """glmer's summary, with ``quantile_note``'s line under the scaled residuals'
-        quantiles where the engine computed them approximately."""
-        text = super().summary(ddf)
-        note = self.quantile_note
-        if not note:
-            return text
-        lines = text.split("\n")
-        at = lines.index("Scaled residuals:") + 3       # the header, then the table's 2 rows
-        return "\n".join(lines[:at] + [note] + lines[at:])
-
     def fitted_query(self):
         """A lazy query of the complete rows with ``y``, ``eta`` (the linear predictor
         at the modes) and ``fitted`` (μ, for the logit, log, cloglog and identity links)."""

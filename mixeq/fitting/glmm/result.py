@@ -30,6 +30,8 @@ HESSIAN_DELTA = 1e-4   # lme4's deriv12(delta = 1e-4)
 class GlmmFit(ModesAccess):
     """A generalized linear mixed model fitted by Laplace or adaptive Gauss–Hermite."""
 
+    quantile_note = None   # residual quantiles from the rows are exact (a remote fit's may not be)
+
     reml = False
     sigma = 1.0
 

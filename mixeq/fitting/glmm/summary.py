@@ -60,9 +60,10 @@ def glmm_summary_text(fit) -> str:
     if fit.singular:
         lines.append("boundary (singular) fit: see help('isSingular')")
     q = fit.pearson_quantiles([0, 0.25, 0.5, 0.75, 1])
+    note = fit.quantile_note                     # a remote engine's approximate quantiles
     lines += ["", "Scaled residuals:",
               *_table(["Min", "1Q", "Median", "3Q", "Max"], [r_format(list(q))], left=0),
-              "", "Random effects:", *_random_effects(fit)]
+              *([note] if note else []), "", "Random effects:", *_random_effects(fit)]
     groups = "; ".join(f"{g}, {n}" for g, n in fit.ngroups.items())
     lines += [f"Number of obs: {fit.nobs}, groups:  {groups}", "", "Fixed effects:",
               *_fixed_effects(fit), *_correlation(fit)]
