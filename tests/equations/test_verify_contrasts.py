@@ -4,46 +4,26 @@ contrasts on the factor's levels (mixeq/equations/proof_expr.py: contrast_column
 form is proved; planted breaks (another contrast, another column, another variable) fail."""
 from __future__ import annotations
 
-import dataclasses
 import re
-import warnings
 
 import numpy as np
 import pytest
 
-import mixeq
 from design.r_names import models, sleep_names
 from equations.test_verify import everywhere, failed
+from equations.verify_helpers import X_CHECK, Z_CHECK, quiet_model, relabel
 from mixeq.design.names import split_interaction
 from mixeq.equations import verify
 from mixeq.equations.proof import render_for_proof
 from mixeq.equations.proof_expr import contrast_column, level_indicator
-from mixeq.equations.tree import Sym
 
 FORMULA = ("Reaction ~ Days + C(f, sum) + C(k, contr.poly) + C(f, contr.treatment):Days + "
            "(1 + C(h, helmert) | Subject)")
-X_CHECK = "columns of X rebuilt from the equations' symbols"
-Z_CHECK = "columns of Z rebuilt from the equations' symbols"
-
-
-def _model(formula):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return mixeq.Model(formula, sleep_names())
 
 
 @pytest.fixture(scope="module")
 def coded():
-    return _model(FORMULA)
-
-
-def change(base: str, new_base: str | None = None, label=None):
-    def fn(n):
-        if isinstance(n, Sym) and n.base == base:
-            return dataclasses.replace(n, base=new_base or base,
-                                       label=n.label if label is None else label(n.label))
-        return n
-    return fn
+    return quiet_model(FORMULA)
 
 
 def test_every_form_of_a_contrast_coded_model_is_proved(coded):
@@ -61,7 +41,7 @@ def test_every_form_of_a_contrast_coded_model_is_proved(coded):
     "Reaction ~ I(Days > 5) * C(f, contr.SAS) + (1 | Subject)",
     "Reaction ~ factor(Days) + C(h, treatment) + (1 | Subject)"])
 def test_indicator_columns_of_coded_factors_are_proved(formula):
-    report = verify(_model(formula))
+    report = verify(quiet_model(formula))
     assert report.ok, str(report)
 
 
@@ -71,7 +51,7 @@ def test_indicator_columns_of_coded_factors_are_proved(formula):
     ("C(k, contr.poly)", "C(k, contr.sum)"),
     ("C(f, contr.treatment)", "C(f, contr.SAS)")])
 def test_another_contrast_in_the_equations_fails(coded, base, wrong):
-    broken = everywhere(render_for_proof(coded), change(base, wrong))
+    broken = everywhere(render_for_proof(coded), relabel(base, wrong))
     assert X_CHECK in failed(verify(coded, rendering=broken))
 
 
@@ -80,12 +60,12 @@ def test_another_contrast_in_the_equations_fails(coded, base, wrong):
     ("C(k, contr.poly)", {".L": ".Q", ".Q": ".L"}),
     ("C(f, contr.treatment)", {"2": "3", "3": "2"})])
 def test_another_column_of_the_contrast_fails(coded, base, swap):
-    broken = everywhere(render_for_proof(coded), change(base, label=lambda lab: swap.get(lab, lab)))
+    broken = everywhere(render_for_proof(coded), relabel(base, label=lambda lab: swap.get(lab, lab)))
     assert X_CHECK in failed(verify(coded, rendering=broken))
 
 
 def test_a_wrong_contrast_in_a_random_term_fails(coded):
-    broken = everywhere(render_for_proof(coded), change("C(h, helmert)", "C(h, contr.poly)"))
+    broken = everywhere(render_for_proof(coded), relabel("C(h, helmert)", "C(h, contr.poly)"))
     report = verify(coded, rendering=broken)
     assert Z_CHECK in failed(report)
 

@@ -4,47 +4,24 @@ is read from the term's text as data (mixeq/equations/proof_expr.py, parsed with
 never run), every form is proved, and planted breaks of the comparison fail."""
 from __future__ import annotations
 
-import dataclasses
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 
-import mixeq
-from design.r_names import sleep_names
 from equations.test_verify import everywhere, failed
+from equations.verify_helpers import X_CHECK, Z_CHECK, quiet_model, relabel
 from mixeq.equations import verify
 from mixeq.equations.proof import render_for_proof
 from mixeq.equations.proof_expr import (NotArithmetic, expression_result,
                                         expression_values, level_indicator)
-from mixeq.equations.tree import Sym
 
 FORMULA = "Reaction ~ Days + I(Days > 5) * f + (1 + I(Days > 5) | Subject)"
 DEFICIENT = "Reaction ~ I(Days > 5):f + Days:I(Days >= 5) + I(Days != 3) + (1 | Subject)"
-X_CHECK = "columns of X rebuilt from the equations' symbols"
-Z_CHECK = "columns of Z rebuilt from the equations' symbols"
-
-
-def _model(formula):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # R's coding of I(Days > 5):f is rank deficient
-        return mixeq.Model(formula, sleep_names())
 
 
 @pytest.fixture(scope="module")
 def logical():
-    return _model(FORMULA)
-
-
-def relabel(base: str, new_base: str | None = None, label=None):
-    """Every symbol of ``base`` renamed (a wrong comparison) or given another level."""
-    def fn(n):
-        if isinstance(n, Sym) and n.base == base:
-            return dataclasses.replace(n, base=new_base or base,
-                                       label=n.label if label is None else label(n.label))
-        return n
-    return fn
+    return quiet_model(FORMULA)
 
 
 def test_every_form_of_a_logical_term_is_proved(logical):
@@ -59,7 +36,7 @@ def test_every_form_of_a_logical_term_is_proved(logical):
 
 
 def test_rank_deficient_interactions_and_every_comparison_are_proved():
-    m = _model(DEFICIENT)
+    m = quiet_model(DEFICIENT)
     assert "I(Days > 5)FALSE:fa" in m.X.columns and "Days:I(Days >= 5)TRUE" in m.X.columns
     report = verify(m)
     assert report.ok, str(report)
