@@ -257,11 +257,28 @@ def _products_parts(spec, t_cols, sums, index, shifts, x_index, exprs, src, comp
 
 
 def _find_levels(terms: list, comp: Compiler, src, complete) -> None:
-    """The levels of every factor in the terms, one query per factor (comp.levels)."""
+    """The levels of every factor in the terms, one query per factor (comp.levels):
+    a column's values, or which of FALSE and TRUE a ``factor(x > 5)`` takes (``I(x > 5)``
+    has both, and needs no query)."""
     for atoms in terms:
         for a in atoms:
-            if a.factor and a.text not in comp.levels:
-                comp.levels[a.text] = _levels_of(src, complete, a.text, src.factors)
+            if not a.factor or a.key in comp.levels or comp.levels_of(a) is not None:
+                continue
+            if a.logical:
+                comp.levels[a.key] = _logical_levels(src, complete, comp.comparison(a.node))
+            else:
+                comp.levels[a.key] = _levels_of(src, complete, a.column, src.factors)
+
+
+def _logical_levels(src, complete, test) -> list[tuple[object, str]]:
+    """The levels of ``factor(x > 5)`` that occur among the complete rows (R's
+    ``factor()`` of a logical keeps those present), FALSE before TRUE."""
+    from mixeq.remote.compile import LOGICAL_LEVELS
+
+    t = src.table.filter(complete)
+    got = src.execute(t.aggregate(f=(~test).cast("int64").max(), t=test.cast("int64").max()))
+    seen = {False: got["f"].iloc[0] == 1, True: got["t"].iloc[0] == 1}
+    return [lv for lv in LOGICAL_LEVELS if seen[lv[0]]]
 
 
 def _prior_columns(comp: Compiler, weights, offset, src):
@@ -366,7 +383,7 @@ def _numeric_columns(terms: list, comp: Compiler) -> dict:
 
 
 def _atom_columns(atom, comp: Compiler, term: str) -> list[str]:
-    return [atom.text] if atom.factor or atom.node is None else comp.names_in(atom.node, term)
+    return comp.columns_of(atom, term)
 
 
 def _names(expr: str, comp: Compiler) -> list[str]:

@@ -96,7 +96,7 @@ def response_columns(resp: str, comp) -> list[str]:
             cols.append(part)
             continue
         atom = comp.atom(part, resp, "the response")
-        cols += [atom.text] if atom.factor else comp.names_in(atom.node, resp)
+        cols += comp.columns_of(atom, resp)
     return cols
 
 
@@ -147,6 +147,8 @@ def response_exprs(resp: str, comp, family, src, complete) -> ResponseExprs:
 
 def _numeric(text: str, comp, resp: str):
     atom = comp.atom(text, resp, "the response")
+    if atom.logical and not atom.present:     # I(y > 0): TRUE is 1, as R's logical
+        return comp.comparison(atom.node).cast("float64")
     if atom.factor:
         raise DataError(f"'{text}' in the response '{resp}' is not numeric; cbind() and count "
                         "responses take numbers")

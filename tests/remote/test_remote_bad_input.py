@@ -23,6 +23,15 @@ def sleep():
     ("Reaction ~ poly(Days, 2) + (1 | Subject)", "poly(Days, 2)", "poly()"),
     ("Reaction ~ Days + center(Days) + (1 | Subject)", "center(Days)", "center()"),
     ("Reaction ~ log(Subject) + (1 | Subject)", "log(Subject)", "'Subject' is a factor"),
+    ("Reaction ~ C(Subject, contr.treatment('b')) + (1 | Subject)",
+     "C(Subject, contr.treatment('b'))", "not a contrast by name"),
+    ("Reaction ~ C(Subject) + (1 | Subject)", "C(Subject)", "C(column, contrasts)"),
+    ("Reaction ~ factor(log(Days + 1)) + (1 | Subject)", "factor(log(Days + 1))",
+     "give a column or a comparison"),
+    ("Reaction ~ I(1 < Days < 5) + (1 | Subject)", "I(1 < Days < 5)", "compares two numeric"),
+    ("Reaction ~ I(Subject > 5) + (1 | Subject)", "I(Subject > 5)", "'Subject' is a factor"),
+    ("Reaction ~ I((Days > 5) * 2) + (1 | Subject)", "I((Days > 5) * 2)",
+     "a comparison is a term of its own"),
 ])
 def test_unsupported_terms_are_named_with_the_supported_list(sleep, formula, term, what):
     with pytest.raises(UnsupportedTermError) as err:

@@ -119,3 +119,20 @@ def test_spark_pirls_passes_give_the_in_memory_laplace_deviance(spark):
     assert first.dev == pytest.approx(duck.dev, rel=1e-12)
     order, duck_order = np.lexsort(first.codes.T), np.lexsort(duck.codes.T)
     np.testing.assert_allclose(first.G[order], duck.G[duck_order], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("formula", ["Reaction ~ I(Days > 5) * C(f, sum) + (1 | Subject)",
+                                     "Reaction ~ factor(Days > 5) + (1 | Subject)"])
+def test_spark_logical_and_contrast_terms_equal_lme4(spark, formula):
+    """Spark SQL computes R's logical factor (I(Days > 5), factor(Days > 5)) and sum
+    contrasts: lme4's names and estimates (tests/data/names)."""
+    import pandas as pd
+
+    from design.r_names import NAMES, models
+
+    ref = next(m for m in models() if m["formula"] == formula)
+    df = spark.createDataFrame(pd.read_csv(NAMES / "sleep_names.csv", dtype={"lg": str}))
+    fit = mixeq.fit(formula, data=df)
+    assert list(fit.fixef.index) == ref["X_columns"]
+    np.testing.assert_allclose(fit.fixef.to_numpy(), ref["fixef"], rtol=1e-4, atol=1e-8)
+    np.testing.assert_allclose(fit.reml_criterion, ref["REMLcrit"], rtol=1e-7)
