@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mixeq.spec.check import written_contrasts
 
@@ -17,13 +18,20 @@ def r_column_name(name: str, aliases=None) -> str:
     unchanged; a contrast named in ``C()`` as written (``C(f, 'sum')[1]`` → ``C(f, sum)1``).
     A column formulaic saw under an alias gets its name back as R writes it
     (``mixeq_c0_[T.B]`` → ``classB``, ```my f`b``: :mod:`mixeq.spec.aliases`)."""
+    name = _r_spelling(name)
+    return aliases.undo(name) if aliases else name
+
+
+@lru_cache(maxsize=4096)
+def _r_spelling(name: str) -> str:
+    """The text rewrite of :func:`r_column_name`, once per name (it reads nothing but
+    the name: a model built again names its columns without the regular expressions)."""
     if name == "Intercept":
         return "(Intercept)"
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
     name = ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
-    name = written_contrasts(name)  # C(f, 'sum')1 → C(f, sum)1, as written
-    return aliases.undo(name) if aliases else name
+    return written_contrasts(name)  # C(f, 'sum')1 → C(f, sum)1, as written
 
 
 def split_interaction(name: str) -> list[str]:
