@@ -13,15 +13,19 @@ from mixeq.errors import DataError, MixeqWarning
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
-def _missing(col: pd.Series) -> np.ndarray:
-    """Missing values of one column, without pandas' generic (slow) isna."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
+def _missing(col: pd.Series) -> np.ndarray | None:
+    """Missing values of one column, without pandas' generic (slow) isna; None when
+    the column cannot hold any (numpy integers and booleans)."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
         return col.array.codes < 0   # the Categorical's own codes (.cat.codes makes a Series)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return None
     values = col.to_numpy()
     if values.dtype.kind == "f":
         return np.isnan(values)
     if values.dtype.kind in "iub":
-        return np.zeros(len(values), dtype=bool)
+        return None
     return np.asarray(pd.isna(values), dtype=bool)
 
 
@@ -49,7 +53,7 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
     by_column = {}
     for c in columns:
         missing = _missing(data[c])
-        n = int(np.count_nonzero(missing))
+        n = 0 if missing is None else int(np.count_nonzero(missing))
         if n:
             by_column[c] = n
             bad |= missing

@@ -66,13 +66,16 @@ def _numbers(col: pd.Series, expr: str, index) -> pd.Series:
 def _values(col, expr: str) -> np.ndarray:
     """A numeric response column (a Series or an array) as finite floats."""
     dtype = col.dtype
-    if isinstance(dtype, pd.CategoricalDtype) or not (
-            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-        raise DataError(
-            f"the response '{expr}' is not numeric (dtype {dtype}); a linear mixed "
-            f"model needs a numeric outcome: convert it, e.g. "
-            f"df['{expr}'] = pd.to_numeric(df['{expr}'])")
-    values = np.asarray(col, dtype=float)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iufb" and isinstance(col, pd.Series):
+        values = col.to_numpy(dtype=float)  # = np.asarray(col, float), 1 µs instead of 5
+    else:
+        if isinstance(dtype, pd.CategoricalDtype) or not (
+                pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            raise DataError(
+                f"the response '{expr}' is not numeric (dtype {dtype}); a linear mixed "
+                f"model needs a numeric outcome: convert it, e.g. "
+                f"df['{expr}'] = pd.to_numeric(df['{expr}'])")
+        values = np.asarray(col, dtype=float)
     if not np.isfinite(values).all():
         raise DataError(f"the response '{expr}' has infinite or undefined values")
     return values
@@ -108,7 +111,7 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
                             "cbind(successes, failures)")
         s, f = (_values(_count_column(part, data, context, aliases), part) for part in pair)
         for values, part in ((s, pair[0]), (f, pair[1])):
-            if np.any(values < 0):
+            if (values < 0).any():
                 raise DataError(f"'{part}' in the response '{expr}' has negative counts; "
                                 "cbind(successes, failures) takes counts ≥ 0")
         n = s + f

@@ -51,11 +51,13 @@ def used_variables(spec: ModelSpec, data: pd.DataFrame | None = None,
 
 
 def check_columns(spec: ModelSpec, data: pd.DataFrame, transforms=None) -> dict[str, list[str]]:
+    """The columns each part uses (:func:`used_variables`), each checked to be one of
+    ``data``'s (whose names are text: :func:`mixeq.design.frame.as_frame`)."""
     used = used_variables(spec, data, transforms)
-    cols = list(map(str, data.columns))
     for part, names in used.items():
         for name in names:
-            if name not in cols:
+            if name not in data.columns:   # a hash look-up, however wide the data
+                cols = list(map(str, data.columns))
                 raise UnknownColumnError(_unknown_message(name, part, spec, cols))
     return used
 
