@@ -69,8 +69,8 @@ def test_clamped_eta_takes_the_mu_path():
     prob = _problem("0/1 logit")
     theta, mode = _point(prob, shift=35.0)
     assert np.abs(mode.eta).max() > 30
-    assert prob.agq_plan.deviance(mode.eta, np.ones_like(mode.eta), mode.u[0][:, 0],
-                                  np.ones(prob.agq_plan.nl), 0.0) is None
+    assert prob.agq_plan.deviance(mode.eta, 1.0, mode.u[0][:, 0], np.ones(prob.agq_plan.nl),
+                                  0.0) is None
     want = _written_out(prob, theta, mode)
     assert abs(prob.criterion(theta, mode) - want) <= 1e-9 * abs(want)
 

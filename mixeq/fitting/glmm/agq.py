@@ -58,6 +58,7 @@ class AgqPlan:
         self.m = scalar_column(term)
         z, wts, ld = rule
         self.z, self.z2 = z, (z * z)[:, None]
+        self.zc, self.neg_z2 = z[:, None], -0.5 * self.z2
         self.log_scale = (np.log(wts / sqrt(2.0 * pi)) - ld)[:, None]   # log(w_k/φ(z_k)/√(2π))
         self.chunk = max(1, AGQ_CELLS // max(self.codes.size, 1))
         k = min(z.size, self.chunk)
@@ -66,13 +67,14 @@ class AgqPlan:
         self.eta_form = (resp.has_eta_form and z.size % 2 == 1 and z[self.mid] == 0.0
                          and k == z.size)
         self.dense = None
-        if self.eta_form and self.codes.size * self.nl <= DENSE_LEVELS:
-            _, w2, w2y = resp.eta_parts                          # level sums as one product
-            rows = np.arange(self.codes.size)
-            Wl, Wy = np.zeros((2, self.codes.size, self.nl))
-            Wl[rows, self.codes] = w2
-            Wy[rows, self.codes] = w2y
-            self.dense = (Wl, Wy)
+        if self.eta_form:
+            _, w2, w2y = resp.eta_parts
+            self.neg_w = -0.5 * w2                               # −½·2wᵢ: S below is −½ Σ 2wᵢ b
+            wym = w2y if self.m is None else w2y * self.m
+            self.half_wy = 0.5 * np.bincount(self.codes, wym, self.nl)   # ½ Σ_{i∈l} 2wᵢyᵢmᵢ
+            if self.codes.size * self.nl <= DENSE_LEVELS:        # level sums as one product
+                self.dense = np.zeros((self.codes.size, self.nl))
+                self.dense[np.arange(self.codes.size), self.codes] = self.neg_w
 
     def level_sums(self, d: np.ndarray, k: int) -> np.ndarray:
         """Σ_{i∈l} over each of a (k × n) array's rows: a (k × levels) array."""
@@ -80,16 +82,24 @@ class AgqPlan:
             self.keys = (np.arange(k)[:, None] * self.nl + self.codes).ravel()
         return np.bincount(self.keys[:d.size], d.ravel(), k * self.nl).reshape(k, self.nl)
 
-    def deviance(self, eta: np.ndarray, shift: np.ndarray, u, sd, ld_l):
-        """The AGQ deviance by the η form (the class's formula); None where a node's η
-        is outside the range where it equals R's μ-based one. The arguments may hold
-        several points (η and the shifts points × n, u and sd points × levels, log|L|²
-        one per point: ``batch.py``); then the values are an array, NaN where the η
-        form does not apply."""
+    def deviance(self, eta: np.ndarray, t, u, sd, ld_l):
+        """The AGQ deviance by the η form (the class's formula) at a mode (η, u, the
+        conditional SDs sd = 1/L_l and log|L|²) for θ's λ = t; None where a node's η is
+        outside the range where it equals R's μ-based one. The arguments may hold several
+        points (η points × n, t a column, u and sd points × levels, log|L|² one per
+        point: ``batch.py``); then the values are an array, NaN where the η form does
+        not apply.
+
+        With s_i = λ sd_l m_i (η's change per unit z), Σ_{i∈l} 2wᵢyᵢ s_i = λ sd_l Σ_{i∈l}
+        2wᵢyᵢmᵢ (kept per level), and the sums are formed halved and negated, so the
+        exponent −½(ΔS + z lin + z² sd²) + log scale takes no further scaling."""
         resp = self.resp
-        c2, w2, w2y = resp.eta_parts
+        c2, _, w2y = resp.eta_parts
         n, K, nl = self.codes.size, self.z.size, self.nl
-        E = shift[..., None, :] * self.z[:, None]            # (…, nodes, n)
+        shift = (t * sd).take(self.codes, axis=-1)          # s_i
+        if self.m is not None:
+            shift *= self.m
+        E = shift[..., None, :] * self.zc                     # (…, nodes, n)
         E += eta[..., None, :]
         lead = E.shape[:-2]
         ok = resp.eta_in_range(E.reshape(*lead, K * n))
@@ -97,24 +107,18 @@ class AgqPlan:
             return None
         resp.cumulant(E)                                     # b(η_i(z)), in place
         if self.dense is not None:
-            Wl, Wy = self.dense
-            S = E @ Wl                                       # Σ_{i∈l} 2wᵢ b(η_i(z))
-            ly = shift @ Wy                                  # Σ_{i∈l} 2wᵢyᵢ s_i
+            S = E @ self.dense                               # −½ Σ_{i∈l} 2wᵢ b(η_i(z))
         else:
-            E *= w2
-            rows = E.size // n
-            S = self.level_sums(E, rows).reshape(*lead, K, nl)
-            ly = self.level_sums(w2y * shift, rows // K).reshape(*lead, nl)
-        s0 = S[..., self.mid, :].copy()
+            E *= self.neg_w
+            S = self.level_sums(E, E.size // n).reshape(*lead, K, nl)
+        s0 = S[..., self.mid, :].copy()                      # at the mode (z = 0)
         S -= s0[..., None, :]
-        lin = 2.0 * u * sd - ly
-        S += lin[..., None, :] * self.z[:, None]
-        S += self.z2 * (sd * sd)[..., None, :]
-        S *= -0.5
+        S += (sd * (t * self.half_wy - u))[..., None, :] * self.zc   # −½ z lin
+        S += self.neg_z2 * (sd * sd)[..., None, :]           # −½ z² sd²
         S += self.log_scale
-        mult = np.exp(S).sum(axis=-2)
-        devsum = c2 + s0.sum(axis=-1) - eta @ w2y + (u * u).sum(axis=-1)
-        value = devsum + ld_l - 2.0 * np.log(mult).sum(axis=-1)
+        mult = np.add.reduce(np.exp(S, out=S), axis=-2)
+        devsum = c2 - 2.0 * np.add.reduce(s0, axis=-1) - eta @ w2y + np.vecdot(u, u)
+        value = devsum + ld_l - 2.0 * np.add.reduce(np.log(mult), axis=-1)
         if lead:
             return np.where(ok, value, np.nan)
         return float(value)
@@ -133,13 +137,13 @@ def agq(pred, resp: GlmResponse, theta: np.ndarray, mode: Mode, rule,
     codes, nl = plan.codes, plan.nl
     sd = 1.0 / mode.sol.L1[:, 0, 0]
     u = mode.u[0][:, 0]
+    if plan.eta_form:
+        value = plan.deviance(mode.eta, float(theta[0]), u, sd, mode.sol.ld_l)
+        if value is not None:
+            return value
     shift = (float(theta[0]) * sd)[codes]                   # η's change per unit z on each row
     if plan.m is not None:
         shift *= plan.m
-    if plan.eta_form:
-        value = plan.deviance(mode.eta, shift, u, sd, mode.sol.ld_l)
-        if value is not None:
-            return value
     z = plan.z
     devc0 = u * u + np.bincount(codes, resp.dev_resid(mode.mu), minlength=nl)
     mult = np.zeros(nl)

@@ -17,6 +17,8 @@ rule of the single evaluation holds for it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mixeq.fitting.glmm.agq import AGQ_CELLS
@@ -63,14 +65,46 @@ def _chunk(prob, points: np.ndarray, eta0: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):          # a point leaving the link's range overflows
         done, modes = _modes(prob, points, eta0)
         if done.size:
-            out[done] = _criterion(prob, points[done], modes)
+            out[done] = _criterion(prob, points[done], modes.at(done))
     return out
+
+
+@dataclass
+class Modes:
+    """The points' modes, row i point i's: η (points × n), u and the diagonals per
+    term (points × levels), Σ dᵢ + ‖u‖²."""
+
+    eta: np.ndarray
+    u: list
+    diag: tuple
+    pdev: np.ndarray
+
+    @classmethod
+    def empty(cls, count: int, eta, u, diag) -> "Modes":
+        """Room for ``count`` points shaped as one iteration's arrays."""
+        def room(x):
+            return np.empty((count,) + x.shape[1:])
+        return cls(room(eta), [room(v) for v in u], tuple(room(d) for d in diag),
+                   np.empty(count))
+
+    def put(self, rows: np.ndarray, pick: np.ndarray, eta, u, diag, pdev) -> None:
+        """The iteration's points ``pick`` as rows ``rows``."""
+        self.eta[rows] = eta[pick]
+        for mine, v in zip(self.u, u):
+            mine[rows] = v[pick]
+        for mine, d in zip(self.diag, diag):
+            mine[rows] = d[pick]
+        self.pdev[rows] = pdev[pick]
+
+    def at(self, rows: np.ndarray) -> "Modes":
+        return Modes(self.eta[rows], [v[rows] for v in self.u],
+                     tuple(d[rows] for d in self.diag), self.pdev[rows])
 
 
 def _modes(prob, points: np.ndarray, eta0: np.ndarray):
     """The algebra's PIRLS on a (points × n) array, each point stopping at its own
-    iteration: the indices of the points that reached a mode, and their η, u per
-    term, diagonals and Σ dᵢ + ‖u‖²."""
+    iteration: the indices of the points that reached a mode, and the ``Modes``
+    (rows of the other points unset)."""
     alg, resp = prob.pred.levels, prob.resp
     lams = alg.lams(points[:, :prob.ntheta])
     beta = points[:, prob.ntheta:]
@@ -78,9 +112,10 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
     a, zw = alg.start(resp, eta0).sums(beta)
     old = np.full(len(points), np.inf)
     live = np.arange(len(points))                                # points still iterating
-    got = {}
+    reached = np.zeros(len(points), dtype=bool)
+    modes = None
+    lam = lams
     for it in range(1, MAXIT + 1):
-        lam = tuple(lm[live] for lm in lams)
         u, diag = alg.step(lam, a, zw)
         eta = alg.eta(fixed[live], lam, u)
         mu, dev = resp.eta_form(eta)                             # NaN out of the link's range
@@ -88,8 +123,11 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
         positive = np.all([(d > 0.0).all(axis=1) for d in diag], axis=0)
         alone = ~positive | ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
         stop = converged(old[live], pdev) & ~alone
-        for j in np.flatnonzero(stop):
-            got[live[j]] = (eta[j], [v[j] for v in u], tuple(d[j] for d in diag), pdev[j])
+        if stop.any():
+            if modes is None:
+                modes = Modes.empty(len(points), eta, u, diag)
+            modes.put(live[stop], stop, eta, u, diag, pdev)
+            reached[live[stop]] = True
         keep = ~(stop | alone)
         if not keep.any():
             break
@@ -97,26 +135,20 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
         live = live[keep]
         lam = tuple(lm[live] for lm in lams)
         _, a, zw = alg.next(resp, lam, eta[keep], mu[keep], [v[keep] for v in u])
-    done = np.array(sorted(got), dtype=int)
-    return done, [got[i] for i in done]
+    return np.flatnonzero(reached), modes
 
 
-def _criterion(prob, points: np.ndarray, modes: list) -> np.ndarray:
+def _criterion(prob, points: np.ndarray, modes: Modes) -> np.ndarray:
     """Laplace (log|L|² + Σ dᵢ + ‖u‖² + (aic − Σ dᵢ)) or AGQ (one term) at the
     points' modes."""
-    diag = tuple(np.array([m[2][k] for m in modes]) for k in range(len(modes[0][2])))
-    ld = log_det(diag)
-    pdev = np.array([m[3] for m in modes])
+    ld = log_det(modes.diag)
     if prob.rule is None:
-        return ld + pdev + prob.resp.kernel.offset_c
+        return ld + modes.pdev + prob.resp.kernel.offset_c
     alg = prob.pred.levels
     assert isinstance(alg, OneTerm)          # AGQ: one scalar term (fit.py's _check_nagq)
-    eta = np.array([m[0] for m in modes])
-    u = np.array([m[1][0] for m in modes])
-    sd = 1.0 / np.sqrt(diag[0])
+    sd = 1.0 / np.sqrt(modes.diag[0])
     t = alg.lams(points[:, :prob.ntheta])[0]
-    shift = alg.eta(np.zeros_like(eta), (t,), [sd])             # η's change per unit z
-    return prob.agq_plan.deviance(eta, shift, u, sd, ld)
+    return prob.agq_plan.deviance(modes.eta, t, modes.u[0], sd, ld)
 
 
 class Prefetched:
