@@ -78,7 +78,7 @@ def test_the_level_steps_are_taken_and_a_wrong_step_is_caught(monkeypatch):
             _, _, u = state
             t = self.lams[0]
             a = self.alg.a(step.weights)
-            step.u[0][:, 0] -= t * (t * a) * u[0] / ((t * t) * a + 1.0)
+            step.u[0][:] -= t * (t * a) * u[0] / ((t * t) * a + 1.0)
         return step
 
     monkeypatch.setattr(LevelSteps, "solve", broken)

@@ -117,8 +117,11 @@ class OneTerm(Algebra):
         return [t * zw / s], (s,)
 
     def eta(self, fixed, lams, u):
-        part = (u[0] * lams[0])[..., self.codes]
-        return fixed + (part if self.m is None else part * self.m)
+        part = (u[0] * lams[0]).take(self.codes, axis=-1)
+        if self.m is not None:
+            part *= self.m
+        part += fixed
+        return part
 
     def next(self, resp, lams, eta, mu, u):
         w, a, wz = self.working_sums(resp, eta, mu)
@@ -148,7 +151,7 @@ class NestedPair(Algebra):
         ga = (t1 * t1) / s * a
         m = (t2 * t2) * (self.up(a) - self.up(ga * a)) + 1.0
         uR = t2 * (self.up(B) - self.up(ga * B)) / m
-        u1 = t1 * (B - a * (t2 * uR)[..., self.r_of]) / s
+        u1 = t1 * (B - a * (t2 * uR).take(self.r_of, axis=-1)) / s
         return [u1, uR], (s, m)
 
     @staticmethod
@@ -157,12 +160,12 @@ class NestedPair(Algebra):
 
     def eta(self, fixed, lams, u):
         t1, t2 = lams
-        return fixed + (t1 * u[0])[..., self.c0] + (t2 * u[1])[..., self.c1]
+        return fixed + (t1 * u[0]).take(self.c0, axis=-1) + (t2 * u[1]).take(self.c1, axis=-1)
 
     def next(self, resp, lams, eta, mu, u):
         t1, t2 = lams
         w, a, wz = self.working_sums(resp, eta, mu)
-        return w, a, a * (t1 * u[0] + (t2 * u[1])[..., self.r_of]) + wz
+        return w, a, a * (t1 * u[0] + (t2 * u[1]).take(self.r_of, axis=-1)) + wz
 
 
 def algebra_for(pred) -> Algebra | None:
@@ -179,13 +182,16 @@ def algebra_for(pred) -> Algebra | None:
 
 def log_det(diag) -> float:
     """log|L|² from the diagonals (summed over the last axis: one per point)."""
-    return sum(np.log(d).sum(axis=-1) for d in diag)
+    total = np.add.reduce(np.log(diag[0]), axis=-1)
+    for d in diag[1:]:
+        total = total + np.add.reduce(np.log(d), axis=-1)
+    return total
 
 
 class LevelStep(NamedTuple):
-    """What ``iterate`` takes from a step — u per term (levels × 1) and β (held) —
-    with the step's diagonals and weights, which the mode's log|L|² and L are formed
-    from."""
+    """What ``iterate`` takes from a step — u per term (a vector over its levels; the
+    mode's are levels × 1) and β (held) — with the step's diagonals and weights, which
+    the mode's log|L|² and L are formed from."""
 
     u: list
     beta: np.ndarray
@@ -211,18 +217,21 @@ class LevelSteps:
         u, diag = self.alg.step(self.lams, a, zw)
         if not self.alg.positive(diag):
             return None
-        return LevelStep([v[:, None] for v in u], NO_BETA, diag, w)
+        return LevelStep(u, NO_BETA, diag, w)
 
     def evaluate(self, point):
-        u = [v[:, 0] for v in point[0]]
+        u = point[0]
         eta = self.alg.eta(self.fixed, self.lams, u)
         mu, dev = self.resp.mu_deviance(eta)
-        return (eta, mu, u), dev + sum(float(v @ v) for v in u)
+        ussq = u[0] @ u[0]
+        for v in u[1:]:
+            ussq = ussq + v @ v
+        return (eta, mu, u), dev + float(ussq)
 
     def mode(self, r) -> Mode:
         eta, mu, _ = r.state
         diag = r.sol.diag
-        sol = Solution(r.sol.u, NO_BETA, float(log_det(diag)), NO_RX,
+        sol = Solution([v[:, None] for v in r.sol.u], NO_BETA, float(log_det(diag)), NO_RX,
                        np.sqrt(diag[0]).reshape(-1, 1, 1))
-        return Mode(eta, mu, r.point[0], np.asarray(r.point[1]), sol, r.sol.weights, r.pdev,
-                    r.iterations)
+        return Mode(eta, mu, [v[:, None] for v in r.point[0]], np.asarray(r.point[1]), sol,
+                    r.sol.weights, r.pdev, r.iterations)

@@ -103,8 +103,8 @@ class GlmResponse:
         log), where the η form equals R's μ-based deviance: one answer per row of η's
         last axis (one for a vector; NaN is out of range)."""
         if self._logit:
-            return np.abs(eta).max(axis=-1) <= LOGIT_LIMIT
-        return eta.min(axis=-1) >= LOG_EPS
+            return np.maximum.reduce(np.abs(eta), axis=-1) <= LOGIT_LIMIT
+        return np.minimum.reduce(eta, axis=-1) >= LOG_EPS
 
     def cumulant(self, eta: np.ndarray) -> np.ndarray:
         """b(η) in place: log(1 + e^η) (logit) or e^η (log)."""
