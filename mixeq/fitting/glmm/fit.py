@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.linalg.lapack import dtrtrs
 
 from mixeq.errors import FitError
 from mixeq.fitting.glmm import batch
@@ -252,9 +253,9 @@ def _stage1_se(mode) -> np.ndarray:
     p = rx.shape[0]
     if not p:
         return np.zeros(0)
-    from scipy.linalg import solve_triangular
-
-    rinv = solve_triangular(rx, np.eye(p), lower=True)
+    rinv, info = dtrtrs(rx, np.eye(p), lower=1)   # solve_triangular's LAPACK call, without its checks
+    if info != 0:
+        return np.full(p, 0.1)
     se = np.sqrt(np.einsum("ij,ij->j", rinv, rinv))
     return np.where(np.isfinite(se) & (se > 0), se, 0.1)
 

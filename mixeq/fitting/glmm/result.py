@@ -54,7 +54,7 @@ class GlmmFit(ModesAccess):
     # -- fixed effects -----------------------------------------------------------
     @cached_property
     def fixef(self) -> pd.Series:
-        return pd.Series(self._beta, index=list(self.model.X.columns), name="Estimate")
+        return pd.Series(self._beta, index=self.model.X.columns, name="Estimate")
 
     @cached_property
     def derivatives(self) -> dict:
@@ -71,7 +71,7 @@ class GlmmFit(ModesAccess):
 
     @cached_property
     def vcov(self) -> pd.DataFrame:
-        cols = list(self.model.X.columns)
+        cols = self.model.X.columns     # pandas' Index as it is: a list of names is parsed again
         V = self._vcov_hessian()
         if V is None:
             V = self.vcov_rx
