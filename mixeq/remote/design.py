@@ -151,15 +151,7 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
     if weight_expr is not None:
         _check_weights(prof, weights, gaussian=True)
     n = prof["n"]
-    _find_levels(fixed_atoms + random_atoms, comp, src, complete)
-    x_cols = comp.columns(spec.intercept, fixed_atoms)
-    t_cols = [comp.columns(r.intercept or not r.terms, atoms)
-              for r, atoms in zip(spec.random, _split(random_atoms, spec))]
-    # the basis: distinct non-constant columns of X and of the terms, then y
-    basis: dict[str, object] = {}
-    for col in x_cols + [c for cols in t_cols for c in cols]:
-        if col.expr is not None:
-            basis.setdefault(col.name, col.expr)
+    x_cols, t_cols, basis = model_columns(spec, comp, fixed_atoms, random_atoms, src, complete)
     intercept = spec.intercept
     shifts = {name: (prof["means"].get(name, 0.0) if intercept else 0.0) for name in basis}
     y_shift = prof["y_mean"] if intercept else 0.0
@@ -225,6 +217,20 @@ def build_remote_design(spec, data, family=None, weights=None, offset=None) -> R
         by_column={c: m for c, m in prof["missing"].items() if m},
         spec=spec, factor_levels=dict(comp.levels), weight_expr=weight_expr,
         log_weights=prof.get("w_log") if weight_expr is not None else None, products=pr)
+
+
+def model_columns(spec, comp: Compiler, fixed_atoms, random_atoms, src, complete):
+    """X's columns, each random term's columns and the basis — the distinct non-constant
+    columns of both, by name (y follows them) — with the factors' levels found first."""
+    _find_levels(fixed_atoms + random_atoms, comp, src, complete)
+    x_cols = comp.columns(spec.intercept, fixed_atoms)
+    t_cols = [comp.columns(r.intercept or not r.terms, atoms)
+              for r, atoms in zip(spec.random, _split(random_atoms, spec))]
+    basis: dict[str, object] = {}
+    for col in x_cols + [c for cols in t_cols for c in cols]:
+        if col.expr is not None:
+            basis.setdefault(col.name, col.expr)
+    return x_cols, t_cols, basis
 
 
 def _products_parts(spec, t_cols, sums, index, shifts, x_index, exprs, src, complete,

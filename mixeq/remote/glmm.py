@@ -185,8 +185,7 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
     """The profile, levels and constants of a remote GLMM, then its design: by cells
     when the rows compress into at most ``MAX_CELLS`` of them, else for passes."""
     from mixeq.remote import aggregate
-    from mixeq.remote.design import (_cell_key, _check_profile, _check_weights, _find_levels,
-                                     _split)
+    from mixeq.remote.design import _cell_key, _check_profile, _check_weights, model_columns
 
     if family.name not in MU_STAR:
         raise FitError(f"the {family} family cannot be fitted from a database or Spark source "
@@ -208,14 +207,7 @@ def build_glmm_design(spec, src, comp, family, fixed_atoms, random_atoms, used, 
             raise DataError(f"'{call_arguments(spec.response, 'cbind')[i].strip()}' in the "
                             f"response '{spec.response}' has negative counts; "
                             "cbind(successes, failures) takes counts ≥ 0")
-    _find_levels(fixed_atoms + random_atoms, comp, src, complete)
-    x_cols = comp.columns(spec.intercept, fixed_atoms)
-    t_cols = [comp.columns(r.intercept or not r.terms, atoms)
-              for r, atoms in zip(spec.random, _split(random_atoms, spec))]
-    basis: dict[str, object] = {}
-    for col in x_cols + [c for cols in t_cols for c in cols]:
-        if col.expr is not None:
-            basis.setdefault(col.name, col.expr)
+    x_cols, t_cols, basis = model_columns(spec, comp, fixed_atoms, random_atoms, src, complete)
     const = _constants(src, complete, resp, weight_expr, family, spec.response)
     plan = GlmmPlan(spec, src, comp, family, complete, key_cols, group_cols, basis, x_cols,
                     t_cols, resp, weight_expr, offset_expr, const, prof, used,

@@ -17,8 +17,33 @@ def _term_key(term: str) -> frozenset[str]:
     return frozenset(part.strip() for part in term.split(":"))
 
 
-@dataclass(frozen=True)
-class RandomTerm:
+class ByKey:
+    """Equality, hash and text of a spec by its structure: ``key()`` (the same model
+    written another way — ``x:m`` for ``m:x``, terms in another order — is equal) and
+    ``canonical()``. The dataclasses below take ``eq=False`` so that these stand."""
+
+    __slots__ = ()
+
+    def key(self) -> tuple:
+        raise NotImplementedError
+
+    def canonical(self) -> str:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __str__(self) -> str:
+        return self.canonical()
+
+
+@dataclass(frozen=True, eq=False)
+class RandomTerm(ByKey):
     """One random-effects term ``(expr | group)`` after expanding ``||`` and ``/``.
 
     ``intercept`` says whether the term has a random intercept; ``terms`` are the
@@ -53,20 +78,9 @@ class RandomTerm:
             frozenset(self.group),
         )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RandomTerm):
-            return NotImplemented
-        return self.key() == other.key()
 
-    def __hash__(self) -> int:
-        return hash(self.key())
-
-    def __str__(self) -> str:
-        return self.canonical()
-
-
-@dataclass(frozen=True)
-class ModelSpec:
+@dataclass(frozen=True, eq=False)
+class ModelSpec(ByKey):
     """A parsed mixed-model formula, with no data attached.
 
     ``fixed`` holds the fixed-effect terms in formulaic's order (by degree, then
@@ -113,14 +127,3 @@ class ModelSpec:
             frozenset(r.key() for r in self.random),
             self.offsets,
         )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ModelSpec):
-            return NotImplemented
-        return self.key() == other.key()
-
-    def __hash__(self) -> int:
-        return hash(self.key())
-
-    def __str__(self) -> str:
-        return self.canonical()
