@@ -192,8 +192,11 @@ def test_a_wide_x_shows_its_first_and_last_columns():
     assert len(x_rows) == 3 and all("  ⋯  " in ln for ln in x_rows)
     assert all(ln.rstrip(" ⎤⎥⎦").endswith("recipe_Cⱼ temperature_225₁ⱼ") or
                "temperature_225" in ln for ln in x_rows)
-    assert "Xⱼ has 18 columns: columns 6–16 (and the matching entries of β) are not shown" \
-        in eq.text
+    assert ("Xⱼ has 18 columns: columns 6–16 (temperature205, temperature215, temperature225, …, "
+            "recipeC:temperature215) and the matching entries of β are not shown") in eq.text
+    columns = list(model("cake_factor").X.columns)   # lme4's names of the hidden 6th … 16th
+    assert columns[5:8] == ["temperature205", "temperature215", "temperature225"]
+    assert columns[15] == "recipeC:temperature215"
     beta = [r[0] for r in eq.tree.row("beta").relation.rhs.rows]
     assert [b.sub for b in beta if hasattr(b, "sub")] == [
         ("0", "0"), ("0", "1"), ("0", "2"), ("1", "0"), ("2", "0"), ("5", "1"), ("5", "2")]

@@ -187,16 +187,24 @@ def elide_vector(entries: list, cols: list) -> list:
 
 def elided_sentences(sm: SymbolicModel, n) -> list[Sentence]:
     out = []
-    wide = [(n["X"], n["beta"], len(sm.fixed))] if sm.fixed else []
-    wide += [(Z, b, len(effects)) for effects, Z, b in n["zb"]]
-    for M, v, p in wide:
-        cols = shown_columns(p, sm.opts.max_cols)
+    wide = [(n["X"], n["beta"], [f.column for f in sm.fixed])] if sm.fixed else []
+    wide += [(Z, b, [e.column for e in effects]) for effects, Z, b in n["zb"]]
+    for M, v, names in wide:
+        cols = shown_columns(len(names), sm.opts.max_cols)
         if None in cols:
-            hidden = cols[cols.index(None) - 1] + 2, cols[cols.index(None) + 1]
-            out.append(Sentence((M, f" has {p} columns: columns {hidden[0]}–{hidden[1]} "
-                                 "(and the matching entries of ", v, ") are not shown; "
-                                 "max_cols=0 shows them all.")))
+            first, last = cols[cols.index(None) - 1] + 1, cols[cols.index(None) + 1] - 1
+            out.append(Sentence((M, f" has {len(names)} columns: columns {first + 1}–{last + 1} "
+                                 f"({hidden_names(names[first:last + 1])}) and the matching "
+                                 "entries of ", v, " are not shown; max_cols=0 shows them all.")))
     return out
+
+
+def hidden_names(names: list, most: int = 4) -> str:
+    """The columns a wide matrix leaves out, by name: all of them, or the first ones, …
+    and the last."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join([*names[:most - 1], "…", names[-1]])
 
 
 # -- the numbers of one cluster -------------------------------------------------------
