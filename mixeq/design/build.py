@@ -36,20 +36,22 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
     _check_offset_columns(spec, data, transforms)
     data = prepare_columns(data, used)
     complete = complete_rows(data, columns)
-    frame = complete.data
+    frame, read = complete.data, complete.columns   # read: frame's used columns, read once
     trials = None
     if family == "binomial":
-        y, trials = binomial_response(spec.response, frame, context, aliases)
+        y, trials = binomial_response(spec.response, frame, context, aliases, read)
     else:
-        y = response_vector(spec.response, frame, context, aliases)
+        y = response_vector(spec.response, frame, context, aliases, read)
     offset = offset_vector(spec.offsets, frame, context, aliases)
-    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context, aliases)
+    X, x_spec, dropped_cols = fixed_matrix(spec.intercept, spec.fixed, frame, context, aliases,
+                                           read)
     groups = {}
     for term in spec.random:
         if term.group_name not in groups:
-            groups[term.group_name] = grouping_factor(frame, term.group, term.canonical())
+            groups[term.group_name] = grouping_factor(frame, term.group, term.canonical(),
+                                                      columns=read)
     assign_hierarchy(groups)
-    terms = lme4_order([random_term(t, frame, groups[t.group_name], context, aliases)
+    terms = lme4_order([random_term(t, frame, groups[t.group_name], context, aliases, read)
                         for t in spec.random])
     predictors = [c for c in dict.fromkeys(used["fixed"] + used["random"])
                   if c not in used["response"]]

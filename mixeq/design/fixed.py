@@ -21,16 +21,18 @@ RANK_TOL = 1e-7  # R's qr() tolerance, which lme4 uses to find aliased columns
 
 
 def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 what: str, context: dict | None = None,
-                 aliases: Aliases | None = None) -> tuple[np.ndarray, list[str], object]:
+                 what: str, context: dict | None = None, aliases: Aliases | None = None,
+                 columns: dict | None = None) -> tuple[np.ndarray, list[str], object]:
     """Model matrix of ``[1 +] terms`` on ``data``, its lme4 column names, and the
     spec that rebuilds it on new data (numpy for numeric columns, else formulaic,
     evaluating in ``context``: :func:`mixeq.design.context.evaluation_context`).
-    Columns in ``aliases`` pass under their aliases and get their names back."""
+    Columns in ``aliases`` pass under their aliases and get their names back;
+    ``columns``: those of ``data`` already read (:func:`mixeq.design.frame.read_column`)."""
     terms, data = formulaic_terms(terms, data, aliases)
-    spec = numeric_spec(intercept, terms, data)
-    if spec is not None:
-        values, names = spec.values(data), spec.column_names
+    numeric = numeric_spec(intercept, terms, data, None if aliases else columns)
+    if numeric is not None:
+        spec, columns = numeric
+        values, names = spec.values(data, columns), spec.column_names
     else:
         rhs = " + ".join(["1" if intercept else "0", *terms])
         try:
@@ -88,11 +90,11 @@ def _check_unique(names: list[str], what: str) -> None:
 
 
 def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
-                 context: dict | None = None,
-                 aliases: Aliases | None = None) -> tuple[pd.DataFrame, object, list[str]]:
+                 context: dict | None = None, aliases: Aliases | None = None,
+                 columns: dict | None = None) -> tuple[pd.DataFrame, object, list[str]]:
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
     values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix",
-                                       context, aliases)
+                                       context, aliases, columns)
     keep = independent_columns(values)
     dropped = [c for c, k in zip(names, keep) if not k]
     if dropped:

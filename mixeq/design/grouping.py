@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mixeq.design.frame import read_column
 from mixeq.design.types import GroupingFactor
 from mixeq.errors import GroupingFactorError
 
@@ -53,12 +54,14 @@ def _sorted_unique(col: pd.Series) -> list:
         return sorted(values, key=str)
 
 
-def interaction(data: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+def interaction(data: pd.DataFrame, names: tuple[str, ...],
+                columns: dict | None = None) -> tuple[np.ndarray, list[str]]:
     """Codes of ``a:b:…``: levels ordered with the first factor slowest, unused
-    combinations dropped (as lme4 evaluates ``factor(a:b)``)."""
-    codes, labels = factor_codes(data[names[0]])
+    combinations dropped (as lme4 evaluates ``factor(a:b)``); ``columns``: those of
+    ``data`` already read (:func:`mixeq.design.frame.read_column`)."""
+    codes, labels = factor_codes(read_column(data, names[0], columns))
     for name in names[1:]:
-        c2, l2 = factor_codes(data[name])
+        c2, l2 = factor_codes(read_column(data, name, columns))
         combined = codes * len(l2) + c2
         codes, used = pd.factorize(combined, sort=True)   # = np.unique(…, return_inverse=True)
         labels = [f"{labels[u // len(l2)]}:{l2[u % len(l2)]}" for u in used]
@@ -66,11 +69,11 @@ def interaction(data: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray,
 
 
 def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str,
-                    nobs: int | None = None) -> GroupingFactor:
+                    nobs: int | None = None, columns: dict | None = None) -> GroupingFactor:
     """The grouping factor ``a:b:…`` of ``term`` on the rows of ``data``, refused with
     fewer than two levels or a level per observation. ``nobs``: the observations when
     ``data``'s rows stand for more of them (a remote source's cells, mixeq/remote)."""
-    codes, levels = interaction(data, group)
+    codes, levels = interaction(data, group, columns)
     name = ":".join(group)
     check_levels(name, term, len(levels), len(codes) if nobs is None else nobs)
     return GroupingFactor(name=name, codes=codes, levels=levels)

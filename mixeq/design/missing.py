@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,10 +37,15 @@ def _snapshot(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 @dataclass
 class Complete:
+    """The rows used (``data``) and what was dropped; ``columns``: the used columns of
+    ``data`` as read here (name → Series; empty when rows were dropped), for the rest of
+    the build to read again without pandas (:func:`mixeq.design.frame.read_column`)."""
+
     data: pd.DataFrame
     dropped: int
     dropped_index: list
     by_column: dict[str, int]
+    columns: dict[str, pd.Series] = field(default_factory=dict)
 
 
 def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
@@ -50,16 +55,17 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
     as lme4's ``na.action = na.omit`` does silently — we say it.
     """
     bad = np.zeros(len(data), dtype=bool)
-    by_column = {}
+    by_column, read = {}, {}
     for c in columns:
-        missing = _missing(data[c])
+        read[c] = col = data[c]   # a snapshot too: copy-on-write
+        missing = _missing(col)
         n = 0 if missing is None else int(np.count_nonzero(missing))
         if n:
             by_column[c] = n
             bad |= missing
     dropped = int(np.count_nonzero(bad)) if by_column else 0
     if not dropped:
-        return Complete(_snapshot(data, columns), 0, [], {})
+        return Complete(_snapshot(data, columns), 0, [], {}, read if _COPY_ON_WRITE else {})
     used = data[columns]
     kept = used.loc[~bad]
     detail = ", ".join(f"{c} ({n})" for c, n in by_column.items())

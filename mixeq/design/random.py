@@ -11,17 +11,18 @@ from mixeq.spec.types import RandomTerm
 
 
 def term_matrix(term: RandomTerm, data: pd.DataFrame, context: dict | None = None,
-                aliases=None) -> tuple[np.ndarray, list[str], object]:
+                aliases=None, columns: dict | None = None) -> tuple[np.ndarray, list[str], object]:
     """The model matrix of the term's left side (``1 + x`` → columns 1, x)."""
     if not term.terms:
         return np.ones((len(data), 1)), ["(Intercept)"], None
     return build_matrix(term.intercept, term.terms, data,
-                        f"random-effects term {term.canonical()}", context, aliases)
+                        f"random-effects term {term.canonical()}", context, aliases, columns)
 
 
 def random_term(term: RandomTerm, data: pd.DataFrame, group: GroupingFactor,
-                context: dict | None = None, aliases=None) -> ReTerm:
-    matrix, columns, spec = term_matrix(term, data, context, aliases)
+                context: dict | None = None, aliases=None, read: dict | None = None) -> ReTerm:
+    """The term on ``data`` (``read``: columns of ``data`` already read)."""
+    matrix, columns, spec = term_matrix(term, data, context, aliases, read)
     re = ReTerm(spec=term, group=group.name, codes=group.codes, levels=group.levels,
                 columns=columns, matrix=matrix, model_spec=spec)
     n = len(data)

@@ -9,18 +9,20 @@ import pandas as pd
 from formulaic import model_matrix
 
 from mixeq.design.context import evaluation_context
+from mixeq.design.frame import read_column
 from mixeq.errors import DataError
 from mixeq.spec.check import call_arguments
 
 
 def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
-             aliases=None) -> pd.Series:
+             aliases=None, columns: dict | None = None) -> pd.Series:
     """One checked expression (a column, ``log(y)``, ``b - a``) on ``data``,
     evaluated by formulaic in the closed ``context`` (columns in ``aliases`` under
-    their aliases: :mod:`mixeq.spec.aliases`)."""
+    their aliases: :mod:`mixeq.spec.aliases`; ``columns``: those of ``data`` already
+    read, :func:`mixeq.design.frame.read_column`)."""
     name = expr[1:-1] if expr.startswith("`") and expr.endswith("`") else expr
     if name in data.columns:
-        return data[name]
+        return read_column(data, name, columns)
     shown = expr
     if aliases:
         expr, data = aliases.text(expr), aliases.frame(data)
@@ -36,7 +38,7 @@ def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
 
 
 def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,
-                    aliases=None) -> pd.Series:
+                    aliases=None, columns: dict | None = None) -> pd.Series:
     """Evaluate the response (a column or an expression such as ``log(y)``).
 
     ``cbind(successes, failures)`` is evaluated (both columns must be numeric)
@@ -45,11 +47,12 @@ def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,
     pair = _cbind_arguments(expr)
     if pair is not None:
         for part in pair:
-            _numbers(evaluate(part, data, context, "the response column", aliases), part,
-                     data.index)
+            _numbers(evaluate(part, data, context, "the response column", aliases, columns),
+                     part, data.index)
         raise DataError(f"the response '{expr}' is a binomial one (successes, failures): "
                         "fit it with family='binomial'")
-    return _numbers(evaluate(expr, data, context, "the response", aliases), expr, data.index)
+    return _numbers(evaluate(expr, data, context, "the response", aliases, columns), expr,
+                    data.index)
 
 
 @lru_cache(maxsize=512)
@@ -97,7 +100,8 @@ def offset_vector(offsets: tuple[str, ...], data: pd.DataFrame,
 
 
 def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None,
-                      aliases=None) -> tuple[pd.Series, np.ndarray | None]:
+                      aliases=None, columns: dict | None = None
+                      ) -> tuple[pd.Series, np.ndarray | None]:
     """The response of a binomial model as lme4 reads it: (y, trials).
 
     ``cbind(s, f)``: y = s / (s + f) with s + f trials; a two-level factor (or
@@ -109,7 +113,8 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
         if len(pair) != 2:
             raise DataError(f"cbind() in the response '{expr}' needs two arguments: "
                             "cbind(successes, failures)")
-        s, f = (_values(_count_column(part, data, context, aliases), part) for part in pair)
+        s, f = (_values(_count_column(part, data, context, aliases, columns), part)
+                for part in pair)
         for values, part in ((s, pair[0]), (f, pair[1])):
             if (values < 0).any():
                 raise DataError(f"'{part}' in the response '{expr}' has negative counts; "
@@ -117,7 +122,7 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
         n = s + f
         y = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
         return pd.Series(y, index=data.index, name=expr), n
-    col = evaluate(expr, data, context, "the response", aliases)
+    col = evaluate(expr, data, context, "the response", aliases, columns)
     if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(col) \
             or not pd.api.types.is_numeric_dtype(col):
         if pd.api.types.is_bool_dtype(col):
@@ -140,21 +145,21 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
 _DIFFERENCE = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*-\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*$")
 
 
-def _count_column(part: str, data: pd.DataFrame, context,
-                  aliases=None) -> pd.Series | np.ndarray:
+def _count_column(part: str, data: pd.DataFrame, context, aliases=None,
+                  columns: dict | None = None) -> pd.Series | np.ndarray:
     """One argument of cbind(): a column, ``n - k`` of two numeric columns read
     directly (the common ``cbind(k, n - k)``; formulaic costs ~3 ms per call; numpy's
     subtraction for plain number columns, pandas' for nullable ones), else any
     expression through ``evaluate``."""
     m = _DIFFERENCE.match(part)
     if m and m.group(1) in data.columns and m.group(2) in data.columns:
-        a, b = data[m.group(1)], data[m.group(2)]
+        a, b = read_column(data, m.group(1), columns), read_column(data, m.group(2), columns)
         if _plain(a.dtype) and _plain(b.dtype):
             return a.to_numpy(dtype=float) - b.to_numpy(dtype=float)
         if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b) \
                 and not pd.api.types.is_bool_dtype(a) and not pd.api.types.is_bool_dtype(b):
             return a - b
-    return evaluate(part, data, context, "the response column", aliases)
+    return evaluate(part, data, context, "the response column", aliases, columns)
 
 
 def _plain(dtype) -> bool:
