@@ -60,3 +60,11 @@ def test_blocked_qr_decides_as_one_qr(monkeypatch, chunk, name):
 def test_fewer_rows_than_columns():
     X = np.array([[1.0, 2.0, 3.0], [1.0, 5.0, 7.0]])
     assert fixed.independent_columns(X).tolist() == [True, True, False]
+
+
+@pytest.mark.parametrize("name", list(matrices()))
+def test_lapack_r_is_numpys(name):
+    """_qr_r (scipy's dgeqrf binding) gives np.linalg.qr's R (the same LAPACK routine)."""
+    X = matrices()[name][:300]
+    np.testing.assert_allclose(fixed._qr_r(X), np.linalg.qr(X, mode="r"), rtol=1e-12, atol=1e-300)
+    assert fixed._qr_r(X[:2]).shape == np.linalg.qr(X[:2], mode="r").shape   # fewer rows than columns
