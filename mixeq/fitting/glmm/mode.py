@@ -104,6 +104,5 @@ def ussq(u: list) -> float:
     """‖u‖² over the terms' modes."""
     total = 0.0
     for v in u:
-        v = v.ravel()
-        total += float(v @ v)
+        total += float(np.vdot(v, v))
     return total

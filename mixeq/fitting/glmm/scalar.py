@@ -67,14 +67,14 @@ class ScalarTermPredictor:
         l2 = (t * t) * self._a(w) + 1.0
         l1 = np.sqrt(l2)
         ld = float(np.log(l2).sum())
-        wm = w if self.m is None else w * self.m
-        B = self.sums(F * wm[:, None])                       # (levels, f): Z₁ᵀWF
+        FW = F * w[:, None]
+        B = self.sums(FW if self.m is None else FW * self.m[:, None])   # (levels, f): Z₁ᵀWF
         f = F.shape[1]
         if f == 1:
             u = (t * B[:, 0] / l2)[:, None]
             return Solution([u], NO_BETA, ld, NO_RX, l1.reshape(-1, 1, 1))
         WF1 = B.T * (t / l1)                                 # (f, levels)
-        SF = F.T @ (F * w[:, None]) - WF1 @ WF1.T
+        SF = F.T @ FW - WF1 @ WF1.T
         L, info = dpotrf(SF, lower=1, clean=1)
         if info != 0:
             return None
