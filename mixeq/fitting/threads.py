@@ -32,4 +32,25 @@ def limit(threads: int | None):
     ctl = controller() if threads is not None else None
     if ctl is None:
         return contextlib.nullcontext()
-    return ctl.limit(limits=int(threads), user_api="blas")
+    return BlasLimit([lib for lib in ctl.lib_controllers if lib.user_api == "blas"], int(threads))
+
+
+class BlasLimit:
+    """threadpoolctl's ``limit(limits=n, user_api="blas")`` for the BLAS libraries found
+    once: each set to n threads inside, its own count restored after (threadpoolctl's
+    limiter inspects every library again on each use: ~20 µs per fit)."""
+
+    def __init__(self, libs: list, threads: int):
+        self.libs, self.threads, self.saved = libs, threads, []
+
+    def __enter__(self):
+        self.saved = [lib.get_num_threads() for lib in self.libs]
+        for lib, old in zip(self.libs, self.saved):
+            if old != self.threads:
+                lib.set_num_threads(self.threads)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for lib, old in zip(self.libs, self.saved):
+            if old != self.threads and old is not None:
+                lib.set_num_threads(old)
