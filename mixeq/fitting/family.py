@@ -186,7 +186,7 @@ class Kernel:
             self.scale = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
             self.const = float(np.sum(self.scale * (special.gammaln(m + 1) - special.gammaln(k + 1)
                                                     - special.gammaln(m - k + 1))))
-            if np.allclose(k, m * y, rtol=0, atol=1e-9) and np.allclose(self.scale * m, wt):
+            if _close(k, m * y, 0.0, 1e-9) and _close(self.scale * m, wt, 1e-5, 1e-8):
                 # k log μ + (m − k) log(1 − μ) = −(d/2) + terms free of μ
                 self.offset_c = -2.0 * self.const - float(np.sum(wt * 2.0 * self.c))
         elif self.name == "poisson":
@@ -232,6 +232,12 @@ class Kernel:
         if self.name == "poisson":
             return -2.0 * (self.const + float(self.wt @ (special.xlogy(self.y, mu) - mu)))
         return self.family.aic(self.y, np.ones_like(self.y), mu, self.wt)
+
+
+def _close(a, b, rtol: float, atol: float) -> bool:
+    """np.allclose(a, b, rtol, atol) for finite arrays, |a − b| ≤ atol + rtol |b| (without
+    isclose's handling of infinities: ~10 µs a call)."""
+    return bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
 
 
 _FAMILIES = {
