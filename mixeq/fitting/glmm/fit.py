@@ -45,17 +45,35 @@ STAGE2 = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-6}   # VerbAgg's �
 
 @dataclass
 class Memo:
-    """Stage 2's criterion by point (``stage2_many``), for one η₀ and response: a
-    value kept for another start or another y answers nothing."""
+    """What a stage has evaluated from one η₀ for one response: stage 2's criterion by
+    point (``stage2_many``), and the mode at the lowest criterion its objective has met
+    (``best``: criterion, point, mode), which the fit asks for again at the optimum.
+    Kept for another start or another y, they answer nothing."""
 
     eta0: object = None
     resp: object = None
     values: dict = field(default_factory=dict)
+    best: tuple = (np.inf, None, None)
 
     def at(self, eta0, resp) -> dict:
         if self.eta0 is not eta0 or self.resp is not resp:
             self.eta0, self.resp, self.values = eta0, resp, {}
+            self.best = (np.inf, None, None)
         return self.values
+
+    def offer(self, eta0, resp, value: float, point: np.ndarray, mode) -> None:
+        """Keep ``mode`` if its criterion is the lowest so far from η₀."""
+        self.at(eta0, resp)
+        if value < self.best[0]:
+            self.best = (value, point.copy(), mode)
+
+    def mode_at(self, eta0, resp, point: np.ndarray):
+        """The kept mode if it is at ``point`` from η₀, else None."""
+        kept = self.best[1]
+        if (self.eta0 is eta0 and self.resp is resp and kept is not None
+                and np.array_equal(kept, point)):
+            return self.best[2]
+        return None
 
 
 class GlmmProblem:
@@ -97,15 +115,31 @@ class GlmmProblem:
         def objective(theta):
             self.evaluations += 1
             try:
-                return self.laplace(self.pirls(theta, eta0))
+                mode = self.pirls(theta, eta0)
             except PirlsFailed:
                 return np.inf
+            value = self.laplace(mode)
+            self.memo.offer(eta0, self.resp, value, theta, mode)
+            return value
         return objective
 
     def deviance(self, params: np.ndarray, eta0: np.ndarray) -> float:
         """Stage 2's criterion at (θ, β): Laplace (nAGQ = 1) or AGQ."""
         theta, beta = params[:self.ntheta], params[self.ntheta:]
-        return self.criterion(theta, self.pirls(theta, eta0, beta))
+        mode = self.pirls(theta, eta0, beta)
+        value = self.criterion(theta, mode)
+        self.memo.offer(eta0, self.resp, value, params, mode)
+        return value
+
+    def mode_at(self, point: np.ndarray, eta0: np.ndarray):
+        """The mode at a stage's point — θ (stage 1, β solved) or (θ, β) — from η₀: the
+        objective's kept one when it is there (``Memo.best``), else by PIRLS."""
+        mode = self.memo.mode_at(eta0, self.resp, point)
+        if mode is not None:
+            return mode
+        if point.size == self.ntheta:
+            return self.pirls(point, eta0)
+        return self.pirls(point[:self.ntheta], eta0, point[self.ntheta:])
 
     def stage2_many(self, eta0: np.ndarray):
         """Stage 2's criterion at many points (rows) at once (batch.py), each kept by
@@ -173,7 +207,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
                   steps=layout.initial_steps(), **settings)
     if not np.isfinite(s1.objective):
         raise FitError("the Laplace deviance is not finite at any θ tried: PIRLS failed")
-    mode1 = prob.pirls(s1.theta, eta0)
+    mode1 = prob.mode_at(s1.theta, eta0)
     if nagq == 0:
         return GlmmFit(model, prob, opts, s1, s1.theta, mode1.beta, mode1, eta0)
     se = _stage1_se(mode1)
@@ -193,7 +227,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
                             "evaluations": s1.evaluations}
     theta, beta = s2.theta[:prob.ntheta], s2.theta[prob.ntheta:]
-    mode = prob.pirls(theta, eta1, beta)
+    mode = prob.mode_at(s2.theta, eta1)
     return GlmmFit(model, prob, opts, s2, theta, beta, mode, eta1)
 
 
