@@ -96,5 +96,8 @@ def test_remote_glmm_with_a_logical_term_equals_in_memory(parquet):
     local = mixeq.fit(formula, data, family="poisson")
     assert list(remote.fixef.index) == list(local.fixef.index) == \
         ["(Intercept)", "I(Days > 5)TRUE", "C(f, sum)1", "C(f, sum)2"]
-    np.testing.assert_allclose(remote.fixef.to_numpy(), local.fixef.to_numpy(), rtol=1e-5)
+    # the two optimisations stop within BOBYQA's tolerance of each other: 1e-5 of the larger
+    # of |β| and 1 (the GLMM references' rule, tests/fitting/test_glmm_reference.py, is 2e-3)
+    np.testing.assert_allclose(remote.fixef.to_numpy(), local.fixef.to_numpy(), rtol=1e-5,
+                               atol=1e-5)
     np.testing.assert_allclose(remote.loglik, local.loglik, rtol=1e-9)
