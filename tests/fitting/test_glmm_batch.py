@@ -28,6 +28,10 @@ MODELS = {   # formula, data, family, nagq: offsets, Poisson, a term column m �
     "slope_agq": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson", 5),
     "nested": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks",
                "poisson", 1),
+    "crossed": ("r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)", "VerbAgg",
+                "binomial", 1),
+    "crossed_cells": ("TICKS ~ cHEIGHT + (1 | LOCATION) + (1 | YEAR)", "grouseticks",
+                      "poisson", 1),
 }
 
 
@@ -123,7 +127,7 @@ def test_a_point_whose_deviance_rises_or_is_not_finite_is_evaluated_alone(plante
 
 
 @pytest.mark.parametrize("formula", [
-    "TICKS ~ cHEIGHT + (1 | LOCATION) + (1 | YEAR)",        # crossed: locations over years
+    "TICKS ~ cHEIGHT + (1 | BROOD) + (1 | LOCATION) + (1 | YEAR)",   # three scalar terms
     "TICKS ~ YEAR + (0 + cHEIGHT | BROOD) + (1 | LOCATION)",  # nested, but a term column
 ])
 def test_kinds_without_a_levels_algebra_are_not_batched_and_still_answer(formula):
@@ -135,6 +139,47 @@ def test_kinds_without_a_levels_algebra_are_not_batched_and_still_answer(formula
     values = batch.deviances(prob, np.array([x, x * 1.01]), fit._eta0)
     single = prob.stage2(fit._eta0)
     assert values.tolist() == [single(x), single(x * 1.01)]
+
+
+@pytest.mark.parametrize("planted", ["not_pd", "wrong_diag"])
+def test_crossed_batch_hands_a_failed_factor_alone_and_a_wrong_factor_is_caught(planted,
+                                                                               monkeypatch):
+    """Crossed terms (VerbAgg), planted in the stacked 24 × 24 factor at the batch's
+    first step: one point's M not positive definite — that point, and only it, is
+    handed to the single evaluation, the values still equal; or the stack's diag L off
+    by 1e-6 (log|L|² wrong, the steps right) — the batch then differs from the single
+    evaluation (what the equality test above catches)."""
+    from mixeq.fitting.glmm import crossed_steps
+
+    fit = _model_fit("crossed")
+    prob = fit._problem
+    _, points = _around(fit, count=6, spread=0.2)
+    single = prob.stage2(fit._eta0)
+    alone = np.array([single(p) for p in points])
+    solve = crossed_steps._solve
+    calls = {"batch": 0}
+
+    def planted_solve(M, rhs):
+        if M.ndim == 3:
+            calls["batch"] += 1
+            if planted == "not_pd" and calls["batch"] == 1:
+                M[2] = -M[2]
+            if planted == "wrong_diag":
+                d, u = solve(M, rhs)
+                return d * (1.0 + 1e-6), u
+        return solve(M, rhs)
+
+    monkeypatch.setattr(crossed_steps, "_solve", planted_solve)
+    handed = []
+    monkeypatch.setattr(prob, "stage2", lambda eta0: lambda p: handed.append(p) or single(p))
+    values = batch.deviances(prob, points, fit._eta0)
+    assert calls["batch"] >= 1
+    if planted == "not_pd":
+        assert len(handed) == 1 and np.array_equal(handed[0], points[2])
+        np.testing.assert_allclose(values, alone, rtol=1e-12)
+    else:
+        assert not handed
+        assert np.max(np.abs(values / alone - 1.0)) > 1e-9
 
 
 @pytest.mark.parametrize("ref_id", ["cbpp_binomial", "cbpp_agq25"])

@@ -2,8 +2,10 @@
 level_steps.py's ``LevelSteps`` in the levels' space with β held)
 run by the one loop (``iterate``): the same mode — u, η, log|L|², the penalised
 deviance and the number of steps — on binomial, Poisson with an offset, a
-probit link, a term with a covariate column (0 + t | g), t continuous, and two
-nested intercept terms (grouseticks: broods in locations)."""
+probit link, a term with a covariate column (0 + t | g), t continuous, two
+nested intercept terms (grouseticks: broods in locations) and two crossed ones
+(VerbAgg's subjects × items, one row per cell; grouseticks' locations × years,
+several rows per cell and empty cells)."""
 import numpy as np
 import pytest
 
@@ -21,6 +23,10 @@ CASES = {
     "slope": ("y ~ x + (0 + t | g)", "poisson_offset", "poisson"),
     "nested": ("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", "grouseticks",
                "poisson"),
+    "crossed": ("r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)", "VerbAgg",
+                "binomial"),
+    "crossed_cells": ("TICKS ~ cHEIGHT + (1 | LOCATION) + (1 | YEAR)", "grouseticks",
+                      "poisson"),
 }
 
 
@@ -82,5 +88,33 @@ def test_the_level_steps_are_taken_and_a_wrong_step_is_caught(monkeypatch):
         return step
 
     monkeypatch.setattr(LevelSteps, "solve", broken)
+    wrong = prob.pirls(theta, fit._eta0, beta)
+    assert abs(wrong.pdev - row.pdev) > 1e-6 * row.pdev
+
+
+def test_the_crossed_level_steps_are_taken_and_a_wrong_cross_sum_is_caught(monkeypatch):
+    """Planted: after the first step, Z'W(η − fixed) without the cross terms C λ₁u₁ and
+    Cᵀλ₂u_R (as if the two terms did not share rows) reaches another mode."""
+    from mixeq.fitting.glmm.crossed_steps import CrossedPair
+
+    fit, prob = _problem("crossed")
+    assert isinstance(prob.pred.levels, CrossedPair)
+    theta, beta = fit.theta * 1.3, fit.fixef.to_numpy() + 0.3
+    row = _row_mode(prob, theta, fit._eta0, beta)
+    level = prob.pirls(theta, fit._eta0, beta)
+    assert level.iterations == row.iterations > 2
+    assert level.pdev == pytest.approx(row.pdev, rel=1e-12)
+    nxt = CrossedPair.next
+
+    def broken(self, resp, lams, eta, mu, u):
+        w, C, zw = nxt(self, resp, lams, eta, mu, u)
+        t1, t2 = lams
+        q1 = self.q1
+        zw = zw.copy()
+        zw[..., :q1] -= np.swapaxes(C, -1, -2) @ (t2 * u[1])
+        zw[..., q1:] -= C @ (t1 * u[0])
+        return w, C, zw
+
+    monkeypatch.setattr(CrossedPair, "next", broken)
     wrong = prob.pirls(theta, fit._eta0, beta)
     assert abs(wrong.pdev - row.pdev) > 1e-6 * row.pdev

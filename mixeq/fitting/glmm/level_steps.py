@@ -170,13 +170,16 @@ class NestedPair(Algebra):
 
 def algebra_for(pred) -> Algebra | None:
     """The levels' algebra of a predictor kind, or None (rows only)."""
-    from mixeq.fitting.glmm.crossed import NestedTermPredictor
+    from mixeq.fitting.glmm.crossed import NestedTermPredictor, ScalarTermsPredictor
+    from mixeq.fitting.glmm.crossed_steps import CrossedPair
     from mixeq.fitting.glmm.scalar import ScalarTermPredictor
 
     if isinstance(pred, ScalarTermPredictor):
         return OneTerm(pred)
-    if isinstance(pred, NestedTermPredictor) and NestedPair.takes(pred):
-        return NestedPair(pred)
+    if isinstance(pred, NestedTermPredictor):
+        return NestedPair(pred) if NestedPair.takes(pred) else None
+    if isinstance(pred, ScalarTermsPredictor) and CrossedPair.takes(pred):
+        return CrossedPair(pred)
     return None
 
 
