@@ -12,12 +12,14 @@ complement of the diagonal first block)
     u₁  = λ₁ (B − Cᵀ(λ₂u_R)) / s,                 log|L|² = Σ log s + Σ log diag(L_M)²
 
 (L_M = chol M). Every sum over the rows is one bincount over the cells (margins
-give a, a_R, B, B_R). After a step η − Xβ − offset = Z₁λ₁u₁ + Z_Rλ₂u_R, so the
-next step's Z'Wz is Z₁: a∘λ₁u₁ + Cᵀλ₂u_R, Z_R: a_R∘λ₂u_R + Cλ₁u₁, plus the
-cells' sums of W·zres — no working-response column. Everything takes a leading
-axis of points (batch.py): M as a stack, factored by one ``numpy.linalg.cholesky``.
+give a, a_R, B, B_R). After a step η − Xβ − offset = ZΛu, λ₂u_R[r] + λ₁u₁[l] in
+cell (r, l), so the next step's z = ZΛu + zres needs no column kept: Z'Wz is the
+margins of the cells' sums of W z. Everything takes a leading axis of points
+(batch.py): M as a stack, factored by one ``numpy.linalg.cholesky``.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from scipy.linalg.lapack import dpotrf, dpotrs
@@ -64,8 +66,8 @@ class CellSums:
 
 
 class CrossedPair(Algebra):
-    """Two crossed intercept terms (the module): ``a`` is C (cells), the sums
-    ``zw`` are [Z₁ᵀWz, Z_RᵀWz]."""
+    """Two crossed intercept terms (the module): ``a`` is C and its margins
+    (``Cells``), the sums ``zw`` are [Z₁ᵀWz, Z_RᵀWz]."""
 
     def __init__(self, pred):
         c0, c1 = pred.codes
@@ -80,22 +82,22 @@ class CrossedPair(Algebra):
         return (len(pred.terms) == 2 and all(c is None for c in pred.cols)
                 and pred.q1 * pred.qR <= CELLS_PER_ROW * pred.n)
 
-    def a(self, w: np.ndarray) -> np.ndarray:
-        """C: the weights summed per cell."""
-        return self.cellsums.cells(w)
+    def a(self, w: np.ndarray) -> Cells:
+        """C (the weights summed per cell) and its margins a, a_R."""
+        C = self.cellsums.cells(w)
+        return Cells(C, C.sum(axis=-2), C.sum(axis=-1))
 
-    def step(self, lams, C, B):
+    def step(self, lams, cells, B):
         t1, t2 = lams
+        C, a, aR = cells
         q1, d = self.q1, self.diag
-        a, aR = C.sum(axis=-2), C.sum(axis=-1)
         B1, BR = B[..., :q1], B[..., q1:]
-        s = (t1 * t1) * a + 1.0
-        Cg = C * ((t1 * t1) / s)[..., None, :]
-        M = -(Cg @ np.swapaxes(C, -1, -2))
-        M[..., d, d] += aR
-        t2m = np.asarray(t2)[..., None]
-        M *= t2m * t2m
-        M[..., d, d] += 1.0
+        t1s, t2s = t1 * t1, t2 * t2
+        s = t1s * a + 1.0
+        Cg = C * (t1s / s)[..., None, :]
+        M = Cg @ np.swapaxes(C, -1, -2)                  # C diag(g) Cᵀ
+        M *= -np.asarray(t2s)[..., None]
+        M[..., d, d] += t2s * aR + 1.0
         rhs = t2 * (BR - (Cg @ B1[..., None])[..., 0])
         ldiag, uR = _solve(M, rhs)
         u1 = t1 * (B1 - (np.swapaxes(C, -1, -2) @ (t2 * uR)[..., None])[..., 0]) / s
@@ -105,21 +107,28 @@ class CrossedPair(Algebra):
     def positive(diag) -> bool:
         return bool(diag[1].min() > 0.0)
 
-    def eta(self, fixed, lams, u):
-        """fixed + λ₁u₁[g] + λ₂u_R[h]: the sums per cell, gathered by cell (one take)."""
+    def _zlam(self, lams, u) -> np.ndarray:
+        """ZΛu on the rows (…, n), from its value per cell λ₂u_R[r] + λ₁u₁[l]."""
         t1, t2 = lams
         v1, vR = t1 * u[0], t2 * u[1]
-        cells = (vR[..., :, None] + v1[..., None, :]).reshape(fixed.shape[:-1] + (-1,))
-        return fixed + self.cellsums.rows(cells)
+        cells = vR[..., :, None] + v1[..., None, :]
+        return self.cellsums.rows(cells.reshape(cells.shape[:-2] + (-1,)))
+
+    def eta(self, fixed, lams, u):
+        return fixed + self._zlam(lams, u)
 
     def next(self, resp, lams, eta, mu, u):
-        t1, t2 = lams
+        """W, C and Z'Wz for z = ZΛu + zres (η − Xβ − offset = ZΛu after a step)."""
         w, zres = resp.working(eta, mu)
-        C = self.a(w)
-        v1, vR = t1 * u[0], t2 * u[1]
-        z1 = C.sum(axis=-2) * v1 + (np.swapaxes(C, -1, -2) @ vR[..., None])[..., 0]
-        zR = C.sum(axis=-1) * vR + (C @ v1[..., None])[..., 0]
-        return w, C, np.concatenate([z1, zR], axis=-1) + self.first(w * zres)
+        return w, self.a(w), self.first(w * (self._zlam(lams, u) + zres))
+
+
+class Cells(NamedTuple):
+    """``CrossedPair``'s sums of the weights: per cell (…, qR, q₁) and its margins."""
+
+    C: np.ndarray
+    a: np.ndarray
+    aR: np.ndarray
 
 
 def _solve(M: np.ndarray, rhs: np.ndarray):

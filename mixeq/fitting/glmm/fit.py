@@ -38,6 +38,9 @@ STAGE1 = {"ftol_rel": 1e-8, "ftol_abs": 1e-5, "xtol_abs": 1e-4}
 POLISH_GRAD = 1e-3         # restart stage 2 from its optimum above this |gradient| (_polish)
 POLISH = {"ftol_rel": 1e-15, "ftol_abs": 1e-10}   # the restart's stopping rule
 NEWTON_STEPS, NEWTON_GRAD = 3, 1e-5   # _newton: steps on one H, until |gradient| ≤ this
+NEWTON_ALONE = 10         # _newton also where the points are evaluated one by one (a remote
+                          # design, no levels' algebra) for k ≤ this: k(k − 1)/2 + 2k + 1
+                          # evaluations a step, about a BOBYQA restart's
 NEWTON_ROUND = 1e-14      # a later Newton step within this (relative) of the last point's
                           # criterion is kept when its gradient is smaller: near the optimum
                           # the criterion's change is its rounding (~1e-12 on VerbAgg's 8151)
@@ -226,7 +229,7 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     s2 = minimize(prob.stage2(eta1, first), params0, lower2, prob.pred.name, opts.optimizer,
                   steps=steps, **settings)
     _polish(prob.stage2(eta1), many, s2, lower2, se, opts.optimizer, settings,
-            newton=batch.can_batch(prob))
+            newton=batch.can_batch(prob) or params0.size <= NEWTON_ALONE)
     s2.evaluations += s1.evaluations
     s2.seconds += s1.seconds
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
@@ -242,8 +245,8 @@ def _polish(objective, many, s2, lower: np.ndarray, se: np.ndarray, optimizer: s
     before the check can fail: the gradient by central differences (2 evaluations per
     parameter, lme4's δ = 1e-4, one-sided at a bound); when a component exceeds
     POLISH_GRAD (half lme4's 0.002, which tests min(|g|, |scaled g|) ≤ |g|), first
-    (``newton``: where the points are evaluated together) one Newton step (``_newton``),
-    and where that does not end it BOBYQA restarts from the optimum with small first
+    (``newton``: where the points are evaluated together, or few) Newton steps
+    (``_newton``), and where they do not end it BOBYQA restarts from the optimum with small first
     steps and its point is kept if lower.
     (BOBYQA can stop a few 1e-5 short along a flat direction — VerbAgg's intercept and
     item variance — where the check then passes or fails on the rows' order, and where
@@ -281,8 +284,9 @@ def _newton(objective, many, s2, lower: np.ndarray, delta: float = 1e-4) -> bool
     ~‖ΔH‖/‖H‖), so they repeat on the same H, each with its point's gradient, up to
     NEWTON_STEPS or until |g| ≤ NEWTON_GRAD. A step is taken where x is δ inside its
     bounds, H is positive definite, the point within the bounds and its criterion
-    lower (or within NEWTON_ROUND of it, its gradient smaller); the steps end the polish where the gradient is then at most POLISH_GRAD
-    (else BOBYQA restarts from the last point). Along a flat direction BOBYQA stops
+    lower (or within NEWTON_ROUND of it, its gradient smaller); the steps end the
+    polish where the gradient is then at most POLISH_GRAD (else BOBYQA restarts from
+    the last point). Along a flat direction BOBYQA stops
     where rounding leads it (VerbAgg: ±4e-5 in Σ dᵢ between two orders of the same
     sums); the Newton point is the optimum to ~1e-8 in x whatever the path."""
     x, fx = s2.theta, s2.objective
