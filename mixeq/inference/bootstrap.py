@@ -35,25 +35,15 @@ def sdcor_table(table: pd.DataFrame, acc, with_sigma: bool) -> pd.DataFrame:
 
 @dataclass
 class Bootstrap:
-    """``table``: one row per replicate, columns θ (lme4's names), β, sigma."""
+    """``table``: one row per replicate, columns θ (lme4's names), β and — for an LMM —
+    sigma (``with_sigma``; a GLMM's replicates, glmm_simulate.py, have no σ)."""
 
     table: pd.DataFrame
     access: object
+    with_sigma: bool = True
 
     def sdcor_table(self) -> pd.DataFrame:
-        return sdcor_table(self.table, self.access, with_sigma=True)
-
-
-@dataclass
-class GlmmBootstrap:
-    """A GLMM's replicates: ``table`` has one row per replicate, columns θ (lme4's names)
-    and β (glmm_simulate.py); no σ."""
-
-    table: pd.DataFrame
-    access: object
-
-    def sdcor_table(self) -> pd.DataFrame:
-        return sdcor_table(self.table, self.access, with_sigma=False)
+        return sdcor_table(self.table, self.access, with_sigma=self.with_sigma)
 
 
 def bootstrap(fit, nsim: int = 1000, seed=None) -> Bootstrap:
@@ -72,7 +62,7 @@ def _bootstrap(fit, nsim: int, seed) -> Bootstrap:
     if is_glmm(fit):
         from mixeq.inference.glmm_simulate import bootstrap_glmm_table
 
-        return GlmmBootstrap(bootstrap_glmm_table(acc, nsim, seed), acc)
+        return Bootstrap(bootstrap_glmm_table(acc, nsim, seed), acc, with_sigma=False)
     rng = np.random.default_rng(seed)
     refit = acc.make_refitter()
     rows = []
