@@ -34,8 +34,9 @@ def build_design(spec: ModelSpec, data, transforms=None, family: str | None = No
     used = check_columns(spec, data, transforms)
     columns = list(dict.fromkeys(c for names in used.values() for c in names))
     _check_offset_columns(spec, data, transforms)
-    data = prepare_columns(data, used)
-    complete = complete_rows(data, columns)
+    read = {}   # the used columns as read (prepare_columns → complete_rows → the rest)
+    data = prepare_columns(data, used, read)
+    complete = complete_rows(data, columns, read)
     frame, read = complete.data, complete.columns   # read: frame's used columns, read once
     trials = None
     if family == "binomial":

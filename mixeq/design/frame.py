@@ -10,7 +10,7 @@ understands (lme4's ``model.frame`` step).
   with the reason and the fix (complex numbers, dates, durations, intervals,
   dict-/list-valued cells, text mixed with numbers).
 
-The numeric fast path (numpy int/float columns) is a dtype look-up per column.
+Each used column is read once (``read``: :func:`read_column`); numbers and factors pass as they are.
 The caller's frame is never changed: converted columns go into a shallow copy.
 """
 from __future__ import annotations
@@ -102,10 +102,12 @@ def check_unique_names(frame: pd.DataFrame, used: list[str]) -> None:
             "df = df.loc[:, ~df.columns.duplicated()]")
 
 
-def prepare_columns(frame: pd.DataFrame, used: dict[str, list[str]]) -> pd.DataFrame:
+def prepare_columns(frame: pd.DataFrame, used: dict[str, list[str]],
+                    read: dict | None = None) -> pd.DataFrame:
     """``frame`` with every used column in a type the design understands (see the
     module docstring); ``used`` maps response/fixed/random/group to column names.
-    Returns ``frame`` itself when nothing needs converting."""
+    Returns ``frame`` itself when nothing needs converting. ``read``, if given, gets
+    the columns used as they are (name → Series: :func:`read_column`)."""
     roles: dict[str, str] = {}
     for part in ("group", "response", "random", "fixed"):  # predictor role wins
         for name in used.get(part, ()):
@@ -117,18 +119,20 @@ def prepare_columns(frame: pd.DataFrame, used: dict[str, list[str]]) -> pd.DataF
             "intercept (formulaic reads the name as the intercept itself), so the two would be "
             "confused: rename the column, e.g. df = df.rename(columns={'Intercept': 'x_intercept'})")
     converted = {}
-    dtypes = frame.dtypes.to_numpy()  # one look-up (frame[name] costs ~13 µs a column)
     for name in roles:
         if name not in frame.columns:
             continue
-        dtype = dtypes[frame.columns.get_loc(name)]  # (get_indexer costs ~180 µs)
+        col = frame[name]   # read once: the rest of the build reads it from ``read``
+        dtype = col.dtype
         if isinstance(dtype, np.dtype) and dtype.kind in "iuf" \
                 or isinstance(dtype, pd.CategoricalDtype):
-            continue  # plain numbers and factors: used as they are (column_as)
-        col = frame[name]
-        new = column_as(col, roles[name], name)
+            new = col  # plain numbers and factors: used as they are (column_as)
+        else:
+            new = column_as(col, roles[name], name)
         if new is not col:
             converted[name] = new
+        elif read is not None:
+            read[name] = col
     if not converted:
         return frame
     out = frame.copy(deep=False)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mixeq.design.frame import read_column
 from mixeq.errors import DataError, MixeqWarning
 
 
@@ -48,16 +49,17 @@ class Complete:
     columns: dict[str, pd.Series] = field(default_factory=dict)
 
 
-def complete_rows(data: pd.DataFrame, columns: list[str]) -> Complete:
-    """A new frame holding the rows with no missing value in ``columns``.
+def complete_rows(data: pd.DataFrame, columns: list[str], read: dict | None = None) -> Complete:
+    """A new frame holding the rows with no missing value in ``columns`` (``read``:
+    those of ``data`` already read, :func:`mixeq.design.frame.read_column`).
 
     Warns with the count (and the columns responsible) when rows are dropped,
     as lme4's ``na.action = na.omit`` does silently — we say it.
     """
     bad = np.zeros(len(data), dtype=bool)
-    by_column, read = {}, {}
+    by_column, read = {}, dict(read or {})
     for c in columns:
-        read[c] = col = data[c]   # a snapshot too: copy-on-write
+        read[c] = col = read_column(data, c, read)   # a snapshot too: copy-on-write
         missing = _missing(col)
         n = 0 if missing is None else int(np.count_nonzero(missing))
         if n:
