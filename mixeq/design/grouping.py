@@ -65,7 +65,7 @@ def interaction(data: pd.DataFrame, names: tuple[str, ...],
         combined = codes * len(l2) + c2
         codes, used = pd.factorize(combined, sort=True)   # = np.unique(…, return_inverse=True)
         labels = [f"{labels[u // len(l2)]}:{l2[u % len(l2)]}" for u in used]
-    return codes.astype(np.int64), labels
+    return codes.astype(np.int64, copy=False), labels   # codes made here: no copy
 
 
 def grouping_factor(data: pd.DataFrame, group: tuple[str, ...], term: str,

@@ -129,15 +129,16 @@ def binomial_response(expr: str, data: pd.DataFrame, context: dict | None = None
             y = col.to_numpy(dtype=float)
         else:
             cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
-            levels = list(cat.cat.categories)
-            if len(levels) > 2:
+            codes = cat.array.codes   # the Categorical's own (.cat.codes makes a Series)
+            if len(cat.array.categories) > 2:
+                levels = list(cat.array.categories)
                 raise DataError(
                     f"the response '{expr}' has {len(levels)} levels "
                     f"({', '.join(map(str, levels[:5]))}{' …' if len(levels) > 5 else ''}); a "
                     f"binomial response has two: recode it, e.g. df['{expr}'] == '{levels[-1]}'")
-            if np.asarray(cat.cat.codes).min() < 0:
+            if codes.min() < 0:
                 raise DataError(f"the response '{expr}' has missing values")
-            y = (np.asarray(cat.cat.codes) > 0).astype(float)
+            y = (codes > 0).astype(float)
         return pd.Series(y, index=data.index, name=expr), None
     return _numbers(col, expr, data.index), None
 
