@@ -96,6 +96,9 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     """X with aliased columns dropped (and named in a warning), as lme4 does."""
     values, names, spec = build_matrix(intercept, terms, data, "fixed-effects model matrix",
                                        context, aliases, columns)
+    # column-major, once: independent_columns reads it so, and it is the layout pandas
+    # copies a matrix into (X's block: p × n, row-major), so X takes it without a copy
+    values = np.asfortranarray(values)
     keep = independent_columns(values)
     dropped = [c for c, k in zip(names, keep) if not k]
     if dropped:
@@ -105,7 +108,9 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
             "earlier columns; remove the redundant term to silence this)",
             MixeqWarning, stacklevel=4)
         values, names = values[:, keep], [c for c, k in zip(names, keep) if k]
-    return pd.DataFrame(values, index=data.index, columns=column_index(tuple(names))), spec, dropped
+    X = pd.DataFrame(np.asfortranarray(values), index=data.index,
+                     columns=column_index(tuple(names)), copy=False)
+    return X, spec, dropped
 
 
 @lru_cache(maxsize=512)
