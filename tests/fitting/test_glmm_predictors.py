@@ -23,6 +23,7 @@ MODELS = {
     "crossed covariate": ("TICKS ~ YEAR + (1 | BROOD) + (0 + cHEIGHT | LOCATION) + (1 | YEAR)",
                           "grouseticks", "poisson"),
     "vector": ("r10 ~ Days + (Days | Subject)", "sleepstudy", "poisson"),
+    "cell order": ("r2 ~ Anger + btype + (1 | id) + (1 | item)", "VerbAgg", "binomial"),
 }
 
 
@@ -85,7 +86,7 @@ def test_each_kind_solves_the_penalised_system(key, solve_beta):
 KINDS = {"one intercept": ScalarTermPredictor, "one slope": ScalarTermPredictor,
          "crossed": NestedTermPredictor, "crossed years": ScalarTermsPredictor,
          "crossed covariate": ScalarTermsPredictor,
-         "vector": WeightedPredictor}
+         "vector": WeightedPredictor, "cell order": ScalarTermsPredictor}
 
 
 @pytest.mark.parametrize("key", list(KINDS))
@@ -167,3 +168,30 @@ def test_binomial_residuals_on_the_boundary_take_0_log_0_as_0():
     mu = np.array([0.0, 1.0, 0.5])
     assert np.all(np.isfinite(k.dev_resid(mu)))
     assert k.deviance(mu) == pytest.approx(float(fam.dev_resid(y, mu, wt).sum()), abs=1e-12)
+
+
+def test_rows_in_cell_order_take_the_margins_and_a_planted_error_is_caught(monkeypatch):
+    """VerbAgg's rows are its subjects × items cells in order: the crossed kind reads C
+    and the sums as margins of W and WF (checked above against the dense system);
+    shuffled rows take the bincounts; a Z_RᵀWF off by 1 % fails the dense check."""
+    model = _model("cell order")
+    layout = ThetaLayout.from_terms(model.terms)
+    X = model.X.to_numpy(float)
+    pred = make_predictor(X, model.terms, layout)
+    assert pred.cell_order
+    formula, data, family = MODELS["cell order"]
+    shuffled = mixeq.Model(formula, data=load_dataset(data).sample(frac=1.0, random_state=1),
+                           family=family)
+    assert not make_predictor(shuffled.X.to_numpy(float), shuffled.terms,
+                              ThetaLayout.from_terms(shuffled.terms)).cell_order
+    products = ScalarTermsPredictor.products
+
+    def planted(self, w, F):
+        a, wrr, C, (B1, BR), FF = products(self, w, F)
+        return a, wrr, C, [B1, 1.01 * BR], FF
+
+    monkeypatch.setattr(ScalarTermsPredictor, "products", planted)
+    rng = np.random.default_rng(2)
+    w, z = rng.uniform(0.5, 2, model.nobs), rng.normal(size=model.nobs)
+    with pytest.raises(AssertionError):
+        _check(pred, model, np.array([0.9, 0.6]), w, z[:, None])

@@ -25,8 +25,10 @@ from mixeq.fitting.glmm.agq import AGQ_CELLS
 from mixeq.fitting.glmm.level_steps import OneTerm, log_det
 from mixeq.fitting.glmm.mode import MAXIT, converged
 
-LAPLACE_CELLS = 65_536   # points × rows at once (measured on VerbAgg: 2 to 4× slower
-                         # from 96k, where every temporary outgrows the caches)
+LAPLACE_CELLS = 24_576   # points × rows at once: each temporary ≤ 192 KB (above, glibc maps
+                         # and unmaps every array, page faults each time, and the caches
+                         # overflow; VerbAgg's 112 Hessian points in chunks of 3 points:
+                         # 33 ms, of 8: 42 ms, of 260: 150 ms)
 
 
 def can_batch(prob) -> bool:
