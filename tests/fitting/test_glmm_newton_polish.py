@@ -75,3 +75,24 @@ def test_verbagg_ends_on_the_same_optimum_whatever_the_row_order():
     np.testing.assert_allclose(fits[1].fixef, fits[0].fixef, rtol=1e-6)
     np.testing.assert_allclose(fits[1].theta, fits[0].theta, rtol=1e-6)
     assert fits[1].deviance == pytest.approx(fits[0].deviance, rel=1e-10)
+
+
+def test_a_near_search_is_finished_by_the_newton_steps(monkeypatch):
+    """A batched Laplace fit (cbpp) searches with STAGE2_NEAR and always takes the
+    Newton steps: it ends where the tight search does (to 1e-12), and planted: without
+    the polish the near search alone stops short (1e-8 and more above)."""
+    from mixeq.fitting.glmm import fit as fitting
+
+    def run():
+        return mixeq.fit("cbind(incidence, size - incidence) ~ period + (1 | herd)",
+                         load_dataset("cbpp"), family="binomial")
+
+    fit = run()
+    assert fit.optimizer_summary.options["polish"]["newton"] == "taken"
+    monkeypatch.setattr(fitting, "STAGE2_NEAR", fitting.STAGE2)
+    tight = run()
+    assert fit.objective == pytest.approx(tight.objective, rel=1e-12, abs=0)
+    monkeypatch.setattr(fitting, "STAGE2_NEAR", {"ftol_rel": 1e-9, "ftol_abs": 1e-6,
+                                                 "xtol_abs": 1e-5})
+    monkeypatch.setattr(fitting, "_polish", lambda *args, **kwargs: None)
+    assert run().objective > fit.objective + 1e-8

@@ -37,7 +37,7 @@ from mixeq.fitting.threads import limit
 STAGE1 = {"ftol_rel": 1e-8, "ftol_abs": 1e-5, "xtol_abs": 1e-4}
 POLISH_GRAD = 1e-3         # restart stage 2 from its optimum above this |gradient| (_polish)
 POLISH = {"ftol_rel": 1e-15, "ftol_abs": 1e-10}   # the restart's stopping rule
-NEWTON_STEPS, NEWTON_GRAD = 3, 1e-5   # _newton: steps on one H, until |gradient| ≤ this
+NEWTON_STEPS, NEWTON_GRAD = 4, 1e-6   # _newton: steps on one H, until |gradient| ≤ this
 NEWTON_ALONE = 10         # _newton also where the points are evaluated one by one (a remote
                           # design, no levels' algebra) for k ≤ this: k(k − 1)/2 + 2k + 1
                           # evaluations a step, about a BOBYQA restart's
@@ -48,6 +48,9 @@ STEP2 = (0.1, 0.02, 1.0)   # stage 2's first steps: θ 10 % (≥ 0.02), β its s
 STAGE2 = {"ftol_rel": 1e-12, "ftol_abs": 1e-8, "xtol_abs": 1e-6}   # VerbAgg's β: 5e-5 of lme4's
                                                                    # (1e-10/1e-7: 1.4e-3); _polish
                                                                    # restarts where it stops short
+STAGE2_NEAR = {"ftol_rel": 1e-9, "ftol_abs": 1e-6, "xtol_abs": 1e-5}   # where Newton steps
+                                    # always follow (Laplace, batched): BOBYQA need only come
+                                    # near (VerbAgg: 335 → 233 evaluations, the same optimum)
 
 
 @dataclass
@@ -223,13 +226,15 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
     steps = np.concatenate([np.maximum(STEP2[0] * np.abs(s1.theta), STEP2[1]), STEP2[2] * se])
     eta1 = mode1.eta
     settings = {**STAGE2, **opts.optimizer_options}
+    near = batch.can_batch(prob) and prob.rule is None       # Newton steps always follow
     many = prob.stage2_many(eta1)
     first = Prefetched.of(prob, many, params0, steps, lower2, opts.optimizer,
                           given_steps=settings.get("initial_step") is not None)
     s2 = minimize(prob.stage2(eta1, first), params0, lower2, prob.pred.name, opts.optimizer,
-                  steps=steps, **settings)
+                  steps=steps, **({**STAGE2_NEAR, **opts.optimizer_options} if near else settings))
+    newton = batch.can_batch(prob) or params0.size <= NEWTON_ALONE
     _polish(prob.stage2(eta1), many, s2, lower2, se, opts.optimizer, settings,
-            newton=batch.can_batch(prob) or params0.size <= NEWTON_ALONE)
+            newton=newton, always=newton and prob.rule is None)
     s2.evaluations += s1.evaluations
     s2.seconds += s1.seconds
     s2.options["stage1"] = {"theta": s1.theta.tolist(), "objective": s1.objective,
@@ -240,14 +245,17 @@ def _fit(model, reml, nagq, optimizer, start, options, problem=GlmmProblem):
 
 
 def _polish(objective, many, s2, lower: np.ndarray, se: np.ndarray, optimizer: str,
-            settings, newton: bool = False) -> None:
+            settings, newton: bool = False, always: bool = False) -> None:
     """lme4's advice when its gradient check fails — restart from the optimum — taken
     before the check can fail: the gradient by central differences (2 evaluations per
     parameter, lme4's δ = 1e-4, one-sided at a bound); when a component exceeds
     POLISH_GRAD (half lme4's 0.002, which tests min(|g|, |scaled g|) ≤ |g|), first
     (``newton``: where the points are evaluated together, or few) Newton steps
-    (``_newton``), and where they do not end it BOBYQA restarts from the optimum with small first
-    steps and its point is kept if lower.
+    (``_newton``), and where they do not end it BOBYQA restarts from the optimum with
+    small first steps (``settings``: stage 2's tight ones) and its point is kept if
+    lower. ``always`` (Laplace): the Newton steps whatever the gradient — stage 2 may
+    have stopped early (STAGE2_NEAR), and a fit whose points batch and the same fit
+    evaluated one by one (a remote design) then end on the same optimum.
     (BOBYQA can stop a few 1e-5 short along a flat direction — VerbAgg's intercept and
     item variance — where the check then passes or fails on the rows' order, and where
     the end point moves with the last digits of every evaluation.)"""
@@ -257,7 +265,7 @@ def _polish(objective, many, s2, lower: np.ndarray, se: np.ndarray, optimizer: s
     grad, count = _gradient(many, x, fx, lower)
     s2.evaluations += count
     s2.options["polish"] = {"max_grad": float(np.max(np.abs(grad))), "restarted": False}
-    if not np.max(np.abs(grad)) > POLISH_GRAD:
+    if not always and not np.max(np.abs(grad)) > POLISH_GRAD:
         return
     if newton and _newton(objective, many, s2, lower):
         return
