@@ -125,8 +125,10 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
         u, diag = alg.step(lam, a, zw)
         eta = alg.eta(fixed[live], lam, u)
         mu, dev = resp.eta_form(eta)                             # NaN out of the link's range
-        pdev = dev + sum((v * v).sum(axis=1) for v in u)
-        positive = np.all([(d > 0.0).all(axis=1) for d in diag], axis=0)
+        pdev = dev + sum(np.add.reduce(v * v, axis=1) for v in u)
+        positive = np.minimum.reduce(diag[0], axis=1) > 0.0     # (NaN: not positive)
+        for d in diag[1:]:
+            positive &= np.minimum.reduce(d, axis=1) > 0.0
         alone = ~positive | ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
         stop = converged(old[live], pdev) & ~alone
         if stop.any():

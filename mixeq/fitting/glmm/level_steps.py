@@ -75,7 +75,7 @@ class Algebra:
     def lams(self, theta: np.ndarray) -> tuple:
         """θ's λ per term: floats for one point, columns (points × 1) for several."""
         if theta.ndim == 1:
-            return tuple(float(theta[i]) for i in self.index)
+            return tuple([float(theta[i]) for i in self.index])
         return tuple(theta[:, i:i + 1] for i in self.index)
 
     def start(self, resp, eta0: np.ndarray) -> Start:
@@ -234,7 +234,8 @@ class LevelSteps:
     def mode(self, r) -> Mode:
         eta, mu, _ = r.state
         diag = r.sol.diag
-        sol = Solution([v[:, None] for v in r.sol.u], NO_BETA, float(log_det(diag)), NO_RX,
+        u = [v[:, None] for v in r.point[0]]
+        step_u = u if r.sol.u is r.point[0] else [v[:, None] for v in r.sol.u]   # (halved: not)
+        sol = Solution(step_u, NO_BETA, float(log_det(diag)), NO_RX,
                        np.sqrt(diag[0]).reshape(-1, 1, 1))
-        return Mode(eta, mu, [v[:, None] for v in r.point[0]], np.asarray(r.point[1]), sol,
-                    r.sol.weights, r.pdev, r.iterations)
+        return Mode(eta, mu, u, np.asarray(r.point[1]), sol, r.sol.weights, r.pdev, r.iterations)

@@ -80,9 +80,10 @@ class RowSteps:
 
 def _evaluate(pred, resp, theta, fixed, point, solve_beta):
     u, beta = point
-    eta = fixed + pred.zb(theta, u)
+    eta = pred.zb(theta, u)
+    eta += fixed
     if solve_beta:
-        eta = eta + pred.X @ beta
+        eta += pred.X @ beta
     mu, dev = resp.mu_deviance(eta)
     return eta, mu, dev + ussq(u)
 

@@ -66,7 +66,7 @@ class ScalarTermPredictor:
         t = float(theta[0])
         l2 = (t * t) * self._a(w) + 1.0
         l1 = np.sqrt(l2)
-        ld = float(np.log(l2).sum())
+        ld = float(np.add.reduce(np.log(l2)))
         FW = F * w[:, None]
         B = self.sums(FW if self.m is None else FW * self.m[:, None])   # (levels, f): Z₁ᵀWF
         f = F.shape[1]
