@@ -131,6 +131,8 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
             positive &= np.minimum.reduce(d, axis=1) > 0.0
         alone = ~positive | ~np.isfinite(pdev) | ((it > 1) & ~(pdev <= old[live]))
         stop = converged(old[live], pdev) & ~alone
+        if modes is None and live.size == len(points) and stop.all():
+            return live, Modes(eta, u, diag, pdev)               # all at once: as they are
         if stop.any():
             if modes is None:
                 modes = Modes.empty(len(points), eta, u, diag)
@@ -140,6 +142,9 @@ def _modes(prob, points: np.ndarray, eta0: np.ndarray):
         if not keep.any():
             break
         old[live] = pdev
+        if keep.all():                                           # all go on: no gathers
+            _, a, zw = alg.next(resp, lam, eta, mu, u)
+            continue
         live = live[keep]
         lam = tuple(lm[live] for lm in lams)
         _, a, zw = alg.next(resp, lam, eta[keep], mu[keep], [v[keep] for v in u])
