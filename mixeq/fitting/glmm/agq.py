@@ -66,15 +66,25 @@ class AgqPlan:
         self.mid = z.size // 2
         self.eta_form = (resp.has_eta_form and z.size % 2 == 1 and z[self.mid] == 0.0
                          and k == z.size)
-        self.dense = None
+        self.dense = self.one = None
         if self.eta_form:
             _, w2, w2y = resp.eta_parts
             self.neg_w = -0.5 * w2                               # −½·2wᵢ: S below is −½ Σ 2wᵢ b
             wym = w2y if self.m is None else w2y * self.m
             self.half_wy = 0.5 * np.bincount(self.codes, wym, self.nl)   # ½ Σ_{i∈l} 2wᵢyᵢmᵢ
-            if self.codes.size * self.nl <= DENSE_LEVELS:        # level sums as one product
-                self.dense = np.zeros((self.codes.size, self.nl))
-                self.dense[np.arange(self.codes.size), self.codes] = self.neg_w
+            ls = self.log_scale[:, 0]
+            self.ls_mid = float(ls[self.mid])
+            self.nodes = np.column_stack([z, -0.5 * z * z, ls - self.ls_mid])   # N (nodes × 3)
+            n = self.codes.size
+            if n * self.nl <= DENSE_LEVELS:                      # level sums as one product
+                self.dense = np.zeros((n, self.nl))
+                self.dense[np.arange(n), self.codes] = self.neg_w
+                E1 = np.empty((z.size, n + 3), order="F")       # one point's [b(E) N] …
+                E1[:, n:] = self.nodes
+                D1 = np.empty((n + 3, self.nl))                 # … and [dense; M]
+                D1[:n] = self.dense
+                D1[n + 2] = 1.0
+                self.one = (E1, D1)
 
     def level_sums(self, d: np.ndarray, k: int) -> np.ndarray:
         """Σ_{i∈l} over each of a (k × n) array's rows: a (k × levels) array."""
@@ -91,34 +101,51 @@ class AgqPlan:
         not apply.
 
         With s_i = λ sd_l m_i (η's change per unit z), Σ_{i∈l} 2wᵢyᵢ s_i = λ sd_l Σ_{i∈l}
-        2wᵢyᵢmᵢ (kept per level), and the sums are formed halved and negated, so the
-        exponent −½(ΔS + z lin + z² sd²) + log scale takes no further scaling."""
+        2wᵢyᵢmᵢ (kept per level). The exponent, less its middle node's, is
+
+            T_kl = S_kl − S_ml + (N M)_kl,   N = [z, −½z², log scale − its middle's],
+                                             M = [−½ lin; sd²; 1] (3 × levels)
+
+        with S = −½ Σ_{i∈l} 2wᵢ b(η_i(z)) (the sums halved and negated: −w in the dense
+        matrix) and N's middle row 0, so that log of a level's integral ratio is the middle
+        node's log scale + log Σ_k exp T_kl. For one point, with the dense sums, S + N M is
+        one product of stacked matrices, [b(E) N] [dense; M] (buffers made once)."""
         resp = self.resp
         c2, _, w2y = resp.eta_parts
         n, K, nl = self.codes.size, self.z.size, self.nl
         shift = (t * sd).take(self.codes, axis=-1)          # s_i
         if self.m is not None:
             shift *= self.m
-        E = shift[..., None, :] * self.zc                     # (…, nodes, n)
+        lead = eta.shape[:-1]
+        one = self.one if not lead and self.dense is not None else None
+        if one is not None:
+            E, M = one[0][:, :n], one[1][n:]
+        else:
+            E, M = np.empty(lead + (K, n)), np.empty(lead + (3, nl))
+            M[..., 2, :] = 1.0
+        np.multiply(self.zc, shift[..., None, :], out=E)     # (…, nodes, n)
         E += eta[..., None, :]
-        lead = E.shape[:-2]
-        ok = resp.eta_in_range(E.reshape(*lead, K * n))
+        ok = resp.eta_in_range(E.reshape(*lead, K * n, order="A"))
         if not lead and not ok:
             return None
         resp.cumulant(E)                                     # b(η_i(z)), in place
-        if self.dense is not None:
-            S = E @ self.dense                               # −½ Σ_{i∈l} 2wᵢ b(η_i(z))
+        np.multiply(sd, t * self.half_wy - u, out=M[..., 0, :])     # −½ lin
+        np.multiply(sd, sd, out=M[..., 1, :])
+        if one is not None:
+            S = one[0] @ one[1]
         else:
-            E *= self.neg_w
-            S = self.level_sums(E, E.size // n).reshape(*lead, K, nl)
-        s0 = S[..., self.mid, :].copy()                      # at the mode (z = 0)
+            if self.dense is not None:
+                S = E @ self.dense
+            else:
+                E *= self.neg_w
+                S = self.level_sums(E, E.size // n).reshape(*lead, K, nl)
+            S += self.nodes @ M
+        s0 = S[..., self.mid, :].copy()                      # −½ Σ_{i∈l} 2wᵢ b(η_i) at the mode
         S -= s0[..., None, :]
-        S += (sd * (t * self.half_wy - u))[..., None, :] * self.zc   # −½ z lin
-        S += self.neg_z2 * (sd * sd)[..., None, :]           # −½ z² sd²
-        S += self.log_scale
         mult = np.add.reduce(np.exp(S, out=S), axis=-2)
         devsum = c2 - 2.0 * np.add.reduce(s0, axis=-1) - eta @ w2y + np.vecdot(u, u)
-        value = devsum + ld_l - 2.0 * np.add.reduce(np.log(mult), axis=-1)
+        logs = np.add.reduce(np.log(mult), axis=-1) + nl * self.ls_mid
+        value = devsum + ld_l - 2.0 * logs
         if lead:
             return np.where(ok, value, np.nan)
         return float(value)
