@@ -26,6 +26,8 @@ previous fit") and re-checks; only what survives is reported.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import warnings
 from dataclasses import dataclass, field
 
@@ -104,16 +106,12 @@ def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA,
     down = x - delta if lower is None else np.maximum(x - delta, lower)
     u = np.full(n, float(delta))
     l = u.copy() if lower is None else x - down
-    points = []
-    for j in range(n):
-        points += [_moved(x, (j, up)), _moved(x, (j, down))]
-        for i in range(j):
-            points += [_moved(x, (i, up), (j, up)), _moved(x, (i, up), (j, down)),
-                       _moved(x, (i, down), (j, up)), _moved(x, (i, down), (j, down))]
+    points = np.tile(x, (2 * n * n, 1))
+    for bound, (rows, cols) in zip((up, down), _moves(n)):
+        points[rows, cols] = bound[cols]
     g, H = np.zeros(n), np.zeros((n, n))
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = iter(many(np.array(points).reshape(len(points), n)) if many is not None
-                      else [float(f(y)) for y in points])
+        values = iter(many(points) if many is not None else [float(f(y)) for y in points])
         for j in range(n):
             fadd, fsub = next(values), next(values)
             H[j, j] = fadd / u[j] ** 2 - 2.0 * fx / (u[j] * l[j]) + fsub / l[j] ** 2
@@ -125,12 +123,23 @@ def derivatives(f, x: np.ndarray, fx: float, delta: float = DELTA,
     return g, H, len(points)
 
 
-def _moved(x: np.ndarray, *steps) -> np.ndarray:
-    """x with coordinate i taken from ``point`` for each (i, point)."""
-    y = x.copy()
-    for i, point in steps:
-        y[i] = point[i]
-    return y
+@lru_cache(maxsize=16)
+def _moves(n: int):
+    """deriv12's points for n parameters, in its order — for each j, x_j up, x_j down,
+    then for each i < j (x_i, x_j) at (up, up), (up, down), (down, up), (down, down) —
+    as (rows, columns) index arrays of the coordinates moved up and of those moved down."""
+    moved = {True: ([], []), False: ([], [])}
+    row = 0
+    for j in range(n):
+        for steps in [((j, True),), ((j, False),)] + [
+                ((i, a), (j, b)) for i in range(j)
+                for a, b in ((True, True), (True, False), (False, True), (False, False))]:
+            for col, is_up in steps:
+                moved[is_up][0].append(row)
+                moved[is_up][1].append(col)
+            row += 1
+    return tuple((np.array(r, dtype=np.intp), np.array(c, dtype=np.intp))
+                 for r, c in (moved[True], moved[False]))
 
 
 def is_singular(theta: np.ndarray, lower: np.ndarray, tol: float = SINGULAR_TOL) -> bool:
