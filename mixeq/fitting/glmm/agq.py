@@ -57,8 +57,7 @@ class AgqPlan:
         self.codes, self.nl = np.asarray(term.codes), term.nlevels
         self.m = scalar_column(term)
         z, wts, ld = rule
-        self.z, self.z2 = z, (z * z)[:, None]
-        self.zc, self.neg_z2 = z[:, None], -0.5 * self.z2
+        self.z, self.zc = z, z[:, None]
         self.log_scale = (np.log(wts / sqrt(2.0 * pi)) - ld)[:, None]   # log(w_k/φ(z_k)/√(2π))
         self.chunk = max(1, AGQ_CELLS // max(self.codes.size, 1))
         k = min(z.size, self.chunk)
