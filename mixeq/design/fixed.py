@@ -113,10 +113,16 @@ def fixed_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
     return X, spec, dropped
 
 
-@lru_cache(maxsize=512)
 def column_index(names: tuple[str, ...]) -> pd.Index:
-    """X's column labels, made once per set of names (an Index is immutable; making one
-    of text labels costs ~20 µs, a tenth of a small model's non-formulaic build)."""
+    """X's column labels: a view of its own (a ``.name`` set on one model's columns, or
+    on a fit's fixef index, stays there) of the labels made once per set of names."""
+    return _labels(names).view()
+
+
+@lru_cache(maxsize=512)
+def _labels(names: tuple[str, ...]) -> pd.Index:
+    """An Index of text labels costs ~20 µs to make, a tenth of a small model's
+    non-formulaic build; its values are immutable, so one serves every model."""
     return pd.Index(names)
 
 

@@ -69,3 +69,11 @@ def test_data_not_mutated_and_levels_found_later():
     pd.testing.assert_frame_equal(df, before)
     assert m.levels["k"].group == "g" and m.levels["x"].group is None
     assert m.levels["m"].group is None
+
+
+def test_a_name_set_on_one_models_columns_stays_there():
+    """X's column labels are made once per set of names; each model gets its own Index."""
+    a = mixeq.Model("y ~ f + (1 | g)", _frame(["a", "b", "c"]))
+    b = mixeq.Model("y ~ f + (1 | g)", _frame(["a", "b", "c"], seed=2))
+    a.X.columns.name = "term"
+    assert b.X.columns.name is None and list(b.X.columns) == list(a.X.columns)
