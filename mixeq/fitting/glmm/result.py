@@ -54,7 +54,13 @@ class GlmmFit(ModesAccess):
     # -- fixed effects -----------------------------------------------------------
     @cached_property
     def fixef(self) -> pd.Series:
-        return pd.Series(self._beta, index=self.model.X.columns, name="Estimate")
+        return pd.Series(self._beta, index=self._labels(), name="Estimate")
+
+    def _labels(self) -> pd.Index:
+        """X's column labels as an Index of their own: pandas keeps an Index it is given
+        (a list of names is parsed again: ~60 µs), and a view (0.5 µs) keeps a ``.name``
+        set on fixef's or vcov's labels from reaching X's and the other table's."""
+        return self.model.X.columns.view()
 
     @cached_property
     def derivatives(self) -> dict:
@@ -71,11 +77,10 @@ class GlmmFit(ModesAccess):
 
     @cached_property
     def vcov(self) -> pd.DataFrame:
-        cols = self.model.X.columns     # pandas' Index as it is: a list of names is parsed again
         V = self._vcov_hessian()
         if V is None:
             V = self.vcov_rx
-        return pd.DataFrame(V, index=cols, columns=cols)
+        return pd.DataFrame(V, index=self._labels(), columns=self._labels())
 
     def _vcov_hessian(self):
         if self.nagq == 0:
