@@ -3,15 +3,17 @@
 and type I contrasts when the model has one term or one column).
 
 Type III (X in treatment coding): every term's full cell-indicator matrix
-rdX (intercept, then ``0 + term`` for each term: all levels of its factors times
-its covariates) is expressed in X's columns, L = (X⁺ rdX)ᵀ; the columns of a term
-contained in another (its variables a subset, the same covariates) are made
+rdX (intercept, then ``0 + term`` for each term by R's coding: all levels of its factors,
+a logical as a factor FALSE/TRUE, times its covariates) is expressed in X's columns,
+L = (X⁺ rdX)ᵀ; the columns of a term contained in another (lmerTest's containment: its
+contrast-coded variables a subset, the same numeric ones) are made
 orthogonal to those of the containing terms, higher-order terms first; the rows
 of L that are X's own columns are kept, and term t's contrast is the transpose
 of its columns (zero rows dropped).
 
 Other codings (sum, Helmert, polynomial): the contrasts of the model recoded in treatment
-contrasts, mapped back by X_t⁺ X (lmerTest's get_contrasts_type3).
+contrasts by the design's own builder (aliased columns dropped), mapped back by X_t⁺ X
+(lmerTest's get_contrasts_type3).
 
 Type I: the Doolittle factor of XᵀX (unit lower triangular L with XᵀX = L U);
 term t's rows of Lᵀ.
@@ -23,6 +25,7 @@ import re
 import numpy as np
 
 from mixeq.errors import InferenceError
+from mixeq.spec.check import written_contrasts
 from mixeq.spec.types import quote_name
 
 ZAP = 1e-7
@@ -55,51 +58,66 @@ def _variables(term: str) -> list[str]:
     return split_interaction(term)
 
 
-def _aliased(text: str, data, aliases):
-    """The term and data as formulaic sees them (columns Python cannot spell under
-    the design's aliases: mixeq.spec.aliases; contrasts named in C() as the design
-    spells them: mixeq.design.fixed.formulaic_terms)."""
-    from mixeq.design.fixed import formulaic_terms
-
-    (text,), data = formulaic_terms((text,), data, aliases)
-    return text, data
+def _design(access) -> tuple[dict, object]:
+    """The design's evaluation context and column aliases (mixeq.spec.aliases)."""
+    design = access.model.design
+    return design.context, getattr(design, "aliases", None)
 
 
-def _cell_matrix(data, term: str, context: dict, aliases=None) -> np.ndarray:
-    """``model.matrix(~ 0 + term)``: all cells of the term's factors (times covariates)."""
-    from formulaic import model_matrix
+def _cell_matrix(access, term: str) -> np.ndarray:
+    """``model.matrix(~ 0 + term)`` by R's coding (mixeq.design.logical): all cells of the
+    term's factors (a logical such as ``I(x > 5)`` is a factor FALSE/TRUE) times its
+    covariates (lmerTest's get_rdX)."""
+    from mixeq.design.fixed import build_matrix
 
-    text, data = _aliased(term, data, aliases)
+    context, aliases = _design(access)
     try:
-        mm = model_matrix("0 + " + text, data, na_action="ignore", output="pandas",
-                          context=context)  # the formula vocabulary only (mixeq.design.context)
+        values, _, _ = build_matrix(False, (term,), access.data, f"type III cells of {term!r}",
+                                    context, aliases)
     except Exception as exc:
         raise InferenceError(f"cannot build the type III contrast of term {term!r}: {exc}") from None
-    return np.asarray(mm, dtype=float)
+    return values
 
 
-def _is_numeric(data, var: str, context: dict, aliases=None) -> bool:
-    from formulaic import model_matrix
+def _is_numeric(access, var: str) -> bool:
+    """R's data class ``numeric``: one number per row (a logical or a factor is not,
+    nor a matrix such as ``poly(x, 2)``)."""
+    from mixeq.design.fixed import build_matrix
 
-    var, data = _aliased(var, data, aliases)
-    mm = model_matrix("0 + " + var, data, na_action="ignore", output="pandas", context=context)
-    return mm.shape[1] == 1 and "[" not in str(mm.columns[0])
+    context, aliases = _design(access)
+    values, names, spec = build_matrix(False, (var,), access.data, f"variable {var!r}",
+                                       context, aliases)
+    if values.shape[1] != 1:
+        return False
+    factors = getattr(spec, "factor_contrasts", None)
+    return not factors
+
+
+def coded_variables(terms: list[str]) -> dict[str, set[str]]:
+    """Each term's variables that R's ``terms()`` marks 1 in its ``factors`` matrix (coded by
+    contrasts: the term without the variable is empty or within a term before it), not 2
+    (indicators) — mixeq.design.logical.r_coding with every variable a factor, as
+    ``terms.formula`` does not look at the data, and with an intercept (R's factors matrix
+    ignores it; model.matrix codes the first factor of a model without one by indicators)."""
+    from mixeq.design.logical import r_coding
+
+    split = [_variables(t) for t in terms]
+    coded = r_coding([[(v, True) for v in vs] for vs in split], intercept=True)
+    return {t: {v for v in vs if code[v]} for t, vs, code in zip(terms, split, coded)}
 
 
 def containment(access) -> dict[str, list[str]]:
-    """For each term, the terms that contain it (lmerTest's containment)."""
+    """For each term, the terms that contain it — lmerTest's containment/term_contain: u
+    contains t when t's coded variables (:func:`coded_variables`) are a proper subset of u's
+    and their numeric ones (R's data class ``numeric``) are the same. So in ``f + f:h`` no term
+    contains f (f:h codes f by indicators), and in ``h + I(x > 5):f`` h "contains" I(x > 5):f
+    (neither of whose variables is coded by contrasts): lmerTest's answers, kept."""
     terms = access.fixed_terms
-    vars_ = {t: set(_variables(t)) for t in terms}
-    numeric = {}
-    for t in terms:
-        numeric[t] = {v for v in vars_[t]
-                      if _is_numeric(access.data, v, access.model.design.context,
-                                     getattr(access.model.design, "aliases", None))}
-    out = {}
-    for t in terms:
-        out[t] = [u for u in terms if vars_[t] <= vars_[u] and vars_[u] - vars_[t]
-                  and numeric[t] == numeric[u]]
-    return out
+    vars_ = coded_variables(terms)
+    numeric = {v: _is_numeric(access, v) for t in terms for v in _variables(t)}
+    nums = {t: {v for v in vars_[t] if numeric[v]} for t in terms}
+    return {t: [u for u in terms if vars_[t] <= vars_[u] and vars_[u] - vars_[t]
+                and nums[t] == nums[u]] for t in terms}
 
 
 def type3_contrasts(access) -> dict[str, np.ndarray]:
@@ -111,8 +129,7 @@ def type3_contrasts(access) -> dict[str, np.ndarray]:
     if X.shape[1] <= 1 or len(terms) <= 1:
         return type1_contrasts(access)
     blocks = [np.ones((X.shape[0], 1))] if access.has_intercept else []
-    aliases = getattr(access.model.design, "aliases", None)
-    blocks += [_cell_matrix(access.data, t, access.model.design.context, aliases) for t in terms]
+    blocks += [_cell_matrix(access, t) for t in terms]
     rdX = np.column_stack(blocks)
     if _cell_columns(X, rdX) is not None:
         return _extract_type3(access, X, rdX, access.term_columns())
@@ -142,32 +159,34 @@ _CODED = re.compile(r"\bC\(\s*([^,()]+?)\s*,[^()]*\)")
 
 
 def _treatment_design(access) -> tuple[np.ndarray, dict[str, list[int]]]:
-    """The model's X in treatment coding (each ``C(f, …)`` read as ``C(f)``) and its
-    columns per term (lmerTest's get_model_matrix(type = "remake", contrasts = "contr.treatment"))."""
-    from formulaic import model_matrix
+    """The model's X in treatment coding (each ``C(f, …)`` read as ``C(f)``), built by the
+    design's own builder (R's coding: mixeq.design.fixed.build_matrix) with the aliased
+    columns dropped as lme4 and lmerTest's ensure_full_rank drop them, and its columns per
+    term (lmerTest's get_model_matrix(type = "remake", contrasts = "contr.treatment"))."""
+    from mixeq.design.fixed import build_matrix, independent_columns
 
     terms = access.fixed_terms
-    plain = [_CODED.sub(r"C(\1)", t) for t in terms]
-    formula = ("1 + " if access.has_intercept else "0 + ") + " + ".join(plain)
-    aliases = getattr(access.model.design, "aliases", None)
-    formula, data = _aliased(formula, access.data, aliases)
+    plain = tuple(_CODED.sub(r"C(\1)", t) for t in terms)
+    context, aliases = _design(access)
     try:
-        mm = model_matrix(formula, data, na_action="ignore", output="pandas",
-                          context=access.model.design.context)
+        values, _, spec = build_matrix(access.has_intercept, plain, access.data,
+                                       "treatment-coded model matrix", context, aliases)
     except Exception as exc:
         raise InferenceError(f"type III tests: cannot rebuild the model in treatment "
                              f"contrasts ({exc}); use type=1") from None
+    keep = independent_columns(np.asfortranarray(values))
+    new_index = np.cumsum(keep) - 1                 # built column → kept column
     undo = (lambda k: aliases.undo(k, quote_name)) if aliases else str
-    slices = {frozenset(undo(str(k)).split(":")): sl
-              for k, sl in mm.model_spec.term_slices.items()}
+    slices = {frozenset(undo(written_contrasts(str(k))).split(":")): sl
+              for k, sl in getattr(spec, "term_slices", {}).items()}
     cols = {}
     for t, q in zip(terms, plain):
         sl = slices.get(frozenset(q.split(":")))
         if sl is None:
             raise InferenceError(f"type III tests: term {t!r} not found in the treatment-coded "
                                  "model; use type=1")
-        cols[t] = list(range(sl.start, sl.stop))
-    return np.asarray(mm, dtype=float), cols
+        cols[t] = [int(new_index[j]) for j in range(sl.start, sl.stop) if keep[j]]
+    return values[:, keep], cols
 
 
 def _extract_type3(access, X: np.ndarray, rdX: np.ndarray, cols: dict) -> dict[str, np.ndarray]:
