@@ -62,9 +62,10 @@ def build_matrix(intercept: bool, terms: tuple[str, ...], data: pd.DataFrame,
 
 def formulaic_terms(terms: tuple[str, ...], data: pd.DataFrame,
                     aliases: Aliases | None) -> tuple[tuple[str, ...], pd.DataFrame]:
-    """Terms and data as formulaic sees them: columns Python cannot spell under their
-    aliases, contrasts named in C() as strings (:func:`mixeq.spec.check.formulaic_text`)."""
-    if aliases:
+    """Terms and data as formulaic sees them: columns Python cannot spell, or named
+    like a function the terms call, under their aliases, no column hiding a function
+    (:meth:`mixeq.spec.aliases.Aliases.frame`), contrasts named in C() as strings (:func:`mixeq.spec.check.formulaic_text`)."""
+    if aliases is not None:
         terms, data = tuple(aliases.text(t) for t in terms), aliases.frame(data)
     return tuple(formulaic_text(t) for t in terms), data
 

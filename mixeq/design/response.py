@@ -12,6 +12,7 @@ from mixeq.design.context import evaluation_context
 from mixeq.design.frame import read_column
 from mixeq.errors import DataError
 from mixeq.spec.check import call_arguments
+from mixeq.spec.vocabulary import IDENTITY
 
 
 def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
@@ -24,12 +25,12 @@ def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
     if name in data.columns:
         return read_column(data, name, columns)
     shown = expr
-    if aliases:
+    if aliases is not None:   # (frame: no column hides a function, I() included)
         expr, data = aliases.text(expr), aliases.frame(data)
     try:
         # I(): arithmetic on the left of '~' as arithmetic (size - incidence,
         # incidence/size), not as formula operators that drop or nest terms
-        return model_matrix(f"I({expr}) ~ 1", data, na_action="ignore",
+        return model_matrix(f"{IDENTITY}({expr}) ~ 1", data, na_action="ignore",
                             context=evaluation_context() if context is None else context
                             ).lhs.iloc[:, 0]
     except Exception as exc:

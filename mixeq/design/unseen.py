@@ -28,7 +28,7 @@ def unseen_fixed_levels(model_spec, data: pd.DataFrame, aliases=None) -> dict[st
     formulaic ``model_spec`` (fitted with it) did not have."""
     if model_spec is None:
         return {}
-    frame = aliases.frame(data) if aliases else data
+    frame = aliases.frame(data) if aliases is not None else data
     out: dict[str, list[str]] = {}
     for key, (_, state) in (getattr(model_spec, "encoder_state", None) or {}).items():
         if "categories" not in state:

@@ -17,7 +17,7 @@ def _matrix(model_spec, data: pd.DataFrame, columns: list[str], what: str,
     if model_spec is None:  # intercept-only left side
         return np.ones((len(data), 1))
     check_fixed_levels(model_spec, data, what, aliases)
-    if aliases:  # the columns the spec was built with under their aliases
+    if aliases is not None:  # the columns as the spec was built with them
         data = aliases.frame(data)
     try:
         with record_warnings() as caught:

@@ -49,6 +49,7 @@ class Checked:
 
     text: str
     columns: list[tuple[str, int]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)   # the functions it calls
 
     @property
     def column_names(self) -> list[str]:
@@ -58,7 +59,7 @@ class Checked:
     def aliases(self) -> Aliases:
         """The formula's one alias map: its columns Python cannot spell → internal
         names (:mod:`mixeq.spec.aliases`)."""
-        return Aliases.of(self.column_names)
+        return Aliases.of(self.column_names, self.calls)
 
 
 def check_formula(formula: str, transforms=None) -> Checked:
@@ -68,7 +69,7 @@ def check_formula(formula: str, transforms=None) -> Checked:
     tokens = tokenize(formula)
     checker = _Checker(formula, tokens, transforms)
     checker.run()
-    return Checked(checker.rewritten(), checker.columns)
+    return Checked(checker.rewritten(), checker.columns, list(dict.fromkeys(checker.calls)))
 
 
 def column_tokens(text: str) -> list[Token]:
@@ -127,6 +128,7 @@ class _Checker:
         self.columns: list[tuple[str, int]] = []
         self.column_tokens: list[Token] = []
         self.contrast_tokens: list[Token] = []  # C(f, sum): the contrast names as written
+        self.calls: list[str] = []   # the functions called, in order
         self.edits: list[tuple[int, int, str]] = []
         self.match = self._match_brackets()
         self.tilde = next((i for i, tok in enumerate(tokens)
@@ -228,6 +230,7 @@ class _Checker:
                       f"(pass your own as transforms={{'{name}': function}})", i)
         if name == V.CBIND and not response:
             self._err("cbind() is allowed only as the whole response", i)
+        self.calls.append(name)
         close = self.match[i + 1]
         args = self._arguments(i + 2, close)
         if name in ("C",) and len(args) >= 2:

@@ -28,6 +28,10 @@ FUNCTIONS: dict[str, str] = {
     "factor": "a factor, factor(x)",
 }
 
+# the call formulaic evaluates a response or an offset in, as arithmetic
+# (mixeq.design.response): a name looked up even where the formula does not write it
+IDENTITY = "I"
+
 # model-level words: not transforms of a column, handled by the parser
 OFFSET, CBIND = "offset", "cbind"
 SPECIAL = {OFFSET: "a term with coefficient fixed at 1, offset(log(t))",
