@@ -195,3 +195,23 @@ def test_rows_in_cell_order_take_the_margins_and_a_planted_error_is_caught(monke
     w, z = rng.uniform(0.5, 2, model.nobs), rng.normal(size=model.nobs)
     with pytest.raises(AssertionError):
         _check(pred, model, np.array([0.9, 0.6]), w, z[:, None])
+
+
+def test_rows_in_cell_order_with_the_last_cells_missing_take_the_sums():
+    """Rows in the cells' order but the last two of the 6 × 3 cells empty (row i is
+    cell i for i < 16): not every cell has its row, so C cannot be W reshaped; the
+    sums still equal the dense system's."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    g, h = np.tile(np.arange(6), 3)[:16], np.repeat(np.arange(3), 6)[:16]
+    data = pd.DataFrame({"y": rng.integers(0, 2, 16), "g": [f"g{i}" for i in g],
+                         "h": [f"h{i}" for i in h]})
+    model = mixeq.Model("y ~ 1 + (1 | g) + (1 | h)", data=data, family="binomial")
+    layout = ThetaLayout.from_terms(model.terms)
+    pred = make_predictor(model.X.to_numpy(float), model.terms, layout)
+    assert isinstance(pred, ScalarTermsPredictor) and pred.q1 * pred.qR == 18
+    assert np.array_equal(pred.codes[1] * pred.q1 + pred.codes[0], np.arange(16))
+    assert not pred.cell_order
+    w, z = rng.uniform(0.5, 2, 16), rng.normal(size=16)
+    _check(pred, model, np.array([0.9, 0.6]), w, z[:, None])

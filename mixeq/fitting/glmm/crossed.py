@@ -357,9 +357,21 @@ def _rows_in_cell_order(pred) -> bool:
     and r of the second (a fully crossed design as R lays it out: VerbAgg's subjects
     × items)."""
     if len(pred.terms) != 2 or any(c is not None for c in pred.cols) \
-            or not isinstance(pred.cross, DenseUpdate) or pred.n != pred.q1 * pred.qR:
+            or not isinstance(pred.cross, DenseUpdate):
         return False
-    return bool(np.array_equal(pred.codes[1] * pred.q1 + pred.codes[0], np.arange(pred.n)))
+    return in_cell_order(cell_of(*pred.codes, pred.q1), pred.q1 * pred.qR)
+
+
+def cell_of(c0: np.ndarray, c1: np.ndarray, q1: int) -> np.ndarray:
+    """The cell g × h of each row of two crossed terms: r·q₁ + l, for level l of the
+    first term (codes ``c0``, q₁ levels) and r of the second (``c1``)."""
+    return c1 * q1 + c0
+
+
+def in_cell_order(cell: np.ndarray, cells: int) -> bool:
+    """One row in each of the ``cells`` cells, in their order (row i is cell i: the
+    rows need no sum and no reordering to be read as the cells' qR × q₁ array)."""
+    return cell.size == cells and bool(np.array_equal(cell, np.arange(cells)))
 
 
 def make(X: np.ndarray, terms, layout) -> ScalarTermsPredictor:

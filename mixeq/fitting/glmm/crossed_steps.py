@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg.lapack import dpotrf, dpotrs
 
+from mixeq.fitting.glmm.crossed import cell_of, in_cell_order
 from mixeq.fitting.glmm.level_steps import Algebra, Binner
 
 CELLS_PER_ROW = 4        # cells g × h per row at most (a dense C per point)
@@ -39,12 +40,12 @@ class CellSums:
 
     def __init__(self, c0: np.ndarray, c1: np.ndarray, q1: int, qR: int):
         self.q1, self.qR = q1, qR
-        self.cell = c1 * q1 + c0                         # the cell of each row
+        self.cell = cell_of(c0, c1, q1)                  # the cell of each row
         self.bins = self.order = None
         one_each = self.cell.size == q1 * qR and np.bincount(self.cell).max() == 1
         if not one_each:
             self.bins = Binner(self.cell, q1 * qR)
-        elif not np.array_equal(self.cell, np.arange(self.cell.size)):
+        elif not in_cell_order(self.cell, q1 * qR):
             self.order = np.argsort(self.cell)             # the row of each cell
 
     def cells(self, G: np.ndarray) -> np.ndarray:

@@ -38,9 +38,11 @@ STAGE1 = {"ftol_rel": 1e-8, "ftol_abs": 1e-5, "xtol_abs": 1e-4}
 POLISH_GRAD = 1e-3         # restart stage 2 from its optimum above this |gradient| (_polish)
 POLISH = {"ftol_rel": 1e-15, "ftol_abs": 1e-10}   # the restart's stopping rule
 NEWTON_STEPS, NEWTON_GRAD = 4, 1e-6   # _newton: steps on one H, until |gradient| ≤ this
-NEWTON_ALONE = 10         # _newton also where the points are evaluated one by one (a remote
-                          # design, no levels' algebra) for k ≤ this: k(k − 1)/2 + 2k + 1
-                          # evaluations a step, about a BOBYQA restart's
+NEWTON_ALONE = 10         # _newton also where the points are evaluated one by one (no
+                          # levels' algebra or no η form: a vector-valued term, a link
+                          # other than the canonical one, a remote design's cells or passes)
+                          # for k ≤ this: k(k − 1)/2 + 2k + 1 evaluations a step, about a
+                          # BOBYQA restart's (by passes: grouseticks 159 → 177 evaluations)
 NEWTON_ROUND = 1e-14      # a later Newton step within this (relative) of the last point's
                           # criterion is kept when its gradient is smaller: near the optimum
                           # the criterion's change is its rounding (~1e-12 on VerbAgg's 8151)
