@@ -32,7 +32,8 @@ formulas <- c(
   "Reaction ~ C(f, sum) + C + (1 | Subject)",
   "Reaction ~ log + (log(Days + 1) | Subject)",
   "log(Reaction) ~ log + Days + (1 | Subject)",
-  "Reaction ~ offset + offset(sqrt(Days)) + (1 | Subject)"
+  "Reaction ~ offset + offset(sqrt(Days)) + (1 | Subject)",
+  "Reaction ~ log + offset(10 * log(Days + 1)) + (1 | Subject)"   # a number at the top
 )
 
 one <- function(formula) {

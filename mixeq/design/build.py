@@ -83,9 +83,10 @@ def _checked(formula: str, names: tuple) -> Aliases:
 def _check_offset_columns(spec: ModelSpec, data, transforms) -> None:
     from mixeq.design.variables import formula_variables
     from mixeq.errors import DataError
+    from mixeq.spec.vocabulary import OFFSET
 
     for expr in spec.offsets:
-        for name in formula_variables(expr, transforms=transforms):
+        for name in formula_variables(f"{OFFSET}({expr})", transforms=transforms):
             if name in data.columns:
                 missing = int(data[name].isna().sum())
                 if missing:

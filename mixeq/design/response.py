@@ -24,18 +24,18 @@ def evaluate(expr: str, data: pd.DataFrame, context: dict | None, what: str,
     name = expr[1:-1] if expr.startswith("`") and expr.endswith("`") else expr
     if name in data.columns:
         return read_column(data, name, columns)
-    shown = expr
+    # I(): arithmetic on the left of '~' as arithmetic (size - incidence, incidence/size,
+    # 10 * log(t)), not as formula operators that drop or nest terms
+    wrapped = f"{IDENTITY}({expr})"
     if aliases is not None:   # (frame: no column hides a function, I() included)
-        expr, data = aliases.text(expr), aliases.frame(data)
+        wrapped, data = aliases.text(wrapped), aliases.frame(data)
     try:
-        # I(): arithmetic on the left of '~' as arithmetic (size - incidence,
-        # incidence/size), not as formula operators that drop or nest terms
-        return model_matrix(f"{IDENTITY}({expr}) ~ 1", data, na_action="ignore",
+        return model_matrix(f"{wrapped} ~ 1", data, na_action="ignore",
                             context=evaluation_context() if context is None else context
                             ).lhs.iloc[:, 0]
     except Exception as exc:
         message = aliases.undo(str(exc)) if aliases else exc
-        raise DataError(f"cannot evaluate {what} '{shown}': {message}") from None
+        raise DataError(f"cannot evaluate {what} '{expr}': {message}") from None
 
 
 def response_vector(expr: str, data: pd.DataFrame, context: dict | None = None,

@@ -10,6 +10,7 @@ from mixeq.design.context import transform_names
 from mixeq.errors import UnknownColumnError
 from mixeq.spec.check import expression_columns
 from mixeq.spec.types import ModelSpec
+from mixeq.spec.vocabulary import OFFSET
 
 
 def formula_variables(rhs: str, columns=None, transforms=None) -> list[str]:
@@ -36,7 +37,7 @@ def used_variables(spec: ModelSpec, data: pd.DataFrame | None = None,
     """Columns used by each part: response, fixed (with offsets), random (left
     sides), groups."""
     lhs = " + ".join(t for r in spec.random for t in r.terms)
-    fixed = " + ".join([spec.fixed_formula(), *spec.offsets])
+    fixed = " + ".join([spec.fixed_formula(), *(f"{OFFSET}({o})" for o in spec.offsets)])
     groups = []
     for r in spec.random:
         for g in r.group:

@@ -49,6 +49,7 @@ def test_the_references_cover_every_place_a_formula_is_evaluated():
     assert any(f.startswith("log(Reaction) ~ log") for f in formulas)          # the response
     assert any("(log(Days + 1) | Subject)" in f for f in formulas)             # random side
     assert any("offset + offset(" in f for f in formulas)                      # offsets
+    assert any("offset(10 * " in f for f in formulas)          # a number outside the calls
     called = {name for f in formulas for name in FUNCTION_COLUMNS if f"{name}(" in f}
     assert called == set(FUNCTION_COLUMNS)
 

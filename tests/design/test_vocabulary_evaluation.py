@@ -69,6 +69,16 @@ def test_offset_with_missing_values_is_an_error(data):
         mixeq.Model("y ~ x + offset(log(t)) + (1 | g)", data)
 
 
+def test_offset_with_a_number_outside_its_functions(data):
+    """offset(2 * log(t)) reads t: a number at the top of an offset is arithmetic, not
+    a formula term (its columns are found as those of offset(…), the spec's own word)."""
+    model = mixeq.Model("y ~ x + offset(2 * log(t)) + offset(x * 0.5) + (1 | g)", data)
+    np.testing.assert_allclose(model.offset, 2 * np.log(data.t) + 0.5 * data.x, rtol=1e-12)
+    data.loc[3, "t"] = np.nan
+    with pytest.raises(DataError, match="offset '2 \\* log\\(t\\)' has 1 missing value.*'t'"):
+        mixeq.Model("y ~ x + offset(2 * log(t)) + (1 | g)", data)
+
+
 def test_cbind_response_is_evaluated_then_refused(data):
     # without family="binomial"; with it, see tests/fitting/test_glmm_forms.py
     with pytest.raises(DataError, match=r"cbind\(k, n - k\)' is a binomial.*family='binomial'"):
