@@ -49,6 +49,9 @@ _BASE = MappingProxyType({
     "np": SimpleNamespace(**_NUMERIC),  # np.log(x) as formulaic users write it
 })
 assert set(V.FUNCTIONS) <= set(_BASE), "every vocabulary word has an implementation"
+# functions whose value on a row depends on every row (formulaic keeps their state for
+# new data): a term calling one is computed only by materialising it (build_matrix)
+STATEFUL = ("poly", "scale", "center")
 
 
 def check_transforms(transforms) -> dict:

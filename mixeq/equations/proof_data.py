@@ -19,12 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from mixeq.design.context import STATEFUL
 from mixeq.design.levels import as_numbers, cluster_rows, constant_within
 from mixeq.design.names import dummy_name
+from mixeq.errors import MixeqError
 from mixeq.equations.tree import Add, Call, Dots, Matrix, Mul, Neg, Num, Pow, Sym
 
 _NUMPY = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs,
           "log2": np.log2, "log10": np.log10}
+
+
+def stateful_call(name: str) -> bool:
+    """``name`` is exactly one call of a stateful transform (:data:`STATEFUL`)."""
+    from mixeq.spec.check import call_arguments
+
+    return any(name.startswith(f + "(") and call_arguments(name, f) is not None
+               for f in STATEFUL)
 
 
 class NotEvaluable(Exception):
@@ -90,6 +100,8 @@ class Evaluator:
         if sym.base == self.response and sym.label is None:
             return self.response_values
         name = self.display.get(sym.base, sym.base)
+        if stateful_call(name):
+            return self.designed(name, sym.label)
         if sym.label is not None:  # a factor's dummy: a column's level, or a logical's
             from mixeq.equations.proof_expr import NotArithmetic, level_indicator
 
@@ -114,6 +126,29 @@ class Evaluator:
             return expression_values(name, self.data)
         except NotArithmetic as exc:
             raise NotEvaluable(f"{name} is not a column of the data ({exc})") from None
+
+    def designed(self, name: str, label: str | None) -> np.ndarray:
+        """A term calling a stateful transform (``poly(x, 2)`` at ``1``, ``scale(x + 1)``):
+        the term alone materialised on the data by the design's one definition
+        (:func:`mixeq.design.fixed.build_matrix`, the model's evaluation context and
+        aliases: R's ``model.matrix(~ 0 + poly(x, 2))``), its column ``name + label``.
+        Recomputed, never read from X, so a wrong or swapped column of X differs."""
+        if ("designed", name) not in self._cache:
+            from mixeq.design.fixed import build_matrix
+
+            design = self.model.design
+            try:
+                values, names, _ = build_matrix(False, (name,), self.data, f"term {name}",
+                                                design.context, getattr(design, "aliases", None))
+            except MixeqError as exc:
+                raise NotEvaluable(f"{name}: {str(exc).splitlines()[0]}") from None
+            self._cache[("designed", name)] = dict(zip(names, values.T))
+        columns = self._cache[("designed", name)]
+        wanted = name + (label or "")
+        if wanted not in columns:
+            raise NotEvaluable(f"{wanted} is not a column of {name} (its columns: "
+                               f"{', '.join(columns)})")
+        return columns[wanted]
 
     def find_cluster(self, tokens) -> Clusters | None:
         """The grouping factor an index names: (j, k) exactly, or Gelman–Hill's j[i]

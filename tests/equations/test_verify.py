@@ -337,10 +337,12 @@ def test_transformed_columns_are_rebuilt_from_data():
 
 
 def test_a_column_the_equations_cannot_rebuild_fails_instead_of_being_skipped():
+    """A caller's own function (transforms=) is no arithmetic the equations show."""
     df = load_dataset("sleepstudy")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = mixeq.Model("Reaction ~ poly(Days, 2) + (1 | Subject)", df)
+        m = mixeq.Model("Reaction ~ half(Days) + (1 | Subject)", df,
+                        transforms={"half": lambda v: v / 2})
     report = verify(m)
     assert "columns of X rebuilt from the equations' symbols" in failed(report)
     assert "cannot rebuild" in report.check("columns of X").detail
