@@ -4,17 +4,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mixeq.design.deparse import r_deparse
 from mixeq.spec.check import written_contrasts
 
 # formulaic writes treatment-coded factor columns as `f[T.b]`, full-rank-less
 # indicator columns as `f[b]`, and contrasts such as `C(f, Sum)[S.b]`.
 _DOTTED = re.compile(r"`([A-Za-z_.][A-Za-z0-9_.]*)`")
 _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
+_SUFFIX = re.compile(r"\[[^\[\]]*\]$")
 
 
 def r_column_name(name: str, aliases=None) -> str:
     """``Intercept`` → ``(Intercept)``; ``recipe[T.B]:temperature[T.185]`` →
     ``recipeB:temperature185``; ``f[a]`` → ``fa``; ``I(x ** 2)`` → ``I(x^2)``; others
+    ``exp(Days / 10)`` → ``exp(Days/10)`` (R's deparse: :mod:`mixeq.design.deparse`); others
     unchanged; a contrast named in ``C()`` as written (``C(f, 'sum')[1]`` → ``C(f, sum)1``).
     A column formulaic saw under an alias gets its name back as R writes it
     (``mixeq_c0_[T.B]`` → ``classB``, ```my f`b``: :mod:`mixeq.spec.aliases`)."""
@@ -28,10 +31,25 @@ def _r_spelling(name: str) -> str:
     the name: a model built again names its columns without the regular expressions)."""
     if name == "Intercept":
         return "(Intercept)"
+    if "(" in name:
+        name = ":".join(r_spaced(part) for part in split_interaction(name))
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
     name = ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
     return written_contrasts(name)  # C(f, 'sum')1 → C(f, sum)1, as written
+
+
+def r_spaced(part: str) -> str:
+    """One atom of a column name (``exp(Days / 10)``, ``I(Days > 2.0)[T.True]``) with its
+    call written as R's deparse writes it (``exp(Days/10)``, ``I(Days > 2)[T.True]``);
+    ``C(…)`` keeps the contrast as written, and what R's deparse is not known for is
+    left as it is."""
+    suffix = _SUFFIX.search(part)
+    head = part[:suffix.start()] if suffix else part
+    if "(" not in head or head.startswith("C("):
+        return part
+    written = r_deparse(head)
+    return part if written is None else written + (suffix.group(0) if suffix else "")
 
 
 def split_interaction(name: str) -> list[str]:

@@ -31,3 +31,13 @@ def sleep_names() -> pd.DataFrame:
     assert data["lg"].sum() == 90   # the file's TRUE/FALSE read as such
     data["Subject"] = data["Subject"].astype(str)
     return data
+
+
+def deparse_models() -> list[dict]:
+    """lme4's fits of formulas with arithmetic inside calls, named by R's deparse
+    (tests/data/names/deparse_lme4.json: tools/make_deparse_references.R)."""
+    return json.loads((NAMES / "deparse_lme4.json").read_text())["models"]
+
+
+def sleepstudy() -> pd.DataFrame:
+    return pd.read_csv(NAMES.parent / "sleepstudy.csv")
