@@ -42,7 +42,7 @@ def _extra(result, args) -> tuple[str, dict]:
 
     if result.spec is None or not (args.form or args.verify):
         return "", {}
-    levels = renderer_levels(result.levels)
+    levels = renderer_levels(result.levels, result.spec)
     if result.family:  # a GLMM: its forms and proof with the family and link read
         levels = {"levels": levels, "family": result.family, "link": result.link}
     else:

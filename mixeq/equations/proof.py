@@ -24,7 +24,9 @@ back with ``verify(obj, rendering=...)``: each planted break must fail a check.
 """
 from __future__ import annotations
 
+import dataclasses
 import html as _html
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -582,6 +584,8 @@ def _read_back(sm: SymbolicModel, D):
     from mixeq.reader import read_equations
 
     spec = sm.spec
+    if tuple(sm.glm.offsets) != spec.offsets:  # offset= given: printed as a term like offset()
+        spec = dataclasses.replace(spec, offsets=tuple(sm.glm.offsets))
     group_map = {g.letter: g.name for g in sm.groups.values() if g.named}
     wrong, by_columns = [], False
     for fmt in ("latex", "text"):
@@ -590,7 +594,7 @@ def _read_back(sm: SymbolicModel, D):
         got = result.spec
         if got is not None and sm.opts.names:
             got = _rename(got, {v: k for k, v in sm.opts.names.items()})
-        if got != spec:
+        if not _same_spec(got, spec):
             if _same_columns(sm, got):
                 by_columns = True
             else:
@@ -601,6 +605,15 @@ def _read_back(sm: SymbolicModel, D):
         return True, (f"LaTeX and text read back as {result.formula}, whose factor dummies, "
                       "evaluated on the data, give the model's X and Z")
     return True, "LaTeX and text read back as " + spec.canonical()
+
+
+def _same_spec(got, spec) -> bool:
+    """``got == spec``, an offset's expression compared without its white space (the
+    reader spaces ``offset(Days*0.5)``'s operators: ``Days * 0.5``, the same R code)."""
+    if got is None or got == spec:
+        return got is not None
+    bare = [tuple(re.sub(r"\s+", "", o) for o in s.offsets) for s in (got, spec)]
+    return bare[0] == bare[1] and dataclasses.replace(got, offsets=spec.offsets) == spec
 
 
 def _same_columns(sm: SymbolicModel, got) -> bool:

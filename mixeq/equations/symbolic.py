@@ -18,7 +18,7 @@ from mixeq.equations.glm import MEAN, GLMFacts, trials_total
 from mixeq.equations.matrices import MatrixSymbols
 from mixeq.equations.options import Options
 from mixeq.equations.source import OWN_SLOPE, AtomLevel, ModelInfo
-from mixeq.equations.transforms import parse_transform
+from mixeq.equations.transforms import offset_variable, parse_transform
 from mixeq.equations.tree import Call, Num, Pow, Relation, Seq, Sym, mul
 from mixeq.errors import RenderError
 from mixeq.glyphs import is_greek
@@ -486,7 +486,7 @@ class SymbolicModel:
         out = []
         for expr in self.glm.offsets:
             tf = parse_transform(expr)
-            var = tf.var if tf else expr
+            var = tf.var if tf else offset_variable(expr)
             sym = Sym(self.opts.names.get(var, var), tokens, kind="var")
             out.append(tf.wrap(sym) if tf else sym)
         return out

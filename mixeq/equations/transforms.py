@@ -9,6 +9,7 @@ from mixeq.equations.tree import Call, Num, Pow, Sym
 
 _VAR = r"([A-Za-z_.][A-Za-z0-9_.]*|`[^`]+`)"  # a column, in backticks as R quotes it
 _POWER = re.compile(r"^I\(\s*" + _VAR + r"\s*(?:\*\*|\^)\s*(\d+)\s*\)$")
+_COLUMN = re.compile(r"^\s*" + _VAR + r"\s*$")
 _FUNCTION = re.compile(r"^(log|log2|log10|exp|sqrt|abs|scale|center)\(\s*" + _VAR + r"\s*\)$")
 
 
@@ -35,3 +36,11 @@ def parse_transform(name: str) -> Transform | None:
     if found:
         return Transform(column_name(found.group(2)), function=found.group(1))
     return None
+
+
+def offset_variable(expr: str) -> str:
+    """The variable an offset's expression is written as: its column (``offset(t)``), or
+    the ``I()`` it is evaluated in (``offset(10 * log(t))`` → ``I(10 * log(t))``, as an
+    arithmetic predictor prints), never the bare arithmetic, which reads as a name."""
+    found = _COLUMN.match(expr)
+    return column_name(found.group(1)) if found else f"I({expr})"

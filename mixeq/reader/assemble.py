@@ -78,11 +78,28 @@ def build_spec(s: Structure, blocks, group_map: dict[str, str],
     """``response``: the formula's left side when it is not the outcome's name (a GLMM's
     ``cbind(s, f)``); ``exact``: letters whose factor's name is the whole cluster name."""
     intercept, fixed = fixed_terms(s)
-    offsets = tuple(dict.fromkeys(formula_name(o) for o in s.offsets))
+    offsets = tuple(dict.fromkeys(offset_expression(formula_name(o)) for o in s.offsets))
     spec = ModelSpec(response or formula_name(s.response), intercept, fixed,
                      random_terms(s, blocks, group_map, exact), offsets=offsets)
     return ModelSpec(spec.response, spec.intercept, spec.fixed, spec.random, spec.canonical(),
                      offsets)
+
+
+def offset_expression(name: str) -> str:
+    """``offset(10 * log(t))`` for the term ``I(10 * log(t))_ij`` with coefficient 1: the
+    offset evaluates its argument as arithmetic already, so the ``I()`` is dropped."""
+    if name.startswith("I(") and name.endswith(")") and _closes_at_end(name, 1):
+        return name[2:-1].strip()
+    return name
+
+
+def _closes_at_end(text: str, opening: int) -> bool:
+    depth = 0
+    for k in range(opening, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k == len(text) - 1
+    return False
 
 
 def nested(s: Structure) -> bool:

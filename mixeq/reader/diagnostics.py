@@ -98,7 +98,7 @@ ENTRIES: tuple[Entry, ...] = (
           "no residual term in the level-1 equation (of a linear mixed model)"),
     Entry("TERM_WITHOUT_COEFFICIENT", "term-without-coefficient", "walk",
           ("walk.walk",),
-          "a predictor (or constant) with no coefficient"),
+          "a predictor (or constant) with no coefficient (a column alone: read as an offset)"),
     Entry("PRODUCT_OF_COEFFICIENTS", "product-of-coefficients", "walk",
           ("walk.walk",),
           "two coefficients or random effects multiplied"),

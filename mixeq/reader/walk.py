@@ -124,6 +124,15 @@ def walk(w: WalkState, eq: Equation, monos: list[Monomial], path: tuple, owner: 
             visit_error(w, mono.errors[0], eq, here, owner, tuple(variables))
         elif is_offset(mono, owner):
             w.s.offsets.append(mono.variables[0].base)
+        elif is_column_offset(w, mono, owner):
+            w.s.offsets.append(mono.variables[0].base)
+            if not also_predictor(eq, mono.variables[0].base):
+                v = mono.variables[0]
+                remark(w, D.TERM_WITHOUT_COEFFICIENT, eq,
+                       f"{show(v)} has no coefficient: mixeq reads it as an offset "
+                       f"(coefficient fixed at 1, offset({v.base})); if {v.base} is a "
+                       f"predictor, give it its own coefficient (β {show(v)}).",
+                       at=v.sym.start)
         elif mono.variables:
             name = " ".join(show(v) for v in mono.variables)
             remark(w, D.TERM_WITHOUT_COEFFICIENT, eq,
@@ -139,11 +148,27 @@ def walk(w: WalkState, eq: Equation, monos: list[Monomial], path: tuple, owner: 
 
 
 def is_offset(mono: Monomial, owner: Owner | None) -> bool:
-    """``log(t_ij)`` with no coefficient in the level-1 equation: an offset (R's
-    ``offset(log(t))``, coefficient fixed at 1). A bare predictor without a coefficient
-    stays a remark (term-without-coefficient): more likely a coefficient forgotten."""
+    """``log(t_ij)`` (or mixeq's ``I(10 * log(t))_ij``) with no coefficient in the
+    level-1 equation: an offset (R's ``offset(log(t))``, coefficient fixed at 1). A bare
+    column is :func:`is_column_offset`'s."""
     return (owner is None and mono.sign > 0 and not mono.numbers and len(mono.variables) == 1
-            and "(" in mono.variables[0].base and not mono.variables[0].base.startswith("I("))
+            and "(" in mono.variables[0].base)
+
+
+def is_column_offset(w: WalkState, mono: Monomial, owner: Owner | None) -> bool:
+    """``x_ij`` alone, with no coefficient, added in the level-1 equation: written so,
+    its coefficient is 1 (R's ``offset(x)``). Unambiguous when x is also a predictor
+    (``x_ij + β_1j x_ij``: a forgotten coefficient would be a second β for x); alone it
+    may be a coefficient forgotten, so the walk then remarks on it."""
+    if owner is not None or mono.sign < 0 or mono.numbers or len(mono.variables) != 1:
+        return False
+    v = mono.variables[0]
+    return v.power == 1 and v.base not in w.factor_of
+
+
+def also_predictor(eq: Equation, base: str) -> bool:
+    """``base`` is also a predictor with a coefficient in ``eq`` (β_1j x_ij)."""
+    return any(m.coefs and any(v.base == base for v in m.variables) for m in eq.monomials)
 
 
 def visit_coefficient(w: WalkState, coef: SymInfo, eq: Equation, here: tuple,

@@ -183,7 +183,11 @@ def test_circular_products_and_bare_predictors():
     assert "circular-definition" in read("y_ij = b0j + e_ij\nb0j = g00 + b0j").codes()
     r = read("y_ij = b0j + b1j*g10*x_ij + e_ij\nb0j = g00 + u0j")
     assert only(r, "product-of-coefficients").column == 18
-    r = read("y_ij = b0j + x_ij + e_ij\nb0j = g00 + u0j")
+    r = read("y_ij = b0j + x_ij + e_ij\nb0j = g00 + u0j")  # coefficient 1: an offset
+    assert "offset(x)" in only(r, "term-without-coefficient").message
+    assert only(r, "term-without-coefficient").column == 14
+    assert r.spec == mixeq.parse("y ~ offset(x) + (1 | j)")
+    r = read("y_ij = b0j - x_ij + e_ij\nb0j = g00 + u0j")  # no offset(-x) guessed
     assert only(r, "term-without-coefficient").column == 14
     assert r.spec == mixeq.parse("y ~ x + (1 | j)")
 
