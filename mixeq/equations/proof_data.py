@@ -119,11 +119,17 @@ class Evaluator:
 
     def transformed(self, name: str) -> np.ndarray:
         """A term displayed whole (``log(x + 5)``): its text as arithmetic on the data's
-        columns (proof_expr.py, parsed, never run)."""
+        columns (proof_expr.py, parsed, never run); a stateful call inside
+        (``I(scale(x)^2)``) valued by :meth:`designed`."""
         from mixeq.equations.proof_expr import NotArithmetic, expression_values
 
+        def stateful(call: str) -> np.ndarray:
+            try:
+                return self.designed(call, None)
+            except NotEvaluable as exc:
+                raise NotArithmetic(str(exc)) from None
         try:
-            return expression_values(name, self.data)
+            return expression_values(name, self.data, stateful)
         except NotArithmetic as exc:
             raise NotEvaluable(f"{name} is not a column of the data ({exc})") from None
 
@@ -145,6 +151,8 @@ class Evaluator:
             self._cache[("designed", name)] = dict(zip(names, values.T))
         columns = self._cache[("designed", name)]
         wanted = name + (label or "")
+        if label is None and len(columns) == 1:  # the term's one column, however named
+            return next(iter(columns.values()))
         if wanted not in columns:
             raise NotEvaluable(f"{wanted} is not a column of {name} (its columns: "
                                f"{', '.join(columns)})")

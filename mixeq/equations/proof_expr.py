@@ -20,6 +20,7 @@ import ast
 import numpy as np
 import pandas as pd
 
+from mixeq.design.context import STATEFUL
 from mixeq.errors import MixeqError
 from mixeq.spec.aliases import Aliases
 from mixeq.spec.check import column_tokens
@@ -34,14 +35,19 @@ _COMPARE = {ast.Gt: np.greater, ast.Lt: np.less, ast.GtE: np.greater_equal,
             ast.LtE: np.less_equal, ast.Eq: np.equal, ast.NotEq: np.not_equal}
 
 
+_STATEFUL = "mixeq stateful"  # the key of the stateful-call callback among the values
+
+
 class NotArithmetic(Exception):
     """The text is not arithmetic on the data's columns."""
 
 
-def expression_values(text: str, data: pd.DataFrame) -> np.ndarray:
+def expression_values(text: str, data: pd.DataFrame, stateful=None) -> np.ndarray:
     """``text`` (a term as R names it) evaluated on every row of ``data``, as numbers
-    (a logical as 0/1, as R's arithmetic reads it)."""
-    return expression_result(text, data).astype(float)
+    (a logical as 0/1, as R's arithmetic reads it). ``stateful(call_text)``, when given,
+    values a call of a stateful transform inside (``scale(x)`` in ``I(scale(x)^2)``):
+    the design's definition, :meth:`mixeq.equations.proof_data.Evaluator.designed`."""
+    return expression_result(text, data, stateful).astype(float)
 
 
 def level_indicator(name: str, label: str, data: pd.DataFrame) -> np.ndarray:
@@ -116,7 +122,7 @@ def contrast_column(name: str, label: str, data: pd.DataFrame) -> np.ndarray | N
     return np.where(codes >= 0, matrix[codes, names.index(label)], np.nan)
 
 
-def expression_result(text: str, data: pd.DataFrame) -> np.ndarray:
+def expression_result(text: str, data: pd.DataFrame, stateful=None) -> np.ndarray:
     """``text`` on every row: floats, or booleans for a comparison (a logical)."""
     try:
         columns = [t.value for t in column_tokens(text) if t.value in data.columns]
@@ -131,6 +137,8 @@ def expression_result(text: str, data: pd.DataFrame) -> np.ndarray:
     except SyntaxError:
         raise NotArithmetic(f"{text} is not arithmetic") from None
     values = {a: data[c] for c, a in aliases.alias.items()}
+    if stateful is not None:   # a call's text with the columns' own names
+        values[_STATEFUL] = lambda node: stateful(aliases.undo(ast.unparse(node)))
     try:
         with np.errstate(all="ignore"):
             out = np.broadcast_to(_eval(tree, values, text), (len(data),))
@@ -160,5 +168,8 @@ def _eval(node, values: dict, text: str):
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             and node.func.id in FUNCTIONS and len(node.args) == 1 and not node.keywords:
         return FUNCTIONS[node.func.id](_eval(node.args[0], values, text))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in STATEFUL and _STATEFUL in values:
+        return values[_STATEFUL](node)
     raise NotArithmetic(f"{text}: {ast.unparse(node)[:40]} is not arithmetic on the data's "
                         "columns")

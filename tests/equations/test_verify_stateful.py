@@ -1,7 +1,8 @@
 """verify() on stateful transforms (``poly(x, 2)``, ``scale(x)``, ``center(x)``): a
 term calling one is rebuilt by materialising that term alone with the design's own
 definition (mixeq/equations/proof_data.py: Evaluator.designed), never copied from
-X — so every form is verified, and a wrong X or wrong symbols still fail."""
+X — so every form is verified, and a wrong X or wrong symbols still fail. A stateful
+call inside arithmetic (``I(scale(x)^2)``) is valued the same way."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,6 +14,7 @@ from equations.test_verify import everywhere, failed, model
 from mixeq.equations import verify
 from mixeq.equations.proof import proof_options, render_for_proof
 from mixeq.equations.proof_data import Evaluator
+from mixeq.equations.proof_expr import NotArithmetic, expression_values
 from mixeq.equations.render import symbolic_model
 from mixeq.equations.tree import Call, Sym
 
@@ -22,11 +24,13 @@ ROWS_CHECK = "rows 1, 2, n_j of the matrix form equal every cluster's"
 
 POLY = "Reaction ~ poly(Days, 2) + (1 | Subject)"
 POLY_SLOPE = "Reaction ~ poly(Days, 2) + (poly(Days, 2) | Subject)"
+NESTED = "Reaction ~ log(center(Days + 1) + 10) + (I(scale(Days)^2) | Subject)"
 FORMULAS = [POLY, POLY_SLOPE, "Reaction ~ poly(Days + 1, 2) + (1 | Subject)",
             "Reaction ~ scale(Days) + (scale(Days) | Subject)",
             "Reaction ~ center(Days) + (1 | Subject)",
             "Reaction ~ scale(Days + 1) + (1 | Subject)",
-            "Reaction ~ center(log(Days + 1)) + (1 | Subject)"]
+            "Reaction ~ center(log(Days + 1)) + (1 | Subject)",
+            NESTED]
 
 
 def sleep(formula):
@@ -105,8 +109,21 @@ def renamed(old, new):
     ("Reaction ~ scale(Days + 1) + (1 | Subject)", "scale(Days + 1)", "center(Days + 1)"),
     ("Reaction ~ center(log(Days + 1)) + (1 | Subject)", "center(log(Days + 1))",
      "center(log(Days + 2))"),
+    (NESTED, "I(scale(Days)^2)", "I(center(Days)^2)"),   # Z's column only
+    (NESTED, "log(center(Days + 1) + 10)", "log(scale(Days + 1) + 10)"),
 ])
 def test_scale_written_as_center_fails(formula, old, new):
     m = sleep(formula)
     report = verify(m, rendering=everywhere(render_for_proof(m), renamed(old, new)))
-    assert X_CHECK in failed(report)
+    assert (Z_CHECK if old.startswith("I(") else X_CHECK) in failed(report)
+
+
+def test_a_stateful_call_inside_arithmetic_needs_the_design():
+    """Without the design's definition (no ``stateful``), scale() inside arithmetic is
+    refused, never guessed; with it, the call's text is what is materialised."""
+    d = sleep(POLY).data
+    with pytest.raises(NotArithmetic, match="scale"):
+        expression_values("I(scale(Days)^2)", d)
+    seen = []
+    out = expression_values("I(scale(Days)^2)", d, lambda t: seen.append(t) or d["Days"] * 0 + 2)
+    assert seen == ["scale(Days)"] and np.allclose(out, 4.0)
