@@ -12,6 +12,7 @@ from mixeq.spec.check import written_contrasts
 _DOTTED = re.compile(r"`([A-Za-z_.][A-Za-z0-9_.]*)`")
 _LEVEL = re.compile(r"\[(?:[A-Za-z]+\.)?([^\[\]]*)\]")
 _SUFFIX = re.compile(r"\[[^\[\]]*\]$")
+_RAW_POLY = re.compile(r"^poly\(.*\braw = TRUE\)$")
 
 
 def r_column_name(name: str, aliases=None) -> str:
@@ -49,7 +50,13 @@ def r_spaced(part: str) -> str:
     if "(" not in head or head.startswith("C("):
         return part
     written = r_deparse(head)
-    return part if written is None else written + (suffix.group(0) if suffix else "")
+    if written is None:
+        return part
+    if suffix and _RAW_POLY.match(written) and suffix.group(0)[1:-1].isdigit():
+        # formulaic numbers raw poly()'s columns from 0, R from 1 (as both number the
+        # orthogonal ones): poly(x, 2, raw = TRUE)1, poly(x, 2, raw = TRUE)2
+        return f"{written}[{int(suffix.group(0)[1:-1]) + 1}]"
+    return written + (suffix.group(0) if suffix else "")
 
 
 def split_interaction(name: str) -> list[str]:
