@@ -608,12 +608,31 @@ def _read_back(sm: SymbolicModel, D):
 
 
 def _same_spec(got, spec) -> bool:
-    """``got == spec``, an offset's expression compared without its white space (the
-    reader spaces ``offset(Days*0.5)``'s operators: ``Days * 0.5``, the same R code)."""
-    if got is None or got == spec:
-        return got is not None
+    """``got == spec``, each term's calls compared as R's deparse spells them (the
+    equations print the columns' names, ``exp(Days/10)``, where the formula's term is
+    ``exp(Days / 10)``: :func:`mixeq.design.names.r_spaced`), and an offset's expression
+    without its white space (the reader spaces ``offset(Days*0.5)``'s operators:
+    ``Days * 0.5``, the same R code)."""
+    if got is None:
+        return False
+    got, spec = _r_spelled(got), _r_spelled(spec)
+    if got == spec:
+        return True
     bare = [tuple(re.sub(r"\s+", "", o) for o in s.offsets) for s in (got, spec)]
     return bare[0] == bare[1] and dataclasses.replace(got, offsets=spec.offsets) == spec
+
+
+def _r_spelled(spec):
+    """``spec`` with each part of each term as R's deparse writes it."""
+    from mixeq.design.names import r_spaced, split_interaction
+
+    def term(t: str) -> str:
+        return ":".join(r_spaced(p) for p in split_interaction(t))
+
+    return dataclasses.replace(
+        spec, fixed=tuple(term(t) for t in spec.fixed),
+        random=tuple(dataclasses.replace(r, terms=tuple(term(t) for t in r.terms))
+                     for r in spec.random))
 
 
 def _same_columns(sm: SymbolicModel, got) -> bool:
