@@ -47,6 +47,8 @@ _BASE = MappingProxyType({
     "poly": poly, "scale": scale, "center": center,
     "contr": ContrastsRegistry,
     "np": SimpleNamespace(**_NUMERIC),  # np.log(x) as formulaic users write it
+    "TRUE": True, "FALSE": False,   # R's logical constants, as arguments (raw = TRUE) are
+                                    # written in R's spelling of a term (poly(x, 2, raw = TRUE))
 })
 assert set(V.FUNCTIONS) <= set(_BASE), "every vocabulary word has an implementation"
 # functions whose value on a row depends on every row (formulaic keeps their state for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mixeq.design.names import split_interaction
+from mixeq.design.names import r_spaced, split_interaction
 from mixeq.equations.atoms import Atom, atoms_of_column, atoms_of_term, variables_in
 from mixeq.equations.glm import GLMFacts, glm_facts
 from mixeq.errors import RenderError
@@ -118,6 +118,9 @@ def _from_model(model) -> ModelInfo:
     # a term's own factors too: I(x > 5) of I(x > 5):f names R's column I(x > 5)TRUE:fb
     candidates = data_cols + terms_written + [p for t in terms_written
                                               for p in split_interaction(t)]
+    # and each as R's deparse spells it in the columns' names: poly(x, 2, raw=True)'s
+    # columns are poly(x, 2, raw = TRUE)1 and 2 (mixeq.design.names.r_spaced)
+    candidates += [r_spaced(p) for p in candidates if "(" in p]
     x_columns = list(model.X.columns)
     terms = []
     for t in model.terms:

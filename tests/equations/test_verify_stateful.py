@@ -127,3 +127,26 @@ def test_a_stateful_call_inside_arithmetic_needs_the_design():
     seen = []
     out = expression_values("I(scale(Days)^2)", d, lambda t: seen.append(t) or d["Days"] * 0 + 2)
     assert seen == ["scale(Days)"] and np.allclose(out, 4.0)
+
+
+RAW = "Reaction ~ poly(Days, 2, raw = TRUE) + (poly(Days, 2, raw = TRUE) | Subject)"
+
+
+@pytest.mark.parametrize("formula", [RAW, "Reaction ~ poly(Days, 2, raw=True) + (1 | Subject)"])
+def test_raw_poly_is_verified_in_rs_spelling(formula):
+    """The raw columns are named as lme4 names them, poly(Days, 2, raw = TRUE)1 and 2:
+    the atom is R's spelling of the term, rebuilt with R's TRUE (design/context.py)."""
+    m = sleep(formula)
+    assert list(m.X.columns)[1:] == ["poly(Days, 2, raw = TRUE)1", "poly(Days, 2, raw = TRUE)2"]
+    report = verify(m)
+    assert report.ok, str(report)
+    ev = Evaluator(symbolic_model(m, **proof_options({})), m)
+    np.testing.assert_array_equal(ev.designed("poly(Days, 2, raw = TRUE)", "2"),
+                                  m.data["Days"].to_numpy() ** 2)
+
+
+def test_swapped_raw_poly_columns_fail():
+    m = sleep(RAW)
+    broken = everywhere(render_for_proof(m), swapped_labels("poly(Days, 2, raw = TRUE)", "1", "2"))
+    report = verify(m, rendering=broken)
+    assert X_CHECK in failed(report) and Z_CHECK in failed(report)
