@@ -33,11 +33,17 @@ def _r_spelling(name: str) -> str:
     if name == "Intercept":
         return "(Intercept)"
     if "(" in name:
-        name = ":".join(r_spaced(part) for part in split_interaction(name))
+        name = r_spelled(name)
     name = name.replace(" ** ", "^")  # R writes powers I(x^2)
     name = _DOTTED.sub(r"\1", name)  # log(`my.var`) → log(my.var), as R names it
     name = ":".join(_LEVEL.sub(r"\1", part) for part in split_interaction(name))
     return written_contrasts(name)  # C(f, 'sum')1 → C(f, sum)1, as written
+
+
+def r_spelled(term: str) -> str:
+    """A term (or a column name), each part's call as R's deparse writes it
+    (``exp(Days / 10):x`` → ``exp(Days/10):x``)."""
+    return ":".join(r_spaced(part) for part in split_interaction(term))
 
 
 def r_spaced(part: str) -> str:

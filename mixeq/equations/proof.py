@@ -624,14 +624,11 @@ def _same_spec(got, spec) -> bool:
 
 def _r_spelled(spec):
     """``spec`` with each part of each term as R's deparse writes it."""
-    from mixeq.design.names import r_spaced, split_interaction
-
-    def term(t: str) -> str:
-        return ":".join(r_spaced(p) for p in split_interaction(t))
+    from mixeq.design.names import r_spelled
 
     return dataclasses.replace(
-        spec, fixed=tuple(term(t) for t in spec.fixed),
-        random=tuple(dataclasses.replace(r, terms=tuple(term(t) for t in r.terms))
+        spec, fixed=tuple(r_spelled(t) for t in spec.fixed),
+        random=tuple(dataclasses.replace(r, terms=tuple(r_spelled(t) for t in r.terms))
                      for r in spec.random))
 
 

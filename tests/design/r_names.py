@@ -41,3 +41,13 @@ def deparse_models() -> list[dict]:
 
 def sleepstudy() -> pd.DataFrame:
     return pd.read_csv(NAMES.parent / "sleepstudy.csv")
+
+
+def assert_fit_is_lme4s(fit, ref: dict) -> None:
+    """A fit of a names reference: lme4's column names, β (1e-4, or 1e-8 near 0) and
+    REML criterion (1e-7)."""
+    import numpy as np
+
+    assert list(fit.fixef.index) == ref["X_columns"]
+    np.testing.assert_allclose(fit.fixef.to_numpy(), ref["fixef"], rtol=1e-4, atol=1e-8)
+    np.testing.assert_allclose(fit.reml_criterion, ref["REMLcrit"], rtol=1e-7)
