@@ -6,6 +6,7 @@
 #   Rscript tools/make_glmm_inference_references.R     # writes tests/data/inference_glmm/*.json
 #
 # Run from the repository root. Needs R with lme4, car and jsonlite.
+source("tools/reference_fit.R")   # as_table
 suppressPackageStartupMessages({library(lme4); library(jsonlite)})
 data_dir <- "tests/data"
 out_dir <- file.path(data_dir, "inference_glmm")
@@ -18,15 +19,6 @@ load_data <- function(name) {
                                                 levels = unlist(factors[[name]][[col]]))
   }
   df
-}
-as_table <- function(x) {
-  x <- as.data.frame(x, check.names = FALSE)
-  out <- list()
-  for (col in names(x)) {
-    v <- as.list(x[[col]]); names(v) <- rownames(x)
-    out[[col]] <- lapply(v, function(e) if (is.na(e)) NA else e)
-  }
-  out
 }
 models <- list(
   list(id = "cbpp_binomial", dataset = "cbpp", family = binomial(),

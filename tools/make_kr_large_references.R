@@ -8,19 +8,11 @@
 #
 # Run from the repository root. Needs R with lme4, lmerTest, pbkrtest and jsonlite
 # (pbkrtest forms n x n matrices: a few GB of memory and minutes per model).
+source("tools/reference_fit.R")   # as_table
 suppressPackageStartupMessages({library(lmerTest); library(pbkrtest); library(jsonlite)})
 data_dir <- "tests/data"
 out_dir <- file.path(data_dir, "inference_kr_large")
 dir.create(out_dir, showWarnings = FALSE)
-as_table <- function(x) {
-  x <- as.data.frame(x, check.names = FALSE)
-  out <- list()
-  for (col in names(x)) {
-    v <- as.list(x[[col]]); names(v) <- rownames(x)
-    out[[col]] <- lapply(v, function(e) if (is.na(e)) NA else e)
-  }
-  out
-}
 set.seed(20261202)
 n_school <- 90; n_class <- 5; n_per <- 18          # 8,100 rows
 school <- rep(seq_len(n_school), each = n_class * n_per)

@@ -8,6 +8,7 @@
 #
 # Run from the repository root. Needs R with lme4 and jsonlite.
 suppressMessages({library(lme4); library(jsonlite)})
+source("tools/reference_fit.R")        # fit_recorded
 d <- read.csv("tests/data/sleepstudy.csv", stringsAsFactors = FALSE)
 d$Subject <- factor(d$Subject)
 i <- seq_len(nrow(d)) - 1
@@ -54,12 +55,9 @@ formulas <- c(
 
 one <- function(formula) {
   # lme4's messages (rank-deficient X) are part of the reference, not noise
-  notes <- character(0)
-  m <- withCallingHandlers(lmer(as.formula(formula), d, REML = TRUE),
-                           message = function(c) { notes <<- c(notes, conditionMessage(c));
-                                                   invokeRestart("muffleMessage") },
-                           warning = function(c) { notes <<- c(notes, conditionMessage(c));
-                                                   invokeRestart("muffleWarning") })
+  fit <- fit_recorded(formula, d, TRUE)   # tools/reference_fit.R
+  m <- fit$model
+  notes <- fit$notes
   X <- getME(m, "X")
   list(formula = formula, notes = I(notes),
        X_columns = I(colnames(X)), X = lapply(seq_len(ncol(X)), function(j) unname(X[, j])),

@@ -8,6 +8,7 @@
 #
 # Run from the repository root. Needs R with lme4 and jsonlite.
 suppressMessages({library(lme4); library(jsonlite)})
+source("tools/reference_fit.R")        # fit_recorded
 d <- read.csv("tests/data/sleepstudy.csv", stringsAsFactors = FALSE)
 d$Subject <- factor(d$Subject)
 i <- seq_len(nrow(d)) - 1
@@ -37,12 +38,9 @@ formulas <- c(
 )
 
 one <- function(formula) {
-  notes <- character(0)
-  m <- withCallingHandlers(lmer(as.formula(formula), d, REML = TRUE),
-                           message = function(c) { notes <<- c(notes, conditionMessage(c));
-                                                   invokeRestart("muffleMessage") },
-                           warning = function(c) { notes <<- c(notes, conditionMessage(c));
-                                                   invokeRestart("muffleWarning") })
+  fit <- fit_recorded(formula, d, TRUE)   # tools/reference_fit.R
+  m <- fit$model
+  notes <- fit$notes
   list(formula = formula, notes = I(notes),
        X_columns = I(colnames(getME(m, "X"))),
        Z_term_columns = unname(lapply(getME(m, "cnms"), I)),

@@ -14,6 +14,7 @@
 # type I C(k, poly): 27.433 three times) its eigenvectors are then not orthogonal and its
 # F is not the Wald F of the hypothesis (0.6234 where the symmetric decomposition gives 0.5804).
 # Data: tests/data/names/sleep_names.csv (tools/make_names_references.R), lg read as logical.
+source("tools/reference_fit.R")   # as_table
 suppressPackageStartupMessages({library(lmerTest); library(pbkrtest); library(jsonlite)})
 out_dir <- "tests/data/inference_type3"
 dir.create(out_dir, showWarnings = FALSE)
@@ -22,15 +23,6 @@ d$Subject <- factor(d$Subject)
 for (col in c("f", "h", "k")) d[[col]] <- factor(d[[col]])
 d$lg <- as.logical(d$lg)
 stopifnot(sum(d$lg) == 90)
-as_table <- function(x) {
-  x <- as.data.frame(x, check.names = FALSE)
-  out <- list()
-  for (col in names(x)) {
-    v <- as.list(x[[col]]); names(v) <- rownames(x)
-    out[[col]] <- lapply(v, function(e) if (is.na(e)) NA else e)
-  }
-  out
-}
 type1_F_symmetric <- function(m) {
   lapply(lmerTest:::get_contrasts_type1(m), function(L) {
     if (nrow(L) == 0L) return(NA)

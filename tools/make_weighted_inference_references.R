@@ -6,6 +6,7 @@
 #
 # Run from the repository root. Needs R with lme4, lmerTest, pbkrtest and jsonlite.
 # The offset case's column: off = 10 * ((row - 1) %% 3) - 10 (row = 1, 2, … in file order).
+source("tools/reference_fit.R")   # as_table
 suppressPackageStartupMessages({library(lmerTest); library(pbkrtest); library(jsonlite)})
 data_dir <- "tests/data"
 out_dir <- file.path(data_dir, "inference_weighted")
@@ -19,15 +20,6 @@ load_data <- function(name) {
   }
   df$off <- 10 * ((seq_len(nrow(df)) - 1) %% 3) - 10
   df
-}
-as_table <- function(x) {
-  x <- as.data.frame(x, check.names = FALSE)
-  out <- list()
-  for (col in names(x)) {
-    v <- as.list(x[[col]]); names(v) <- rownames(x)
-    out[[col]] <- lapply(v, function(e) if (is.na(e)) NA else e)
-  }
-  out
 }
 models <- list(
   list(id = "sleep_weights", dataset = "sleepweights", weights = TRUE, profile = TRUE, kr = FALSE,

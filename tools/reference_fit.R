@@ -34,6 +34,17 @@ fit_recorded <- function(formula, data, reml) {
   list(model = m, seconds = proc.time()[["elapsed"]] - t0, notes = notes)
 }
 
+# A table (anova, coefficients) as JSON-ready columns: name → {row name → value}, NA kept.
+as_table <- function(x) {
+  x <- as.data.frame(x, check.names = FALSE)
+  out <- list()
+  for (col in names(x)) {
+    v <- as.list(x[[col]]); names(v) <- rownames(x)
+    out[[col]] <- lapply(v, function(e) if (is.na(e)) NA else e)
+  }
+  out
+}
+
 varcorr_frame <- function(m) {
   vc <- as.data.frame(VarCorr(m))
   list(grp = I(vc$grp), var1 = I(vc$var1), var2 = I(vc$var2),
